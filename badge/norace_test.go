@@ -1,0 +1,5 @@
+//go:build !race
+
+package badge_test
+
+const raceEnabled = false

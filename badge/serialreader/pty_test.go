@@ -1,0 +1,236 @@
+package serialreader_test
+
+import (
+	"bufio"
+	"context"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"checkin/badge"
+	"checkin/badge/serialreader"
+)
+
+// wait is the generous deadline for any event the tests wait for.
+const wait = 5 * time.Second
+
+// needSocat returns socat's path. Without socat the test fails in CI
+// (CI=true installs it) and skips loudly elsewhere.
+func needSocat(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("socat")
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("socat not found but CI=true: the pseudo-terminal tests must run in CI (apt-get install socat): %v", err)
+	}
+	t.Skip("*** SKIPPING pseudo-terminal reader tests: socat is not installed (apt-get install socat) ***")
+	return ""
+}
+
+// socat is a running `socat pty pty`: the reader opens A, the test
+// writes to B as the card reader would.
+type socat struct {
+	cmd  *exec.Cmd
+	A, B string
+	done chan struct{} // closed when socat has exited
+
+	mu  sync.Mutex
+	log strings.Builder
+}
+
+// startSocat starts socat with links A and B in dir and waits until it
+// is forwarding. It is killed when the test ends.
+func startSocat(t testing.TB, dir string) *socat {
+	t.Helper()
+	s := &socat{A: filepath.Join(dir, "A"), B: filepath.Join(dir, "B"), done: make(chan struct{})}
+	s.cmd = exec.Command(needSocat(t), "-d", "-d",
+		"pty,raw,echo=0,link="+s.A, "pty,raw,echo=0,link="+s.B)
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatalf("start socat: %v", err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.log.WriteString(sc.Text() + "\n")
+			s.mu.Unlock()
+			if strings.Contains(sc.Text(), "starting data transfer loop") {
+				close(ready)
+			}
+		}
+		s.cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(s.kill)
+	select {
+	case <-ready:
+	case <-s.done:
+		t.Fatalf("socat exited early:\n%s", s.output())
+	case <-time.After(wait):
+		t.Fatalf("socat not ready after %v:\n%s", wait, s.output())
+	}
+	return s
+}
+
+// kill kills socat (SIGKILL: its links stay behind, dangling, as a
+// vanished device's path would) and waits for it to exit.
+func (s *socat) kill() {
+	s.cmd.Process.Kill()
+	<-s.done
+}
+
+func (s *socat) output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// harness runs a Manager with one reader on a socat pty pair.
+type harness struct {
+	t      testing.TB
+	socat  *socat
+	peer   *os.File
+	m      *serialreader.Manager
+	reads  chan serialreader.Read
+	at     chan time.Time // when OnRead was called, one per read
+	states chan serialreader.ReaderState
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// newHarness starts socat and a Manager reading A with the given spec
+// options (",format=line"…) and hold-off, and waits until the reader is open.
+func newHarness(t testing.TB, options string, holdoff time.Duration) *harness {
+	t.Helper()
+	s := startSocat(t, t.TempDir())
+	h := start(t, s.A+options, holdoff)
+	h.socat = s
+	h.waitState(serialreader.StateOpen)
+	h.openPeer()
+	return h
+}
+
+// start runs a Manager for one --reader value.
+func start(t testing.TB, readerArg string, holdoff time.Duration) *harness {
+	t.Helper()
+	spec, err := badge.ParseSpec(readerArg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{
+		t:      t,
+		reads:  make(chan serialreader.Read, 1000),
+		at:     make(chan time.Time, 1000),
+		states: make(chan serialreader.ReaderState, 1000),
+		done:   make(chan error, 1),
+	}
+	logger := slog.New(slog.NewTextHandler(t.Output(), nil))
+	if _, ok := t.(*testing.B); ok {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	h.m = &serialreader.Manager{
+		Specs:   []badge.Spec{spec},
+		Holdoff: holdoff,
+		OnRead: func(r serialreader.Read) {
+			now := time.Now()
+			h.reads <- r
+			h.at <- now
+		},
+		OnState: func(s serialreader.ReaderState) { h.states <- s },
+		Logger:  logger,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- h.m.Run(ctx) }()
+	t.Cleanup(h.stop)
+	return h
+}
+
+// stop cancels the Manager and checks that Run returns nil promptly.
+func (h *harness) stop() {
+	h.cancel()
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("Run: got %v, want nil", err)
+		}
+		h.done <- nil // stop may run twice
+	case <-time.After(wait):
+		h.t.Errorf("Run did not return %v after cancel", wait)
+	}
+}
+
+// openPeer opens the B side of the current socat for writing.
+func (h *harness) openPeer() {
+	h.t.Helper()
+	f, err := os.OpenFile(h.socat.B, os.O_WRONLY|syscall.O_NOCTTY, 0)
+	if err != nil {
+		h.t.Fatalf("open peer: %v", err)
+	}
+	h.peer = f
+	h.t.Cleanup(func() { f.Close() })
+}
+
+// write sends bytes as the card reader would.
+func (h *harness) write(s string) {
+	h.t.Helper()
+	if _, err := h.peer.Write([]byte(s)); err != nil {
+		h.t.Fatalf("write to pty: %v", err)
+	}
+}
+
+// waitRead returns the next Read, failing the test after the deadline.
+func (h *harness) waitRead() serialreader.Read {
+	h.t.Helper()
+	select {
+	case r := <-h.reads:
+		return r
+	case <-time.After(wait):
+		h.t.Fatalf("no read within %v (state %+v)", wait, h.m.States())
+	}
+	return serialreader.Read{}
+}
+
+// waitState waits for an OnState in one of the given states.
+func (h *harness) waitState(states ...string) serialreader.ReaderState {
+	h.t.Helper()
+	deadline := time.After(wait)
+	for {
+		select {
+		case s := <-h.states:
+			for _, want := range states {
+				if s.State == want {
+					return s
+				}
+			}
+		case <-deadline:
+			h.t.Fatalf("no state in %v within %v (state %+v)", states, wait, h.m.States())
+		}
+	}
+}
+
+// drainReads returns the reads received so far without waiting.
+func (h *harness) drainReads() []serialreader.Read {
+	var out []serialreader.Read
+	for {
+		select {
+		case r := <-h.reads:
+			out = append(out, r)
+		default:
+			return out
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package serialreader
+
+import (
+	"maps"
+	"time"
+)
+
+// Reader states.
+const (
+	StateOpen    = "open"    // the port is open and being read
+	StateWaiting = "waiting" // the device is not there (yet): unplugged, no such path, no matching USB port
+	StateError   = "error"   // the port failed: read error, permission denied, busy…
+)
+
+// ReaderState is a snapshot of one reader, as shown in /healthz and in
+// `event: reader`.
+type ReaderState struct {
+	Reader    string            `json:"reader"`               // the spec's PORT, naming the reader
+	Port      string            `json:"port,omitempty"`       // resolved device path, when known
+	Format    string            `json:"format"`               // wire format
+	Gate      string            `json:"gate"`                 // gate name
+	Direction string            `json:"direction"`            // "in" or "out"
+	Role      string            `json:"role"`                 // "entrance" or "desk"
+	State     string            `json:"state"`                // StateOpen, StateWaiting or StateError
+	LastError string            `json:"last_error,omitempty"` // why the reader is not open, or last went down
+	LastRead  time.Time         `json:"last_read,omitzero"`   // time of the last read (after hold-off)
+	Reads     uint64            `json:"reads"`                // reads delivered to OnRead
+	Rejects   map[string]uint64 `json:"rejects"`              // rejected frames by reason (badge.Reason…)
+	Since     time.Time         `json:"since"`                // when State last changed
+}
+
+// clone returns a copy that shares no map with s.
+func (s ReaderState) clone() ReaderState {
+	s.Rejects = maps.Clone(s.Rejects)
+	return s
+}

@@ -1,0 +1,211 @@
+package badge
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Spec defaults, as documented for --reader.
+const (
+	DefaultFormat    = FormatEM4100
+	DefaultBaud      = 9600
+	DefaultGate      = "main"
+	DefaultDirection = "in"
+	DefaultRole      = "entrance"
+)
+
+// Reader roles.
+const (
+	RoleEntrance = "entrance" // taps check delegates in or out
+	RoleDesk     = "desk"     // taps go to the registration desk, no decision
+)
+
+// ErrBadSpec is wrapped by every ParseSpec error.
+var ErrBadSpec = errors.New("bad reader spec")
+
+// Spec is one parsed --reader value:
+// PORT[,format=F][,baud=N][,gate=NAME][,direction=in|out][,role=entrance|desk].
+type Spec struct {
+	// Port is a device path or "usb:VID:PID[:SERIAL]" as given; it names
+	// the reader in states, reads and logs.
+	Port      string
+	Format    string // FormatEM4100, FormatLine, FormatLineDec, FormatWiegand or FormatQR
+	Baud      int
+	Gate      string
+	Direction string // "in" or "out"
+	Role      string // RoleEntrance or RoleDesk
+}
+
+// USBID is the USB identity of a "usb:VID:PID[:SERIAL]" port: VID and
+// PID are four upper-case hex digits, Serial is empty when not given.
+type USBID struct {
+	VID, PID, Serial string
+}
+
+// Matches reports whether a USB device has this identity. VID and PID
+// compare case-insensitively; the serial number, when given, exactly.
+func (u USBID) Matches(vid, pid, serial string) bool {
+	return strings.EqualFold(u.VID, vid) && strings.EqualFold(u.PID, pid) &&
+		(u.Serial == "" || u.Serial == serial)
+}
+
+// String returns the port form "usb:VID:PID[:SERIAL]".
+func (u USBID) String() string {
+	if u.Serial == "" {
+		return "usb:" + u.VID + ":" + u.PID
+	}
+	return "usb:" + u.VID + ":" + u.PID + ":" + u.Serial
+}
+
+// USB returns the USB identity of a "usb:" port, and false for a path.
+func (s Spec) USB() (USBID, bool) {
+	id, err := parseUSBPort(s.Port)
+	return id, err == nil && strings.HasPrefix(s.Port, "usb:")
+}
+
+// Source returns the read source of the spec's format (SourceRFID or SourceQR).
+func (s Spec) Source() string {
+	return FormatSource(s.Format)
+}
+
+// String returns the spec in --reader form with every option spelled out.
+func (s Spec) String() string {
+	return fmt.Sprintf("%s,format=%s,baud=%d,gate=%s,direction=%s,role=%s",
+		s.Port, s.Format, s.Baud, s.Gate, s.Direction, s.Role)
+}
+
+// ParseSpec parses a --reader value. Options may come in any order, each
+// at most once; spaces around items are ignored. Errors wrap ErrBadSpec
+// and name the offending key or value.
+func ParseSpec(v string) (Spec, error) {
+	s := Spec{
+		Format:    DefaultFormat,
+		Baud:      DefaultBaud,
+		Gate:      DefaultGate,
+		Direction: DefaultDirection,
+		Role:      DefaultRole,
+	}
+	items := strings.Split(v, ",")
+	s.Port = strings.TrimSpace(items[0])
+	if s.Port == "" {
+		return Spec{}, specErrorf(v, "missing PORT (a device path or usb:VID:PID[:SERIAL])")
+	}
+	if strings.HasPrefix(s.Port, "usb:") {
+		if _, err := parseUSBPort(s.Port); err != nil {
+			return Spec{}, specErrorf(v, "port %q: %v", s.Port, err)
+		}
+	}
+	seen := make(map[string]bool)
+	for _, item := range items[1:] {
+		item = strings.TrimSpace(item)
+		key, val, ok := strings.Cut(item, "=")
+		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+		if !ok || key == "" {
+			return Spec{}, specErrorf(v, "option %q: want key=value", item)
+		}
+		if seen[key] {
+			return Spec{}, specErrorf(v, "option %q given twice", key)
+		}
+		seen[key] = true
+		if err := s.set(key, val); err != nil {
+			return Spec{}, specErrorf(v, "%v", err)
+		}
+	}
+	return s, nil
+}
+
+func (s *Spec) set(key, val string) error {
+	switch key {
+	case "format":
+		for _, f := range Formats() {
+			if val == f {
+				s.Format = val
+				return nil
+			}
+		}
+		return fmt.Errorf("format=%q: want one of %s", val, strings.Join(Formats(), ", "))
+	case "baud":
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 50 || n > 4000000 {
+			return fmt.Errorf("baud=%q: want a rate between 50 and 4000000", val)
+		}
+		s.Baud = n
+	case "gate":
+		if !validGate(val) {
+			return fmt.Errorf("gate=%q: want 1 to 64 letters, digits, '-', '_' or '.'", val)
+		}
+		s.Gate = val
+	case "direction":
+		if val != "in" && val != "out" {
+			return fmt.Errorf("direction=%q: want in or out", val)
+		}
+		s.Direction = val
+	case "role":
+		if val != RoleEntrance && val != RoleDesk {
+			return fmt.Errorf("role=%q: want entrance or desk", val)
+		}
+		s.Role = val
+	default:
+		return fmt.Errorf("unknown option %q (want format, baud, gate, direction or role)", key)
+	}
+	return nil
+}
+
+func specErrorf(v, format string, args ...any) error {
+	return fmt.Errorf("%w %q: %s", ErrBadSpec, v, fmt.Sprintf(format, args...))
+}
+
+// parseUSBPort parses "usb:VID:PID[:SERIAL]".
+func parseUSBPort(port string) (USBID, error) {
+	rest, ok := strings.CutPrefix(port, "usb:")
+	if !ok {
+		return USBID{}, errors.New("not a usb: port")
+	}
+	parts := strings.SplitN(rest, ":", 3)
+	if len(parts) < 2 {
+		return USBID{}, errors.New("want usb:VID:PID[:SERIAL]")
+	}
+	if !isHex4(parts[0]) {
+		return USBID{}, fmt.Errorf("VID %q: want 4 hex digits", parts[0])
+	}
+	if !isHex4(parts[1]) {
+		return USBID{}, fmt.Errorf("PID %q: want 4 hex digits", parts[1])
+	}
+	id := USBID{VID: strings.ToUpper(parts[0]), PID: strings.ToUpper(parts[1])}
+	if len(parts) == 3 {
+		if parts[2] == "" {
+			return USBID{}, errors.New("empty SERIAL after usb:VID:PID:")
+		}
+		id.Serial = parts[2]
+	}
+	return id, nil
+}
+
+func isHex4(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if hexValue(s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func validGate(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case r == '-' || r == '_' || r == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
