@@ -1,0 +1,147 @@
+// Entrance screen: shows each tap's result, then returns to the idle
+// prompt. Reconnects its event stream by itself. Text only ever goes in
+// through textContent.
+"use strict";
+(function () {
+  const cfg = JSON.parse(document.getElementById("config").textContent);
+  const $ = (id) => document.getElementById(id);
+  const SHOW_ACCEPTED_MS = 6000;
+  const SHOW_REJECTED_MS = 9000;
+  let idleTimer = null;
+
+  function t(key, lang) {
+    const cat = cfg.catalogs[lang] || cfg.catalogs[cfg.lang] || cfg.catalogs.en;
+    return cat[key] || cfg.catalogs.en[key] || key;
+  }
+
+  // 24-hour times in the meeting's zone, whatever the browser's settings.
+  const timeOpts = { timeZone: cfg.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  const clockFmt = new Intl.DateTimeFormat(cfg.lang, timeOpts);
+  function tick() { $("clock").textContent = clockFmt.format(new Date()); }
+  tick();
+  setInterval(tick, 1000);
+
+  function fmtTime(iso) {
+    return clockFmt.format(new Date(iso));
+  }
+
+  function showIdle() {
+    document.body.className = "idle";
+    $("result").hidden = true;
+    $("idle").hidden = false;
+  }
+
+  function show(res) {
+    // A delegate's own language when the screen has it, else the screen's.
+    const lang = res.language && cfg.catalogs[res.language] ? res.language : cfg.lang;
+    const ok = res.result === "accepted";
+    document.body.className = ok ? "accepted" : "rejected";
+    document.documentElement.lang = lang;
+    document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
+    $("idle").hidden = true;
+    $("result").hidden = false;
+    $("mark").textContent = ok ? "✓" : "✕";
+    const d = res.delegate;
+    $("name").textContent = d ? d.name : "";
+    $("org").textContent = d ? [d.organization, t("role." + d.role, lang)].filter(Boolean).join(" · ") : "";
+    if (ok) {
+      const key = res.direction === "out" ? "entrance.goodbye" : res.first_today ? "entrance.welcome_first" : "entrance.welcome_back";
+      $("headline").textContent = t(key, lang);
+      $("action").textContent = "";
+      renderSessions(res.sessions || [], lang, res.direction !== "out");
+    } else {
+      $("headline").textContent = t("reason." + res.reason, lang);
+      $("action").textContent = t("entrance.go_desk", lang);
+      $("sessions").hidden = true;
+    }
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      document.documentElement.lang = cfg.lang;
+      document.documentElement.dir = cfg.dir;
+      showIdle();
+    }, ok ? SHOW_ACCEPTED_MS : SHOW_REJECTED_MS);
+  }
+
+  function renderSessions(sessions, lang, wanted) {
+    const list = $("session-list");
+    list.replaceChildren();
+    if (!wanted) { $("sessions").hidden = true; return; }
+    $("sessions").hidden = false;
+    $("sessions-title").textContent = t(sessions.length ? "entrance.sessions_today" : "entrance.no_sessions", lang);
+    const now = Date.now();
+    // Show what is still ahead (or running), at most five lines.
+    sessions.filter((s) => Date.parse(s.end) > now).slice(0, 5).forEach((s) => {
+      const li = document.createElement("li");
+      if (s.status === "cancelled") li.className = "cancelled";
+      const time = document.createElement("span");
+      time.className = "time";
+      time.textContent = fmtTime(s.start) + "–" + fmtTime(s.end);
+      const title = document.createElement("span");
+      title.className = "title";
+      title.textContent = s.title + (s.status === "cancelled" ? " (" + t("entrance.cancelled_session", lang) + ")" : "");
+      const room = document.createElement("span");
+      room.className = "room";
+      room.textContent = s.room;
+      li.append(time, title, room);
+      list.append(li);
+    });
+  }
+
+  // Staff-facing status strip: hidden while all is well.
+  const problems = { stream: false, readers: {} };
+  function renderStatus() {
+    const lines = [];
+    if (problems.stream) lines.push(t("entrance.offline", cfg.lang));
+    for (const [name, st] of Object.entries(problems.readers)) {
+      lines.push(t("entrance.reader_down", cfg.lang) + ": " + name + " (" + st + ")");
+    }
+    $("status").textContent = lines.join(" · ");
+    $("status").hidden = lines.length === 0;
+  }
+
+  let es = null;
+  let retry = 1000;
+  function connect() {
+    es = new EventSource("/api/events");
+    es.onopen = () => { retry = 1000; problems.stream = false; renderStatus(); };
+    es.addEventListener("tap", (e) => {
+      const res = JSON.parse(e.data);
+      if (res.role === "desk") return; // desk reader taps are for the desk
+      show(res);
+    });
+    es.addEventListener("reader", (e) => {
+      const st = JSON.parse(e.data);
+      if (st.state === "open") delete problems.readers[st.reader];
+      else problems.readers[st.reader] = st.state + (st.last_error ? ": " + st.last_error : "");
+      renderStatus();
+    });
+    es.onerror = () => {
+      problems.stream = true;
+      renderStatus();
+      // The browser retries by itself unless the stream was refused.
+      if (es.readyState === EventSource.CLOSED) {
+        setTimeout(connect, retry);
+        retry = Math.min(retry * 2, 15000);
+      }
+    };
+  }
+  connect();
+
+  // Demo panel (only on ?demo=1): taps through the simulated reader.
+  document.querySelectorAll(".demo button").forEach((b) => {
+    b.addEventListener("click", () => demoTap(b.dataset.kind));
+  });
+  function demoTap(kind) {
+    return fetch("/api/demo/tap", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: kind }),
+    });
+  }
+  const auto = $("demo-auto");
+  if (auto) {
+    const kinds = ["random", "random", "random", "random", "unknown", "random", "cancelled", "random", "not_valid_today"];
+    let i = 0;
+    setInterval(() => { if (auto.checked) demoTap(kinds[i++ % kinds.length]); }, 5000);
+  }
+})();

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"checkin/kiosk"
+	"checkin/kiosk/demo"
+	"checkin/kiosk/roster"
+	"checkin/kiosk/web"
+)
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("demo", "demo [--addr 127.0.0.1:8080] [--data DIR]", e.stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to serve on")
+	data := fs.String("data", "", "data directory (default: a new temporary one)")
+	rest, err := parseFlags(fs, args, e.getenv)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("demo: unexpected argument %q", rest[0])
+	}
+	if *data == "" {
+		dir, err := os.MkdirTemp("", "checkin-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		*data = dir
+	}
+
+	gen, err := loadDemo(ctx, e, *data, time.Now())
+	if err != nil {
+		return err
+	}
+	app, err := openKiosk(e, kioskConfig{data: *data, addr: *addr, kioskID: "demo-entrance"},
+		func(taps *kiosk.TapService) web.DemoTapper { return demo.NewReader(gen, taps.Tap) })
+	if err != nil {
+		return err
+	}
+	printDemo(e, app.server.URL(), gen)
+	return app.run(ctx)
+}
+
+// loadDemo writes the demo meeting into a data directory through the same
+// importers a venue uses.
+func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Generated, error) {
+	loc, err := time.LoadLocation("Europe/Zurich")
+	if err != nil {
+		return demo.Generated{}, err
+	}
+	gen := demo.Generate(now.In(loc))
+	db, err := openDB(dir)
+	if err != nil {
+		return gen, err
+	}
+	defer db.Close()
+	res, err := roster.Parse(strings.NewReader(string(gen.RosterCSV)))
+	if err != nil {
+		return gen, fmt.Errorf("demo roster: %w", err)
+	}
+	if _, err := db.ReplaceRoster(ctx, res.Delegates); err != nil {
+		var conflict *kiosk.RosterConflictError
+		if errors.As(err, &conflict) {
+			return gen, usagef("demo: %s already holds other data: %v", dir, err)
+		}
+		return gen, fmt.Errorf("demo roster: %w", err)
+	}
+	m := kiosk.Meeting{ID: gen.Meeting.ID, Name: gen.Meeting.Name, TimeZone: gen.Meeting.TimeZone,
+		Start: gen.Meeting.Start.Format(kiosk.DateLayout), End: gen.Meeting.End.Format(kiosk.DateLayout)}
+	if err := db.SetMeeting(ctx, m); err != nil {
+		return gen, err
+	}
+	discard := &env{stdout: nopWriter{}, stderr: e.stderr}
+	if err := importScheduleCSV(ctx, discard, db, "demo schedule", gen.ScheduleCSV, ""); err != nil {
+		return gen, fmt.Errorf("demo schedule: %w", err)
+	}
+	return gen, nil
+}
+
+type nopWriter struct{}
+
+func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+func printDemo(e *env, base string, gen demo.Generated) {
+	w := e.stdout
+	fmt.Fprintf(w, "\ncheckin demo: %s, %s to %s (%s)\n\n", gen.Meeting.Name,
+		gen.Meeting.Start.Format("Mon 2 Jan"), gen.Meeting.End.Format("Mon 2 Jan 2006"), gen.Meeting.TimeZone)
+	fmt.Fprintf(w, "  Entrance screen   %s/?demo=1      (simulated reader taps every 5 s)\n", base)
+	fmt.Fprintf(w, "  Entrance (plain)  %s/\n", base)
+	fmt.Fprintf(w, "  Schedule (JSON)   %s/api/schedule\n", base)
+	fmt.Fprintf(w, "  Health            %s/healthz\n", base)
+	fmt.Fprintf(w, "\nBadges to try (curl -d '{\"uid\":\"…\"}' %s/api/taps):\n", base)
+	for _, s := range gen.Samples {
+		fmt.Fprintf(w, "  %-12s %-28s → %s\n", s.UID, s.Name, s.Expect)
+	}
+	fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
+}

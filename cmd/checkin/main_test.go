@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run calls Main in-process with an environment of its own.
+func run(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	code = Main(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{nil, 2, "Usage: checkin", ""},
+		{[]string{"--help"}, 0, "Usage: checkin", ""},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"kiosk", "--help"}, 0, "", "-addr"},
+		{[]string{"kiosk"}, 2, "", "--data is required"},
+		{[]string{"kiosk", "--data", t.TempDir(), "--bogus"}, 2, "", "flag provided but not defined: -bogus"},
+		{[]string{"import"}, 2, "", "say what to import"},
+		{[]string{"import", "people"}, 2, "", `unknown kind "people"`},
+		{[]string{"import", "roster", "--data", t.TempDir()}, 2, "", "give exactly one file"},
+		{[]string{"import", "roster", "--data", t.TempDir(), "/does/not/exist.csv"}, 2, "", "no such file"},
+		{[]string{"export"}, 2, "", "say what to export"},
+		{[]string{"export", "checkins", "--data", t.TempDir(), "--date", "yesterday"}, 2, "", "not YYYY-MM-DD"},
+		{[]string{"export", "checkins", "--data", t.TempDir()}, 2, "", "no checkin database"},
+		{[]string{"meeting", "--data", t.TempDir(), "--tz", "Mars/Base"}, 2, "", "unknown time zone"},
+		{[]string{"version"}, 0, "checkin", ""},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := run(t, nil, "", tt.args...)
+		if code != tt.code || !strings.Contains(stdout, tt.stdout) || !strings.Contains(stderr, tt.stderr) {
+			t.Errorf("checkin %v: code %d, stdout %q, stderr %q; want code %d, stdout ~%q, stderr ~%q",
+				tt.args, code, stdout, stderr, tt.code, tt.stdout, tt.stderr)
+		}
+	}
+}
+
+func TestImportRosterReportsEveryBadRow(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	good := writeFile(t, dir, "good.csv", "id,family_name,given_name,badge_uid\nD1,Müller,Jürgen,04:a1:b2:c3\nD2,王,伟,\n")
+	code, stdout, stderr := run(t, nil, "", "import", "roster", "--data", data, good)
+	if code != 0 || !strings.Contains(stdout, "2 delegates (2 added") {
+		t.Fatalf("good import: code %d stdout %q stderr %q", code, stdout, stderr)
+	}
+
+	bad := writeFile(t, dir, "bad.csv", "id;family_name;given_name;country;shoe\nD1;Müller;Jürgen;DE;42\n;NoId;X;;\nD3;X;Y;QQ;\n")
+	code, _, stderr = run(t, nil, "", "import", "roster", bad, "--data", data)
+	want := []string{
+		bad + ":1: shoe: unknown column, ignored (warning)",
+		bad + ":3: id: is empty",
+		bad + `:4: country: "QQ" is not an ISO 3166-1 alpha-2 code`,
+	}
+	if code != 2 {
+		t.Errorf("bad import exit code = %d, want 2", code)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+	// Nothing written: D2 from the first import is still there.
+	code, stdout, _ = run(t, nil, "", "import", "roster", "--data", data, good)
+	if code != 0 || !strings.Contains(stdout, "2 unchanged, 0 removed") {
+		t.Errorf("after refused import: %q", stdout)
+	}
+}
+
+func TestImportScheduleCSV(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	f := writeFile(t, dir, "s.csv", "date,start,end,room,title,groups\n2026-09-18,09:00,12:30,Sala A,Opening,WS\n2026-09-19,14:00,17:30,Sala B,SG12,\"SG12;WP1/12\"\n")
+	code, stdout, stderr := run(t, nil, "", "import", "schedule", "--data", data, "--tz", "America/Mexico_City", f)
+	if code != 0 || !strings.Contains(stdout, "2 sessions in 2 rooms, 2026-09-18 to 2026-09-19 (America/Mexico_City)") {
+		t.Fatalf("code %d stdout %q stderr %q", code, stdout, stderr)
+	}
+	code, stdout, _ = run(t, nil, "", "meeting", "--data", data)
+	if code != 0 || !strings.Contains(stdout, "America/Mexico_City") || !strings.Contains(stdout, "start:     2026-09-18") {
+		t.Errorf("meeting after import: %q", stdout)
+	}
+	bad := writeFile(t, dir, "bad.csv", "date,start,end,room,title,groups\n2026-09-18,09:00,08:00,Sala A,Backwards,\n")
+	code, _, stderr = run(t, nil, "", "import", "schedule", "--data", data, bad)
+	if code != 2 || !strings.Contains(stderr, bad+":2: end: 08:00 is not after start 09:00") {
+		t.Errorf("bad schedule: code %d stderr %q", code, stderr)
+	}
+	code, _, stderr = run(t, nil, "", "import", "schedule", "--data", data, "--tz", "Nowhere/Town", f)
+	if code != 2 || !strings.Contains(stderr, "unknown time zone") {
+		t.Errorf("bad tz: code %d stderr %q", code, stderr)
+	}
+}
+
+func TestFlagsFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "r.csv", "id,family_name,given_name\nD1,X,Y\n")
+	// CHECKIN_DATA fills --data; a flag would win.
+	code, stdout, stderr := run(t, map[string]string{"CHECKIN_DATA": filepath.Join(dir, "envdata")}, "", "import", "roster", f)
+	if code != 0 || !strings.Contains(stdout, "1 added") {
+		t.Fatalf("env data: code %d stdout %q stderr %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "envdata", dbFile)); err != nil {
+		t.Errorf("database not created in CHECKIN_DATA: %v", err)
+	}
+	code, _, _ = run(t, map[string]string{"CHECKIN_DATA": filepath.Join(dir, "envdata")}, "", "import", "roster", "--data", filepath.Join(dir, "flagdata"), f)
+	if _, err := os.Stat(filepath.Join(dir, "flagdata", dbFile)); code != 0 || err != nil {
+		t.Errorf("flag did not win over environment: code %d, %v", code, err)
+	}
+}

@@ -1,0 +1,174 @@
+package kiosk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"checkin/badge"
+)
+
+// TapRequest is a tap as it arrives from any input path: a serial reader,
+// the HTTP API, or the demo's simulated reader.
+type TapRequest struct {
+	UID       string `json:"uid"`
+	Source    string `json:"source"`
+	Gate      string `json:"gate"`
+	Direction string `json:"direction"`
+}
+
+// PassVerifier checks a QR pass offline. For a pass that fails verification
+// it returns a Credential with PassInvalid set, not an error.
+type PassVerifier interface {
+	VerifyPass(token string) Credential
+}
+
+// TapService is the one path every tap takes: validate, decide and commit,
+// attach today's sessions, then publish.
+type TapService struct {
+	Taps     TapStore
+	Schedule ScheduleStore
+	Meetings MeetingStore
+	Passes   PassVerifier // nil: every QR code is an invalid pass
+
+	Publish func(TapResult)                // may be nil
+	Observe func(TapResult, time.Duration) // may be nil; for metrics
+	Now     func() time.Time
+	NewID   func() string
+	Kiosk   string
+}
+
+// maxGate bounds gate names; they are labels like "main" or "montbrillant-2".
+const maxGate = 64
+
+// Tap processes one tap and returns its result once it is durable.
+// Returns EINVALID for a malformed request.
+func (s *TapService) Tap(ctx context.Context, req TapRequest) (TapResult, error) {
+	start := time.Now()
+	tap, err := s.newTap(req)
+	if err != nil {
+		return TapResult{}, err
+	}
+	rec, err := s.Taps.RecordTap(ctx, tap)
+	if err != nil {
+		return TapResult{}, fmt.Errorf("record tap: %w", err)
+	}
+	res := TapResult{
+		ID:         rec.ID,
+		Result:     rec.Result,
+		Reason:     rec.Reason,
+		FirstToday: rec.FirstToday,
+		At:         rec.At,
+		Sessions:   []Session{},
+		Gate:       rec.Gate,
+		Direction:  rec.Direction,
+	}
+	if rec.Delegate != nil {
+		res.Delegate = rec.Delegate.Public()
+		res.Language = rec.Delegate.Language
+		if rec.Result == ResultAccepted && rec.Direction == DirectionIn {
+			res.Sessions = s.sessionsToday(ctx, rec)
+		}
+	}
+	if m, err := s.Meetings.Meeting(ctx); err == nil {
+		res.At = res.At.In(m.Location())
+	}
+	if s.Observe != nil {
+		s.Observe(res, time.Since(start))
+	}
+	if s.Publish != nil {
+		s.Publish(res)
+	}
+	return res, nil
+}
+
+// sessionsToday lists the delegate's sessions today. A failure here must not
+// fail an entry that is already committed, so it yields no sessions.
+func (s *TapService) sessionsToday(ctx context.Context, rec Recorded) []Session {
+	if s.Schedule == nil {
+		return []Session{}
+	}
+	m, err := s.Meetings.Meeting(ctx)
+	if err != nil {
+		return []Session{}
+	}
+	loc := m.Location()
+	all, err := s.Schedule.SessionsOn(ctx, LocalDate(rec.At, loc), loc)
+	if err != nil {
+		return []Session{}
+	}
+	return SessionsFor(rec.Delegate, all)
+}
+
+// newTap validates a request and turns it into a Tap with an id and time.
+func (s *TapService) newTap(req TapRequest) (Tap, error) {
+	if req.Source == "" {
+		req.Source = SourceRFID
+	}
+	if req.Gate == "" {
+		req.Gate = "main"
+	}
+	if req.Direction == "" {
+		req.Direction = DirectionIn
+	}
+	switch {
+	case req.Source != SourceRFID && req.Source != SourceQR:
+		return Tap{}, Errorf(EINVALID, "source must be %q or %q, not %q", SourceRFID, SourceQR, clip(req.Source))
+	case req.Direction != DirectionIn && req.Direction != DirectionOut:
+		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, clip(req.Direction))
+	case !validLabel(req.Gate):
+		return Tap{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", maxGate)
+	case req.UID == "":
+		return Tap{}, Errorf(EINVALID, "uid is empty")
+	case len(req.UID) > badge.MaxUIDInput:
+		return Tap{}, Errorf(EINVALID, "uid is %d bytes, at most %d", len(req.UID), badge.MaxUIDInput)
+	}
+	tap := Tap{
+		ID:        s.NewID(),
+		Source:    req.Source,
+		Gate:      req.Gate,
+		Direction: req.Direction,
+		Kiosk:     s.Kiosk,
+		At:        s.Now().UTC().Truncate(time.Microsecond), // as stored
+	}
+	if req.Source == SourceQR {
+		if s.Passes == nil || !utf8.ValidString(req.UID) {
+			tap.Credential = Credential{UID: "", PassInvalid: true}
+		} else {
+			tap.Credential = s.Passes.VerifyPass(req.UID)
+		}
+		return tap, nil
+	}
+	uid, err := badge.CanonicalUID(req.UID)
+	if err != nil {
+		if errors.Is(err, badge.ErrEmptyUID) {
+			return Tap{}, Errorf(EINVALID, "uid is empty")
+		}
+		return Tap{}, Errorf(EINVALID, "uid: %v", err)
+	}
+	tap.UID = uid
+	return tap, nil
+}
+
+func validLabel(s string) bool {
+	if s == "" || len(s) > maxGate || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// clip shortens untrusted text before it is echoed in an error message.
+func clip(s string) string {
+	if len(s) > 32 {
+		s = s[:32] + "…"
+	}
+	return s
+}

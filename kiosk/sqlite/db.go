@@ -1,0 +1,174 @@
+// Package sqlite implements the kiosk's stores on a local SQLite database
+// (modernc.org/sqlite, pure Go): one writer connection, a pool of readers,
+// WAL, and taps committed in groups.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"sort"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"checkin/kiosk"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Interface checks.
+var (
+	_ kiosk.TapStore      = (*DB)(nil)
+	_ kiosk.RosterStore   = (*DB)(nil)
+	_ kiosk.ScheduleStore = (*DB)(nil)
+	_ kiosk.MeetingStore  = (*DB)(nil)
+)
+
+// ErrClosed is returned by calls made after Close.
+var ErrClosed = errors.New("database closed")
+
+// DB is the kiosk's SQLite database.
+type DB struct {
+	Path   string
+	Now    func() time.Time
+	Logger *slog.Logger
+
+	// MaxBatch bounds how many taps one commit carries.
+	MaxBatch int
+
+	write *sql.DB // exactly one connection: SQLite has one writer
+	read  *sql.DB
+
+	taps    chan tapRequest
+	closing chan struct{}
+	done    chan struct{}
+	once    sync.Once
+}
+
+// NewDB returns a DB for the file at path; call Open before use.
+func NewDB(path string) *DB {
+	return &DB{
+		Path:     path,
+		Now:      time.Now,
+		Logger:   slog.Default(),
+		MaxBatch: 256,
+	}
+}
+
+// dsn builds the connection string. Pragmas go in the DSN so every pooled
+// connection has them; busy_timeout first so the others can wait for locks.
+// synchronous(FULL): a tap answered is a tap that survives a power cut.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(ON)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens the database, applies migrations and starts the tap writer.
+func (db *DB) Open() error {
+	if db.Path == "" {
+		return fmt.Errorf("open database: no path")
+	}
+	var err error
+	if db.write, err = sql.Open("sqlite", dsn(db.Path, false)); err != nil {
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if err := db.migrate(context.Background()); err != nil {
+		db.write.Close()
+		return fmt.Errorf("migrate %s: %w", db.Path, err)
+	}
+	if db.read, err = sql.Open("sqlite", dsn(db.Path, true)); err != nil {
+		db.write.Close()
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
+	db.read.SetMaxOpenConns(8)
+	db.read.SetMaxIdleConns(8)
+
+	db.taps = make(chan tapRequest)
+	db.closing = make(chan struct{})
+	db.done = make(chan struct{})
+	go db.runTapWriter()
+	return nil
+}
+
+// Close stops the tap writer after the taps already handed to it are
+// committed, then closes the database.
+func (db *DB) Close() error {
+	if db.write == nil {
+		return nil
+	}
+	db.once.Do(func() { close(db.closing) })
+	<-db.done
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// migrate applies the embedded migrations not yet recorded, each in its own
+// transaction, in file-name order.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_us INTEGER NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	} else if n != 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrations, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_us) VALUES (?, ?)`, name, db.Now().UnixMicro()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Ping checks that the database answers, for health checks.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }

@@ -1,0 +1,312 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"checkin/kiosk"
+	"checkin/kiosk/sqlite"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time)     { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+var zurich, _ = time.LoadLocation("Europe/Zurich")
+
+func openDB(t testing.TB, path string) (*sqlite.DB, *clock) {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, zurich)}
+	db := sqlite.NewDB(path)
+	db.Now = c.Now
+	if err := db.Open(); err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, c
+}
+
+func newDB(t testing.TB) (*sqlite.DB, *clock) {
+	return openDB(t, filepath.Join(t.TempDir(), "kiosk.db"))
+}
+
+var testRoster = []kiosk.Delegate{
+	{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Status: "registered", Role: "head", Language: "en", Badges: []string{"0A0B0C0D0E"}, Groups: []string{"SG12", "WP1/12"}},
+	{ID: "D2", FamilyName: "王", GivenName: "伟", Status: "confirmed", Role: "delegate", Language: "zh", Badges: []string{"1111111111"}},
+	{ID: "D3", FamilyName: "Cancelled", GivenName: "Carl", Status: "cancelled", Role: "delegate", Language: "en", Badges: []string{"2222222222"}},
+	{ID: "D4", FamilyName: "Later", GivenName: "Lou", Status: "registered", ValidFrom: "2026-11-24", Role: "delegate", Language: "fr", Badges: []string{"3333333333"}},
+}
+
+func seed(t testing.TB, db *sqlite.DB) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.SetMeeting(ctx, kiosk.Meeting{ID: "SG12", Name: "SG12", TimeZone: "Europe/Zurich", Start: "2026-11-21", End: "2026-11-28"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReplaceRoster(ctx, testRoster); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var tapSeq int
+
+func tapOf(c *clock, uid, direction string) kiosk.Tap {
+	tapSeq++
+	return kiosk.Tap{ID: fmt.Sprintf("T%06d", tapSeq), Credential: kiosk.Credential{UID: uid}, Source: "rfid",
+		Gate: "main", Direction: direction, Kiosk: "k1", At: c.Now().UTC()}
+}
+
+func TestRecordTapDecisions(t *testing.T) {
+	db, c := newDB(t)
+	seed(t, db)
+	ctx := context.Background()
+	if err := db.RevokeBadge(ctx, "1111111111"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, uid, dir, result, reason, delegate string
+		first                                    bool
+	}{
+		{"first entry", "0A0B0C0D0E", "in", "accepted", "", "D1", true},
+		{"second entry same day", "0A0B0C0D0E", "in", "accepted", "", "D1", false},
+		{"exit", "0A0B0C0D0E", "out", "accepted", "", "D1", false},
+		{"revoked", "1111111111", "in", "rejected", "revoked_badge", "D2", false},
+		{"cancelled", "2222222222", "in", "rejected", "registration_cancelled", "D3", false},
+		{"not yet valid", "3333333333", "in", "rejected", "not_valid_today", "D4", false},
+		{"unknown", "FFFFFFFFFF", "in", "rejected", "unknown_badge", "", false},
+	}
+	for _, tt := range tests {
+		rec, err := db.RecordTap(ctx, tapOf(c, tt.uid, tt.dir))
+		if err != nil {
+			t.Fatalf("%s: RecordTap: %v", tt.name, err)
+		}
+		var got string
+		if rec.Delegate != nil {
+			got = rec.Delegate.ID
+		}
+		if rec.Result != tt.result || rec.Reason != tt.reason || rec.FirstToday != tt.first || got != tt.delegate {
+			t.Errorf("%s: got %s/%q first=%v delegate=%q, want %s/%q first=%v delegate=%q",
+				tt.name, rec.Result, rec.Reason, rec.FirstToday, got, tt.result, tt.reason, tt.first, tt.delegate)
+		}
+	}
+
+	// The next local day is a new first arrival, decided in the meeting's
+	// zone: 23:30 Zurich is still today, 00:10 is tomorrow.
+	c.Set(time.Date(2026, 11, 22, 23, 30, 0, 0, zurich))
+	if rec, _ := db.RecordTap(ctx, tapOf(c, "0A0B0C0D0E", "in")); rec.FirstToday {
+		t.Errorf("23:30 local: first_today = true, want false")
+	}
+	c.Set(time.Date(2026, 11, 23, 0, 10, 0, 0, zurich))
+	if rec, _ := db.RecordTap(ctx, tapOf(c, "0A0B0C0D0E", "in")); !rec.FirstToday {
+		t.Errorf("00:10 next day: first_today = false, want true")
+	}
+	// Validity starts on the 24th.
+	c.Set(time.Date(2026, 11, 24, 8, 30, 0, 0, zurich))
+	if rec, _ := db.RecordTap(ctx, tapOf(c, "3333333333", "in")); rec.Result != "accepted" || !rec.FirstToday {
+		t.Errorf("D4 on 24th: got %s first=%v, want accepted first", rec.Result, rec.FirstToday)
+	}
+
+	var n, accepted int
+	if err := db.Taps(ctx, "", func(r kiosk.TapRecord) error {
+		n++
+		if r.Result == "accepted" {
+			accepted++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != 10 || accepted != 6 {
+		t.Errorf("stored taps = %d (%d accepted), want 10 (6 accepted)", n, accepted)
+	}
+}
+
+func TestRecordTapConcurrentGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kiosk.db")
+	db, c := openDB(t, path)
+	seed(t, db)
+	ctx := context.Background()
+	const workers, each = 16, 25
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	firsts := 0
+	errs := make(chan error, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				tap := kiosk.Tap{ID: fmt.Sprintf("W%02d-%03d", w, i), Credential: kiosk.Credential{UID: "0A0B0C0D0E"},
+					Source: "rfid", Gate: "main", Direction: "in", Kiosk: "k1", At: c.Now().UTC()}
+				rec, err := db.RecordTap(ctx, tap)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if rec.FirstToday {
+					mu.Lock()
+					firsts++
+					mu.Unlock()
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("RecordTap: %v", err)
+	}
+	if firsts != 1 {
+		t.Errorf("first_today given %d times, want exactly 1", firsts)
+	}
+	// Every acknowledged tap is in the file after reopening.
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db2, _ := openDB(t, path)
+	n := 0
+	db2.Taps(ctx, "2026-11-22", func(kiosk.TapRecord) error { n++; return nil })
+	if n != workers*each {
+		t.Errorf("after reopen: %d taps, want %d", n, workers*each)
+	}
+}
+
+func TestRecordTapAfterClose(t *testing.T) {
+	db, c := newDB(t)
+	db.Close()
+	if _, err := db.RecordTap(context.Background(), tapOf(c, "0A", "in")); !errors.Is(err, sqlite.ErrClosed) {
+		t.Errorf("RecordTap after Close: err = %v, want ErrClosed", err)
+	}
+}
+
+func TestReplaceRoster(t *testing.T) {
+	db, c := newDB(t)
+	seed(t, db)
+	ctx := context.Background()
+
+	// Desk work since the first import: D2 gets a second badge, D1's roster
+	// badge is reported lost and revoked.
+	if err := db.BindBadge(ctx, "D2", "ABCDEF0123"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RevokeBadge(ctx, "0A0B0C0D0E"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RecordTap(ctx, tapOf(c, "ABCDEF0123", "in")); err != nil {
+		t.Fatal(err)
+	}
+
+	next := []kiosk.Delegate{
+		testRoster[0], // unchanged, keeps its revoked badge revoked
+		{ID: "D2", FamilyName: "王", GivenName: "伟", Status: "confirmed", Role: "head", Language: "zh", Badges: []string{"1111111111"}},
+		{ID: "D5", FamilyName: "New", GivenName: "Nina", Status: "registered", Role: "delegate", Language: "es", Badges: []string{"2222222222"}},
+	}
+	res, err := db.ReplaceRoster(ctx, next)
+	if err != nil {
+		t.Fatalf("ReplaceRoster: %v", err)
+	}
+	want := kiosk.RosterImport{Added: 1, Updated: 1, Removed: 2, Unchanged: 1, Badges: 3}
+	if res != want {
+		t.Errorf("import = %+v, want %+v", res, want)
+	}
+	d2, err := db.Delegate(ctx, "D2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2.Role != "head" || len(d2.Badges) != 2 {
+		t.Errorf("D2 = role %q badges %v, want head with desk and roster badge", d2.Role, d2.Badges)
+	}
+	if s, _ := db.LookupBadge(ctx, "0A0B0C0D0E"); !s.Revoked {
+		t.Errorf("revoked roster badge resurrected by re-import")
+	}
+	if s, _ := db.LookupBadge(ctx, "2222222222"); !s.Known || s.Delegate.ID != "D5" {
+		t.Errorf("badge moved from removed D3 to D5: got %+v", s)
+	}
+	if _, err := db.Delegate(ctx, "D3"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+		t.Errorf("removed delegate: err = %v, want not found", err)
+	}
+	n := 0
+	db.Taps(ctx, "", func(kiosk.TapRecord) error { n++; return nil })
+	if n != 1 {
+		t.Errorf("taps after re-import = %d, want 1", n)
+	}
+
+	// A roster that gives D2's desk badge to someone else is refused whole.
+	conflicting := append([]kiosk.Delegate{}, next...)
+	conflicting[2].Badges = []string{"ABCDEF0123"}
+	conflicting = append(conflicting, kiosk.Delegate{ID: "D9", FamilyName: "Nine", Status: "registered", Role: "delegate", Language: "en"})
+	_, err = db.ReplaceRoster(ctx, conflicting)
+	var ce *kiosk.RosterConflictError
+	if !errors.As(err, &ce) || len(ce.Conflicts) != 1 || ce.Conflicts[0].HeldBy != "D2" || kiosk.ErrorCode(err) != kiosk.EINVALID {
+		t.Fatalf("conflicting import: err = %v, want one conflict held by D2", err)
+	}
+	if _, err := db.Delegate(ctx, "D9"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+		t.Errorf("refused import half-written: D9 exists")
+	}
+}
+
+func TestBindBadge(t *testing.T) {
+	db, _ := newDB(t)
+	seed(t, db)
+	ctx := context.Background()
+	if err := db.BindBadge(ctx, "D2", "0A0B0C0D0E"); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+		t.Errorf("bind UID held by D1: err = %v, want conflict", err)
+	}
+	if err := db.BindBadge(ctx, "D404", "ABCD"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+		t.Errorf("bind to unknown delegate: err = %v, want not found", err)
+	}
+	if err := db.RevokeBadge(ctx, "0A0B0C0D0E"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BindBadge(ctx, "D2", "0A0B0C0D0E"); err != nil {
+		t.Errorf("rebinding a revoked UID: %v", err)
+	}
+	if err := db.RevokeBadge(ctx, "99999999"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+		t.Errorf("revoke unknown: err = %v, want not found", err)
+	}
+}
+
+func TestMeetingAndSchedule(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	m, err := db.Meeting(ctx)
+	if err != nil || m.TimeZone != "Europe/Zurich" {
+		t.Fatalf("default meeting = %+v, %v", m, err)
+	}
+	if err := db.SetMeeting(ctx, kiosk.Meeting{TimeZone: "Mars/Olympus"}); kiosk.ErrorCode(err) != kiosk.EINVALID {
+		t.Errorf("bad zone: err = %v, want invalid", err)
+	}
+	if err := db.SetMeeting(ctx, kiosk.Meeting{TimeZone: "America/Mexico_City", Start: "2026-09-18", End: "2026-09-19"}); err != nil {
+		t.Fatal(err)
+	}
+	mx, _ := time.LoadLocation("America/Mexico_City")
+	s := kiosk.Schedule{
+		Rooms: []kiosk.Room{{Name: "Sala A", Building: "IFT"}},
+		Sessions: []kiosk.Session{
+			{ID: "s2", Title: "Afternoon", Room: "Sala A", Start: time.Date(2026, 9, 18, 14, 0, 0, 0, mx), End: time.Date(2026, 9, 18, 17, 30, 0, 0, mx), Status: "scheduled"},
+			{ID: "s1", Title: "Opening", Room: "Sala A", Start: time.Date(2026, 9, 18, 9, 0, 0, 0, mx), End: time.Date(2026, 9, 18, 12, 30, 0, 0, mx), Groups: []string{"WS"}, Status: "scheduled"},
+			{ID: "s3", Title: "Late", Room: "Sala A", Start: time.Date(2026, 9, 18, 23, 0, 0, 0, mx), End: time.Date(2026, 9, 18, 23, 30, 0, 0, mx), Status: "scheduled"},
+		},
+	}
+	if err := db.ReplaceSchedule(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.SessionsOn(ctx, "2026-09-18", mx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].ID != "s1" || got[2].ID != "s3" || got[0].Start.Format(time.RFC3339) != "2026-09-18T09:00:00-06:00" {
+		t.Errorf("sessions = %+v", got)
+	}
+}

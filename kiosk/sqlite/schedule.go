@@ -1,0 +1,80 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"checkin/kiosk"
+)
+
+// ReplaceSchedule replaces every room and session in one transaction.
+func (db *DB) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
+	m, err := db.Meeting(ctx)
+	if err != nil {
+		return err
+	}
+	return db.ImportSchedule(ctx, m, s)
+}
+
+// ImportSchedule stores the meeting settings and replaces the schedule in
+// one transaction, so that a failed import changes nothing.
+func (db *DB) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error {
+	if err := validateMeeting(m); err != nil {
+		return err
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("replace schedule: %w", err)
+	}
+	defer tx.Rollback()
+	if err := writeMeeting(ctx, tx, m); err != nil {
+		return err
+	}
+	loc := m.Location()
+	for _, q := range []string{`DELETE FROM sessions`, `DELETE FROM rooms`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("replace schedule: %w", err)
+		}
+	}
+	for _, r := range s.Rooms {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rooms (name, building, floor, capacity) VALUES (?, ?, ?, ?)`,
+			r.Name, r.Building, r.Floor, r.Capacity); err != nil {
+			return fmt.Errorf("replace schedule: room %q: %w", r.Name, err)
+		}
+	}
+	for _, se := range s.Sessions {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, date, start_us, end_us, room, building, title, groups, status)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, se.ID, kiosk.LocalDate(se.Start, loc), micros(se.Start), micros(se.End),
+			se.Room, se.Building, se.Title, strings.Join(se.Groups, ";"), se.Status); err != nil {
+			return fmt.Errorf("replace schedule: session %q: %w", se.ID, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// SessionsOn returns the sessions starting on a local date in start order.
+func (db *DB) SessionsOn(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title, room, building, start_us, end_us, groups, status
+		FROM sessions WHERE date = ? ORDER BY start_us, room, id`, date)
+	if err != nil {
+		return nil, fmt.Errorf("sessions on %s: %w", date, err)
+	}
+	defer rows.Close()
+	out := []kiosk.Session{}
+	for rows.Next() {
+		var s kiosk.Session
+		var start, end int64
+		var groups string
+		if err := rows.Scan(&s.ID, &s.Title, &s.Room, &s.Building, &start, &end, &groups, &s.Status); err != nil {
+			return nil, fmt.Errorf("sessions on %s: %w", date, err)
+		}
+		s.Start, s.End = fromMicros(start).In(loc), fromMicros(end).In(loc)
+		if groups != "" {
+			s.Groups = strings.Split(groups, ";")
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,209 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"checkin/kiosk"
+)
+
+type tapRequest struct {
+	ctx  context.Context
+	tap  kiosk.Tap
+	done chan tapResponse
+}
+
+type tapResponse struct {
+	rec kiosk.Recorded
+	err error
+}
+
+// RecordTap decides the tap against the roster and commits it before
+// returning. Taps that arrive while a commit is in flight are committed
+// together in the next one (group commit): one fsync for many taps.
+func (db *DB) RecordTap(ctx context.Context, tap kiosk.Tap) (kiosk.Recorded, error) {
+	req := tapRequest{ctx: ctx, tap: tap, done: make(chan tapResponse, 1)}
+	select {
+	case db.taps <- req:
+	case <-db.closing:
+		return kiosk.Recorded{}, ErrClosed
+	case <-ctx.Done():
+		return kiosk.Recorded{}, ctx.Err()
+	}
+	// Once handed over, the tap is committed or fails; wait for the answer
+	// even if the caller gives up, so that no answer claims what did not happen.
+	resp := <-req.done
+	return resp.rec, resp.err
+}
+
+// runTapWriter is the single goroutine that commits taps.
+func (db *DB) runTapWriter() {
+	defer close(db.done)
+	batch := make([]tapRequest, 0, db.MaxBatch)
+	for {
+		var first tapRequest
+		select {
+		case first = <-db.taps:
+		case <-db.closing:
+			return
+		}
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < db.MaxBatch {
+			select {
+			case req := <-db.taps:
+				batch = append(batch, req)
+			default:
+				break drain
+			}
+		}
+		db.commitBatch(batch)
+	}
+}
+
+// commitBatch commits a batch in one transaction. If that fails, each tap
+// is retried alone so one bad tap cannot fail its neighbours.
+func (db *DB) commitBatch(batch []tapRequest) {
+	recs, err := db.commitTaps(batch)
+	if err == nil {
+		for i, req := range batch {
+			req.done <- tapResponse{rec: recs[i]}
+		}
+		return
+	}
+	if len(batch) > 1 {
+		db.Logger.Warn("tap batch failed, retrying one by one", "taps", len(batch), "err", err)
+	}
+	for _, req := range batch {
+		recs, err := db.commitTaps([]tapRequest{req})
+		if err != nil {
+			req.done <- tapResponse{err: err}
+			continue
+		}
+		req.done <- tapResponse{rec: recs[0]}
+	}
+}
+
+func (db *DB) commitTaps(batch []tapRequest) ([]kiosk.Recorded, error) {
+	// The batch outlives any one caller's context: it is committed as a unit.
+	ctx := context.Background()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	m, err := readMeeting(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	loc := m.Location()
+	recs := make([]kiosk.Recorded, len(batch))
+	for i, req := range batch {
+		if recs[i], err = recordTap(ctx, tx, req.tap, m, loc); err != nil {
+			return nil, fmt.Errorf("tap %s: %w", req.tap.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return recs, nil
+}
+
+func recordTap(ctx context.Context, tx *sql.Tx, tap kiosk.Tap, m kiosk.Meeting, loc *time.Location) (kiosk.Recorded, error) {
+	standing, err := lookupStanding(ctx, tx, tap.Credential)
+	if err != nil {
+		return kiosk.Recorded{}, err
+	}
+	day := kiosk.LocalDate(tap.At, loc)
+	rec := kiosk.Recorded{Tap: tap, Delegate: standing.Delegate}
+	rec.Result, rec.Reason = kiosk.Decide(tap.Credential, standing, day, m, tap.Direction)
+
+	var delegateID, name string
+	if d := standing.Delegate; d != nil {
+		delegateID, name = d.ID, d.Name()
+	}
+	if rec.Result == kiosk.ResultAccepted && tap.Direction == kiosk.DirectionIn {
+		r, err := tx.ExecContext(ctx, `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, delegateID, day, tap.ID, micros(tap.At), tap.Kiosk)
+		if err != nil {
+			return kiosk.Recorded{}, fmt.Errorf("record arrival: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		rec.FirstToday = n == 1
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk,
+		delegate_id, delegate_name, result, reason, first_today) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		tap.ID, micros(tap.At), day, tap.UID, tap.Source, tap.Gate, tap.Direction, tap.Kiosk,
+		delegateID, name, rec.Result, rec.Reason, rec.FirstToday); err != nil {
+		return kiosk.Recorded{}, fmt.Errorf("insert tap: %w", err)
+	}
+	return rec, nil
+}
+
+// lookupStanding finds what a credential is bound to.
+func lookupStanding(ctx context.Context, tx *sql.Tx, c kiosk.Credential) (kiosk.Standing, error) {
+	if c.PassInvalid {
+		return kiosk.Standing{}, nil
+	}
+	if c.PassDelegate != "" {
+		d, err := scanDelegate(tx.QueryRowContext(ctx, `SELECT `+delegateColumns+` FROM delegates d WHERE d.id = ?`, c.PassDelegate))
+		if errors.Is(err, sql.ErrNoRows) {
+			return kiosk.Standing{}, nil
+		} else if err != nil {
+			return kiosk.Standing{}, fmt.Errorf("look up pass holder: %w", err)
+		}
+		return kiosk.Standing{Known: true, Delegate: d}, nil
+	}
+	var revoked bool
+	d, err := scanDelegate(tx.QueryRowContext(ctx, `SELECT `+delegateColumns+`, b.revoked
+		FROM badges b JOIN delegates d ON d.id = b.delegate_id WHERE b.uid = ?`, c.UID), &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return kiosk.Standing{}, nil
+	} else if err != nil {
+		return kiosk.Standing{}, fmt.Errorf("look up badge: %w", err)
+	}
+	return kiosk.Standing{Known: true, Revoked: revoked, Delegate: d}, nil
+}
+
+// LookupBadge returns the standing of an RFID UID without recording a tap,
+// for the desk and for benchmarks of the decision path.
+func (db *DB) LookupBadge(ctx context.Context, uid string) (kiosk.Standing, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return kiosk.Standing{}, err
+	}
+	defer tx.Rollback()
+	return lookupStanding(ctx, tx, kiosk.Credential{UID: uid})
+}
+
+// Taps calls fn for each tap in time order, only those of one local date
+// unless date is "".
+func (db *DB) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error {
+	query := `SELECT id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk, first_today FROM taps`
+	var args []any
+	if date != "" {
+		query += ` WHERE day = ?`
+		args = append(args, date)
+	}
+	rows, err := db.read.QueryContext(ctx, query+` ORDER BY at_us, id`, args...)
+	if err != nil {
+		return fmt.Errorf("list taps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t kiosk.TapRecord
+		var at int64
+		if err := rows.Scan(&t.ID, &at, &t.DelegateID, &t.DelegateName, &t.UID, &t.Source, &t.Gate,
+			&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday); err != nil {
+			return fmt.Errorf("list taps: %w", err)
+		}
+		t.At = fromMicros(at)
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

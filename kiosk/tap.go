@@ -1,0 +1,146 @@
+package kiosk
+
+import (
+	"context"
+	"time"
+)
+
+// Tap sources, results and reasons as in the SPEC's TapResult.
+const (
+	SourceRFID = "rfid"
+	SourceQR   = "qr"
+
+	DirectionIn  = "in"
+	DirectionOut = "out"
+
+	ResultAccepted = "accepted"
+	ResultRejected = "rejected"
+
+	ReasonNone                  = ""
+	ReasonUnknownBadge          = "unknown_badge"
+	ReasonRevokedBadge          = "revoked_badge"
+	ReasonInvalidPass           = "invalid_pass"
+	ReasonNotValidToday         = "not_valid_today"
+	ReasonRegistrationCancelled = "registration_cancelled"
+)
+
+// Reasons lists every rejection reason, for metrics and screens.
+var Reasons = []string{ReasonUnknownBadge, ReasonRevokedBadge, ReasonInvalidPass, ReasonNotValidToday, ReasonRegistrationCancelled}
+
+// Tap is one presentation of a badge or pass at a reader, before it is
+// decided. Its ID is chosen by the kiosk so that delivery can be retried.
+type Tap struct {
+	ID string
+	Credential
+	Source    string
+	Gate      string
+	Direction string
+	Kiosk     string
+	At        time.Time
+}
+
+// Credential is what was presented: an RFID UID, or a QR pass that has
+// already been checked cryptographically.
+type Credential struct {
+	UID string // canonical RFID UID, or the pass id of a QR pass
+
+	// For QR passes only: the delegate the pass was signed for, and whether
+	// the signature failed (altered, foreign or unsigned code).
+	PassDelegate string
+	PassInvalid  bool
+	PassIssued   time.Time
+}
+
+// Standing is what the store knows about a credential when a tap is decided.
+type Standing struct {
+	Known    bool      // the UID or pass is bound to a delegate
+	Revoked  bool      // it was revoked or superseded
+	Delegate *Delegate // nil if not known
+}
+
+// Decide applies the entrance rules to a credential's standing on a local
+// day. It is the single decision function for every input path.
+//
+// Leaving is never refused for cancellation or validity (a delegate inside
+// must be able to get out), but an unknown or revoked credential is still
+// reported as such.
+func Decide(c Credential, s Standing, today string, m Meeting, direction string) (result, reason string) {
+	switch {
+	case c.PassInvalid:
+		return ResultRejected, ReasonInvalidPass
+	case !s.Known || s.Delegate == nil:
+		return ResultRejected, ReasonUnknownBadge
+	case s.Revoked:
+		return ResultRejected, ReasonRevokedBadge
+	case direction == DirectionOut:
+		return ResultAccepted, ReasonNone
+	case s.Delegate.Status == StatusCancelled:
+		return ResultRejected, ReasonRegistrationCancelled
+	case !validOn(s.Delegate, today, m):
+		return ResultRejected, ReasonNotValidToday
+	}
+	return ResultAccepted, ReasonNone
+}
+
+// validOn reports whether today lies in the delegate's validity window,
+// which defaults to the whole meeting. An unknown meeting span does not
+// restrict.
+func validOn(d *Delegate, today string, m Meeting) bool {
+	from, to := d.ValidFrom, d.ValidTo
+	if from == "" {
+		from = m.Start
+	}
+	if to == "" {
+		to = m.End
+	}
+	return (from == "" || today >= from) && (to == "" || today <= to)
+}
+
+// TapResult is the answer to a tap, as sent to screens and API callers.
+type TapResult struct {
+	ID         string          `json:"id"`
+	Result     string          `json:"result"`
+	Reason     string          `json:"reason"`
+	FirstToday bool            `json:"first_today"`
+	At         time.Time       `json:"at"`
+	Delegate   *PublicDelegate `json:"delegate"`
+	Sessions   []Session       `json:"sessions"`
+	Gate       string          `json:"gate"`
+	Direction  string          `json:"direction"`
+	Language   string          `json:"language,omitempty"`
+}
+
+// Recorded is a tap as the store committed it.
+type Recorded struct {
+	Tap
+	Result     string
+	Reason     string
+	FirstToday bool
+	Delegate   *Delegate // nil when unknown
+}
+
+// TapStore decides and durably records taps.
+type TapStore interface {
+	// RecordTap decides tap with Decide against the stored roster and commits
+	// it before returning. Concurrent calls are committed together.
+	RecordTap(ctx context.Context, tap Tap) (Recorded, error)
+	// Taps calls fn for each recorded tap in time order, optionally only
+	// those of one local date ("" for all).
+	Taps(ctx context.Context, date string, fn func(TapRecord) error) error
+}
+
+// TapRecord is a stored tap as exported.
+type TapRecord struct {
+	ID           string
+	At           time.Time
+	DelegateID   string
+	DelegateName string
+	UID          string
+	Source       string
+	Gate         string
+	Direction    string
+	Result       string
+	Reason       string
+	Kiosk        string
+	FirstToday   bool
+}

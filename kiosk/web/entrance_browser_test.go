@@ -1,0 +1,138 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"checkin/kiosk/web/browsertest"
+)
+
+// TestEntranceScreenInBrowser drives the entrance screen in Chromium: idle
+// prompt, a welcome with name and sessions, a rejection with the reason and
+// the way to the desk, and the return to idle. Screenshots are kept.
+func TestEntranceScreenInBrowser(t *testing.T) {
+	f := newFixture(t)
+	ctx := browsertest.New(t, 1920, 1080)
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.TextContent(sel))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	bodyClass := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.className`))
+			if err == nil && got == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("body class = %q, want %q", got, want)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	// Wait until the page's event stream is subscribed before tapping.
+	waitSubscribed := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for f.server.Hub.Len() < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("page did not connect to /api/events")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/"), chromedp.WaitVisible("#idle h1")); err != nil {
+		t.Fatal(err)
+	}
+	waitSubscribed(1)
+	if got := text("#idle h1"); got != "Tap your badge" {
+		t.Errorf("idle prompt = %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "entrance-idle")
+
+	post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E"}`)
+	bodyClass("accepted")
+	if got := text("#name"); got != "Jürgen Müller" {
+		t.Errorf("welcome name = %q", got)
+	}
+	if got := text("#headline"); got != "Welcome" {
+		t.Errorf("headline = %q, want Welcome (first arrival)", got)
+	}
+	if got := text("#session-list"); !strings.Contains(got, "WP1/12 plenary") || !strings.Contains(got, "Popov Room") {
+		t.Errorf("sessions = %q", got)
+	}
+	if got := text("#mark"); got != "✓" {
+		t.Errorf("mark = %q: colour must not be the only signal", got)
+	}
+	browsertest.Screenshot(t, ctx, "entrance-welcome")
+
+	post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E"}`)
+	deadline := time.Now().Add(5 * time.Second)
+	for text("#headline") != "Welcome back" {
+		if time.Now().After(deadline) {
+			t.Fatalf("second tap headline = %q, want Welcome back", text("#headline"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	post(t, f.url+"/api/taps", `{"uid":"2222222222"}`)
+	bodyClass("rejected")
+	if got := text("#headline"); got != "Your registration was cancelled" {
+		t.Errorf("reason = %q", got)
+	}
+	if got := text("#action"); got != "Please go to the registration desk" {
+		t.Errorf("action = %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "entrance-rejected-cancelled")
+
+	post(t, f.url+"/api/taps", `{"uid":"DEADBEEF"}`)
+	deadline = time.Now().Add(5 * time.Second)
+	for text("#headline") != "We don't recognise this badge" {
+		if time.Now().After(deadline) {
+			t.Fatalf("unknown badge headline = %q", text("#headline"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := text("#name"); got != "" {
+		t.Errorf("unknown badge shows a name %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "entrance-rejected-unknown")
+
+	// Back to idle by itself after the rejection has been shown.
+	deadline = time.Now().Add(15 * time.Second)
+	for {
+		got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.className`))
+		if got == "idle" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("screen did not return to idle")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	// Kill the event stream (as a kiosk restart would): the screen shows the
+	// staff strip, then reconnects by itself.
+	f.server.Hub.Close()
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("status").hidden`))
+		if !hidden {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status strip not shown after the stream ended")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	browsertest.Screenshot(t, ctx, "entrance-offline")
+}

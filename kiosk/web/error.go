@@ -1,0 +1,49 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"checkin/kiosk"
+)
+
+// statusOf maps domain error codes to HTTP statuses, in one place.
+var statusOf = map[string]int{
+	kiosk.EINVALID:      fiber.StatusBadRequest,
+	kiosk.ENOTFOUND:     fiber.StatusNotFound,
+	kiosk.ECONFLICT:     fiber.StatusConflict,
+	kiosk.EUNAUTHORIZED: fiber.StatusUnauthorized,
+	kiosk.EUNAVAILABLE:  fiber.StatusServiceUnavailable,
+	kiosk.EINTERNAL:     fiber.StatusInternalServerError,
+}
+
+// errorBody is the JSON shape of every API error.
+type errorBody struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
+
+// handleError renders every error a handler returns: domain errors by code,
+// Fiber's own (404, 413…) by status, anything else as a logged internal
+// error whose details never reach the client.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, code, msg := fiber.StatusInternalServerError, kiosk.EINTERNAL, "internal error"
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		status, msg = fe.Code, fe.Message
+		code = strings.ToLower(strings.ReplaceAll(utils.StatusMessage(fe.Code), " ", "_"))
+	case kiosk.ErrorCode(err) != kiosk.EINTERNAL:
+		code, msg = kiosk.ErrorCode(err), kiosk.ErrorMessage(err)
+		status = statusOf[code]
+	default:
+		s.Logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if strings.HasPrefix(c.Path(), "/api/") || strings.Contains(string(c.Request().Header.Peek(fiber.HeaderAccept)), "json") {
+		return c.Status(status).JSON(errorBody{Error: msg, Code: code})
+	}
+	return c.Status(status).Type("txt").SendString(msg)
+}

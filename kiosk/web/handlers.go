@@ -1,0 +1,199 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/valyala/fasthttp"
+
+	"checkin/kiosk"
+)
+
+// requireLocal admits requests from loopback only. Staff sessions, once
+// they exist, are the other way in.
+func (s *Server) requireLocal(c *fiber.Ctx) error {
+	ip := net.ParseIP(c.Context().RemoteIP().String())
+	if ip == nil || !ip.IsLoopback() {
+		return kiosk.Errorf(kiosk.EUNAUTHORIZED, "taps are accepted from this machine or with a staff session")
+	}
+	return c.Next()
+}
+
+// decodeStrict decodes a JSON body, refusing unknown fields, trailing data
+// and anything that is not a single JSON object.
+func decodeStrict(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return kiosk.Errorf(kiosk.EINVALID, "request body is empty: send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return kiosk.Errorf(kiosk.EINVALID, "invalid JSON body: %v", err)
+	}
+	if dec.More() {
+		return kiosk.Errorf(kiosk.EINVALID, "invalid JSON body: more than one value")
+	}
+	return nil
+}
+
+// handleTap runs POST /api/taps through the same path as a serial read.
+func (s *Server) handleTap(c *fiber.Ctx) error {
+	var req kiosk.TapRequest
+	if err := decodeStrict(c.Body(), &req); err != nil {
+		return err
+	}
+	res, err := s.Taps.Tap(c.UserContext(), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// handleEvents streams `tap`, `schedule` and `reader` events.
+func (s *Server) handleEvents(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	heartbeat := s.Heartbeat
+	var readers []ReaderState
+	if s.Readers != nil {
+		readers = s.Readers.ReaderStates()
+	}
+	c.Context().SetBodyStreamWriter(fasthttp.StreamWriter(func(w *bufio.Writer) {
+		sub, ok := s.Hub.Subscribe()
+		if !ok {
+			return
+		}
+		defer s.Hub.Unsubscribe(sub)
+		// The retry hint and current reader states go first: a screen that
+		// (re)connects knows at once where things stand.
+		fmt.Fprintf(w, "retry: 2000\n: connected\n\n")
+		for _, r := range readers {
+			if data, err := json.Marshal(r); err == nil {
+				writeEvent(w, Event{Name: "reader", Data: data})
+			}
+		}
+		if w.Flush() != nil {
+			return
+		}
+		tick := time.NewTicker(heartbeat)
+		defer tick.Stop()
+		for {
+			select {
+			case ev, ok := <-sub.C:
+				if !ok {
+					return
+				}
+				writeEvent(w, ev)
+			case <-tick.C:
+				fmt.Fprintf(w, ": ping\n\n")
+			}
+			// A failed flush means the client has gone: unsubscribe.
+			if err := w.Flush(); err != nil {
+				return
+			}
+		}
+	}))
+	return nil
+}
+
+func writeEvent(w *bufio.Writer, ev Event) {
+	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Name, ev.Data)
+}
+
+// PublishTap sends a tap result to every screen.
+func (s *Server) PublishTap(res kiosk.TapResult) {
+	if err := s.Hub.Publish("tap", res); err != nil {
+		s.Logger.Error("publish tap", "err", err)
+	}
+}
+
+// PublishReader sends a reader's new state to every screen.
+func (s *Server) PublishReader(st ReaderState) {
+	if err := s.Hub.Publish("reader", st); err != nil {
+		s.Logger.Error("publish reader", "err", err)
+	}
+}
+
+// healthBody is the JSON of /healthz.
+type healthBody struct {
+	Status    string         `json:"status"`
+	Role      string         `json:"role"`
+	Kiosk     string         `json:"kiosk_id"`
+	Version   string         `json:"version"`
+	Time      time.Time      `json:"time"`
+	Database  string         `json:"database"`
+	Delegates int            `json:"delegates"`
+	Readers   []ReaderState  `json:"readers"`
+	Registry  RegistryStatus `json:"registry"`
+	Screens   int            `json:"screens"`
+}
+
+// handleHealth reports what venue IT needs to see at a glance. It answers
+// 503 only when the kiosk cannot check anyone in (the database is gone);
+// an unhappy reader or registry makes it "degraded" with a 200.
+func (s *Server) handleHealth(c *fiber.Ctx) error {
+	h := healthBody{Status: "ok", Role: "kiosk", Kiosk: s.KioskID, Version: s.Version,
+		Time: s.Now().UTC(), Database: "ok", Readers: []ReaderState{}, Screens: s.Hub.Len()}
+	status := fiber.StatusOK
+	ctx := c.UserContext()
+	if err := s.Store.Ping(ctx); err != nil {
+		h.Status, h.Database, status = "down", err.Error(), fiber.StatusServiceUnavailable
+	} else if n, err := s.Store.CountDelegates(ctx); err == nil {
+		h.Delegates = n
+	}
+	if s.Readers != nil {
+		h.Readers = s.Readers.ReaderStates()
+		for _, r := range h.Readers {
+			if r.State != "open" && h.Status == "ok" {
+				h.Status = "degraded"
+			}
+		}
+	}
+	if s.Sync != nil {
+		h.Registry = s.Sync()
+		if !h.Registry.Reachable && h.Status == "ok" {
+			h.Status = "degraded"
+		}
+	}
+	return c.Status(status).JSON(h)
+}
+
+func (s *Server) handleMetrics() fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
+}
+
+// scheduleBody is the JSON of /api/schedule.
+type scheduleBody struct {
+	Date     string          `json:"date"`
+	Timezone string          `json:"timezone"`
+	Sessions []kiosk.Session `json:"sessions"`
+}
+
+// handleSchedule serves GET /api/schedule?date=YYYY-MM-DD (default: today).
+func (s *Server) handleSchedule(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	m, err := s.Store.Meeting(ctx)
+	if err != nil {
+		return err
+	}
+	loc := m.Location()
+	date := c.Query("date")
+	if date == "" {
+		date = kiosk.LocalDate(s.Now(), loc)
+	} else if !kiosk.ValidDate(date) {
+		return kiosk.Errorf(kiosk.EINVALID, "date must be YYYY-MM-DD")
+	}
+	sessions, err := s.Store.SessionsOn(ctx, date, loc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(scheduleBody{Date: date, Timezone: loc.String(), Sessions: sessions})
+}

@@ -1,0 +1,205 @@
+// Package web serves the kiosk over HTTP with Fiber: the public screens,
+// the tap API, the event stream, health and metrics.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"checkin/kiosk"
+)
+
+// ReaderStates reports the state of the badge readers for health and screens.
+type ReaderStates interface {
+	ReaderStates() []ReaderState
+}
+
+// ReaderState is one reader as shown in /healthz and `event: reader`.
+type ReaderState struct {
+	Reader    string            `json:"reader"`
+	Port      string            `json:"port"`
+	Format    string            `json:"format"`
+	Gate      string            `json:"gate"`
+	Direction string            `json:"direction"`
+	Role      string            `json:"role"`
+	State     string            `json:"state"`
+	LastError string            `json:"last_error,omitempty"`
+	LastRead  *time.Time        `json:"last_read,omitempty"`
+	Reads     uint64            `json:"reads"`
+	Rejects   map[string]uint64 `json:"rejects"`
+}
+
+// RegistryStatus is the kiosk's view of the central registry.
+type RegistryStatus struct {
+	Configured bool       `json:"configured"`
+	Reachable  bool       `json:"reachable"`
+	LastSync   *time.Time `json:"last_sync"`
+	Outbox     int        `json:"outbox"`
+	Cursor     int64      `json:"cursor"`
+}
+
+// Store is what the web layer reads directly.
+type Store interface {
+	kiosk.MeetingStore
+	kiosk.ScheduleStore
+	CountDelegates(ctx context.Context) (int, error)
+	Ping(ctx context.Context) error
+}
+
+// Server is the kiosk's HTTP server.
+type Server struct {
+	Addr    string
+	KioskID string
+	Version string
+	Taps    *kiosk.TapService
+	Store   Store
+	Readers ReaderStates          // may be nil
+	Sync    func() RegistryStatus // may be nil: standalone
+	Demo    DemoTapper            // may be nil: not a demo
+	Assets  fs.FS                 // templates/, static/, i18n/
+	Logger  *slog.Logger
+	Now     func() time.Time
+
+	// Heartbeat is the SSE keep-alive interval; it also bounds how long a
+	// vanished client stays subscribed.
+	Heartbeat time.Duration
+
+	Hub     *Hub
+	Metrics *Metrics
+
+	app       *fiber.App
+	ln        net.Listener
+	templates *template.Template
+	catalogs  Catalogs
+	served    chan error
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewServer returns a server with defaults; set fields, then Open.
+func NewServer() *Server {
+	s := &Server{
+		Logger:    slog.Default(),
+		Now:       time.Now,
+		Heartbeat: 15 * time.Second,
+		Hub:       NewHub(),
+		Metrics:   NewMetrics(),
+	}
+	s.Hub.OnCount = s.Metrics.SetSSEClients
+	return s
+}
+
+// bodyLimit bounds request bodies: taps and forms are small.
+const bodyLimit = 64 << 10
+
+// Open builds the routes and starts listening on Addr.
+func (s *Server) Open() error {
+	if s.Taps == nil || s.Store == nil || s.Assets == nil {
+		return errors.New("web: server needs Taps, Store and Assets")
+	}
+	if err := s.prepare(); err != nil {
+		return err
+	}
+	var err error
+	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.app.Listener(s.ln) }()
+	return nil
+}
+
+// URL returns the base URL the server listens on.
+func (s *Server) URL() string {
+	return "http://" + s.ln.Addr().String()
+}
+
+// App returns the Fiber app, for in-process handler tests.
+func (s *Server) App() *fiber.App {
+	if s.app == nil {
+		if err := s.prepare(); err != nil {
+			panic(err)
+		}
+	}
+	return s.app
+}
+
+// Close ends event streams, then waits for requests in flight (and so for
+// their taps to be committed) before returning.
+func (s *Server) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() {
+		s.Hub.Close()
+		if s.app == nil {
+			return
+		}
+		s.closeErr = s.app.ShutdownWithContext(ctx)
+		if s.served != nil {
+			<-s.served
+		}
+	})
+	return s.closeErr
+}
+
+func (s *Server) newApp() *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "checkin",
+		ErrorHandler:          s.handleError,
+		BodyLimit:             bodyLimit,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+	})
+	app.Use(recover.New())
+
+	app.Get("/", s.handleEntrance)
+	app.Get("/healthz", s.handleHealth)
+	app.Get("/metrics", s.handleMetrics())
+	app.Get("/api/events", s.handleEvents)
+	app.Get("/api/schedule", s.handleSchedule)
+	app.Post("/api/taps", s.requireLocal, s.handleTap)
+	if s.Demo != nil {
+		app.Post("/api/demo/tap", s.requireLocal, s.handleDemoTap)
+	}
+	static, err := fs.Sub(s.Assets, "static")
+	if err == nil {
+		app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
+	}
+	// No catch-all: Fiber answers unknown paths with 404 and known paths
+	// with the wrong method with 405, both through handleError.
+	return app
+}
+
+// prepare loads templates and catalogues and builds the routes.
+func (s *Server) prepare() error {
+	tmpl, err := parseTemplates(s.Assets)
+	if err != nil {
+		return err
+	}
+	cats, err := LoadCatalogs(s.Assets)
+	if err != nil {
+		return err
+	}
+	s.templates, s.catalogs = tmpl, cats
+	s.app = s.newApp()
+	return nil
+}
+
+func parseTemplates(assets fs.FS) (*template.Template, error) {
+	t, err := template.New("").Funcs(template.FuncMap{}).ParseFS(assets, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return t, nil
+}
