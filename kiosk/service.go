@@ -31,7 +31,6 @@ type PassVerifier interface {
 type TapService struct {
 	Taps     TapStore
 	Schedule ScheduleStore
-	Meetings MeetingStore
 	Passes   PassVerifier // nil: every QR code is an invalid pass
 
 	Publish func(TapResult)                // may be nil
@@ -73,8 +72,8 @@ func (s *TapService) Tap(ctx context.Context, req TapRequest) (TapResult, error)
 			res.Sessions = s.sessionsToday(ctx, rec)
 		}
 	}
-	if m, err := s.Meetings.Meeting(ctx); err == nil {
-		res.At = res.At.In(m.Location())
+	if rec.Loc != nil {
+		res.At = res.At.In(rec.Loc)
 	}
 	if s.Observe != nil {
 		s.Observe(res, time.Since(start))
@@ -88,15 +87,10 @@ func (s *TapService) Tap(ctx context.Context, req TapRequest) (TapResult, error)
 // sessionsToday lists the delegate's sessions today. A failure here must not
 // fail an entry that is already committed, so it yields no sessions.
 func (s *TapService) sessionsToday(ctx context.Context, rec Recorded) []Session {
-	if s.Schedule == nil {
+	if s.Schedule == nil || rec.Loc == nil {
 		return []Session{}
 	}
-	m, err := s.Meetings.Meeting(ctx)
-	if err != nil {
-		return []Session{}
-	}
-	loc := m.Location()
-	all, err := s.Schedule.SessionsOn(ctx, LocalDate(rec.At, loc), loc)
+	all, err := s.Schedule.SessionsOn(ctx, rec.Day, rec.Loc)
 	if err != nil {
 		return []Session{}
 	}

@@ -116,7 +116,9 @@ type Recorded struct {
 	Result     string
 	Reason     string
 	FirstToday bool
-	Delegate   *Delegate // nil when unknown
+	Delegate   *Delegate      // nil when unknown
+	Day        string         // the local date the tap was decided on
+	Loc        *time.Location // the meeting's time zone at that moment
 }
 
 // TapStore decides and durably records taps.

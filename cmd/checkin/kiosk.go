@@ -76,7 +76,6 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	taps := &kiosk.TapService{
 		Taps:     db,
 		Schedule: db,
-		Meetings: db,
 		Publish:  server.PublishTap,
 		Observe:  server.Metrics.ObserveTap,
 		Now:      time.Now,

@@ -47,6 +47,12 @@ type DB struct {
 	write *sql.DB // exactly one connection: SQLite has one writer
 	read  *sql.DB
 
+	writeStmts, readStmts *tapStmts
+
+	mu       sync.Mutex
+	zones    map[string]*time.Location // parsed once: LoadLocation reads tzdata
+	sessions map[string]cachedSessions // by local date
+
 	taps    chan tapRequest
 	closing chan struct{}
 	done    chan struct{}
@@ -101,6 +107,15 @@ func (db *DB) Open() error {
 	}
 	db.read.SetMaxOpenConns(8)
 	db.read.SetMaxIdleConns(8)
+	ctx := context.Background()
+	if db.writeStmts, err = prepareTapStmts(ctx, db.write, true); err == nil {
+		db.readStmts, err = prepareTapStmts(ctx, db.read, false)
+	}
+	if err != nil {
+		db.read.Close()
+		db.write.Close()
+		return fmt.Errorf("prepare statements: %w", err)
+	}
 
 	db.taps = make(chan tapRequest)
 	db.closing = make(chan struct{})
@@ -167,6 +182,29 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // Ping checks that the database answers, for health checks.
 func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
+}
+
+// location returns the named zone, parsed once per DB. An unknown name
+// (validated on input, so only a damaged file) falls back to UTC.
+func (db *DB) location(name string) *time.Location {
+	if name == "" {
+		name = kiosk.DefaultTimeZone
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if loc, ok := db.zones[name]; ok {
+		return loc
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		db.Logger.Error("unknown meeting time zone, using UTC", "zone", name, "err", err)
+		loc = time.UTC
+	}
+	if db.zones == nil {
+		db.zones = map[string]*time.Location{}
+	}
+	db.zones[name] = loc
+	return loc
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }

@@ -160,6 +160,17 @@ func replaceRosterBadges(ctx context.Context, tx *sql.Tx, delegates []kiosk.Dele
 			}
 		}
 	}
+	move, err := tx.PrepareContext(ctx, `UPDATE badges SET delegate_id = ?, source = ?, revoked = 0,
+		created_us = ?, revoked_us = NULL WHERE uid = ?`)
+	if err != nil {
+		return fmt.Errorf("replace roster badges: %w", err)
+	}
+	defer move.Close()
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("replace roster badges: %w", err)
+	}
+	defer insert.Close()
 	for uid, id := range wanted {
 		b, ok := current[uid]
 		switch {
@@ -167,13 +178,11 @@ func replaceRosterBadges(ctx context.Context, tx *sql.Tx, delegates []kiosk.Dele
 			// Same binding: keep it, including a desk revocation.
 		case ok:
 			// Moved to another delegate, or a revoked UID reissued.
-			if _, err := tx.ExecContext(ctx, `UPDATE badges SET delegate_id = ?, source = ?, revoked = 0,
-				created_us = ?, revoked_us = NULL WHERE uid = ?`, id, badgeFromRoster, now, uid); err != nil {
+			if _, err := move.ExecContext(ctx, id, badgeFromRoster, now, uid); err != nil {
 				return fmt.Errorf("replace roster badges: %w", err)
 			}
 		default:
-			if _, err := tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us)
-				VALUES (?, ?, ?, ?)`, uid, id, badgeFromRoster, now); err != nil {
+			if _, err := insert.ExecContext(ctx, uid, id, badgeFromRoster, now); err != nil {
 				return fmt.Errorf("replace roster badges: %w", err)
 			}
 		}

@@ -51,11 +51,51 @@ func (db *DB) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Sched
 			return fmt.Errorf("replace schedule: session %q: %w", se.ID, err)
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("replace schedule: commit: %w", err)
+	}
+	db.mu.Lock()
+	db.sessions = nil
+	db.mu.Unlock()
+	return nil
+}
+
+// sessionsTTL bounds how stale a day's cached sessions can be when another
+// process (an import) changed the schedule; changes made through this DB
+// clear the cache at once.
+const sessionsTTL = time.Second
+
+type cachedSessions struct {
+	loaded   time.Time
+	loc      *time.Location
+	sessions []kiosk.Session
 }
 
 // SessionsOn returns the sessions starting on a local date in start order.
+// Every accepted tap asks for today's, so a day is cached for sessionsTTL.
+// The returned slice is shared: callers must not modify it.
 func (db *DB) SessionsOn(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
+	now := time.Now()
+	db.mu.Lock()
+	c, ok := db.sessions[date]
+	db.mu.Unlock()
+	if ok && c.loc == loc && now.Sub(c.loaded) < sessionsTTL {
+		return c.sessions, nil
+	}
+	sessions, err := db.loadSessions(ctx, date, loc)
+	if err != nil {
+		return nil, err
+	}
+	db.mu.Lock()
+	if db.sessions == nil || len(db.sessions) > 64 {
+		db.sessions = map[string]cachedSessions{}
+	}
+	db.sessions[date] = cachedSessions{loaded: now, loc: loc, sessions: sessions}
+	db.mu.Unlock()
+	return sessions, nil
+}
+
+func (db *DB) loadSessions(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, title, room, building, start_us, end_us, groups, status
 		FROM sessions WHERE date = ? ORDER BY start_us, room, id`, date)
 	if err != nil {

@@ -99,10 +99,11 @@ func (db *DB) commitTaps(batch []tapRequest) ([]kiosk.Recorded, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc := m.Location()
+	loc := db.location(m.TimeZone)
+	st := db.writeStmts.inTx(ctx, tx)
 	recs := make([]kiosk.Recorded, len(batch))
 	for i, req := range batch {
-		if recs[i], err = recordTap(ctx, tx, req.tap, m, loc); err != nil {
+		if recs[i], err = recordTap(ctx, st, req.tap, m, loc); err != nil {
 			return nil, fmt.Errorf("tap %s: %w", req.tap.ID, err)
 		}
 	}
@@ -112,13 +113,56 @@ func (db *DB) commitTaps(batch []tapRequest) ([]kiosk.Recorded, error) {
 	return recs, nil
 }
 
-func recordTap(ctx context.Context, tx *sql.Tx, tap kiosk.Tap, m kiosk.Meeting, loc *time.Location) (kiosk.Recorded, error) {
-	standing, err := lookupStanding(ctx, tx, tap.Credential)
+// tapStmts are the statements of the tap path, prepared once: parsing SQL
+// costs more than running these indexed lookups.
+type tapStmts struct {
+	badge, passHolder, arrival, insertTap *sql.Stmt
+}
+
+const (
+	sqlBadge = `SELECT ` + delegateColumns + `, b.revoked
+		FROM badges b JOIN delegates d ON d.id = b.delegate_id WHERE b.uid = ?`
+	sqlPassHolder = `SELECT ` + delegateColumns + ` FROM delegates d WHERE d.id = ?`
+	sqlArrival    = `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	sqlInsertTap = `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk,
+		delegate_id, delegate_name, result, reason, first_today) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+func prepareTapStmts(ctx context.Context, db *sql.DB, write bool) (*tapStmts, error) {
+	var s tapStmts
+	var err error
+	if s.badge, err = db.PrepareContext(ctx, sqlBadge); err != nil {
+		return nil, err
+	}
+	if s.passHolder, err = db.PrepareContext(ctx, sqlPassHolder); err != nil {
+		return nil, err
+	}
+	if !write {
+		return &s, nil
+	}
+	if s.arrival, err = db.PrepareContext(ctx, sqlArrival); err != nil {
+		return nil, err
+	}
+	if s.insertTap, err = db.PrepareContext(ctx, sqlInsertTap); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// inTx binds the statements to a transaction.
+func (s *tapStmts) inTx(ctx context.Context, tx *sql.Tx) *tapStmts {
+	return &tapStmts{badge: tx.StmtContext(ctx, s.badge), passHolder: tx.StmtContext(ctx, s.passHolder),
+		arrival: tx.StmtContext(ctx, s.arrival), insertTap: tx.StmtContext(ctx, s.insertTap)}
+}
+
+func recordTap(ctx context.Context, st *tapStmts, tap kiosk.Tap, m kiosk.Meeting, loc *time.Location) (kiosk.Recorded, error) {
+	standing, err := lookupStanding(ctx, st, tap.Credential)
 	if err != nil {
 		return kiosk.Recorded{}, err
 	}
 	day := kiosk.LocalDate(tap.At, loc)
-	rec := kiosk.Recorded{Tap: tap, Delegate: standing.Delegate}
+	rec := kiosk.Recorded{Tap: tap, Delegate: standing.Delegate, Day: day, Loc: loc}
 	rec.Result, rec.Reason = kiosk.Decide(tap.Credential, standing, day, m, tap.Direction)
 
 	var delegateID, name string
@@ -126,17 +170,14 @@ func recordTap(ctx context.Context, tx *sql.Tx, tap kiosk.Tap, m kiosk.Meeting, 
 		delegateID, name = d.ID, d.Name()
 	}
 	if rec.Result == kiosk.ResultAccepted && tap.Direction == kiosk.DirectionIn {
-		r, err := tx.ExecContext(ctx, `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, delegateID, day, tap.ID, micros(tap.At), tap.Kiosk)
+		r, err := st.arrival.ExecContext(ctx, delegateID, day, tap.ID, micros(tap.At), tap.Kiosk)
 		if err != nil {
 			return kiosk.Recorded{}, fmt.Errorf("record arrival: %w", err)
 		}
 		n, _ := r.RowsAffected()
 		rec.FirstToday = n == 1
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk,
-		delegate_id, delegate_name, result, reason, first_today) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		tap.ID, micros(tap.At), day, tap.UID, tap.Source, tap.Gate, tap.Direction, tap.Kiosk,
+	if _, err := st.insertTap.ExecContext(ctx, tap.ID, micros(tap.At), day, tap.UID, tap.Source, tap.Gate, tap.Direction, tap.Kiosk,
 		delegateID, name, rec.Result, rec.Reason, rec.FirstToday); err != nil {
 		return kiosk.Recorded{}, fmt.Errorf("insert tap: %w", err)
 	}
@@ -144,12 +185,12 @@ func recordTap(ctx context.Context, tx *sql.Tx, tap kiosk.Tap, m kiosk.Meeting, 
 }
 
 // lookupStanding finds what a credential is bound to.
-func lookupStanding(ctx context.Context, tx *sql.Tx, c kiosk.Credential) (kiosk.Standing, error) {
+func lookupStanding(ctx context.Context, st *tapStmts, c kiosk.Credential) (kiosk.Standing, error) {
 	if c.PassInvalid {
 		return kiosk.Standing{}, nil
 	}
 	if c.PassDelegate != "" {
-		d, err := scanDelegate(tx.QueryRowContext(ctx, `SELECT `+delegateColumns+` FROM delegates d WHERE d.id = ?`, c.PassDelegate))
+		d, err := scanDelegate(st.passHolder.QueryRowContext(ctx, c.PassDelegate))
 		if errors.Is(err, sql.ErrNoRows) {
 			return kiosk.Standing{}, nil
 		} else if err != nil {
@@ -158,8 +199,7 @@ func lookupStanding(ctx context.Context, tx *sql.Tx, c kiosk.Credential) (kiosk.
 		return kiosk.Standing{Known: true, Delegate: d}, nil
 	}
 	var revoked bool
-	d, err := scanDelegate(tx.QueryRowContext(ctx, `SELECT `+delegateColumns+`, b.revoked
-		FROM badges b JOIN delegates d ON d.id = b.delegate_id WHERE b.uid = ?`, c.UID), &revoked)
+	d, err := scanDelegate(st.badge.QueryRowContext(ctx, c.UID), &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return kiosk.Standing{}, nil
 	} else if err != nil {
@@ -171,12 +211,7 @@ func lookupStanding(ctx context.Context, tx *sql.Tx, c kiosk.Credential) (kiosk.
 // LookupBadge returns the standing of an RFID UID without recording a tap,
 // for the desk and for benchmarks of the decision path.
 func (db *DB) LookupBadge(ctx context.Context, uid string) (kiosk.Standing, error) {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return kiosk.Standing{}, err
-	}
-	defer tx.Rollback()
-	return lookupStanding(ctx, tx, kiosk.Credential{UID: uid})
+	return lookupStanding(ctx, db.readStmts, kiosk.Credential{UID: uid})
 }
 
 // Taps calls fn for each tap in time order, only those of one local date

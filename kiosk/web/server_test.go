@@ -35,7 +35,7 @@ func (f *fixture) Now() time.Time { return *f.now.Load() }
 
 var ids atomic.Int64
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{}
 	start := time.Date(2026, 11, 22, 10, 0, 0, 0, zurich)
@@ -69,7 +69,7 @@ func newFixture(t *testing.T) *fixture {
 	s.Assets = assets.FS()
 	s.Now = f.Now
 	s.Heartbeat = 50 * time.Millisecond
-	s.Taps = &kiosk.TapService{Taps: f.db, Schedule: f.db, Meetings: f.db, Publish: s.PublishTap,
+	s.Taps = &kiosk.TapService{Taps: f.db, Schedule: f.db, Publish: s.PublishTap,
 		Observe: s.Metrics.ObserveTap, Now: f.Now, Kiosk: "k1",
 		NewID: func() string { return fmt.Sprintf("tap-%06d", ids.Add(1)) }}
 	if err := s.Open(); err != nil {

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkKioskStartup100k starts the real binary on a data directory
+// holding a 100k-delegate roster: time from exec to the first answered
+// /healthz, and resident memory once idle.
+func BenchmarkKioskStartup100k(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "checkin")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := b.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,family_name,given_name,organization,country,groups,badge_uid\n")
+	for i := 0; i < 100_000; i++ {
+		fmt.Fprintf(&csv, "D%06d,Müller-%d,Jürgen,Administration,CH,\"SG12;Q%d/12\",%010X\n", i, i, i%19+1, i)
+	}
+	roster := filepath.Join(dir, "roster.csv")
+	if err := os.WriteFile(roster, []byte(csv.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	t0 := time.Now()
+	if out, err := exec.Command(bin, "import", "roster", "--data", data, roster).CombinedOutput(); err != nil {
+		b.Fatalf("import: %v\n%s", err, out)
+	}
+	b.Logf("import of 100k delegates: %v", time.Since(t0).Round(time.Millisecond))
+
+	var starts []time.Duration
+	var rssMB float64
+	for i := 0; b.Loop(); i++ {
+		addr := fmt.Sprintf("127.0.0.1:%d", 18500+i%400)
+		cmd := exec.Command(bin, "kiosk", "--data", data, "--addr", addr)
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			resp, err := http.Get("http://" + addr + "/healthz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Since(start) > 10*time.Second {
+				cmd.Process.Kill()
+				b.Fatal("kiosk did not answer /healthz in 10 s")
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		starts = append(starts, time.Since(start))
+		if i == 0 {
+			time.Sleep(2 * time.Second) // idle
+			rssMB = residentMB(b, cmd.Process.Pid)
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}
+	slices.Sort(starts)
+	b.ReportMetric(float64(starts[len(starts)/2].Microseconds())/1000, "start-p50-ms")
+	b.ReportMetric(float64(starts[len(starts)-1].Microseconds())/1000, "start-max-ms")
+	b.ReportMetric(rssMB, "idle-RSS-MB")
+}
+
+// residentMB reads VmRSS of a process from /proc.
+func residentMB(b *testing.B, pid int) float64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.Atoi(f[1])
+			return float64(kb) / 1024
+		}
+	}
+	b.Fatal("no VmRSS")
+	return 0
+}
