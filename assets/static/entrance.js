@@ -69,8 +69,8 @@
     $("sessions").hidden = false;
     $("sessions-title").textContent = t(sessions.length ? "entrance.sessions_today" : "entrance.no_sessions", lang);
     const now = Date.now();
-    // Show what is still ahead (or running), at most five lines.
-    sessions.filter((s) => Date.parse(s.end) > now).slice(0, 5).forEach((s) => {
+    // Show what is still ahead (or running), at most four lines.
+    sessions.filter((s) => Date.parse(s.end) > now).slice(0, 4).forEach((s) => {
       const li = document.createElement("li");
       if (s.status === "cancelled") li.className = "cancelled";
       const time = document.createElement("span");
