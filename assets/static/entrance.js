@@ -87,9 +87,16 @@
     });
   }
 
-  // Staff-facing status strip: hidden while all is well.
+  // Staff-facing status strip: hidden while all is well. When every
+  // entrance reader is down, the prompt itself stops inviting taps.
   const problems = { stream: false, readers: {} };
+  const entranceReaders = {};
   function renderStatus() {
+    const names = Object.keys(entranceReaders);
+    const allDown = names.length > 0 && names.every((n) => !entranceReaders[n]);
+    document.documentElement.classList.toggle("out-of-order", allDown);
+    $("prompt").textContent = t(allDown ? "entrance.out_of_order" : "entrance.tap", cfg.lang);
+    $("hint").textContent = t(allDown ? "entrance.go_desk" : "entrance.tap_hint", cfg.lang);
     const lines = [];
     if (problems.stream) lines.push(t("entrance.offline", cfg.lang));
     for (const [name, st] of Object.entries(problems.readers)) {
@@ -111,6 +118,7 @@
     });
     es.addEventListener("reader", (e) => {
       const st = JSON.parse(e.data);
+      if (st.role !== "desk") entranceReaders[st.reader] = st.state === "open";
       if (st.state === "open") delete problems.readers[st.reader];
       else problems.readers[st.reader] = st.state + (st.last_error ? ": " + st.last_error : "");
       renderStatus();

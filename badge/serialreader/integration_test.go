@@ -11,6 +11,7 @@ import (
 
 	"checkin/badge"
 	"checkin/badge/serialreader"
+	"checkin/badge/serialreader/ptytest"
 )
 
 // sentinels are good frames written after the bytes under test: once a
@@ -152,7 +153,7 @@ func TestReconnect(t *testing.T) {
 		t.Fatalf("got %q, want 0A0B0C0D", r.UID)
 	}
 
-	h.socat.kill()
+	h.socat.Kill()
 	down := h.waitState(serialreader.StateWaiting, serialreader.StateError)
 	if down.LastError == "" {
 		t.Errorf("state %s without an error", down.State)
@@ -162,7 +163,7 @@ func TestReconnect(t *testing.T) {
 		t.Errorf("state while unplugged: got open, want waiting or error (%+v)", st)
 	}
 
-	h.socat = startSocat(t, filepath.Dir(h.socat.A))
+	h.socat = ptytest.Start(t, filepath.Dir(h.socat.A))
 	restarted := time.Now()
 	h.openPeer()
 	h.waitState(serialreader.StateOpen)
@@ -190,7 +191,7 @@ func TestCancelIsNotADisconnect(t *testing.T) {
 // TestMissingPath: a path that does not exist is waiting, with the
 // error naming it; the reader opens once the device appears.
 func TestMissingPath(t *testing.T) {
-	needSocat(t)
+	ptytest.NeedSocat(t)
 	dir := t.TempDir()
 	h := start(t, filepath.Join(dir, "A")+",format=line", 0)
 	defer h.stop() // before socat is killed
@@ -198,7 +199,7 @@ func TestMissingPath(t *testing.T) {
 	if !strings.Contains(s.LastError, filepath.Join(dir, "A")) || !strings.Contains(s.LastError, "no such file") {
 		t.Errorf("LastError %q: want the path and 'no such file'", s.LastError)
 	}
-	h.socat = startSocat(t, dir)
+	h.socat = ptytest.Start(t, dir)
 	h.waitState(serialreader.StateOpen)
 	h.openPeer()
 	h.write("0102\r\n")

@@ -1,107 +1,25 @@
 package serialreader_test
 
 import (
-	"bufio"
 	"context"
 	"log/slog"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"checkin/badge"
 	"checkin/badge/serialreader"
+	"checkin/badge/serialreader/ptytest"
 )
 
 // wait is the generous deadline for any event the tests wait for.
 const wait = 5 * time.Second
 
-// needSocat returns socat's path. Without socat the test fails in CI
-// (CI=true installs it) and skips loudly elsewhere.
-func needSocat(t testing.TB) string {
-	t.Helper()
-	path, err := exec.LookPath("socat")
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("socat not found but CI=true: the pseudo-terminal tests must run in CI (apt-get install socat): %v", err)
-	}
-	t.Skip("*** SKIPPING pseudo-terminal reader tests: socat is not installed (apt-get install socat) ***")
-	return ""
-}
-
-// socat is a running `socat pty pty`: the reader opens A, the test
-// writes to B as the card reader would.
-type socat struct {
-	cmd  *exec.Cmd
-	A, B string
-	done chan struct{} // closed when socat has exited
-
-	mu  sync.Mutex
-	log strings.Builder
-}
-
-// startSocat starts socat with links A and B in dir and waits until it
-// is forwarding. It is killed when the test ends.
-func startSocat(t testing.TB, dir string) *socat {
-	t.Helper()
-	s := &socat{A: filepath.Join(dir, "A"), B: filepath.Join(dir, "B"), done: make(chan struct{})}
-	s.cmd = exec.Command(needSocat(t), "-d", "-d",
-		"pty,raw,echo=0,link="+s.A, "pty,raw,echo=0,link="+s.B)
-	stderr, err := s.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("start socat: %v", err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			s.mu.Lock()
-			s.log.WriteString(sc.Text() + "\n")
-			s.mu.Unlock()
-			if strings.Contains(sc.Text(), "starting data transfer loop") {
-				close(ready)
-			}
-		}
-		s.cmd.Wait()
-		close(s.done)
-	}()
-	t.Cleanup(s.kill)
-	select {
-	case <-ready:
-	case <-s.done:
-		t.Fatalf("socat exited early:\n%s", s.output())
-	case <-time.After(wait):
-		t.Fatalf("socat not ready after %v:\n%s", wait, s.output())
-	}
-	return s
-}
-
-// kill kills socat (SIGKILL: its links stay behind, dangling, as a
-// vanished device's path would) and waits for it to exit.
-func (s *socat) kill() {
-	s.cmd.Process.Kill()
-	<-s.done
-}
-
-func (s *socat) output() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.log.String()
-}
-
 // harness runs a Manager with one reader on a socat pty pair.
 type harness struct {
 	t      testing.TB
-	socat  *socat
+	socat  *ptytest.Socat
 	peer   *os.File
 	m      *serialreader.Manager
 	reads  chan serialreader.Read
@@ -115,7 +33,7 @@ type harness struct {
 // options (",format=line"…) and hold-off, and waits until the reader is open.
 func newHarness(t testing.TB, options string, holdoff time.Duration) *harness {
 	t.Helper()
-	s := startSocat(t, t.TempDir())
+	s := ptytest.Start(t, t.TempDir())
 	h := start(t, s.A+options, holdoff)
 	h.socat = s
 	h.waitState(serialreader.StateOpen)

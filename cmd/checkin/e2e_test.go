@@ -52,6 +52,7 @@ func startKiosk(t *testing.T, bin string, args ...string) *process {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			t.Log("kiosk: " + sc.Text()) // shown when the test fails
 			if m := servingURL.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case found <- m[1]:
@@ -171,4 +172,8 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("report leaks e-mail: %v", row)
 		}
 	}
+}
+
+func runBin(bin string, args ...string) ([]byte, error) {
+	return exec.Command(bin, args...).CombinedOutput()
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 
 	"checkin/assets"
+	"checkin/badge"
+	"checkin/badge/serialreader"
 	"checkin/kiosk"
 	"checkin/kiosk/sqlite"
 	"checkin/kiosk/web"
@@ -23,17 +25,37 @@ type kioskConfig struct {
 	data    string
 	addr    string
 	kioskID string
+	readers []badge.Spec
+	holdoff time.Duration
 }
 
 func runKiosk(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("kiosk", "kiosk --data DIR --addr HOST:PORT [--kiosk-id ID]", e.stderr)
+	fs := newFlagSet("kiosk", "kiosk --data DIR --addr HOST:PORT [--kiosk-id ID] [--reader SPEC]...", e.stderr)
 	var cfg kioskConfig
+	var readers stringList
 	fs.StringVar(&cfg.data, "data", "", "data directory (created if missing)")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to serve on")
 	fs.StringVar(&cfg.kioskID, "kiosk-id", "", "this kiosk's id (default: host name)")
+	fs.Var(&readers, "reader", "badge reader `PORT[,format=F][,baud=N][,gate=G][,direction=in|out][,role=entrance|desk]`, repeatable\n(CHECKIN_READER: several separated by spaces); see `checkin readers`")
+	fs.DurationVar(&cfg.holdoff, "holdoff", badge.DefaultHoldoff, "a card held on a reader taps again only after this long away")
 	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
 		return err
+	}
+	ports := map[string]bool{}
+	for _, r := range readers {
+		spec, err := badge.ParseSpec(r)
+		if err != nil {
+			return usagef("kiosk: --reader %q: %v", r, err)
+		}
+		if ports[spec.Port] {
+			return usagef("kiosk: --reader %q: port %s is given twice", r, spec.Port)
+		}
+		ports[spec.Port] = true
+		cfg.readers = append(cfg.readers, spec)
+	}
+	if cfg.holdoff <= 0 {
+		return usagef("kiosk: --holdoff must be positive")
 	}
 	if len(rest) > 0 {
 		return usagef("kiosk: unexpected argument %q", rest[0])
@@ -49,12 +71,14 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	return app.run(ctx)
 }
 
-// kioskApp is a running kiosk: its database, tap path and web server.
+// kioskApp is a running kiosk: its database, tap path, readers and web
+// server.
 type kioskApp struct {
-	e      *env
-	db     *sqlite.DB
-	taps   *kiosk.TapService
-	server *web.Server
+	e       *env
+	db      *sqlite.DB
+	taps    *kiosk.TapService
+	readers *serialreader.Manager // nil without --reader
+	server  *web.Server
 }
 
 // openKiosk opens the data directory and starts serving. demo, when set,
@@ -92,22 +116,66 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	if demo != nil {
 		server.Demo = demo(taps)
 	}
+	app := &kioskApp{e: e, db: db, taps: taps, server: server}
+	if len(cfg.readers) > 0 {
+		app.readers = &serialreader.Manager{
+			Specs:   cfg.readers,
+			Holdoff: cfg.holdoff,
+			OnRead:  app.onRead,
+			OnState: server.PublishReader,
+			Logger:  e.logger,
+		}
+		server.Readers = app.readers
+		server.Metrics.AddReaders(app.readers.States)
+	}
 	if err := server.Open(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &kioskApp{e: e, db: db, taps: taps, server: server}, nil
+	return app, nil
+}
+
+// onRead takes a badge read from a serial reader: entrance readers check
+// the delegate in through the same path as the HTTP API; desk readers only
+// show the badge to the registration desk.
+func (a *kioskApp) onRead(r serialreader.Read) {
+	if r.Role == badge.RoleDesk {
+		a.server.PublishDeskTap(web.DeskTap{UID: r.UID, Source: r.Source, Reader: r.Reader, Gate: r.Gate, At: r.At})
+		return
+	}
+	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate, Direction: r.Direction})
+	if err != nil {
+		a.e.logger.Error("tap from reader failed", "reader", r.Reader, "err", err)
+		return
+	}
+	a.e.logger.Info("tap", "reader", r.Reader, "result", res.Result, "reason", res.Reason, "id", res.ID)
 }
 
 // run serves until ctx is cancelled (SIGINT, SIGTERM), then shuts down in
 // order: no new requests, taps in flight committed, streams closed, database
 // closed.
 func (a *kioskApp) run(ctx context.Context) error {
-	<-ctx.Done()
+	var readersDone chan error // stays nil without readers: never ready
+	if a.readers != nil {
+		readersDone = make(chan error, 1)
+		go func() { readersDone <- a.readers.Run(ctx) }()
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+		if readersDone != nil {
+			err = <-readersDone
+		}
+	case err = <-readersDone:
+		// Readers stop early only when they cannot run at all.
+		err = fmt.Errorf("readers: %w", err)
+	}
 	a.e.logger.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := a.server.Close(shutdown)
+	if cerr := a.server.Close(shutdown); cerr != nil && err == nil {
+		err = cerr
+	}
 	if cerr := a.db.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

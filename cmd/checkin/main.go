@@ -60,6 +60,7 @@ func commands() []command {
 		{"kiosk", "run a venue kiosk", runKiosk},
 		{"import", "import a roster or schedule: import roster|schedule --data DIR FILE", runImport},
 		{"export", "export data: export checkins --data DIR [--date D] [FILE]", runExport},
+		{"readers", "list serial ports and the --reader value for each", runReaders},
 		{"meeting", "show or set the meeting's name, dates and time zone", runMeeting},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "checkin", version)

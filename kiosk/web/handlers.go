@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp"
 
+	"checkin/badge/serialreader"
 	"checkin/kiosk"
 )
 
@@ -62,9 +63,9 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
 	heartbeat := s.Heartbeat
-	var readers []ReaderState
+	var readers []serialreader.ReaderState
 	if s.Readers != nil {
-		readers = s.Readers.ReaderStates()
+		readers = s.Readers.States()
 	}
 	c.Context().SetBodyStreamWriter(fasthttp.StreamWriter(func(w *bufio.Writer) {
 		sub, ok := s.Hub.Subscribe()
@@ -104,6 +105,26 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	return nil
 }
 
+// DeskTap is a badge shown to a desk reader: no decision, just the badge,
+// for the registration desk to bind or look up.
+type DeskTap struct {
+	Role   string    `json:"role"` // always "desk"
+	UID    string    `json:"uid"`
+	Source string    `json:"source"`
+	Reader string    `json:"reader"`
+	Gate   string    `json:"gate"`
+	At     time.Time `json:"at"`
+}
+
+// PublishDeskTap sends a desk reader's badge to every screen as a `tap`
+// event with "role":"desk"; entrance screens ignore it.
+func (s *Server) PublishDeskTap(t DeskTap) {
+	t.Role = "desk"
+	if err := s.Hub.Publish("tap", t); err != nil {
+		s.Logger.Error("publish desk tap", "err", err)
+	}
+}
+
 func writeEvent(w *bufio.Writer, ev Event) {
 	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Name, ev.Data)
 }
@@ -116,7 +137,7 @@ func (s *Server) PublishTap(res kiosk.TapResult) {
 }
 
 // PublishReader sends a reader's new state to every screen.
-func (s *Server) PublishReader(st ReaderState) {
+func (s *Server) PublishReader(st serialreader.ReaderState) {
 	if err := s.Hub.Publish("reader", st); err != nil {
 		s.Logger.Error("publish reader", "err", err)
 	}
@@ -124,16 +145,16 @@ func (s *Server) PublishReader(st ReaderState) {
 
 // healthBody is the JSON of /healthz.
 type healthBody struct {
-	Status    string         `json:"status"`
-	Role      string         `json:"role"`
-	Kiosk     string         `json:"kiosk_id"`
-	Version   string         `json:"version"`
-	Time      time.Time      `json:"time"`
-	Database  string         `json:"database"`
-	Delegates int            `json:"delegates"`
-	Readers   []ReaderState  `json:"readers"`
-	Registry  RegistryStatus `json:"registry"`
-	Screens   int            `json:"screens"`
+	Status    string                     `json:"status"`
+	Role      string                     `json:"role"`
+	Kiosk     string                     `json:"kiosk_id"`
+	Version   string                     `json:"version"`
+	Time      time.Time                  `json:"time"`
+	Database  string                     `json:"database"`
+	Delegates int                        `json:"delegates"`
+	Readers   []serialreader.ReaderState `json:"readers"`
+	Registry  RegistryStatus             `json:"registry"`
+	Screens   int                        `json:"screens"`
 }
 
 // handleHealth reports what venue IT needs to see at a glance. It answers
@@ -141,7 +162,7 @@ type healthBody struct {
 // an unhappy reader or registry makes it "degraded" with a 200.
 func (s *Server) handleHealth(c *fiber.Ctx) error {
 	h := healthBody{Status: "ok", Role: "kiosk", Kiosk: s.KioskID, Version: s.Version,
-		Time: s.Now().UTC(), Database: "ok", Readers: []ReaderState{}, Screens: s.Hub.Len()}
+		Time: s.Now().UTC(), Database: "ok", Readers: []serialreader.ReaderState{}, Screens: s.Hub.Len()}
 	status := fiber.StatusOK
 	ctx := c.UserContext()
 	if err := s.Store.Ping(ctx); err != nil {
@@ -150,7 +171,7 @@ func (s *Server) handleHealth(c *fiber.Ctx) error {
 		h.Delegates = n
 	}
 	if s.Readers != nil {
-		h.Readers = s.Readers.ReaderStates()
+		h.Readers = s.Readers.States()
 		for _, r := range h.Readers {
 			if r.State != "open" && h.Status == "ok" {
 				h.Status = "degraded"

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"checkin/badge/serialreader"
 	"checkin/kiosk"
 )
 
@@ -44,6 +45,43 @@ func NewMetrics() *Metrics {
 		m.taps.WithLabelValues(kiosk.ResultRejected, r)
 	}
 	return m
+}
+
+// readerCollector exposes the readers' own counters, read at scrape time.
+type readerCollector struct {
+	states          func() []serialreader.ReaderState
+	up, reads, rejs *prometheus.Desc
+}
+
+func (c *readerCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.up
+	ch <- c.reads
+	ch <- c.rejs
+}
+
+func (c *readerCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, st := range c.states() {
+		up := 0.0
+		if st.State == serialreader.StateOpen {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up, st.Reader, st.Format, st.Role)
+		ch <- prometheus.MustNewConstMetric(c.reads, prometheus.CounterValue, float64(st.Reads), st.Reader)
+		for reason, n := range st.Rejects {
+			ch <- prometheus.MustNewConstMetric(c.rejs, prometheus.CounterValue, float64(n), st.Reader, reason)
+		}
+	}
+}
+
+// AddReaders exposes reader states: checkin_reader_up, _reads_total and
+// _rejects_total by reader (and reason).
+func (m *Metrics) AddReaders(states func() []serialreader.ReaderState) {
+	m.Registry.MustRegister(&readerCollector{
+		states: states,
+		up:     prometheus.NewDesc("checkin_reader_up", "1 when the badge reader's port is open.", []string{"reader", "format", "role"}, nil),
+		reads:  prometheus.NewDesc("checkin_reader_reads_total", "Badge reads delivered (after hold-off).", []string{"reader"}, nil),
+		rejs:   prometheus.NewDesc("checkin_reader_rejects_total", "Frames rejected: bad checksum, parity, garbage, overlong…", []string{"reader", "reason"}, nil),
+	})
 }
 
 // ObserveTap records a decided tap.

@@ -18,27 +18,13 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"checkin/badge/serialreader"
 	"checkin/kiosk"
 )
 
 // ReaderStates reports the state of the badge readers for health and screens.
 type ReaderStates interface {
-	ReaderStates() []ReaderState
-}
-
-// ReaderState is one reader as shown in /healthz and `event: reader`.
-type ReaderState struct {
-	Reader    string            `json:"reader"`
-	Port      string            `json:"port"`
-	Format    string            `json:"format"`
-	Gate      string            `json:"gate"`
-	Direction string            `json:"direction"`
-	Role      string            `json:"role"`
-	State     string            `json:"state"`
-	LastError string            `json:"last_error,omitempty"`
-	LastRead  *time.Time        `json:"last_read,omitempty"`
-	Reads     uint64            `json:"reads"`
-	Rejects   map[string]uint64 `json:"rejects"`
+	States() []serialreader.ReaderState
 }
 
 // RegistryStatus is the kiosk's view of the central registry.
