@@ -41,6 +41,10 @@ func Open(data []byte, known, required []string) *Reader {
 		r.Fail(line, "", "not valid UTF-8 (save the file as UTF-8)")
 		return r
 	}
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.IndexByte(first, '\t') >= 0 && bytes.IndexAny(first, ",;") < 0 {
+		r.Fail(1, "", "the header is separated by tabs: save the file as CSV with ',' or ';' between columns")
+		return r
+	}
 	r.cr = csv.NewReader(bytes.NewReader(data))
 	r.cr.Comma = detectDelimiter(data)
 	r.cr.FieldsPerRecord = -1
@@ -55,6 +59,10 @@ func Open(data []byte, known, required []string) *Reader {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if _, dup := r.col[name]; dup && name != "" {
 			r.Fail(line, name, "column appears twice in the header")
+			continue
+		}
+		if name == "" {
+			r.Warnings = append(r.Warnings, kiosk.Problem{Line: line, Msg: fmt.Sprintf("column %d has no name: its values are ignored", i+1)})
 			continue
 		}
 		if !slices.Contains(known, name) {
@@ -109,6 +117,11 @@ func (r *Reader) Next() (row Row, ok bool) {
 		line, _ := r.cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
+		}
+		// Spreadsheets leave trailing empty fields; only real data beyond
+		// the header is an error.
+		for len(rec) > len(r.header) && strings.TrimSpace(rec[len(rec)-1]) == "" {
+			rec = rec[:len(rec)-1]
 		}
 		if len(rec) != len(r.header) {
 			r.Fail(line, "", "row has %d fields, the header has %d", len(rec), len(r.header))
