@@ -26,11 +26,11 @@ import (
 func BenchmarkFrameToScreen(b *testing.B) {
 	ptytest.NeedSocat(b)
 	dir := b.TempDir()
-	const cards = 300
+	const cards = 5000 // a card comes round again only after the hold-off
 	var csv strings.Builder
 	csv.WriteString("id,family_name,given_name,badge_uid\n")
 	for i := 0; i < cards; i++ {
-		fmt.Fprintf(&csv, "D%03d,Müller,Jürgen %d,%010X\n", i, i, 0xA000000000+i)
+		fmt.Fprintf(&csv, "D%04d,Müller,Jürgen %d,%010X\n", i, i, 0xA000000000+i)
 	}
 	data := filepath.Join(dir, "kiosk")
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: os.Getenv,
