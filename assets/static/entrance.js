@@ -89,7 +89,7 @@
 
   // Staff-facing status strip: hidden while all is well. When every
   // entrance reader is down, the prompt itself stops inviting taps.
-  const problems = { stream: false, readers: {} };
+  const problems = { stream: false, registry: false, readers: {} };
   const entranceReaders = {};
   function renderStatus() {
     const names = Object.keys(entranceReaders);
@@ -99,6 +99,7 @@
     $("hint").textContent = t(allDown ? "entrance.go_desk" : "entrance.tap_hint", cfg.lang);
     const lines = [];
     if (problems.stream) lines.push(t("entrance.offline", cfg.lang));
+    if (problems.registry) lines.push(t("entrance.registry_offline", cfg.lang));
     for (const [name, st] of Object.entries(problems.readers)) {
       lines.push(t("entrance.reader_down", cfg.lang) + ": " + name + " (" + st + ")");
     }
@@ -121,6 +122,11 @@
       if (st.role !== "desk") entranceReaders[st.reader] = st.state === "open";
       if (st.state === "open") delete problems.readers[st.reader];
       else problems.readers[st.reader] = st.state + (st.last_error ? ": " + st.last_error : "");
+      renderStatus();
+    });
+    es.addEventListener("registry", (e) => {
+      const st = JSON.parse(e.data);
+      problems.registry = st.configured && !st.reachable;
       renderStatus();
     });
     es.onerror = () => {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"checkin/kiosk"
 	"checkin/kiosk/sqlite"
 	"checkin/kiosk/web"
+	"checkin/sync/client"
 )
 
 // dbFile is the database's name inside a data directory.
@@ -27,6 +29,9 @@ type kioskConfig struct {
 	kioskID string
 	readers []badge.Spec
 	holdoff time.Duration
+
+	registry string // base URL; "" for a standalone kiosk
+	token    string
 }
 
 func runKiosk(ctx context.Context, e *env, args []string) error {
@@ -38,6 +43,8 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&cfg.kioskID, "kiosk-id", "", "this kiosk's id (default: host name)")
 	fs.Var(&readers, "reader", "badge reader `PORT[,format=F][,baud=N][,gate=G][,direction=in|out][,role=entrance|desk]`, repeatable\n(CHECKIN_READER: several separated by spaces); see `checkin readers`")
 	fs.DurationVar(&cfg.holdoff, "holdoff", badge.DefaultHoldoff, "a card held on a reader taps again only after this long away")
+	fs.StringVar(&cfg.registry, "registry", "", "registry base URL, e.g. https://registry.venue:8090 (default: standalone)")
+	fs.StringVar(&cfg.token, "token", "", "this kiosk's sync token (from checkin token add)")
 	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
 		return err
@@ -56,6 +63,15 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	}
 	if cfg.holdoff <= 0 {
 		return usagef("kiosk: --holdoff must be positive")
+	}
+	if cfg.registry != "" {
+		u, err := url.Parse(cfg.registry)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usagef("kiosk: --registry %q is not an http(s) URL", cfg.registry)
+		}
+		if cfg.token == "" {
+			return usagef("kiosk: --registry needs --token (checkin token add --data REGDIR --kiosk ID)")
+		}
 	}
 	if len(rest) > 0 {
 		return usagef("kiosk: unexpected argument %q", rest[0])
@@ -78,6 +94,7 @@ type kioskApp struct {
 	db      *sqlite.DB
 	taps    *kiosk.TapService
 	readers *serialreader.Manager // nil without --reader
+	sync    *client.Client        // nil when standalone
 	server  *web.Server
 }
 
@@ -128,11 +145,41 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		server.Readers = app.readers
 		server.Metrics.AddReaders(app.readers.States)
 	}
+	if cfg.registry != "" {
+		app.sync = client.New(cfg.registry, cfg.token, db)
+		app.sync.Logger = e.logger
+		app.sync.OnApplied = func(a kiosk.Applied) {
+			if a.ScheduleChanged {
+				server.PublishSchedule()
+			}
+		}
+		app.sync.OnStatus = func(st client.Status) { server.PublishRegistry(app.registryStatus()) }
+		server.Sync = app.registryStatus
+		taps.Publish = func(res kiosk.TapResult) {
+			server.PublishTap(res)
+			app.sync.Kick() // deliver it now
+		}
+	}
 	if err := server.Open(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return app, nil
+}
+
+// registryStatus is the registry part of /healthz.
+func (a *kioskApp) registryStatus() web.RegistryStatus {
+	st := a.sync.Status()
+	rs := web.RegistryStatus{Configured: true, Reachable: st.Reachable, Cursor: st.Cursor, LastError: st.LastError}
+	if !st.LastSync.IsZero() {
+		rs.LastSync = &st.LastSync
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if n, err := a.db.Outbox(ctx); err == nil {
+		rs.Outbox, rs.Refused = n.Taps+n.BadgeEvents, n.Refused
+	}
+	return rs
 }
 
 // onRead takes a badge read from a serial reader: entrance readers check
@@ -160,6 +207,11 @@ func (a *kioskApp) run(ctx context.Context) error {
 		readersDone = make(chan error, 1)
 		go func() { readersDone <- a.readers.Run(ctx) }()
 	}
+	var syncDone chan error
+	if a.sync != nil {
+		syncDone = make(chan error, 1)
+		go func() { syncDone <- a.sync.Run(ctx) }()
+	}
 	var err error
 	select {
 	case <-ctx.Done():
@@ -171,6 +223,9 @@ func (a *kioskApp) run(ctx context.Context) error {
 		err = fmt.Errorf("readers: %w", err)
 	}
 	a.e.logger.Info("shutting down")
+	if syncDone != nil {
+		<-syncDone
+	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if cerr := a.server.Close(shutdown); cerr != nil && err == nil {

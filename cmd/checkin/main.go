@@ -58,6 +58,8 @@ func commands() []command {
 	return []command{
 		{"demo", "run a kiosk with the built-in demo meeting and a simulated reader", runDemo},
 		{"kiosk", "run a venue kiosk", runKiosk},
+		{"registry", "run the central registry", runRegistry},
+		{"token", "manage kiosk sync tokens: token add|revoke|list --data REGDIR [--kiosk ID]", runToken},
 		{"import", "import a roster or schedule: import roster|schedule --data DIR FILE", runImport},
 		{"export", "export data: export checkins --data DIR [--date D] [FILE]", runExport},
 		{"readers", "list serial ports and the --reader value for each", runReaders},

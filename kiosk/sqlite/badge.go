@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"checkin/kiosk"
 )
@@ -36,10 +37,14 @@ func (db *DB) BindBadge(ctx context.Context, delegateID, uid string) error {
 	case !revoked:
 		return kiosk.Errorf(kiosk.ECONFLICT, "badge %s is bound to %s", uid, holder)
 	}
+	now := db.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us) VALUES (?, ?, ?, ?)
 		ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id, source = excluded.source,
 			revoked = 0, created_us = excluded.created_us, revoked_us = NULL`,
-		uid, delegateID, badgeFromDesk, micros(db.Now())); err != nil {
+		uid, delegateID, badgeFromDesk, micros(now)); err != nil {
+		return fmt.Errorf("bind badge: %w", err)
+	}
+	if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeBind, uid, delegateID, now); err != nil {
 		return fmt.Errorf("bind badge: %w", err)
 	}
 	return tx.Commit()
@@ -48,18 +53,35 @@ func (db *DB) BindBadge(ctx context.Context, delegateID, uid string) error {
 // RevokeBadge revokes a UID: taps with it are rejected as revoked_badge.
 // Returns ENOTFOUND if the UID was never bound.
 func (db *DB) RevokeBadge(ctx context.Context, uid string) error {
-	r, err := db.write.ExecContext(ctx, `UPDATE badges SET revoked = 1, revoked_us = ? WHERE uid = ? AND revoked = 0`,
-		micros(db.Now()), uid)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("revoke badge: %w", err)
+	}
+	defer tx.Rollback()
+	now := db.Now()
+	r, err := tx.ExecContext(ctx, `UPDATE badges SET revoked = 1, revoked_us = ? WHERE uid = ? AND revoked = 0`, micros(now), uid)
 	if err != nil {
 		return fmt.Errorf("revoke badge: %w", err)
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
 		var exists int
-		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM badges WHERE uid = ?`, uid).Scan(&exists); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM badges WHERE uid = ?`, uid).Scan(&exists); err != nil {
 			return fmt.Errorf("revoke badge: %w", err)
 		} else if exists == 0 {
 			return kiosk.Errorf(kiosk.ENOTFOUND, "badge %s is not bound", uid)
 		}
+		return nil // already revoked
 	}
-	return nil
+	if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeRevoke, uid, "", now); err != nil {
+		return fmt.Errorf("revoke badge: %w", err)
+	}
+	return tx.Commit()
+}
+
+// queueBadgeEvent records a desk's bind or revoke for the registry, in the
+// transaction that makes it.
+func (db *DB) queueBadgeEvent(ctx context.Context, tx *sql.Tx, op, uid, delegateID string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO badge_events (id, op, uid, delegate_id, at_us) VALUES (?, ?, ?, ?, ?)`,
+		db.NewID(), op, uid, delegateID, micros(at))
+	return err
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"checkin/kiosk"
@@ -39,6 +40,7 @@ var ErrClosed = errors.New("database closed")
 type DB struct {
 	Path   string
 	Now    func() time.Time
+	NewID  func() string // ids of queued desk events; time-ordered
 	Logger *slog.Logger
 
 	// MaxBatch bounds how many taps one commit carries.
@@ -64,6 +66,7 @@ func NewDB(path string) *DB {
 	return &DB{
 		Path:     path,
 		Now:      time.Now,
+		NewID:    newID,
 		Logger:   slog.Default(),
 		MaxBatch: 256,
 	}
@@ -141,20 +144,34 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_us INTEGER NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	return db.MigrateFS(ctx, migrations, "migrations/*.sql")
+}
+
+// MigrateFS applies the migrations matching glob in fsys that are not yet
+// recorded, in name order, each in its own transaction. Stores that extend
+// the kiosk schema (the registry role) bring theirs this way; their file
+// names must not collide with the kiosk's.
+func (db *DB) MigrateFS(ctx context.Context, fsys fs.FS, glob string) error {
+	names, err := fs.Glob(fsys, glob)
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := db.migrateFile(ctx, name); err != nil {
+		if err := db.migrateFile(ctx, fsys, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (db *DB) migrateFile(ctx context.Context, name string) error {
+// Conns returns the writer connection (exactly one) and the reader pool,
+// for stores that extend the kiosk schema.
+func (db *DB) Conns() (write, read *sql.DB) {
+	return db.write, db.read
+}
+
+func (db *DB) migrateFile(ctx context.Context, fsys fs.FS, name string) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -166,7 +183,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	} else if n != 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrations, name)
+	body, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return err
 	}
@@ -205,6 +222,15 @@ func (db *DB) location(name string) *time.Location {
 	}
 	db.zones[name] = loc
 	return loc
+}
+
+// newID returns a UUIDv7.
+func newID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return id.String()
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,10 +27,15 @@ type errorBody struct {
 	Code  string `json:"code"`
 }
 
-// handleError renders every error a handler returns: domain errors by code,
-// Fiber's own (404, 413…) by status, anything else as a logged internal
-// error whose details never reach the client.
-func (s *Server) handleError(c *fiber.Ctx, err error) error {
+// ErrorHandler renders every error a handler returns: domain errors by
+// code, Fiber's own (404, 413…) by status, anything else as a logged
+// internal error whose details never reach the client. API paths and JSON
+// clients get JSON; pages get text.
+func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error { return handleError(logger, c, err) }
+}
+
+func handleError(logger *slog.Logger, c *fiber.Ctx, err error) error {
 	status, code, msg := fiber.StatusInternalServerError, kiosk.EINTERNAL, "internal error"
 	var fe *fiber.Error
 	switch {
@@ -40,9 +46,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		code, msg = kiosk.ErrorCode(err), kiosk.ErrorMessage(err)
 		status = statusOf[code]
 	default:
-		s.Logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
-	if strings.HasPrefix(c.Path(), "/api/") || strings.Contains(string(c.Request().Header.Peek(fiber.HeaderAccept)), "json") {
+	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/sync/") || strings.Contains(string(c.Request().Header.Peek(fiber.HeaderAccept)), "json") {
 		return c.Status(status).JSON(errorBody{Error: msg, Code: code})
 	}
 	return c.Status(status).Type("txt").SendString(msg)

@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -67,6 +68,10 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	if s.Readers != nil {
 		readers = s.Readers.States()
 	}
+	var registry []byte
+	if s.Sync != nil {
+		registry, _ = json.Marshal(s.Sync())
+	}
 	c.Context().SetBodyStreamWriter(fasthttp.StreamWriter(func(w *bufio.Writer) {
 		sub, ok := s.Hub.Subscribe()
 		if !ok {
@@ -80,6 +85,9 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 			if data, err := json.Marshal(r); err == nil {
 				writeEvent(w, Event{Name: "reader", Data: data})
 			}
+		}
+		if registry != nil {
+			writeEvent(w, Event{Name: "registry", Data: registry})
 		}
 		if w.Flush() != nil {
 			return
@@ -140,6 +148,25 @@ func (s *Server) PublishTap(res kiosk.TapResult) {
 func (s *Server) PublishReader(st serialreader.ReaderState) {
 	if err := s.Hub.Publish("reader", st); err != nil {
 		s.Logger.Error("publish reader", "err", err)
+	}
+}
+
+// PublishSchedule tells screens that the schedule changed.
+func (s *Server) PublishSchedule() {
+	loc := time.UTC
+	if m, err := s.Store.Meeting(context.Background()); err == nil {
+		loc = m.Location()
+	}
+	if err := s.Hub.Publish("schedule", map[string]string{"date": kiosk.LocalDate(s.Now(), loc)}); err != nil {
+		s.Logger.Error("publish schedule", "err", err)
+	}
+}
+
+// PublishRegistry tells screens whether the registry is reachable (for the
+// staff strip).
+func (s *Server) PublishRegistry(st RegistryStatus) {
+	if err := s.Hub.Publish("registry", st); err != nil {
+		s.Logger.Error("publish registry", "err", err)
 	}
 }
 

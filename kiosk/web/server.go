@@ -32,8 +32,10 @@ type RegistryStatus struct {
 	Configured bool       `json:"configured"`
 	Reachable  bool       `json:"reachable"`
 	LastSync   *time.Time `json:"last_sync"`
-	Outbox     int        `json:"outbox"`
+	Outbox     int        `json:"outbox"`            // taps and desk events waiting
+	Refused    int        `json:"refused,omitempty"` // set aside as malformed
 	Cursor     int64      `json:"cursor"`
+	LastError  string     `json:"last_error,omitempty"`
 }
 
 // Store is what the web layer reads directly.
@@ -141,7 +143,7 @@ func (s *Server) Close(ctx context.Context) error {
 func (s *Server) newApp() *fiber.App {
 	app := fiber.New(fiber.Config{
 		AppName:               "checkin",
-		ErrorHandler:          s.handleError,
+		ErrorHandler:          ErrorHandler(s.Logger),
 		BodyLimit:             bodyLimit,
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           2 * time.Minute,

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"checkin/assets"
+	"checkin/sync/registry"
+	regsqlite "checkin/sync/registry/sqlite"
+)
+
+func runRegistry(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("registry", "registry --data DIR --addr HOST:PORT", e.stderr)
+	data := fs.String("data", "", "data directory (created if missing)")
+	addr := fs.String("addr", "127.0.0.1:8090", "address to serve on")
+	rest, err := parseFlags(fs, args, e.getenv)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("registry: unexpected argument %q", rest[0])
+	}
+	if *data == "" {
+		return usagef("registry: --data is required")
+	}
+	app, err := openRegistry(e, *data, *addr)
+	if err != nil {
+		return err
+	}
+	e.logger.Info("registry serving", "url", app.server.URL(), "data", *data, "version", version)
+	<-ctx.Done()
+	return app.close()
+}
+
+// registryApp is a running registry.
+type registryApp struct {
+	store  *regsqlite.Store
+	server *registry.Server
+}
+
+func openRegistry(e *env, dir, addr string) (*registryApp, error) {
+	store, err := openRegistryStore(dir)
+	if err != nil {
+		return nil, err
+	}
+	store.Logger = e.logger
+	server := registry.NewServer()
+	server.Addr = addr
+	server.Store = store
+	server.Assets = assets.FS()
+	server.Logger = e.logger
+	server.Version = version
+	if err := server.Open(); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &registryApp{store: store, server: server}, nil
+}
+
+func (a *registryApp) close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := a.server.Close(ctx)
+	if cerr := a.store.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func openRegistryStore(dir string) (*regsqlite.Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return regsqlite.Open(filepath.Join(dir, dbFile), nil)
+}
+
+func runToken(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "revoke" && args[0] != "list") {
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(e.stdout, "Usage: checkin token add|revoke --data REGDIR --kiosk ID\n       checkin token list --data REGDIR")
+			return errHelp
+		}
+		return usagef("token: say add, revoke or list: token add --data REGDIR --kiosk ID")
+	}
+	verb := args[0]
+	fs := newFlagSet("token "+verb, "token "+verb+" --data REGDIR --kiosk ID", e.stderr)
+	data := fs.String("data", "", "the registry's data directory")
+	kioskID := fs.String("kiosk", "", "the kiosk's id")
+	rest, err := parseFlags(fs, args[1:], e.getenv)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) > 0:
+		return usagef("token %s: unexpected argument %q", verb, rest[0])
+	case *data == "":
+		return usagef("token %s: --data is required", verb)
+	case verb != "list" && !validKioskID(*kioskID):
+		return usagef("token %s: --kiosk must be 1 to 64 letters, digits, '-', '_' or '.'", verb)
+	}
+	store, err := openRegistryStore(*data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch verb {
+	case "add":
+		token, err := newToken()
+		if err != nil {
+			return err
+		}
+		if err := store.AddToken(ctx, *kioskID, token); err != nil {
+			return err
+		}
+		// Shown once: only its hash is stored.
+		fmt.Fprintln(e.stdout, token)
+		fmt.Fprintf(e.stderr, "token for kiosk %s created; it is shown only now (an earlier token of this kiosk no longer works)\n", *kioskID)
+	case "revoke":
+		if err := store.RevokeToken(ctx, *kioskID); err != nil {
+			return usagef("token revoke: %v", err)
+		}
+		fmt.Fprintf(e.stdout, "token of kiosk %s revoked\n", *kioskID)
+	case "list":
+		kiosks, err := store.TokenKiosks(ctx)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(kiosks))
+		for id := range kiosks {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			fmt.Fprintf(e.stdout, "%s\tcreated %s\n", id, kiosks[id].Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// newToken returns 256 random bits, URL-safe.
+func newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	return "ck_" + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func validKioskID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}

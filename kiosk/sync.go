@@ -1,0 +1,102 @@
+package kiosk
+
+import (
+	"context"
+	"time"
+)
+
+// Kinds of registry changes.
+const (
+	ChangeDelegate = "delegate"
+	ChangeBadge    = "badge"
+	ChangeSession  = "session"
+	ChangeRoom     = "room"
+	ChangeMeeting  = "meeting"
+	ChangeArrival  = "arrival"
+	ChangeKey      = "key"
+
+	OpUpsert = "upsert"
+	OpDelete = "delete"
+)
+
+// Change is one decoded entry of the registry's change feed. Exactly the
+// field of its Kind is set; for a delete only its key fields are.
+type Change struct {
+	Seq      int64
+	Kind     string
+	Op       string
+	Delegate *Delegate
+	Badge    *BadgeBinding
+	Session  *Session
+	Room     *Room
+	Meeting  *Meeting
+	Arrival  *Arrival
+}
+
+// BadgeBinding is a UID's binding as the registry holds it.
+type BadgeBinding struct {
+	UID        string
+	DelegateID string
+	Revoked    bool
+}
+
+// Arrival is a delegate's first accepted entry of a local day, at any kiosk.
+type Arrival struct {
+	DelegateID string
+	Day        string
+	At         time.Time
+	Kiosk      string
+}
+
+// Applied says what a page of changes touched, so screens can be told.
+type Applied struct {
+	Changes         int
+	ScheduleChanged bool
+}
+
+// Badge event operations, from a desk.
+const (
+	BadgeBind   = "bind"
+	BadgeRevoke = "revoke"
+)
+
+// BadgeEvent is a desk's bind or revoke, queued for the registry.
+type BadgeEvent struct {
+	ID         string
+	Op         string
+	UID        string
+	DelegateID string // for bind
+	At         time.Time
+}
+
+// SyncStore is the kiosk's side of synchronisation with a registry.
+type SyncStore interface {
+	// SyncCursor returns the sequence number of the last applied change.
+	SyncCursor(ctx context.Context) (int64, error)
+	// ApplyChanges applies a page of changes and stores next as the cursor
+	// in the same transaction: a crash never skips or half-applies a page.
+	ApplyChanges(ctx context.Context, changes []Change, next int64) (Applied, error)
+
+	// PendingTaps returns up to limit taps not yet delivered, oldest first.
+	PendingTaps(ctx context.Context, limit int) ([]TapRecord, error)
+	// MarkTapsDelivered records that the registry stored these taps.
+	MarkTapsDelivered(ctx context.Context, ids []string) error
+	// MarkTapRefused parks a tap the registry refuses as malformed, so that
+	// it no longer blocks the others; it stays in the local export.
+	MarkTapRefused(ctx context.Context, id, why string) error
+
+	// PendingBadgeEvents returns up to limit undelivered desk events.
+	PendingBadgeEvents(ctx context.Context, limit int) ([]BadgeEvent, error)
+	// MarkBadgeEventsDelivered records that the registry took these events.
+	MarkBadgeEventsDelivered(ctx context.Context, ids []string) error
+	// MarkBadgeEventRefused parks a refused desk event.
+	MarkBadgeEventRefused(ctx context.Context, id, why string) error
+
+	// Outbox counts what waits for delivery.
+	Outbox(ctx context.Context) (OutboxCount, error)
+}
+
+// OutboxCount is what a kiosk still has to deliver, and what was refused.
+type OutboxCount struct {
+	Taps, BadgeEvents, Refused int
+}

@@ -1,0 +1,361 @@
+// Package client is the kiosk's side of synchronisation: it pulls the
+// registry's change feed into the kiosk store and pushes the kiosk's taps
+// and desk badge events to the registry, and keeps doing both through
+// outages.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"checkin/kiosk"
+	wire "checkin/sync"
+)
+
+// Client synchronises one kiosk with a registry.
+type Client struct {
+	URL   string // registry base URL
+	Token string
+	Store kiosk.SyncStore
+	HTTP  *http.Client
+
+	Logger *slog.Logger
+	Now    func() time.Time
+
+	PageSize  int           // changes per request
+	BatchSize int           // events per delivery
+	Wait      time.Duration // long-poll wait
+	Idle      time.Duration // outbox re-check when nothing kicks it
+
+	// OnApplied is told what each applied page touched; OnStatus of every
+	// change of reachability. Both may be nil.
+	OnApplied func(kiosk.Applied)
+	OnStatus  func(Status)
+
+	kick chan struct{}
+	mu   gosync.Mutex
+	st   Status
+}
+
+// Status is the client's view of the registry.
+type Status struct {
+	Reachable bool      `json:"reachable"`
+	LastSync  time.Time `json:"last_sync"`
+	LastError string    `json:"last_error,omitempty"`
+	Cursor    int64     `json:"cursor"`
+}
+
+// New returns a client with defaults.
+func New(url, token string, store kiosk.SyncStore) *Client {
+	return &Client{
+		URL: strings.TrimRight(url, "/"), Token: token, Store: store,
+		HTTP:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: 90 * time.Second}},
+		Logger: slog.Default(), Now: time.Now,
+		PageSize: wire.MaxPage, BatchSize: 500, Wait: 25 * time.Second, Idle: 2 * time.Second,
+		kick: make(chan struct{}, 1),
+	}
+}
+
+// Kick asks for the outbox to be delivered now (a tap was just recorded).
+func (c *Client) Kick() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Status returns the current view of the registry.
+func (c *Client) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.st
+}
+
+func (c *Client) setStatus(f func(*Status)) {
+	c.mu.Lock()
+	before := c.st.Reachable
+	f(&c.st)
+	st := c.st
+	c.mu.Unlock()
+	if st.Reachable != before && c.OnStatus != nil {
+		c.OnStatus(st)
+	}
+}
+
+func (c *Client) succeeded() {
+	c.setStatus(func(s *Status) { s.Reachable, s.LastError = true, "" })
+}
+
+func (c *Client) failed(what string, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	c.setStatus(func(s *Status) { s.Reachable, s.LastError = false, err.Error() })
+	c.Logger.Warn("registry "+what+" failed", "err", err)
+}
+
+// Run pulls and pushes until ctx ends.
+func (c *Client) Run(ctx context.Context) error {
+	if c.URL == "" || c.Token == "" {
+		return errors.New("sync client: registry URL and token are required")
+	}
+	if cursor, err := c.Store.SyncCursor(ctx); err == nil {
+		c.setStatus(func(s *Status) { s.Cursor = cursor })
+	}
+	var wg gosync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); c.pullLoop(ctx) }()
+	go func() { defer wg.Done(); c.pushLoop(ctx) }()
+	wg.Wait()
+	return nil
+}
+
+// backoff grows from 250 ms to 30 s with jitter, so that twenty kiosks
+// coming back together do not knock on the registry in step.
+type backoff struct{ d time.Duration }
+
+func (b *backoff) reset() { b.d = 0 }
+
+func (b *backoff) sleep(ctx context.Context) {
+	b.d = min(max(2*b.d, 250*time.Millisecond), 30*time.Second)
+	d := b.d/2 + rand.N(b.d/2+1)
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// pullLoop follows the change feed: a long poll when caught up, pages
+// back to back while catching up.
+func (c *Client) pullLoop(ctx context.Context) {
+	var b backoff
+	wait := time.Duration(0)
+	for ctx.Err() == nil {
+		more, err := c.pullOnce(ctx, wait)
+		if err != nil {
+			c.failed("change feed", err)
+			b.sleep(ctx)
+			wait = 0
+			continue
+		}
+		b.reset()
+		wait = c.Wait
+		if more {
+			wait = 0
+		}
+	}
+}
+
+func (c *Client) pullOnce(ctx context.Context, wait time.Duration) (more bool, err error) {
+	cursor, err := c.Store.SyncCursor(ctx)
+	if err != nil {
+		return false, err
+	}
+	q := url.Values{}
+	q.Set("since", strconv.FormatInt(cursor, 10))
+	q.Set("limit", strconv.Itoa(c.PageSize))
+	q.Set("wait", strconv.Itoa(int(wait/time.Second)))
+	rctx, cancel := context.WithTimeout(ctx, wait+30*time.Second)
+	defer cancel()
+	body, err := c.do(rctx, http.MethodGet, "/sync/v1/changes?"+q.Encode(), nil)
+	if err != nil {
+		return false, err
+	}
+	page, changes, skipped, err := wire.DecodeChangesPage(body)
+	if err != nil {
+		return false, err
+	}
+	if skipped > 0 {
+		c.Logger.Warn("skipped changes this kiosk cannot apply", "count", skipped)
+	}
+	if page.Next > cursor {
+		applied, err := c.Store.ApplyChanges(ctx, changes, page.Next)
+		if err != nil {
+			return false, fmt.Errorf("apply changes: %w", err)
+		}
+		if c.OnApplied != nil && applied.Changes > 0 {
+			c.OnApplied(applied)
+		}
+	}
+	c.setStatus(func(s *Status) { s.Reachable, s.LastError, s.LastSync, s.Cursor = true, "", c.Now().UTC(), page.Next })
+	return page.More, nil
+}
+
+// pushLoop delivers the outbox whenever a tap is recorded, and every Idle
+// in case a kick was missed or an earlier attempt failed.
+func (c *Client) pushLoop(ctx context.Context) {
+	var b backoff
+	for ctx.Err() == nil {
+		n, err := c.pushOnce(ctx)
+		if err != nil {
+			c.failed("delivery", err)
+			b.sleep(ctx)
+			continue
+		}
+		b.reset()
+		if n > 0 {
+			continue // there may be more
+		}
+		select {
+		case <-ctx.Done():
+		case <-c.kick:
+		case <-time.After(c.Idle):
+		}
+	}
+}
+
+// pushOnce delivers one batch of desk events and one of taps.
+func (c *Client) pushOnce(ctx context.Context) (int, error) {
+	events, err := c.Store.PendingBadgeEvents(ctx, c.BatchSize)
+	if err != nil {
+		return 0, err
+	}
+	if len(events) > 0 {
+		if err := c.pushBadgeEvents(ctx, events); err != nil {
+			return 0, err
+		}
+	}
+	taps, err := c.Store.PendingTaps(ctx, c.BatchSize)
+	if err != nil {
+		return 0, err
+	}
+	if len(taps) > 0 {
+		if err := c.pushTaps(ctx, taps); err != nil {
+			return 0, err
+		}
+	}
+	return len(events) + len(taps), nil
+}
+
+// pushTaps delivers taps. A batch the registry refuses as invalid is split
+// until the bad event stands alone; that one is set aside.
+func (c *Client) pushTaps(ctx context.Context, taps []kiosk.TapRecord) error {
+	req := wire.CheckinsRequest{Events: make([]wire.CheckinEvent, len(taps))}
+	ids := make([]string, len(taps))
+	for i, t := range taps {
+		req.Events[i], ids[i] = wire.FromTap(t), t.ID
+	}
+	body, err := c.post(ctx, "/sync/v1/checkins", req)
+	var refused *refusedError
+	switch {
+	case errors.As(err, &refused) && len(taps) == 1:
+		c.Logger.Error("registry refused a tap; set aside", "tap", taps[0].ID, "why", refused.msg)
+		return c.Store.MarkTapRefused(ctx, taps[0].ID, refused.msg)
+	case errors.As(err, &refused):
+		half := len(taps) / 2
+		if err := c.pushTaps(ctx, taps[:half]); err != nil {
+			return err
+		}
+		return c.pushTaps(ctx, taps[half:])
+	case err != nil:
+		return err
+	}
+	var resp wire.CheckinsResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return fmt.Errorf("checkins answer: %w", err)
+	}
+	return c.Store.MarkTapsDelivered(ctx, ids)
+}
+
+func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent) error {
+	req := wire.BadgesRequest{Events: make([]wire.BadgeEvent, len(events))}
+	ids := make([]string, len(events))
+	for i, e := range events {
+		req.Events[i] = wire.BadgeEvent{ID: e.ID, Op: e.Op, UID: e.UID, DelegateID: e.DelegateID, At: e.At}
+		ids[i] = e.ID
+	}
+	body, err := c.post(ctx, "/sync/v1/badges", req)
+	var refused *refusedError
+	switch {
+	case errors.As(err, &refused) && len(events) == 1:
+		c.Logger.Error("registry refused a badge event; set aside", "event", events[0].ID, "why", refused.msg)
+		return c.Store.MarkBadgeEventRefused(ctx, events[0].ID, refused.msg)
+	case errors.As(err, &refused):
+		half := len(events) / 2
+		if err := c.pushBadgeEvents(ctx, events[:half]); err != nil {
+			return err
+		}
+		return c.pushBadgeEvents(ctx, events[half:])
+	case err != nil:
+		return err
+	}
+	var resp wire.BadgesResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return fmt.Errorf("badges answer: %w", err)
+	}
+	for _, l := range resp.Lost {
+		c.Logger.Warn("badge bind lost to an earlier one at another desk", "uid", l.UID, "delegate", l.DelegateID, "held_by", l.HeldBy)
+	}
+	return c.Store.MarkBadgeEventsDelivered(ctx, ids)
+}
+
+// refusedError is a 400 from the registry: the payload itself is wrong,
+// and sending it again will not help.
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string { return "registry refused: " + e.msg }
+
+func (c *Client) post(ctx context.Context, path string, v any) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return c.do(rctx, http.MethodPost, path, data)
+}
+
+// do sends one request and returns the body of a 200.
+func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusOK {
+		c.succeeded()
+		return data, nil
+	}
+	var e wire.ErrorBody
+	json.Unmarshal(data, &e)
+	msg := e.Error
+	if msg == "" {
+		msg = http.StatusText(resp.StatusCode)
+	}
+	switch resp.StatusCode {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		c.succeeded() // the registry is there; the payload is the problem
+		return nil, &refusedError{msg: msg}
+	case http.StatusUnauthorized:
+		return nil, fmt.Errorf("registry refused this kiosk's token (%s): check --token", msg)
+	}
+	return nil, fmt.Errorf("registry answered %d: %s", resp.StatusCode, msg)
+}

@@ -1,0 +1,104 @@
+/*
+Package sync holds the kiosk ↔ registry protocol, version 1: its wire
+types, their strict decoders, and this description, from which an
+integrator can write either side. The registry role is in sync/registry,
+the kiosk side in sync/client. (Callers that also need the standard
+library's sync import this package under another name.)
+
+# Roles
+
+A venue has one registry and any number of kiosks. The registry is the
+source of truth for the roster, the schedule and badge bindings; each
+kiosk is the source of truth for the taps it decided. A kiosk keeps
+working when the registry is unreachable and catches up later.
+
+# Authentication
+
+Every /sync/v1 request carries "Authorization: Bearer TOKEN". Tokens are
+issued per kiosk with `checkin token add --data REGDIR --kiosk ID`, shown
+once, and stored only as a SHA-256 hash; `checkin token revoke` withdraws
+one. A missing, wrong or revoked token is 401 with a JSON error body. The
+token names the kiosk: kiosk ids in bodies are informative only.
+
+Errors are JSON: {"error":"what is wrong","code":"invalid|unauthorized|…"}.
+
+# Change feed
+
+	GET /sync/v1/changes?since=SEQ&limit=N&wait=SECONDS
+
+returns the changes with a sequence number greater than since, oldest
+first, at most limit (1–5000, default 1000):
+
+	{"changes":[{"seq":17,"kind":"delegate","op":"upsert","data":{…}}, …],
+	 "next":17, "more":false}
+
+next is the seq of the last change in the page (since itself when the page
+is empty); more says whether further changes exist now. With wait (0–30
+seconds) and nothing newer than since, the registry holds the request
+until a change arrives or wait elapses (then answering an empty page):
+this long poll is how a badge bound at one desk works at every entrance
+within a second. Sequence numbers increase strictly and are never reused.
+
+The feed carries each entity's current state: an entry says "this entity
+changed; here is how it is now". An entity changed several times may
+appear several times, always with its latest data, and an entry whose
+entity has since been deleted is followed by a later delete entry. A
+client applies entries in order, each as an idempotent upsert or delete,
+and stores next together with the applied page in one transaction, so
+that a crash neither skips nor half-applies a page. A new kiosk starts at
+since=0 and pages through the whole roster.
+
+Kinds and their data (delete entries carry only the key fields):
+
+	meeting   {"id","name","timezone","start","end"}            key: none (one meeting)
+	delegate  {"id","family_name","given_name","organization","country","role",
+	           "groups":[…],"valid_from","valid_to","status","language","email"}   key: id
+	badge     {"uid","delegate_id","revoked"}                   key: uid
+	room      {"name","building","floor","capacity"}            key: name
+	session   {"id","title","room","building","start","end","groups":[…],"status"}  key: id
+	arrival   {"delegate_id","day","at","kiosk"}                 key: delegate_id, day
+	key       {"id","public_key"}  (QR pass verification keys)   key: id
+
+Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
+"meeting" is an addition to the kinds first listed in the SPEC. A client
+skips kinds it does not know, and a badge whose delegate it does not know
+yet (a later entry brings it again once the delegate is there). An arrival
+is a delegate's first accepted entry of a day at any kiosk: it is how a
+kiosk knows that a delegate who arrived elsewhere is not "first today".
+
+# Check-in events
+
+	POST /sync/v1/checkins  {"events":[{"id","delegate_id","uid","source","kiosk",
+	                          "gate","direction","at","result","reason"}, …]}
+	→ 200 {"accepted":N,"duplicates":M}
+
+A kiosk delivers every tap at least once, in batches of at most 1000
+(clients send 500). The registry stores each event id once: a repeated id
+is counted in duplicates and changes nothing, so a kiosk retries freely
+after a timeout. The registry keeps both the event time (at) and its own
+receive time. The request is all-or-nothing: if any event is malformed the
+answer is 400 naming the event's index and id, and nothing is stored; a
+client then splits the batch to isolate the bad event and sets it aside,
+so one bad event never blocks the rest.
+
+Field rules: id 1–64 printable characters, chosen by the kiosk (UUIDv7);
+source "rfid" or "qr"; direction "in" or "out"; gate 1–64 printable
+characters; result "accepted" with reason "", or "rejected" with one of
+unknown_badge, revoked_badge, invalid_pass, not_valid_today,
+registration_cancelled; at within the years 2000–2100; uid at most 256
+bytes; delegate_id empty for an unknown badge.
+
+# Badge events from desks
+
+	POST /sync/v1/badges  {"events":[{"id","op":"bind|revoke","uid","delegate_id","at"}, …]}
+	→ 200 {"applied":N,"duplicates":M,"lost":[{"id","uid","delegate_id","held_by"}]}
+
+A desk's binds and revokes, delivered like check-ins (idempotent on id,
+all-or-nothing validation). They enter the change feed and so reach every
+kiosk. When two desks bound the same UID to different delegates while
+apart, the bind with the earlier event time wins, whatever order they
+arrive in; the loser is listed in "lost" and on the registry's dashboard,
+never dropped silently. A revoke applies only if it is not older than the
+binding it revokes.
+*/
+package sync

@@ -1,0 +1,81 @@
+// Package registry is the central role: it serves the change feed to
+// kiosks, takes their check-ins and desk badge events, and reports on all
+// of them. Storage is behind Store, so that backends other than SQLite can
+// follow without touching the protocol or the handlers.
+package registry
+
+import (
+	"context"
+	gosync "sync"
+	"time"
+
+	"checkin/kiosk"
+	wire "checkin/sync"
+)
+
+// Store is what the registry needs from its storage.
+type Store interface {
+	// Changes returns the feed after since, at most limit entries.
+	Changes(ctx context.Context, since int64, limit int) (wire.ChangesPage, error)
+	// Head returns the newest change's sequence number.
+	Head(ctx context.Context) (int64, error)
+	// AddCheckins stores events from a kiosk, each id once.
+	AddCheckins(ctx context.Context, kioskID string, events []wire.CheckinEvent, received time.Time) (accepted, duplicates int, err error)
+	// ApplyBadgeEvents applies desk binds and revokes, each id once.
+	ApplyBadgeEvents(ctx context.Context, kioskID string, events []wire.BadgeEvent, received time.Time) (wire.BadgesResponse, error)
+	// KioskForToken returns a token's kiosk, or EUNAUTHORIZED.
+	KioskForToken(ctx context.Context, token string) (string, error)
+	// Conflicts lists the latest lost badge binds.
+	Conflicts(ctx context.Context, limit int) ([]wire.LostBind, error)
+	// Stats returns a local day's attendance across all kiosks.
+	Stats(ctx context.Context, day string) (kiosk.Stats, error)
+	// Meeting returns the meeting settings.
+	Meeting(ctx context.Context) (kiosk.Meeting, error)
+	// CountDelegates returns the roster size.
+	CountDelegates(ctx context.Context) (int, error)
+}
+
+// notifier wakes long polls when the change log grows. Writes made through
+// this process call advance at once; Watch catches those of other
+// processes (an import) by polling the head.
+type notifier struct {
+	mu   gosync.Mutex
+	head int64
+	ch   chan struct{} // closed when head advances
+}
+
+func newNotifier(head int64) *notifier {
+	return &notifier{head: head, ch: make(chan struct{})}
+}
+
+// advance records a new head and wakes every waiter.
+func (n *notifier) advance(head int64) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if head > n.head {
+		n.head = head
+		close(n.ch)
+		n.ch = make(chan struct{})
+	}
+}
+
+// wait returns once the head is past since, or when ctx ends or d elapses.
+func (n *notifier) wait(ctx context.Context, since int64, d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		n.mu.Lock()
+		head, ch := n.head, n.ch
+		n.mu.Unlock()
+		if head > since {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			return
+		}
+	}
+}

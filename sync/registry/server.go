@@ -1,0 +1,437 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"checkin/kiosk"
+	"checkin/kiosk/web"
+	wire "checkin/sync"
+)
+
+// Server is the registry's HTTP server.
+type Server struct {
+	Addr    string
+	Store   Store
+	Assets  fs.FS // templates/registry/dashboard.html
+	Logger  *slog.Logger
+	Now     func() time.Time
+	Version string
+
+	// PollInterval is how often the change log is checked for writes made
+	// by other processes (imports); this process's own writes wake long
+	// polls at once.
+	PollInterval time.Duration
+
+	app      *fiber.App
+	ln       net.Listener
+	served   chan error
+	tmpl     *template.Template
+	notify   *notifier
+	stop     context.CancelFunc
+	watching chan struct{}
+	metrics  *metrics
+
+	mu     gosync.Mutex
+	kiosks map[string]*kioskSeen
+
+	closeOnce gosync.Once
+	closeErr  error
+}
+
+// kioskSeen is what the registry knows of a kiosk from its requests.
+type kioskSeen struct {
+	ID       string    `json:"id"`
+	LastSeen time.Time `json:"last_seen"`
+	Cursor   int64     `json:"cursor"`
+	Events   int       `json:"events"`
+}
+
+// NewServer returns a server with defaults; set fields, then Open.
+func NewServer() *Server {
+	return &Server{Logger: slog.Default(), Now: time.Now, PollInterval: 100 * time.Millisecond, kiosks: map[string]*kioskSeen{}}
+}
+
+type metrics struct {
+	reg       *prometheus.Registry
+	events    *prometheus.CounterVec
+	badgeEvts *prometheus.CounterVec
+	polls     prometheus.Gauge
+	head      prometheus.Gauge
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkin_registry_checkins_total",
+			Help: "Check-in events received from kiosks, stored or duplicate."}, []string{"outcome"}),
+		badgeEvts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkin_registry_badge_events_total",
+			Help: "Desk badge events received: applied, duplicate or lost."}, []string{"outcome"}),
+		polls: prometheus.NewGauge(prometheus.GaugeOpts{Name: "checkin_registry_long_polls",
+			Help: "Kiosks waiting on the change feed."}),
+		head: prometheus.NewGauge(prometheus.GaugeOpts{Name: "checkin_registry_change_seq",
+			Help: "Newest change sequence number."}),
+	}
+	m.reg.MustRegister(m.events, m.badgeEvts, m.polls, m.head, collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Open starts watching the change log and serving on Addr.
+func (s *Server) Open() error {
+	if s.Store == nil || s.Assets == nil {
+		return errors.New("registry: server needs Store and Assets")
+	}
+	if err := s.prepare(); err != nil {
+		return err
+	}
+	var err error
+	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.app.Listener(s.ln) }()
+	return nil
+}
+
+// prepare builds everything but the listener (App uses it for tests).
+func (s *Server) prepare() error {
+	tmpl, err := template.New("").Funcs(template.FuncMap{"ago": ago}).ParseFS(s.Assets, "templates/registry/dashboard.html")
+	if err != nil {
+		return fmt.Errorf("parse templates: %w", err)
+	}
+	s.tmpl = tmpl
+	s.metrics = newMetrics()
+	head, err := s.Store.Head(context.Background())
+	if err != nil {
+		return err
+	}
+	s.notify = newNotifier(head)
+	s.metrics.head.Set(float64(head))
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	s.watching = make(chan struct{})
+	go s.watch(ctx)
+	s.app = s.newApp()
+	return nil
+}
+
+// App returns the Fiber app for in-process tests (prepared on first use).
+func (s *Server) App() *fiber.App {
+	if s.app == nil {
+		if err := s.prepare(); err != nil {
+			panic(err)
+		}
+	}
+	return s.app
+}
+
+// URL returns the base URL the server listens on.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Close stops serving, waking and ending long polls first.
+func (s *Server) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() {
+		if s.stop != nil {
+			s.stop()
+			<-s.watching
+		}
+		if s.app != nil {
+			s.closeErr = s.app.ShutdownWithContext(ctx)
+		}
+		if s.served != nil {
+			<-s.served
+		}
+	})
+	return s.closeErr
+}
+
+// watch polls the head of the change log for writes by other processes.
+func (s *Server) watch(ctx context.Context) {
+	defer close(s.watching)
+	t := time.NewTicker(s.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.notify.advance(1<<62 - 1) // wake every long poll so that shutdown is quick
+			return
+		case <-t.C:
+			s.refreshHead(ctx)
+		}
+	}
+}
+
+func (s *Server) refreshHead(ctx context.Context) {
+	head, err := s.Store.Head(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.Logger.Error("read change head", "err", err)
+		}
+		return
+	}
+	s.metrics.head.Set(float64(head))
+	s.notify.advance(head)
+}
+
+func (s *Server) newApp() *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "checkin registry",
+		ErrorHandler:          web.ErrorHandler(s.Logger),
+		BodyLimit:             4 << 20, // 1000 events of ~300 bytes, with room
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+	})
+	app.Use(recover.New())
+	api := app.Group("/sync/v1", s.authenticate)
+	api.Get("/changes", s.handleChanges)
+	api.Post("/checkins", s.handleCheckins)
+	api.Post("/badges", s.handleBadges)
+	app.Get("/healthz", s.handleHealth)
+	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
+	app.Get("/api/stats", s.handleStats)
+	app.Get("/", s.handleDashboard)
+	return app
+}
+
+// authenticate admits kiosks with a valid bearer token and remembers which
+// kiosk is calling. The token never reaches a log.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return kiosk.Errorf(kiosk.EUNAUTHORIZED, "missing bearer token")
+	}
+	id, err := s.Store.KioskForToken(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	c.Locals("kiosk", id)
+	s.mu.Lock()
+	k, ok := s.kiosks[id]
+	if !ok {
+		k = &kioskSeen{ID: id}
+		s.kiosks[id] = k
+	}
+	k.LastSeen = s.Now().UTC()
+	s.mu.Unlock()
+	return c.Next()
+}
+
+func (s *Server) seen(c *fiber.Ctx, f func(*kioskSeen)) {
+	id, _ := c.Locals("kiosk").(string)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k, ok := s.kiosks[id]; ok {
+		f(k)
+	}
+}
+
+func queryInt(c *fiber.Ctx, name string, def, lo, hi int64) (int64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < lo || n > hi {
+		return 0, kiosk.Errorf(kiosk.EINVALID, "%s must be a whole number from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+// handleChanges serves the change feed, long-polling with wait.
+func (s *Server) handleChanges(c *fiber.Ctx) error {
+	since, err := queryInt(c, "since", 0, 0, 1<<62)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(c, "limit", wire.DefaultPage, 1, wire.MaxPage)
+	if err != nil {
+		return err
+	}
+	wait, err := queryInt(c, "wait", 0, 0, int64(wire.MaxWait/time.Second))
+	if err != nil {
+		return err
+	}
+	s.seen(c, func(k *kioskSeen) { k.Cursor = since })
+	ctx := c.UserContext()
+	page, err := s.Store.Changes(ctx, since, int(limit))
+	if err != nil {
+		return err
+	}
+	if len(page.Changes) == 0 && wait > 0 {
+		s.metrics.polls.Inc()
+		s.notify.wait(ctx, since, time.Duration(wait)*time.Second)
+		s.metrics.polls.Dec()
+		if page, err = s.Store.Changes(ctx, since, int(limit)); err != nil {
+			return err
+		}
+	}
+	return c.JSON(page)
+}
+
+func (s *Server) handleCheckins(c *fiber.Ctx) error {
+	events, err := wire.DecodeCheckins(c.Body())
+	if err != nil {
+		return err
+	}
+	id, _ := c.Locals("kiosk").(string)
+	accepted, dups, err := s.Store.AddCheckins(c.UserContext(), id, events, s.Now())
+	if err != nil {
+		return err
+	}
+	s.metrics.events.WithLabelValues("stored").Add(float64(accepted))
+	s.metrics.events.WithLabelValues("duplicate").Add(float64(dups))
+	s.seen(c, func(k *kioskSeen) { k.Events += accepted })
+	if accepted > 0 {
+		s.refreshHead(c.UserContext()) // arrivals: wake other kiosks now
+	}
+	return c.JSON(wire.CheckinsResponse{Accepted: accepted, Duplicates: dups})
+}
+
+func (s *Server) handleBadges(c *fiber.Ctx) error {
+	events, err := wire.DecodeBadgeEvents(c.Body())
+	if err != nil {
+		return err
+	}
+	id, _ := c.Locals("kiosk").(string)
+	res, err := s.Store.ApplyBadgeEvents(c.UserContext(), id, events, s.Now())
+	if err != nil {
+		return err
+	}
+	s.metrics.badgeEvts.WithLabelValues("applied").Add(float64(res.Applied))
+	s.metrics.badgeEvts.WithLabelValues("duplicate").Add(float64(res.Duplicates))
+	s.metrics.badgeEvts.WithLabelValues("lost").Add(float64(len(res.Lost)))
+	for _, l := range res.Lost {
+		s.Logger.Warn("badge bind lost a conflict", "uid", l.UID, "delegate", l.DelegateID, "held_by", l.HeldBy, "kiosk", id)
+	}
+	if res.Applied > 0 {
+		s.refreshHead(c.UserContext())
+	}
+	return c.JSON(res)
+}
+
+// kioskList returns the kiosks seen, by id.
+func (s *Server) kioskList() []kioskSeen {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]kioskSeen, 0, len(s.kiosks))
+	for _, k := range s.kiosks {
+		out = append(out, *k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+type healthBody struct {
+	Status    string      `json:"status"`
+	Role      string      `json:"role"`
+	Version   string      `json:"version"`
+	Time      time.Time   `json:"time"`
+	Database  string      `json:"database"`
+	Delegates int         `json:"delegates"`
+	Head      int64       `json:"change_seq"`
+	Kiosks    []kioskSeen `json:"kiosks"`
+}
+
+func (s *Server) handleHealth(c *fiber.Ctx) error {
+	h := healthBody{Status: "ok", Role: "registry", Version: s.Version, Time: s.Now().UTC(), Database: "ok", Kiosks: s.kioskList()}
+	ctx := c.UserContext()
+	n, err := s.Store.CountDelegates(ctx)
+	if err != nil {
+		h.Status, h.Database = "down", err.Error()
+		return c.Status(fiber.StatusServiceUnavailable).JSON(h)
+	}
+	h.Delegates = n
+	h.Head, _ = s.Store.Head(ctx)
+	return c.JSON(h)
+}
+
+func (s *Server) today(ctx context.Context) (string, kiosk.Meeting, error) {
+	m, err := s.Store.Meeting(ctx)
+	if err != nil {
+		return "", m, err
+	}
+	return kiosk.LocalDate(s.Now(), m.Location()), m, nil
+}
+
+// handleStats serves arrivals across all kiosks (?date= for another day).
+func (s *Server) handleStats(c *fiber.Ctx) error {
+	day, _, err := s.today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if d := c.Query("date"); d != "" {
+		if !kiosk.ValidDate(d) {
+			return kiosk.Errorf(kiosk.EINVALID, "date must be YYYY-MM-DD")
+		}
+		day = d
+	}
+	st, err := s.Store.Stats(c.UserContext(), day)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// handleDashboard is the registry's page for venue IT: kiosks and when
+// they were last heard from, today's arrivals, and badge conflicts.
+func (s *Server) handleDashboard(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	day, m, err := s.today(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := s.Store.Stats(ctx, day)
+	if err != nil {
+		return err
+	}
+	conflicts, err := s.Store.Conflicts(ctx, 50)
+	if err != nil {
+		return err
+	}
+	head, _ := s.Store.Head(ctx)
+	var b strings.Builder
+	if err := s.tmpl.ExecuteTemplate(&b, "dashboard.html", map[string]any{
+		"Meeting": m, "Stats": st, "Kiosks": s.kioskList(), "Conflicts": conflicts, "Head": head, "Now": s.Now(),
+	}); err != nil {
+		return fmt.Errorf("render dashboard: %w", err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Type("html", "utf-8").SendString(b.String())
+}
+
+// ago renders how long ago t was, for people.
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t).Round(time.Second)
+	switch {
+	case d < 2*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%d s ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	}
+	return t.Format("2 Jan 15:04")
+}

@@ -1,0 +1,171 @@
+package registry_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"checkin/assets"
+	"checkin/kiosk"
+	wire "checkin/sync"
+	"checkin/sync/registry"
+	regsqlite "checkin/sync/registry/sqlite"
+)
+
+type fixture struct {
+	store  *regsqlite.Store
+	server *registry.Server
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	store, err := regsqlite.Open(filepath.Join(t.TempDir(), "reg.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	if _, err := store.ReplaceRoster(ctx, []kiosk.Delegate{{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Role: "head", Status: "registered", Language: "en", Badges: []string{"0A0B0C0D0E"}}}); err != nil {
+		t.Fatal(err)
+	}
+	store.AddToken(ctx, "north", "good-token")
+	store.AddToken(ctx, "old", "revoked-token")
+	store.RevokeToken(ctx, "old")
+	s := registry.NewServer()
+	s.Store = store
+	s.Assets = assets.FS()
+	s.PollInterval = 20 * time.Millisecond
+	s.App()
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return &fixture{store: store, server: s}
+}
+
+type scenario struct {
+	name, method, path, token, body string
+	status                          int
+	want                            []string
+}
+
+func (f *fixture) run(t *testing.T, sc scenario) string {
+	t.Helper()
+	req := httptest.NewRequest(sc.method, sc.path, strings.NewReader(sc.body))
+	if sc.token != "" {
+		req.Header.Set("Authorization", "Bearer "+sc.token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := f.server.App().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s: %v", sc.name, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != sc.status {
+		t.Errorf("%s: status %d, want %d: %s", sc.name, resp.StatusCode, sc.status, body)
+	}
+	for _, w := range sc.want {
+		if !strings.Contains(string(body), w) {
+			t.Errorf("%s: body lacks %q: %.300s", sc.name, w, body)
+		}
+	}
+	return string(body)
+}
+
+const goodEvent = `{"id":"e1","delegate_id":"D1","uid":"0A0B0C0D0E","source":"rfid","kiosk":"north","gate":"main","direction":"in","at":"2026-11-22T09:00:00+01:00","result":"accepted","reason":""}`
+
+func TestRoutes(t *testing.T) {
+	f := newFixture(t)
+	bad := func(field, value string) string {
+		return `{"events":[` + strings.Replace(goodEvent, field, value, 1) + `]}`
+	}
+	for _, sc := range []scenario{
+		{name: "no token", method: "GET", path: "/sync/v1/changes", status: 401, want: []string{`"code":"unauthorized"`}},
+		{name: "wrong token", method: "GET", path: "/sync/v1/changes", token: "guess", status: 401},
+		{name: "revoked token", method: "GET", path: "/sync/v1/changes", token: "revoked-token", status: 401},
+		{name: "basic auth is not bearer", method: "GET", path: "/sync/v1/changes", status: 401},
+		{name: "post without token", method: "POST", path: "/sync/v1/checkins", body: `{"events":[` + goodEvent + `]}`, status: 401},
+		{name: "changes", method: "GET", path: "/sync/v1/changes?since=0&limit=1", token: "good-token", status: 200,
+			want: []string{`"seq":1`, `"kind":"delegate"`, `"family_name":"Müller"`, `"more":true`, `"next":1`}},
+		{name: "changes bad since", method: "GET", path: "/sync/v1/changes?since=-1", token: "good-token", status: 400, want: []string{"since must be"}},
+		{name: "changes bad limit", method: "GET", path: "/sync/v1/changes?limit=100000", token: "good-token", status: 400},
+		{name: "changes bad wait", method: "GET", path: "/sync/v1/changes?wait=31", token: "good-token", status: 400},
+		{name: "changes text since", method: "GET", path: "/sync/v1/changes?since=abc", token: "good-token", status: 400},
+		{name: "malformed json", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: `{"events":[`, status: 400, want: []string{`"code":"invalid"`}},
+		{name: "unknown field", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: `{"events":[],"x":1}`, status: 400},
+		{name: "bad direction", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: bad(`"direction":"in"`, `"direction":"sideways"`), status: 400, want: []string{`event 0 (id \"e1\")`}},
+		{name: "bad result", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: bad(`"result":"accepted"`, `"result":"maybe"`), status: 400},
+		{name: "accepted with reason", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: bad(`"reason":""`, `"reason":"unknown_badge"`), status: 400},
+		{name: "absurd time", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: bad(`2026-11-22`, `1970-01-01`), status: 400},
+		{name: "empty id", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: bad(`"id":"e1"`, `"id":""`), status: 400},
+		{name: "one bad among good", method: "POST", path: "/sync/v1/checkins", token: "good-token",
+			body: `{"events":[` + goodEvent + `,` + strings.Replace(goodEvent, `"e1"`, `"e2","extra":1`, 1) + `]}`, status: 400},
+		{name: "badges bad op", method: "POST", path: "/sync/v1/badges", token: "good-token",
+			body: `{"events":[{"id":"b1","op":"steal","uid":"0A0B","at":"2026-11-22T09:00:00Z"}]}`, status: 400, want: []string{"op must be"}},
+		{name: "badges bad uid", method: "POST", path: "/sync/v1/badges", token: "good-token",
+			body: `{"events":[{"id":"b1","op":"revoke","uid":"xyz","at":"2026-11-22T09:00:00Z"}]}`, status: 400, want: []string{"uid"}},
+		{name: "health", method: "GET", path: "/healthz", status: 200, want: []string{`"role":"registry"`, `"delegates":1`}},
+		{name: "metrics", method: "GET", path: "/metrics", status: 200, want: []string{"checkin_registry_change_seq"}},
+		{name: "stats", method: "GET", path: "/api/stats?date=2026-11-22", status: 200, want: []string{`"arrivals":0`}},
+		{name: "stats bad date", method: "GET", path: "/api/stats?date=today", status: 400},
+		{name: "dashboard", method: "GET", path: "/", status: 200, want: []string{"Registry", "Kiosks", "Badge conflicts"}},
+	} {
+		f.run(t, sc)
+	}
+	// Nothing malformed was stored.
+	n := 0
+	f.store.Taps(context.Background(), "", func(kiosk.TapRecord) error { n++; return nil })
+	if n != 0 {
+		t.Errorf("%d taps stored from refused requests", n)
+	}
+	// A good delivery, twice: stored once.
+	body := `{"events":[` + goodEvent + `]}`
+	f.run(t, scenario{name: "deliver", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: body, status: 200, want: []string{`"accepted":1`, `"duplicates":0`}})
+	f.run(t, scenario{name: "redeliver", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: body, status: 200, want: []string{`"accepted":0`, `"duplicates":1`}})
+	f.run(t, scenario{name: "dashboard shows kiosk", method: "GET", path: "/", status: 200, want: []string{"north"}})
+}
+
+// TestLongPollWakesOnChange: a waiting request returns as soon as a change
+// is written (here by another store handle, as an import would).
+func TestLongPollWakesOnChange(t *testing.T) {
+	f := newFixture(t)
+	head, _ := f.store.Head(context.Background())
+	done := make(chan time.Duration, 1)
+	go func() {
+		start := time.Now()
+		req := httptest.NewRequest("GET", "/sync/v1/changes?since="+itoa(head)+"&wait=10", nil)
+		req.Header.Set("Authorization", "Bearer good-token")
+		resp, err := f.server.App().Test(req, -1)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			done <- -1
+			return
+		}
+		var page wire.ChangesPage
+		json.NewDecoder(resp.Body).Decode(&page)
+		if len(page.Changes) == 0 {
+			done <- -1
+			return
+		}
+		done <- time.Since(start)
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if err := f.store.BindBadge(context.Background(), "D1", "1122334455"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case d := <-done:
+		if d < 0 {
+			t.Fatal("long poll returned without the change")
+		}
+		t.Logf("long poll answered %v after it started", d.Round(time.Millisecond))
+	case <-time.After(5 * time.Second):
+		t.Fatal("long poll did not wake within 5 s of a change")
+	}
+}
+
+func itoa(n int64) string { return jsonInt(n) }
+
+func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }

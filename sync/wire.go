@@ -1,0 +1,384 @@
+package sync
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"checkin/badge"
+	"checkin/kiosk"
+)
+
+// Limits of the protocol.
+const (
+	MaxPage          = 5000 // changes per page
+	DefaultPage      = 1000
+	MaxWait          = 30 * time.Second
+	MaxEventsPerPost = 1000
+	maxID            = 64
+)
+
+// Change is one entry of the change feed.
+type Change struct {
+	Seq  int64           `json:"seq"`
+	Kind string          `json:"kind"`
+	Op   string          `json:"op"`
+	Data json.RawMessage `json:"data"`
+}
+
+// ChangesPage is the answer to GET /sync/v1/changes.
+type ChangesPage struct {
+	Changes []Change `json:"changes"`
+	Next    int64    `json:"next"`
+	More    bool     `json:"more"`
+}
+
+// MeetingData is the data of a meeting change.
+type MeetingData struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	TimeZone string `json:"timezone"`
+	Start    string `json:"start"`
+	End      string `json:"end"`
+}
+
+// DelegateData is the data of a delegate change.
+type DelegateData struct {
+	ID           string   `json:"id"`
+	FamilyName   string   `json:"family_name,omitempty"`
+	GivenName    string   `json:"given_name,omitempty"`
+	Organization string   `json:"organization,omitempty"`
+	Country      string   `json:"country,omitempty"`
+	Role         string   `json:"role,omitempty"`
+	Groups       []string `json:"groups,omitempty"`
+	ValidFrom    string   `json:"valid_from,omitempty"`
+	ValidTo      string   `json:"valid_to,omitempty"`
+	Status       string   `json:"status,omitempty"`
+	Language     string   `json:"language,omitempty"`
+	Email        string   `json:"email,omitempty"`
+}
+
+// BadgeData is the data of a badge change.
+type BadgeData struct {
+	UID        string `json:"uid"`
+	DelegateID string `json:"delegate_id,omitempty"`
+	Revoked    bool   `json:"revoked"`
+}
+
+// RoomData is the data of a room change.
+type RoomData struct {
+	Name     string `json:"name"`
+	Building string `json:"building,omitempty"`
+	Floor    string `json:"floor,omitempty"`
+	Capacity int    `json:"capacity,omitempty"`
+}
+
+// SessionData is the data of a session change.
+type SessionData struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title,omitempty"`
+	Room     string    `json:"room,omitempty"`
+	Building string    `json:"building,omitempty"`
+	Start    time.Time `json:"start,omitzero"`
+	End      time.Time `json:"end,omitzero"`
+	Groups   []string  `json:"groups,omitempty"`
+	Status   string    `json:"status,omitempty"`
+}
+
+// ArrivalData is the data of an arrival change.
+type ArrivalData struct {
+	DelegateID string    `json:"delegate_id"`
+	Day        string    `json:"day"`
+	At         time.Time `json:"at,omitzero"`
+	Kiosk      string    `json:"kiosk,omitempty"`
+}
+
+// CheckinEvent is one tap as delivered to the registry.
+type CheckinEvent struct {
+	ID         string    `json:"id"`
+	DelegateID string    `json:"delegate_id"`
+	UID        string    `json:"uid"`
+	Source     string    `json:"source"`
+	Kiosk      string    `json:"kiosk"`
+	Gate       string    `json:"gate"`
+	Direction  string    `json:"direction"`
+	At         time.Time `json:"at"`
+	Result     string    `json:"result"`
+	Reason     string    `json:"reason"`
+}
+
+// CheckinsRequest is the body of POST /sync/v1/checkins.
+type CheckinsRequest struct {
+	Events []CheckinEvent `json:"events"`
+}
+
+// CheckinsResponse is its answer.
+type CheckinsResponse struct {
+	Accepted   int `json:"accepted"`
+	Duplicates int `json:"duplicates"`
+}
+
+// BadgeEvent is a desk's bind or revoke as delivered to the registry.
+type BadgeEvent struct {
+	ID         string    `json:"id"`
+	Op         string    `json:"op"`
+	UID        string    `json:"uid"`
+	DelegateID string    `json:"delegate_id,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// BadgesRequest is the body of POST /sync/v1/badges.
+type BadgesRequest struct {
+	Events []BadgeEvent `json:"events"`
+}
+
+// LostBind is a bind that lost a conflict: the UID stays with HeldBy.
+type LostBind struct {
+	ID         string `json:"id"`
+	UID        string `json:"uid"`
+	DelegateID string `json:"delegate_id"`
+	HeldBy     string `json:"held_by"`
+}
+
+// BadgesResponse is its answer.
+type BadgesResponse struct {
+	Applied    int        `json:"applied"`
+	Duplicates int        `json:"duplicates"`
+	Lost       []LostBind `json:"lost"`
+}
+
+// ErrorBody is the JSON of every error answer.
+type ErrorBody struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
+
+// decodeStrict decodes one JSON object, refusing unknown fields and
+// trailing data.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("more than one JSON value")
+	}
+	return nil
+}
+
+// invalid is a kiosk.EINVALID error for a bad payload.
+func invalid(format string, args ...any) error {
+	return kiosk.Errorf(kiosk.EINVALID, format, args...)
+}
+
+// DecodeCheckins decodes and validates a POST /sync/v1/checkins body. Any
+// bad event makes the whole body invalid (EINVALID naming its index and id).
+func DecodeCheckins(data []byte) ([]CheckinEvent, error) {
+	var req CheckinsRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return nil, invalid("invalid JSON body: %v", err)
+	}
+	if len(req.Events) > MaxEventsPerPost {
+		return nil, invalid("%d events, at most %d per request", len(req.Events), MaxEventsPerPost)
+	}
+	for i, e := range req.Events {
+		if err := validateCheckin(e); err != nil {
+			return nil, invalid("event %d (id %q): %v", i, clip(e.ID), err)
+		}
+	}
+	return req.Events, nil
+}
+
+var reasons = map[string]bool{
+	kiosk.ReasonUnknownBadge: true, kiosk.ReasonRevokedBadge: true, kiosk.ReasonInvalidPass: true,
+	kiosk.ReasonNotValidToday: true, kiosk.ReasonRegistrationCancelled: true,
+}
+
+func validateCheckin(e CheckinEvent) error {
+	switch {
+	case !validLabel(e.ID):
+		return fmt.Errorf("id must be 1 to %d printable characters", maxID)
+	case e.Source != kiosk.SourceRFID && e.Source != kiosk.SourceQR:
+		return fmt.Errorf("source must be rfid or qr")
+	case e.Direction != kiosk.DirectionIn && e.Direction != kiosk.DirectionOut:
+		return fmt.Errorf("direction must be in or out")
+	case !validLabel(e.Gate):
+		return fmt.Errorf("gate must be 1 to %d printable characters", maxID)
+	case e.Kiosk != "" && !validLabel(e.Kiosk):
+		return fmt.Errorf("kiosk must be at most %d printable characters", maxID)
+	case len(e.UID) > badge.MaxUIDInput || !utf8.ValidString(e.UID):
+		return fmt.Errorf("uid must be valid text of at most %d bytes", badge.MaxUIDInput)
+	case e.DelegateID != "" && !validLabel(e.DelegateID):
+		return fmt.Errorf("delegate_id must be at most %d printable characters", maxID)
+	case e.At.Year() < 2000 || e.At.Year() > 2100:
+		return fmt.Errorf("at %s is not a plausible time", e.At.Format(time.RFC3339))
+	case e.Result == kiosk.ResultAccepted && e.Reason != "":
+		return fmt.Errorf("an accepted event has no reason")
+	case e.Result == kiosk.ResultAccepted && e.DelegateID == "":
+		return fmt.Errorf("an accepted event names its delegate")
+	case e.Result == kiosk.ResultRejected && !reasons[e.Reason]:
+		return fmt.Errorf("reason %q is not a rejection reason", clip(e.Reason))
+	case e.Result != kiosk.ResultAccepted && e.Result != kiosk.ResultRejected:
+		return fmt.Errorf("result must be accepted or rejected")
+	}
+	return nil
+}
+
+// DecodeBadgeEvents decodes and validates a POST /sync/v1/badges body.
+func DecodeBadgeEvents(data []byte) ([]BadgeEvent, error) {
+	var req BadgesRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return nil, invalid("invalid JSON body: %v", err)
+	}
+	if len(req.Events) > MaxEventsPerPost {
+		return nil, invalid("%d events, at most %d per request", len(req.Events), MaxEventsPerPost)
+	}
+	for i := range req.Events {
+		e := &req.Events[i]
+		uid, err := badge.CanonicalUID(e.UID)
+		switch {
+		case !validLabel(e.ID):
+			err = fmt.Errorf("id must be 1 to %d printable characters", maxID)
+		case err != nil:
+			err = fmt.Errorf("uid: %v", err)
+		case e.Op == kiosk.BadgeBind && !validLabel(e.DelegateID):
+			err = fmt.Errorf("a bind names its delegate_id")
+		case e.Op != kiosk.BadgeBind && e.Op != kiosk.BadgeRevoke:
+			err = fmt.Errorf("op must be bind or revoke")
+		case e.At.Year() < 2000 || e.At.Year() > 2100:
+			err = fmt.Errorf("at %s is not a plausible time", e.At.Format(time.RFC3339))
+		}
+		if err != nil {
+			return nil, invalid("event %d (id %q): %v", i, clip(e.ID), err)
+		}
+		e.UID = uid
+	}
+	return req.Events, nil
+}
+
+// DecodeChangesPage decodes a page of the change feed into domain changes.
+// A malformed page is an error; a malformed or unknown entry within a
+// well-formed page is skipped and counted, so that one bad entry cannot
+// stop a kiosk from ever catching up.
+func DecodeChangesPage(data []byte) (page ChangesPage, changes []kiosk.Change, skipped int, err error) {
+	if err := json.Unmarshal(data, &page); err != nil {
+		return page, nil, 0, fmt.Errorf("decode changes: %w", err)
+	}
+	last := int64(-1)
+	for _, c := range page.Changes {
+		if c.Seq <= last {
+			return page, nil, 0, fmt.Errorf("decode changes: seq %d after %d", c.Seq, last)
+		}
+		last = c.Seq
+		kc, err := ToKiosk(c)
+		if err != nil {
+			skipped++
+			continue
+		}
+		changes = append(changes, kc)
+	}
+	if len(page.Changes) > 0 && page.Next < last {
+		return page, nil, 0, fmt.Errorf("decode changes: next %d before last seq %d", page.Next, last)
+	}
+	return page, changes, skipped, nil
+}
+
+// ToKiosk converts a wire change into a domain change, validating its data.
+func ToKiosk(c Change) (kiosk.Change, error) {
+	out := kiosk.Change{Seq: c.Seq, Kind: c.Kind, Op: c.Op}
+	if c.Op != kiosk.OpUpsert && c.Op != kiosk.OpDelete {
+		return out, fmt.Errorf("op %q", c.Op)
+	}
+	upsert := c.Op == kiosk.OpUpsert
+	switch c.Kind {
+	case kiosk.ChangeMeeting:
+		var d MeetingData
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return out, err
+		}
+		if upsert && kiosk.ValidTimeZone(d.TimeZone) != nil {
+			return out, fmt.Errorf("meeting time zone %q", d.TimeZone)
+		}
+		if (d.Start != "" && !kiosk.ValidDate(d.Start)) || (d.End != "" && !kiosk.ValidDate(d.End)) {
+			return out, fmt.Errorf("meeting dates")
+		}
+		out.Meeting = &kiosk.Meeting{ID: d.ID, Name: d.Name, TimeZone: d.TimeZone, Start: d.Start, End: d.End}
+	case kiosk.ChangeDelegate:
+		var d DelegateData
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return out, err
+		}
+		if !validLabel(d.ID) || upsert && d.FamilyName == "" {
+			return out, fmt.Errorf("delegate without id or family name")
+		}
+		out.Delegate = &kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
+			Organization: d.Organization, Country: d.Country, Role: d.Role, Groups: d.Groups,
+			ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language, Email: d.Email}
+	case kiosk.ChangeBadge:
+		var d BadgeData
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return out, err
+		}
+		uid, err := badge.CanonicalUID(d.UID)
+		if err != nil || upsert && !validLabel(d.DelegateID) {
+			return out, fmt.Errorf("badge %q", clip(d.UID))
+		}
+		out.Badge = &kiosk.BadgeBinding{UID: uid, DelegateID: d.DelegateID, Revoked: d.Revoked}
+	case kiosk.ChangeRoom:
+		var d RoomData
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return out, err
+		}
+		if d.Name == "" {
+			return out, fmt.Errorf("room without name")
+		}
+		out.Room = &kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity}
+	case kiosk.ChangeSession:
+		var d SessionData
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return out, err
+		}
+		if d.ID == "" || upsert && (!d.End.After(d.Start) || d.Room == "") {
+			return out, fmt.Errorf("session %q", clip(d.ID))
+		}
+		out.Session = &kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
+			Start: d.Start, End: d.End, Groups: d.Groups, Status: d.Status}
+	case kiosk.ChangeArrival:
+		var d ArrivalData
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return out, err
+		}
+		if !validLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) {
+			return out, fmt.Errorf("arrival")
+		}
+		out.Arrival = &kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: d.At, Kiosk: d.Kiosk}
+	default:
+		return out, fmt.Errorf("unknown kind %q", c.Kind)
+	}
+	return out, nil
+}
+
+// FromTap turns a stored tap into a check-in event.
+func FromTap(t kiosk.TapRecord) CheckinEvent {
+	return CheckinEvent{ID: t.ID, DelegateID: t.DelegateID, UID: t.UID, Source: t.Source, Kiosk: t.Kiosk,
+		Gate: t.Gate, Direction: t.Direction, At: t.At, Result: t.Result, Reason: t.Reason}
+}
+
+func validLabel(s string) bool {
+	if s == "" || len(s) > maxID || !utf8.ValidString(s) {
+		return false
+	}
+	return strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}
