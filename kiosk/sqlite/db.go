@@ -100,6 +100,12 @@ func (db *DB) Open() error {
 	}
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
+	// The one writer gets a larger page cache (32 MB, filled only as used):
+	// inserts into big tap tables touch several B-trees each.
+	if _, err := db.write.Exec(`PRAGMA cache_size = -32768`); err != nil {
+		db.write.Close()
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
 	if err := db.migrate(context.Background()); err != nil {
 		db.write.Close()
 		return fmt.Errorf("migrate %s: %w", db.Path, err)

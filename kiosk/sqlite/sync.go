@@ -45,6 +45,13 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 	loc := db.location(m.TimeZone)
 	a := &applier{ctx: ctx, tx: tx, now: micros(db.Now())}
 	for _, c := range changes {
+		if a.batch(c) {
+			res.Changes++
+			continue
+		}
+		if err := a.flush(); err != nil {
+			return res, fmt.Errorf("apply changes: %w", err)
+		}
 		if c.Kind == kiosk.ChangeMeeting && c.Op == kiosk.OpUpsert && c.Meeting != nil {
 			if err := writeMeeting(ctx, tx, *c.Meeting); err != nil {
 				return res, err
@@ -61,6 +68,9 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 		}
 		res.Changes++
 	}
+	if err := a.flush(); err != nil {
+		return res, fmt.Errorf("apply changes: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, keySyncCursor, strconv.FormatInt(next, 10)); err != nil {
 		return res, fmt.Errorf("apply changes: cursor: %w", err)
@@ -76,13 +86,89 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 	return res, nil
 }
 
-// applier applies single changes inside one transaction, preparing each
-// statement once per page.
+// applier applies changes inside one transaction, preparing each statement
+// once per page. Runs of delegate and badge upserts (the bulk of a first
+// sync) go in multi-row statements; order across kinds is kept.
 type applier struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	now   int64
 	stmts map[string]*sql.Stmt
+
+	kind string // of the pending run: ChangeDelegate or ChangeBadge
+	args []any
+	rows int
+}
+
+// runRows is how many rows one multi-row statement carries.
+const runRows = 100
+
+const (
+	delegateRow  = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	upsertPrefix = `INSERT INTO delegates (id, family_name, given_name, organization, country, role, groups,
+		valid_from, valid_to, status, language, email, updated_us) VALUES `
+	upsertSuffix = ` ON CONFLICT (id) DO UPDATE SET family_name = excluded.family_name, given_name = excluded.given_name,
+		organization = excluded.organization, country = excluded.country, role = excluded.role, groups = excluded.groups,
+		valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status,
+		language = excluded.language, email = excluded.email, updated_us = excluded.updated_us`
+	// A badge is stored only when its delegate is known here.
+	badgePrefix = `INSERT INTO badges (uid, delegate_id, source, revoked, created_us)
+		SELECT v.column1, v.column2, 'registry', v.column3, ? FROM (VALUES `
+	badgeSuffix = `) v JOIN delegates d ON d.id = v.column2 WHERE true
+		ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id, source = excluded.source,
+		revoked = excluded.revoked`
+)
+
+// batch adds a delegate or badge upsert to the pending run, flushing the
+// run first if it is of another kind or full. It reports whether c was
+// taken.
+func (a *applier) batch(c kiosk.Change) bool {
+	var kind string
+	switch {
+	case c.Op != kiosk.OpUpsert:
+		return false
+	case c.Kind == kiosk.ChangeDelegate && c.Delegate != nil:
+		kind = kiosk.ChangeDelegate
+	case c.Kind == kiosk.ChangeBadge && c.Badge != nil:
+		kind = kiosk.ChangeBadge
+	default:
+		return false
+	}
+	if a.kind != kind || a.rows == runRows {
+		if err := a.flush(); err != nil {
+			return false // applied one by one instead, reporting the error
+		}
+		a.kind = kind
+		if kind == kiosk.ChangeBadge {
+			a.args = append(a.args, a.now)
+		}
+	}
+	if kind == kiosk.ChangeDelegate {
+		d := c.Delegate
+		a.args = append(a.args, d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.Role,
+			strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email, a.now)
+	} else {
+		a.args = append(a.args, c.Badge.UID, c.Badge.DelegateID, c.Badge.Revoked)
+	}
+	a.rows++
+	return true
+}
+
+// flush writes the pending run.
+func (a *applier) flush() error {
+	if a.rows == 0 {
+		a.kind, a.args = "", a.args[:0]
+		return nil
+	}
+	var query string
+	if a.kind == kiosk.ChangeDelegate {
+		query = upsertPrefix + delegateRow + strings.Repeat(", "+delegateRow, a.rows-1) + upsertSuffix
+	} else {
+		query = badgePrefix + "(?, ?, ?)" + strings.Repeat(", (?, ?, ?)", a.rows-1) + badgeSuffix
+	}
+	_, err := a.exec(query, a.args...)
+	a.kind, a.args, a.rows = "", a.args[:0], 0
+	return err
 }
 
 func (a *applier) exec(query string, args ...any) (sql.Result, error) {
@@ -105,22 +191,13 @@ func (a *applier) apply(c kiosk.Change, loc *time.Location) error {
 	switch {
 	case c.Kind == kiosk.ChangeDelegate && c.Delegate != nil && c.Op == kiosk.OpUpsert:
 		d := c.Delegate
-		_, err = a.exec(`INSERT INTO delegates (id, family_name, given_name, organization, country, role, groups,
-			valid_from, valid_to, status, language, email, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET family_name = excluded.family_name, given_name = excluded.given_name,
-			organization = excluded.organization, country = excluded.country, role = excluded.role, groups = excluded.groups,
-			valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status,
-			language = excluded.language, email = excluded.email, updated_us = excluded.updated_us`,
-			d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.Role, strings.Join(d.Groups, ";"),
+		_, err = a.exec(upsertPrefix+delegateRow+upsertSuffix, d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.Role, strings.Join(d.Groups, ";"),
 			d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email, a.now)
 	case c.Kind == kiosk.ChangeDelegate && c.Delegate != nil:
 		_, err = a.exec(`DELETE FROM delegates WHERE id = ?`, c.Delegate.ID)
 	case c.Kind == kiosk.ChangeBadge && c.Badge != nil && c.Op == kiosk.OpUpsert:
 		b := c.Badge
-		_, err = a.exec(`INSERT INTO badges (uid, delegate_id, source, revoked, created_us)
-			SELECT ?, id, 'registry', ?, ? FROM delegates WHERE id = ?
-			ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id, source = excluded.source,
-			revoked = excluded.revoked`, b.UID, b.Revoked, a.now, b.DelegateID)
+		_, err = a.exec(badgePrefix+"(?, ?, ?)"+badgeSuffix, a.now, b.UID, b.DelegateID, b.Revoked)
 	case c.Kind == kiosk.ChangeBadge && c.Badge != nil:
 		_, err = a.exec(`DELETE FROM badges WHERE uid = ?`, c.Badge.UID)
 	case c.Kind == kiosk.ChangeSession && c.Session != nil && c.Op == kiosk.OpUpsert:

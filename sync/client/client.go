@@ -137,60 +137,96 @@ func (b *backoff) sleep(ctx context.Context) {
 	}
 }
 
-// pullLoop follows the change feed: a long poll when caught up, pages
-// back to back while catching up.
+// pullLoop follows the change feed until ctx ends, starting again from
+// the stored cursor after any failure.
 func (c *Client) pullLoop(ctx context.Context) {
 	var b backoff
-	wait := time.Duration(0)
 	for ctx.Err() == nil {
-		more, err := c.pullOnce(ctx, wait)
-		if err != nil {
+		if err := c.follow(ctx, &b); err != nil {
 			c.failed("change feed", err)
 			b.sleep(ctx)
-			wait = 0
-			continue
-		}
-		b.reset()
-		wait = c.Wait
-		if more {
-			wait = 0
 		}
 	}
 }
 
-func (c *Client) pullOnce(ctx context.Context, wait time.Duration) (more bool, err error) {
+// fetched is one page on its way from the registry to the database.
+type fetched struct {
+	page    wire.ChangesPage
+	changes []kiosk.Change
+	err     error
+}
+
+// follow fetches pages ahead of applying them, so that while one page is
+// written to the database the next is already on its way: pages back to
+// back while catching up, then a long poll once caught up.
+func (c *Client) follow(ctx context.Context, b *backoff) error {
 	cursor, err := c.Store.SyncCursor(ctx)
 	if err != nil {
-		return false, err
+		return err
 	}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched, 1)
+	go func() {
+		defer close(pages)
+		since, wait := cursor, time.Duration(0)
+		for fctx.Err() == nil {
+			page, changes, err := c.fetch(fctx, since, wait)
+			select {
+			case pages <- fetched{page, changes, err}:
+			case <-fctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			since = max(since, page.Next)
+			wait = c.Wait
+			if page.More {
+				wait = 0
+			}
+		}
+	}()
+	for f := range pages {
+		if f.err != nil {
+			return f.err
+		}
+		if f.page.Next > cursor {
+			applied, err := c.Store.ApplyChanges(ctx, f.changes, f.page.Next)
+			if err != nil {
+				return fmt.Errorf("apply changes: %w", err)
+			}
+			cursor = f.page.Next
+			if c.OnApplied != nil && applied.Changes > 0 {
+				c.OnApplied(applied)
+			}
+		}
+		b.reset()
+		c.setStatus(func(s *Status) { s.Reachable, s.LastError, s.LastSync, s.Cursor = true, "", c.Now().UTC(), cursor })
+	}
+	return ctx.Err()
+}
+
+// fetch asks for the changes after since, waiting up to wait for some.
+func (c *Client) fetch(ctx context.Context, since int64, wait time.Duration) (wire.ChangesPage, []kiosk.Change, error) {
 	q := url.Values{}
-	q.Set("since", strconv.FormatInt(cursor, 10))
+	q.Set("since", strconv.FormatInt(since, 10))
 	q.Set("limit", strconv.Itoa(c.PageSize))
 	q.Set("wait", strconv.Itoa(int(wait/time.Second)))
 	rctx, cancel := context.WithTimeout(ctx, wait+30*time.Second)
 	defer cancel()
 	body, err := c.do(rctx, http.MethodGet, "/sync/v1/changes?"+q.Encode(), nil)
 	if err != nil {
-		return false, err
+		return wire.ChangesPage{}, nil, err
 	}
 	page, changes, skipped, err := wire.DecodeChangesPage(body)
 	if err != nil {
-		return false, err
+		return page, nil, err
 	}
 	if skipped > 0 {
 		c.Logger.Warn("skipped changes this kiosk cannot apply", "count", skipped)
 	}
-	if page.Next > cursor {
-		applied, err := c.Store.ApplyChanges(ctx, changes, page.Next)
-		if err != nil {
-			return false, fmt.Errorf("apply changes: %w", err)
-		}
-		if c.OnApplied != nil && applied.Changes > 0 {
-			c.OnApplied(applied)
-		}
-	}
-	c.setStatus(func(s *Status) { s.Reachable, s.LastError, s.LastSync, s.Cursor = true, "", c.Now().UTC(), page.Next })
-	return page.More, nil
+	return page, changes, nil
 }
 
 // pushLoop delivers the outbox whenever a tap is recorded, and every Idle

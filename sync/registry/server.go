@@ -285,7 +285,12 @@ func (s *Server) handleChanges(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(page)
+	body, err := page.MarshalJSON() // directly: c.JSON would re-validate every entry
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
 func (s *Server) handleCheckins(c *fiber.Ctx) error {

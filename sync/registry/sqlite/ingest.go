@@ -5,80 +5,226 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"checkin/kiosk"
 	wire "checkin/sync"
 )
 
+// ingestRows is how many events one multi-row statement carries.
+const ingestRows = 50
+
 // AddCheckins stores check-in events from a kiosk in one transaction, each
 // event id once. An accepted entry becomes the delegate's arrival of its
 // local day unless an earlier one is known; arrivals reach every kiosk
-// through the change feed.
+// through the change feed. Re-sending an event changes nothing: its tap is
+// a duplicate and its arrival is not earlier than itself.
 func (s *Store) AddCheckins(ctx context.Context, kioskID string, events []wire.CheckinEvent, received time.Time) (accepted, duplicates int, err error) {
+	req := ingestRequest{kiosk: kioskID, events: events, received: received, done: make(chan ingestResult, 1)}
+	select {
+	case s.ingest <- req:
+	case <-s.closing:
+		return 0, 0, fmt.Errorf("add checkins: store closed")
+	case <-ctx.Done():
+		return 0, 0, ctx.Err()
+	}
+	res := <-req.done
+	return res.accepted, len(events) - res.accepted, res.err
+}
+
+type ingestRequest struct {
+	kiosk    string
+	events   []wire.CheckinEvent
+	received time.Time
+	done     chan ingestResult
+}
+
+type ingestResult struct {
+	accepted int
+	err      error
+}
+
+// maxIngest bounds the events one group commit carries.
+const maxIngest = 5000
+
+// runIngest commits concurrent deliveries from several kiosks together
+// (group commit): one transaction and one fsync for many batches. A group
+// that fails is retried request by request so that one bad delivery cannot
+// fail the others.
+func (s *Store) runIngest() {
+	defer close(s.ingestDone)
+	for {
+		var first ingestRequest
+		select {
+		case first = <-s.ingest:
+		case <-s.closing:
+			return
+		}
+		group, n := []ingestRequest{first}, len(first.events)
+	drain:
+		for n < maxIngest {
+			select {
+			case r := <-s.ingest:
+				group, n = append(group, r), n+len(r.events)
+			default:
+				break drain
+			}
+		}
+		counts, err := s.commitCheckins(group)
+		if err == nil {
+			for i, r := range group {
+				r.done <- ingestResult{accepted: counts[i]}
+			}
+			continue
+		}
+		for _, r := range group {
+			counts, err := s.commitCheckins([]ingestRequest{r})
+			if err != nil {
+				r.done <- ingestResult{err: err}
+				continue
+			}
+			r.done <- ingestResult{accepted: counts[0]}
+		}
+	}
+}
+
+// commitCheckins stores a group of deliveries in one transaction and
+// returns how many events of each were new.
+func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
+	ctx := context.Background()
+	var err error
+	// Statements for every chunk size this group needs, before the
+	// transaction takes the writer connection.
+	stmts := map[string]*sql.Stmt{}
+	var all []wire.CheckinEvent
+	for _, r := range group {
+		all = append(all, r.events...)
+	}
+	for chunk := range slices.Chunk(all, ingestRows) {
+		for _, q := range []string{insertTapsSQL(len(chunk)), upsertArrivalsSQL(len(chunk))} {
+			if stmts[q] == nil {
+				if stmts[q], err = s.prepared(ctx, q); err != nil {
+					return nil, fmt.Errorf("add checkins: %w", err)
+				}
+			}
+		}
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, 0, fmt.Errorf("add checkins: %w", err)
+		return nil, fmt.Errorf("add checkins: %w", err)
 	}
 	defer tx.Rollback()
 	m, err := s.meetingIn(ctx, tx)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	loc := m.Location()
-	name, err := tx.PrepareContext(ctx, `SELECT family_name, given_name FROM delegates WHERE id = ?`)
+	names, err := delegateNames(ctx, tx, all)
 	if err != nil {
-		return 0, 0, err
+		return nil, fmt.Errorf("add checkins: %w", err)
 	}
-	defer name.Close()
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk,
-		delegate_id, delegate_name, result, reason, first_today, synced, received_us)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (id) DO NOTHING`)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer insert.Close()
-	arrival, err := tx.PrepareContext(ctx, `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (delegate_id, day) DO UPDATE SET tap_id = excluded.tap_id, at_us = excluded.at_us, kiosk = excluded.kiosk
-		WHERE excluded.at_us < arrivals.at_us`)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer arrival.Close()
-
-	recvUS := received.UnixMicro()
-	for _, e := range events {
-		day := kiosk.LocalDate(e.At, loc)
-		var delegateName string
-		if e.DelegateID != "" {
-			var d kiosk.Delegate
-			err := name.QueryRowContext(ctx, e.DelegateID).Scan(&d.FamilyName, &d.GivenName)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return 0, 0, fmt.Errorf("add checkins: %w", err)
-			}
-			delegateName = d.Name()
-		}
-		first := false
-		r, err := insert.ExecContext(ctx, e.ID, e.At.UnixMicro(), day, e.UID, e.Source, e.Gate, e.Direction, kioskID,
-			e.DelegateID, delegateName, e.Result, e.Reason, first, recvUS)
-		if err != nil {
-			return 0, 0, fmt.Errorf("add checkins: event %s: %w", e.ID, err)
-		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			duplicates++
-			continue
-		}
-		accepted++
-		if e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != "" {
-			if _, err := arrival.ExecContext(ctx, e.DelegateID, day, e.ID, e.At.UnixMicro(), kioskID); err != nil {
-				return 0, 0, fmt.Errorf("add checkins: arrival: %w", err)
-			}
+	counts := make([]int, len(group))
+	for i, req := range group {
+		if counts[i], err = s.insertCheckins(ctx, tx, stmts, req, names, loc); err != nil {
+			return nil, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, 0, fmt.Errorf("add checkins: commit: %w", err)
+		return nil, fmt.Errorf("add checkins: commit: %w", err)
 	}
-	return accepted, duplicates, nil
+	return counts, nil
+}
+
+// insertCheckins writes one delivery's events and arrivals in tx.
+func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string]*sql.Stmt, req ingestRequest,
+	names map[string]string, loc *time.Location) (accepted int, err error) {
+	kioskID, recvUS := req.kiosk, req.received.UnixMicro()
+	for chunk := range slices.Chunk(req.events, ingestRows) {
+		var taps, arrivals []any
+		nArrivals := 0
+		for _, e := range chunk {
+			day := kiosk.LocalDate(e.At, loc)
+			taps = append(taps, e.ID, e.At.UnixMicro(), day, e.UID, e.Source, e.Gate, e.Direction, kioskID,
+				e.DelegateID, names[e.DelegateID], e.Result, e.Reason, recvUS)
+			if e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != "" {
+				arrivals = append(arrivals, e.DelegateID, day, e.ID, e.At.UnixMicro(), kioskID)
+				nArrivals++
+			}
+		}
+		r, err := tx.StmtContext(ctx, stmts[insertTapsSQL(len(chunk))]).ExecContext(ctx, taps...)
+		if err != nil {
+			return 0, fmt.Errorf("add checkins: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		accepted += int(n)
+		if nArrivals > 0 {
+			upsert, ok := stmts[upsertArrivalsSQL(nArrivals)]
+			if !ok {
+				if upsert, err = tx.PrepareContext(ctx, upsertArrivalsSQL(nArrivals)); err != nil {
+					return 0, fmt.Errorf("add checkins: arrivals: %w", err)
+				}
+			} else {
+				upsert = tx.StmtContext(ctx, upsert)
+			}
+			if _, err := upsert.ExecContext(ctx, arrivals...); err != nil {
+				return 0, fmt.Errorf("add checkins: arrivals: %w", err)
+			}
+		}
+	}
+	return accepted, nil
+}
+
+func insertTapsSQL(n int) string {
+	return `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, delegate_id, delegate_name,
+		result, reason, received_us, first_today, synced) VALUES ` +
+		rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)", n) + ` ON CONFLICT (id) DO NOTHING`
+}
+
+func upsertArrivalsSQL(n int) string {
+	return `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk) VALUES ` + rows("(?, ?, ?, ?, ?)", n) +
+		` ON CONFLICT (delegate_id, day) DO UPDATE SET tap_id = excluded.tap_id, at_us = excluded.at_us,
+		kiosk = excluded.kiosk WHERE excluded.at_us < arrivals.at_us`
+}
+
+// rows repeats a row of placeholders n times, comma-separated.
+func rows(row string, n int) string {
+	return row + strings.Repeat(", "+row, n-1)
+}
+
+// delegateNames looks up the display names of the delegates of a batch in
+// one query per ingestRows ids.
+func delegateNames(ctx context.Context, tx *sql.Tx, events []wire.CheckinEvent) (map[string]string, error) {
+	var ids []any
+	seen := map[string]bool{}
+	for _, e := range events {
+		if e.DelegateID != "" && !seen[e.DelegateID] {
+			seen[e.DelegateID] = true
+			ids = append(ids, e.DelegateID)
+		}
+	}
+	names := make(map[string]string, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		rs, err := tx.QueryContext(ctx, `SELECT id, family_name, given_name FROM delegates WHERE id IN (`+
+			rows("?", len(chunk))+`)`, chunk...)
+		if err != nil {
+			return nil, err
+		}
+		for rs.Next() {
+			var d kiosk.Delegate
+			if err := rs.Scan(&d.ID, &d.FamilyName, &d.GivenName); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			names[d.ID] = d.Name()
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
 }
 
 // Outcomes of desk events.

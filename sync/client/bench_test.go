@@ -1,0 +1,170 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"checkin/assets"
+	"checkin/kiosk"
+	ksqlite "checkin/kiosk/sqlite"
+	wire "checkin/sync"
+	"checkin/sync/client"
+	"checkin/sync/registry"
+	regsqlite "checkin/sync/registry/sqlite"
+)
+
+// venue is a registry on loopback with a token for one kiosk.
+type venue struct {
+	store  *regsqlite.Store
+	server *registry.Server
+	token  string
+}
+
+func newVenue(tb testing.TB, delegates int) *venue {
+	tb.Helper()
+	store, err := regsqlite.Open(filepath.Join(tb.TempDir(), "reg.db"), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	roster := make([]kiosk.Delegate, delegates)
+	for i := range roster {
+		roster[i] = kiosk.Delegate{ID: fmt.Sprintf("D%06d", i), FamilyName: "Müller", GivenName: fmt.Sprint("Jürgen ", i),
+			Organization: "Administration", Country: "CH", Role: "delegate", Status: "registered", Language: "en",
+			Groups: []string{"SG12", "Q2/12"}, Badges: []string{fmt.Sprintf("%010X", i)}}
+	}
+	if _, err := store.ReplaceRoster(ctx, roster); err != nil {
+		tb.Fatal(err)
+	}
+	store.AddToken(ctx, "k1", "token-k1")
+	s := registry.NewServer()
+	s.Addr = "127.0.0.1:0"
+	s.Store = store
+	s.Assets = assets.FS()
+	s.Logger = slog.New(slog.DiscardHandler)
+	if err := s.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close(context.Background()) })
+	return &venue{store: store, server: s, token: "token-k1"}
+}
+
+func newKiosk(tb testing.TB) *ksqlite.DB {
+	db := ksqlite.NewDB(filepath.Join(tb.TempDir(), "kiosk.db"))
+	if err := db.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func runClient(tb testing.TB, v *venue, db *ksqlite.DB, onApplied func(kiosk.Applied)) *client.Client {
+	c := client.New(v.server.URL(), v.token, db)
+	c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	c.OnApplied = onApplied
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	tb.Cleanup(func() { cancel(); <-done })
+	return c
+}
+
+// BenchmarkInitialSync100k: a fresh kiosk downloads a 100k-delegate roster
+// (100k delegates and 100k badges) from a registry on loopback.
+func BenchmarkInitialSync100k(b *testing.B) {
+	v := newVenue(b, 100_000)
+	head, _ := v.store.Head(context.Background())
+	for b.Loop() {
+		db := newKiosk(b)
+		start := time.Now()
+		c := runClient(b, v, db, nil)
+		for c.Status().Cursor < head {
+			time.Sleep(5 * time.Millisecond)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/sync")
+	}
+	b.ReportMetric(float64(head), "changes")
+}
+
+// BenchmarkPropagation: a badge bound at one desk (a desk event through the
+// registry's HTTP API) until another kiosk has applied it; and the same for
+// a change written to the registry's database by another writer (as an
+// import is), which the registry notices by polling.
+func BenchmarkPropagation(b *testing.B) {
+	for _, via := range []string{"desk-event", "database-write"} {
+		b.Run(via, func(b *testing.B) {
+			v := newVenue(b, 1000)
+			db := newKiosk(b)
+			var applied atomic.Int64
+			wake := make(chan struct{}, 1)
+			runClient(b, v, db, func(kiosk.Applied) {
+				applied.Add(1)
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			})
+			head, _ := v.store.Head(context.Background())
+			for {
+				if cur, _ := db.SyncCursor(context.Background()); cur >= head {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			ctx := context.Background()
+			var lat []time.Duration
+			i := 0
+			for b.Loop() {
+				uid := fmt.Sprintf("AB%08X", i)
+				delegate := fmt.Sprintf("D%06d", i%1000)
+				start := time.Now()
+				if via == "desk-event" {
+					postBadge(b, v, wire.BadgeEvent{ID: "e" + uid, Op: "bind", UID: uid, DelegateID: delegate, At: start})
+				} else if err := v.store.BindBadge(ctx, delegate, uid); err != nil {
+					b.Fatal(err)
+				}
+				for {
+					if st, _ := db.LookupBadge(ctx, uid); st.Known {
+						break
+					}
+					select {
+					case <-wake:
+					case <-time.After(2 * time.Millisecond):
+					}
+				}
+				lat = append(lat, time.Since(start))
+				i++
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[(len(lat)-1)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+// postBadge sends a desk event to the registry as a kiosk's client does.
+func postBadge(tb testing.TB, v *venue, e wire.BadgeEvent) {
+	body, _ := json.Marshal(wire.BadgesRequest{Events: []wire.BadgeEvent{e}})
+	req, _ := http.NewRequest("POST", v.server.URL()+"/sync/v1/badges", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+v.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		tb.Fatalf("post badge: %d", resp.StatusCode)
+	}
+}
