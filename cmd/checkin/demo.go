@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"checkin/badge"
 	"checkin/kiosk"
 	"checkin/kiosk/demo"
 	"checkin/kiosk/roster"
@@ -34,17 +36,44 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		*data = dir
 	}
 
-	gen, err := loadDemo(ctx, e, *data, time.Now())
+	// The registry holds the meeting; the kiosk syncs from it, as at a venue.
+	regDir, kioskDir := filepath.Join(*data, "registry"), filepath.Join(*data, "kiosk")
+	gen, err := loadDemo(ctx, e, regDir, time.Now())
 	if err != nil {
 		return err
 	}
-	app, err := openKiosk(e, kioskConfig{data: *data, addr: *addr, kioskID: "demo-entrance"},
+	const kioskID = "demo-entrance"
+	token, err := demoToken(ctx, regDir, kioskID)
+	if err != nil {
+		return err
+	}
+	reg, err := openRegistry(e, regDir, "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer reg.close()
+	app, err := openKiosk(e, kioskConfig{data: kioskDir, addr: *addr, kioskID: kioskID, holdoff: badge.DefaultHoldoff,
+		registry: reg.server.URL(), token: token},
 		func(taps *kiosk.TapService) web.DemoTapper { return demo.NewReader(gen, taps.Tap) })
 	if err != nil {
 		return err
 	}
-	printDemo(e, app.server.URL(), gen)
+	printDemo(e, app.server.URL(), reg.server.URL(), gen)
 	return app.run(ctx)
+}
+
+// demoToken issues the demo kiosk's sync token.
+func demoToken(ctx context.Context, regDir, kioskID string) (string, error) {
+	store, err := openRegistryStore(regDir)
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	token, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	return token, store.AddToken(ctx, kioskID, token)
 }
 
 // loadDemo writes the demo meeting into a data directory through the same
@@ -77,7 +106,7 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 		return gen, err
 	}
 	discard := &env{stdout: nopWriter{}, stderr: e.stderr}
-	if err := importScheduleCSV(ctx, discard, db, "demo schedule", gen.ScheduleCSV, ""); err != nil {
+	if err := importSchedule(ctx, discard, db, "demo schedule", gen.ScheduleCSV, ""); err != nil {
 		return gen, fmt.Errorf("demo schedule: %w", err)
 	}
 	return gen, nil
@@ -87,7 +116,7 @@ type nopWriter struct{}
 
 func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 
-func printDemo(e *env, base string, gen demo.Generated) {
+func printDemo(e *env, base, registryURL string, gen demo.Generated) {
 	w := e.stdout
 	fmt.Fprintf(w, "\ncheckin demo: %s, %s to %s (%s)\n\n", gen.Meeting.Name,
 		gen.Meeting.Start.Format("Mon 2 Jan"), gen.Meeting.End.Format("Mon 2 Jan 2006"), gen.Meeting.TimeZone)
@@ -95,6 +124,7 @@ func printDemo(e *env, base string, gen demo.Generated) {
 	fmt.Fprintf(w, "  Entrance (plain)  %s/\n", base)
 	fmt.Fprintf(w, "  Schedule (JSON)   %s/api/schedule\n", base)
 	fmt.Fprintf(w, "  Health            %s/healthz\n", base)
+	fmt.Fprintf(w, "  Registry          %s/           (dashboard: kiosks, arrivals, badge conflicts)\n", registryURL)
 	fmt.Fprintf(w, "\nBadges to try (curl -d '{\"uid\":\"…\"}' %s/api/taps):\n", base)
 	for _, s := range gen.Samples {
 		fmt.Fprintf(w, "  %-12s %-28s → %s\n", s.UID, s.Name, s.Expect)

@@ -38,7 +38,14 @@ var servingURL = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
 
 func startKiosk(t *testing.T, bin string, args ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"kiosk", "--addr", "127.0.0.1:0"}, args...)...)
+	return startProcess(t, bin, append([]string{"kiosk", "--addr", "127.0.0.1:0"}, args...)...)
+}
+
+// startProcess runs checkin with args and waits for it to log the URL it
+// serves on. Its log goes to the test log (shown when a test fails).
+func startProcess(t *testing.T, bin string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +59,7 @@ func startKiosk(t *testing.T, bin string, args ...string) *process {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			t.Log("kiosk: " + sc.Text()) // shown when the test fails
+			t.Log(args[0] + ": " + sc.Text()) // shown when the test fails
 			if m := servingURL.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case found <- m[1]:
@@ -64,7 +71,7 @@ func startKiosk(t *testing.T, bin string, args ...string) *process {
 	select {
 	case p.url = <-found:
 	case <-time.After(10 * time.Second):
-		t.Fatal("kiosk did not report its URL")
+		t.Fatalf("%s did not report its URL", args[0])
 	}
 	return p
 }

@@ -125,7 +125,7 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 }
 
 func runImportSchedule(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import schedule", "import schedule --data DIR [--tz ZONE] FILE.csv", e.stderr)
+	fs := newFlagSet("import schedule", "import schedule --data DIR [--tz ZONE] FILE.csv|FILE.ics", e.stderr)
 	data := fs.String("data", "", "data directory of a kiosk or the registry")
 	tz := fs.String("tz", "", "meeting time zone for CSV times (default: the meeting's, else "+kiosk.DefaultTimeZone+")")
 	rest, err := parseFlags(fs, args, e.getenv)
@@ -144,21 +144,27 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if ext := strings.ToLower(filepath.Ext(name)); ext == ".ics" {
-		return usagef("import schedule: %s: iCalendar import is not available yet; use the CSV format", name)
-	}
 	db, err := openDB(*data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return importScheduleCSV(ctx, e, db, name, body, *tz)
+	return importSchedule(ctx, e, db, name, body, *tz)
 }
 
-// importScheduleCSV parses and stores a schedule CSV. A --tz becomes the
-// meeting's time zone, and the meeting's dates follow the schedule when
-// they were not set.
-func importScheduleCSV(ctx context.Context, e *env, db *sqlite.DB, name string, body []byte, tz string) error {
+// isICS tells an iCalendar file from a CSV one, by name or by content.
+func isICS(name string, body []byte) bool {
+	if strings.EqualFold(filepath.Ext(name), ".ics") {
+		return true
+	}
+	head := strings.TrimPrefix(string(body[:min(len(body), 64)]), "\ufeff")
+	return strings.HasPrefix(strings.ToUpper(strings.TrimSpace(head)), "BEGIN:VCALENDAR")
+}
+
+// importSchedule parses and stores a schedule (.ics or CSV). A --tz becomes
+// the meeting's time zone (times without a zone are read in it), and the
+// meeting's dates follow the schedule when they were not set.
+func importSchedule(ctx context.Context, e *env, db *sqlite.DB, name string, body []byte, tz string) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err
@@ -170,7 +176,11 @@ func importScheduleCSV(ctx context.Context, e *env, db *sqlite.DB, name string, 
 	if err != nil {
 		return usagef("import schedule: time zone %q: %v", m.TimeZone, err)
 	}
-	s, warns, err := schedule.ParseCSV(strings.NewReader(string(body)), loc)
+	parse := schedule.ParseCSV
+	if isICS(name, body) {
+		parse = schedule.ParseICS
+	}
+	s, warns, err := parse(strings.NewReader(string(body)), loc)
 	warn(e, name, warns)
 	var probs kiosk.Problems
 	if errors.As(err, &probs) {

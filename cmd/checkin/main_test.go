@@ -114,6 +114,18 @@ func TestImportScheduleCSV(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, bad+":2: end: 08:00 is not after start 09:00") {
 		t.Errorf("bad schedule: code %d stderr %q", code, stderr)
 	}
+	ics := writeFile(t, dir, "s.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:e1@test\r\n"+
+		"DTSTAMP:20260901T000000Z\r\nSUMMARY:Opening plenary\r\nLOCATION:Popov Room\r\nCATEGORIES:SG12\r\n"+
+		"DTSTART;TZID=Europe/Zurich:20260922T110000\r\nDTEND;TZID=Europe/Zurich:20260922T123000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	code, stdout, stderr = run(t, nil, "", "import", "schedule", "--data", filepath.Join(dir, "ics"), ics)
+	if code != 0 || !strings.Contains(stdout, "1 sessions in 1 rooms, 2026-09-22") {
+		t.Errorf("ics import: code %d stdout %q stderr %q", code, stdout, stderr)
+	}
+	badICS := writeFile(t, dir, "bad.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:No start\r\nLOCATION:K\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	code, _, stderr = run(t, nil, "", "import", "schedule", "--data", filepath.Join(dir, "ics"), badICS)
+	if code != 2 || !strings.Contains(stderr, badICS+":3: DTSTART") {
+		t.Errorf("bad ics: code %d stderr %q", code, stderr)
+	}
 	code, _, stderr = run(t, nil, "", "import", "schedule", "--data", data, "--tz", "Nowhere/Town", f)
 	if code != 2 || !strings.Contains(stderr, "unknown time zone") {
 		t.Errorf("bad tz: code %d stderr %q", code, stderr)
