@@ -1,0 +1,44 @@
+package registry_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"checkin/kiosk/web/browsertest"
+	wire "checkin/sync"
+)
+
+// TestDashboardInBrowser: the registry dashboard shows kiosks, arrivals and
+// a badge conflict, in a real browser.
+func TestDashboardInBrowser(t *testing.T) {
+	f := newFixture(t)
+	f.server.Addr = "127.0.0.1:0"
+	if err := f.server.Open(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Now()
+	f.store.AddCheckins(ctx, "north", []wire.CheckinEvent{{ID: "e1", DelegateID: "D1", UID: "0A0B0C0D0E", Source: "rfid",
+		Gate: "montbrillant", Direction: "in", At: now, Result: "accepted"}}, now)
+	f.store.ApplyBadgeEvents(ctx, "desk-a", []wire.BadgeEvent{{ID: "b1", Op: "bind", UID: "0A0B0C0D0E", DelegateID: "D1", At: now}}, now)
+	f.run(t, scenario{name: "kiosk seen", method: "GET", path: "/sync/v1/changes", token: "good-token", status: 200})
+
+	bctx := browsertest.New(t, 1280, 900)
+	if err := chromedp.Do(bctx, chromedp.Navigate(f.server.URL()+"/"), chromedp.WaitVisible("main")); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(bctx, chromedp.TextContent("main"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1 arrived today", "north", "montbrillant"} {
+		if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+			t.Errorf("dashboard lacks %q: %s", want, strings.Join(strings.Fields(text), " "))
+		}
+	}
+	browsertest.Screenshot(t, bctx, "registry-dashboard")
+}
