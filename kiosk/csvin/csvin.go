@@ -37,7 +37,7 @@ func Open(data []byte, known, required []string) *Reader {
 		r.Fail(0, "", "file is empty: a header row is required")
 		return r
 	}
-	if line, ok := firstInvalidUTF8(data); !ok {
+	if line, ok := FirstInvalidUTF8(data); !ok {
 		r.Fail(line, "", "not valid UTF-8 (save the file as UTF-8)")
 		return r
 	}
@@ -218,8 +218,9 @@ func pick(commas, semis int) rune {
 	return ','
 }
 
-// firstInvalidUTF8 returns the line of the first invalid UTF-8 sequence.
-func firstInvalidUTF8(data []byte) (int, bool) {
+// FirstInvalidUTF8 returns the line of the first invalid UTF-8 sequence;
+// ok is true when there is none.
+func FirstInvalidUTF8(data []byte) (int, bool) {
 	if utf8.Valid(data) {
 		return 0, true
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	ics "github.com/arran4/golang-ical"
 
@@ -115,7 +114,7 @@ type icsComp struct {
 
 func (p *icsParser) parse(data []byte) kiosk.Schedule {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	if line, ok := firstBadUTF8(data); !ok {
+	if line, ok := csvin.FirstInvalidUTF8(data); !ok {
 		p.fail(line, "", "the file is not UTF-8 text (first bad byte on this line): save it as UTF-8")
 		return kiosk.Schedule{}
 	}
@@ -561,23 +560,4 @@ func nameLen(s string) int {
 		n++
 	}
 	return n
-}
-
-// firstBadUTF8 returns the line of the first invalid UTF-8 sequence.
-func firstBadUTF8(data []byte) (int, bool) {
-	if utf8.Valid(data) {
-		return 0, true
-	}
-	line := 1
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
-		if r == utf8.RuneError && size == 1 {
-			return line, false
-		}
-		if r == '\n' {
-			line++
-		}
-		data = data[size:]
-	}
-	return line, true
 }

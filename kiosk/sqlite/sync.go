@@ -230,21 +230,17 @@ func (a *applier) apply(c kiosk.Change, loc *time.Location) error {
 
 // PendingTaps returns up to limit undelivered taps, oldest first.
 func (db *DB) PendingTaps(ctx context.Context, limit int) ([]kiosk.TapRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at_us, delegate_id, delegate_name, uid, source, gate,
-		direction, result, reason, kiosk, first_today FROM taps WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+tapColumns+` FROM taps WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending taps: %w", err)
 	}
 	defer rows.Close()
 	var out []kiosk.TapRecord
 	for rows.Next() {
-		var t kiosk.TapRecord
-		var at int64
-		if err := rows.Scan(&t.ID, &at, &t.DelegateID, &t.DelegateName, &t.UID, &t.Source, &t.Gate,
-			&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday); err != nil {
+		t, err := scanTapRecord(rows)
+		if err != nil {
 			return nil, fmt.Errorf("pending taps: %w", err)
 		}
-		t.At = fromMicros(at)
 		out = append(out, t)
 	}
 	return out, rows.Err()

@@ -214,10 +214,22 @@ func (db *DB) LookupBadge(ctx context.Context, uid string) (kiosk.Standing, erro
 	return lookupStanding(ctx, db.readStmts, kiosk.Credential{UID: uid})
 }
 
+// tapColumns are the columns scanTapRecord reads, in order.
+const tapColumns = `id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk, first_today`
+
+func scanTapRecord(s scanner) (kiosk.TapRecord, error) {
+	var t kiosk.TapRecord
+	var at int64
+	err := s.Scan(&t.ID, &at, &t.DelegateID, &t.DelegateName, &t.UID, &t.Source, &t.Gate,
+		&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday)
+	t.At = fromMicros(at)
+	return t, err
+}
+
 // Taps calls fn for each tap in time order, only those of one local date
 // unless date is "".
 func (db *DB) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error {
-	query := `SELECT id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk, first_today FROM taps`
+	query := `SELECT ` + tapColumns + ` FROM taps`
 	var args []any
 	if date != "" {
 		query += ` WHERE day = ?`
@@ -229,13 +241,10 @@ func (db *DB) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) er
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t kiosk.TapRecord
-		var at int64
-		if err := rows.Scan(&t.ID, &at, &t.DelegateID, &t.DelegateName, &t.UID, &t.Source, &t.Gate,
-			&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday); err != nil {
+		t, err := scanTapRecord(rows)
+		if err != nil {
 			return fmt.Errorf("list taps: %w", err)
 		}
-		t.At = fromMicros(at)
 		if err := fn(t); err != nil {
 			return err
 		}

@@ -97,8 +97,10 @@ func (s *Server) Open() error {
 	if s.Taps == nil || s.Store == nil || s.Assets == nil {
 		return errors.New("web: server needs Taps, Store and Assets")
 	}
-	if err := s.prepare(); err != nil {
-		return err
+	if s.app == nil { // App may have prepared it already
+		if err := s.prepare(); err != nil {
+			return err
+		}
 	}
 	var err error
 	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
