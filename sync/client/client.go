@@ -166,6 +166,8 @@ func (c *Client) follow(ctx context.Context, b *backoff) error {
 	}
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	start, applied := time.Now(), 0
+	caughtUp := false
 	pages := make(chan fetched, 1)
 	go func() {
 		defer close(pages)
@@ -192,14 +194,19 @@ func (c *Client) follow(ctx context.Context, b *backoff) error {
 			return f.err
 		}
 		if f.page.Next > cursor {
-			applied, err := c.Store.ApplyChanges(ctx, f.changes, f.page.Next)
+			res, err := c.Store.ApplyChanges(ctx, f.changes, f.page.Next)
 			if err != nil {
 				return fmt.Errorf("apply changes: %w", err)
 			}
 			cursor = f.page.Next
-			if c.OnApplied != nil && applied.Changes > 0 {
-				c.OnApplied(applied)
+			if c.OnApplied != nil && res.Changes > 0 {
+				c.OnApplied(res)
 			}
+			applied += len(f.page.Changes)
+		}
+		if !caughtUp && !f.page.More {
+			caughtUp = true
+			c.Logger.Info("caught up with the registry", "changes", applied, "took", time.Since(start).Round(time.Millisecond), "cursor", cursor)
 		}
 		b.reset()
 		c.setStatus(func(s *Status) { s.Reachable, s.LastError, s.LastSync, s.Cursor = true, "", c.Now().UTC(), cursor })
@@ -372,10 +379,14 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]by
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-	if err != nil {
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength < 256<<20 {
+		buf.Grow(int(resp.ContentLength) + 1) // a first sync's pages are megabytes
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, 256<<20)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if resp.StatusCode == http.StatusOK {
 		c.succeeded()
 		return data, nil
