@@ -33,7 +33,9 @@ first, at most limit (1–5000, default 1000):
 	 "next":17, "more":false}
 
 next is the seq of the last change in the page (since itself when the page
-is empty); more says whether further changes exist now. With wait (0–30
+is empty); more says whether further changes exist now. The answer repeats
+them in the headers Checkin-Next and Checkin-More, so that a client
+catching up can ask for the next page while it decodes this one. With wait (0–30
 seconds) and nothing newer than since, the registry holds the request
 until a change arrives or wait elapses (then answering an empty page):
 this long poll is how a badge bound at one desk works at every entrance

@@ -25,6 +25,13 @@ const (
 	maxID            = 64
 )
 
+// Headers of a changes answer repeating the body's next and more, so that
+// a client can request the next page before decoding this one.
+const (
+	HeaderNext = "Checkin-Next"
+	HeaderMore = "Checkin-More"
+)
+
 // Change is one entry of the change feed.
 type Change struct {
 	Seq  int64           `json:"seq"`

@@ -156,9 +156,19 @@ type fetched struct {
 	err     error
 }
 
-// follow fetches pages ahead of applying them, so that while one page is
-// written to the database the next is already on its way: pages back to
-// back while catching up, then a long poll once caught up.
+// answer is a changes answer before decoding (page is set when it had to
+// be decoded early to learn next).
+type answer struct {
+	body []byte
+	next int64
+	more bool
+	page *fetched
+	err  error
+}
+
+// follow runs three stages at once, so that while one page is written to
+// the database the next is decoded and the one after is on its way: pages
+// back to back while catching up, then a long poll once caught up.
 func (c *Client) follow(ctx context.Context, b *backoff) error {
 	cursor, err := c.Store.SyncCursor(ctx)
 	if err != nil {
@@ -167,25 +177,29 @@ func (c *Client) follow(ctx context.Context, b *backoff) error {
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	start, applied := time.Now(), 0
+	var applying time.Duration
 	caughtUp := false
+
+	answers := make(chan answer, 1)
+	go c.fetchPages(fctx, cursor, answers)
 	pages := make(chan fetched, 1)
 	go func() {
 		defer close(pages)
-		since, wait := cursor, time.Duration(0)
-		for fctx.Err() == nil {
-			page, changes, err := c.fetch(fctx, since, wait)
+		for a := range answers {
+			f := fetched{err: a.err}
+			switch {
+			case a.page != nil:
+				f = *a.page
+			case a.err == nil:
+				f.page, f.changes, f.err = c.decode(a.body)
+			}
 			select {
-			case pages <- fetched{page, changes, err}:
+			case pages <- f:
 			case <-fctx.Done():
 				return
 			}
-			if err != nil {
+			if f.err != nil {
 				return
-			}
-			since = max(since, page.Next)
-			wait = c.Wait
-			if page.More {
-				wait = 0
 			}
 		}
 	}()
@@ -194,7 +208,9 @@ func (c *Client) follow(ctx context.Context, b *backoff) error {
 			return f.err
 		}
 		if f.page.Next > cursor {
+			t0 := time.Now()
 			res, err := c.Store.ApplyChanges(ctx, f.changes, f.page.Next)
+			applying += time.Since(t0)
 			if err != nil {
 				return fmt.Errorf("apply changes: %w", err)
 			}
@@ -206,7 +222,8 @@ func (c *Client) follow(ctx context.Context, b *backoff) error {
 		}
 		if !caughtUp && !f.page.More {
 			caughtUp = true
-			c.Logger.Info("caught up with the registry", "changes", applied, "took", time.Since(start).Round(time.Millisecond), "cursor", cursor)
+			c.Logger.Info("caught up with the registry", "changes", applied, "took", time.Since(start).Round(time.Millisecond),
+				"applying", applying.Round(time.Millisecond), "cursor", cursor)
 		}
 		b.reset()
 		c.setStatus(func(s *Status) { s.Reachable, s.LastError, s.LastSync, s.Cursor = true, "", c.Now().UTC(), cursor })
@@ -214,26 +231,58 @@ func (c *Client) follow(ctx context.Context, b *backoff) error {
 	return ctx.Err()
 }
 
-// fetch asks for the changes after since, waiting up to wait for some.
-func (c *Client) fetch(ctx context.Context, since int64, wait time.Duration) (wire.ChangesPage, []kiosk.Change, error) {
+// fetchPages asks for page after page until ctx ends or a request fails.
+func (c *Client) fetchPages(ctx context.Context, since int64, out chan<- answer) {
+	defer close(out)
+	wait := time.Duration(0)
+	for ctx.Err() == nil {
+		a := c.fetch(ctx, since, wait)
+		select {
+		case out <- a:
+		case <-ctx.Done():
+			return
+		}
+		if a.err != nil {
+			return
+		}
+		since = max(since, a.next)
+		wait = c.Wait
+		if a.more {
+			wait = 0
+		}
+	}
+}
+
+// fetch asks for the changes after since, waiting up to wait for some. It
+// learns next and more from the headers, or by decoding the page when a
+// registry does not send them.
+func (c *Client) fetch(ctx context.Context, since int64, wait time.Duration) answer {
 	q := url.Values{}
 	q.Set("since", strconv.FormatInt(since, 10))
 	q.Set("limit", strconv.Itoa(c.PageSize))
 	q.Set("wait", strconv.Itoa(int(wait/time.Second)))
 	rctx, cancel := context.WithTimeout(ctx, wait+30*time.Second)
 	defer cancel()
-	body, err := c.do(rctx, http.MethodGet, "/sync/v1/changes?"+q.Encode(), nil)
+	var h http.Header
+	body, err := c.doHeader(rctx, http.MethodGet, "/sync/v1/changes?"+q.Encode(), nil, &h)
 	if err != nil {
-		return wire.ChangesPage{}, nil, err
+		return answer{err: err}
 	}
+	next, err1 := strconv.ParseInt(h.Get(wire.HeaderNext), 10, 64)
+	more, err2 := strconv.ParseBool(h.Get(wire.HeaderMore))
+	if err1 == nil && err2 == nil {
+		return answer{body: body, next: next, more: more}
+	}
+	page, changes, err := c.decode(body)
+	return answer{next: page.Next, more: page.More, page: &fetched{page: page, changes: changes, err: err}, err: err}
+}
+
+func (c *Client) decode(body []byte) (wire.ChangesPage, []kiosk.Change, error) {
 	page, changes, skipped, err := wire.DecodeChangesPage(body)
-	if err != nil {
-		return page, nil, err
-	}
 	if skipped > 0 {
 		c.Logger.Warn("skipped changes this kiosk cannot apply", "count", skipped)
 	}
-	return page, changes, nil
+	return page, changes, err
 }
 
 // pushLoop delivers the outbox whenever a tap is recorded, and every Idle
@@ -362,6 +411,11 @@ func (c *Client) post(ctx context.Context, path string, v any) ([]byte, error) {
 
 // do sends one request and returns the body of a 200.
 func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {
+	return c.doHeader(ctx, method, path, body, nil)
+}
+
+// doHeader is do that also hands back the answer's headers.
+func (c *Client) doHeader(ctx context.Context, method, path string, body []byte, header *http.Header) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -379,6 +433,9 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]by
 		return nil, err
 	}
 	defer resp.Body.Close()
+	if header != nil {
+		*header = resp.Header
+	}
 	var buf bytes.Buffer
 	if resp.ContentLength > 0 && resp.ContentLength < 256<<20 {
 		buf.Grow(int(resp.ContentLength) + 1) // a first sync's pages are megabytes

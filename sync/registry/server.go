@@ -297,6 +297,10 @@ func (s *Server) handleChanges(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	// Next and more also as headers: a client can ask for the next page
+	// while it is still decoding this one.
+	c.Set(wire.HeaderNext, strconv.FormatInt(page.Next, 10))
+	c.Set(wire.HeaderMore, strconv.FormatBool(page.More))
 	return c.Send(body)
 }
 
