@@ -389,15 +389,6 @@ func DecodeChangesPage(data []byte) (page ChangesPage, changes []kiosk.Change, s
 	return page, changes, skipped, nil
 }
 
-// ToKiosk converts a wire change into a domain change, validating its data.
-func ToKiosk(c Change) (kiosk.Change, error) {
-	var d anyData
-	if err := json.Unmarshal(c.Data, &d); err != nil {
-		return kiosk.Change{Seq: c.Seq, Kind: c.Kind, Op: c.Op}, err
-	}
-	return toKiosk(c.Seq, c.Kind, c.Op, &d)
-}
-
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
