@@ -148,3 +148,33 @@ func TestFlagsFromEnvironment(t *testing.T) {
 		t.Errorf("flag did not win over environment: code %d, %v", code, err)
 	}
 }
+
+func TestStaffCommands(t *testing.T) {
+	data := t.TempDir()
+	code, stdout, stderr := run(t, nil, "s3cret-pass\n", "staff", "add", "--data", data, "--user", "amina", "--role", "admin")
+	if code != 0 || !strings.Contains(stdout, "amina (admin) added") {
+		t.Fatalf("add: %d %q %q", code, stdout, stderr)
+	}
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		code  int
+		out   string
+	}{
+		{"s3cret-pass\n", []string{"staff", "add", "--data", data, "--user", "amina"}, 2, "exists already"},
+		{"short\n", []string{"staff", "add", "--data", data, "--user", "bo"}, 2, "at least 8"},
+		{"", []string{"staff", "add", "--data", data, "--user", "bo"}, 2, "no password"},
+		{"x\n", []string{"staff", "add", "--data", data, "--user", "bad name"}, 2, "--user must be"},
+		{"x\n", []string{"staff", "add", "--data", data, "--user", "bo", "--role", "king"}, 2, "--role must be"},
+		{"an0ther-pass\n", []string{"staff", "passwd", "--data", data, "--user", "amina"}, 0, "password of amina changed"},
+		{"an0ther-pass\n", []string{"staff", "passwd", "--data", data, "--user", "ghost"}, 2, "no staff user"},
+		{"", []string{"staff", "list", "--data", data}, 0, "amina"},
+		{"", []string{"staff", "remove", "--data", data, "--user", "amina"}, 0, "removed"},
+		{"", []string{"staff", "remove", "--data", data, "--user", "amina"}, 2, "no staff user"},
+	} {
+		code, stdout, stderr := run(t, nil, tc.stdin, tc.args...)
+		if code != tc.code || !strings.Contains(stdout+stderr, tc.out) {
+			t.Errorf("checkin %v: %d %q %q, want %d ~%q", tc.args, code, stdout, stderr, tc.code, tc.out)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"checkin/kiosk"
+)
+
+var _ kiosk.StaffStore = (*DB)(nil)
+
+// AddStaff creates a login; ECONFLICT if the username exists.
+func (db *DB) AddStaff(ctx context.Context, s kiosk.Staff, hash string) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO staff (username, role, password_hash, created_us) VALUES (?, ?, ?, ?)`,
+		s.Username, s.Role, hash, micros(db.Now()))
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return kiosk.Errorf(kiosk.ECONFLICT, "staff user %q exists already", s.Username)
+	} else if err != nil {
+		return fmt.Errorf("add staff: %w", err)
+	}
+	return nil
+}
+
+// SetStaffPassword replaces a password hash; ENOTFOUND for no such user.
+func (db *DB) SetStaffPassword(ctx context.Context, username, hash string) error {
+	return db.changeStaff(ctx, `UPDATE staff SET password_hash = ? WHERE username = ?`, username, hash, username)
+}
+
+// RemoveStaff deletes a login; ENOTFOUND for no such user.
+func (db *DB) RemoveStaff(ctx context.Context, username string) error {
+	return db.changeStaff(ctx, `DELETE FROM staff WHERE username = ?`, username, username)
+}
+
+func (db *DB) changeStaff(ctx context.Context, query, username string, args ...any) error {
+	r, err := db.write.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("staff %s: %w", username, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return kiosk.Errorf(kiosk.ENOTFOUND, "no staff user %q", username)
+	}
+	return nil
+}
+
+// ListStaff lists logins by username.
+func (db *DB) ListStaff(ctx context.Context) ([]kiosk.Staff, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT username, role, created_us FROM staff ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("list staff: %w", err)
+	}
+	defer rows.Close()
+	var out []kiosk.Staff
+	for rows.Next() {
+		var s kiosk.Staff
+		var us int64
+		if err := rows.Scan(&s.Username, &s.Role, &us); err != nil {
+			return nil, fmt.Errorf("list staff: %w", err)
+		}
+		s.Created = fromMicros(us)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// StaffLogin returns a login and its hash; ENOTFOUND for no such user.
+func (db *DB) StaffLogin(ctx context.Context, username string) (kiosk.Staff, string, error) {
+	var s kiosk.Staff
+	var hash string
+	var us int64
+	err := db.read.QueryRowContext(ctx, `SELECT username, role, created_us, password_hash FROM staff WHERE username = ?`,
+		username).Scan(&s.Username, &s.Role, &us, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, "", kiosk.Errorf(kiosk.ENOTFOUND, "no staff user %q", username)
+	} else if err != nil {
+		return s, "", fmt.Errorf("staff login: %w", err)
+	}
+	s.Created = fromMicros(us)
+	return s, hash, nil
+}
+
+// Audit records a staff action.
+func (db *DB) Audit(ctx context.Context, actor, action, detail string) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO audit_log (at_us, actor, action, detail) VALUES (?, ?, ?, ?)`,
+		micros(db.Now()), actor, action, detail)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditLog returns the latest actions, newest first.
+func (db *DB) AuditLog(ctx context.Context, limit int) ([]kiosk.AuditEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT at_us, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []kiosk.AuditEntry
+	for rows.Next() {
+		var e kiosk.AuditEntry
+		var us int64
+		if err := rows.Scan(&us, &e.Actor, &e.Action, &e.Detail); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		e.At = fromMicros(us)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
