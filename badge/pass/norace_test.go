@@ -1,0 +1,5 @@
+//go:build !race
+
+package pass_test
+
+const raceEnabled = false
