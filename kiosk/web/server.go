@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -68,10 +67,9 @@ type Server struct {
 	Metrics *Metrics
 
 	app       *fiber.App
-	ln        net.Listener
+	listening *Listening
 	templates *template.Template
 	catalogs  Catalogs
-	served    chan error
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -103,18 +101,12 @@ func (s *Server) Open() error {
 		}
 	}
 	var err error
-	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
-		return fmt.Errorf("listen on %s: %w", s.Addr, err)
-	}
-	s.served = make(chan error, 1)
-	go func() { s.served <- s.app.Listener(s.ln) }()
-	return nil
+	s.listening, err = Listen(s.app, s.Addr)
+	return err
 }
 
 // URL returns the base URL the server listens on.
-func (s *Server) URL() string {
-	return "http://" + s.ln.Addr().String()
-}
+func (s *Server) URL() string { return s.listening.URL() }
 
 // App returns the Fiber app, for in-process handler tests.
 func (s *Server) App() *fiber.App {
@@ -134,10 +126,7 @@ func (s *Server) Close(ctx context.Context) error {
 		if s.app == nil {
 			return
 		}
-		s.closeErr = s.app.ShutdownWithContext(ctx)
-		if s.served != nil {
-			<-s.served
-		}
+		s.closeErr = s.listening.Shutdown(ctx, s.app)
 	})
 	return s.closeErr
 }

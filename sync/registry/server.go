@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"sort"
 	"strconv"
@@ -42,14 +41,13 @@ type Server struct {
 	// polls at once.
 	PollInterval time.Duration
 
-	app      *fiber.App
-	ln       net.Listener
-	served   chan error
-	tmpl     *template.Template
-	notify   *notifier
-	stop     context.CancelFunc
-	watching chan struct{}
-	metrics  *metrics
+	app       *fiber.App
+	listening *web.Listening
+	tmpl      *template.Template
+	notify    *notifier
+	stop      context.CancelFunc
+	watching  chan struct{}
+	metrics   *metrics
 
 	mu     gosync.Mutex
 	kiosks map[string]*kioskSeen
@@ -107,12 +105,8 @@ func (s *Server) Open() error {
 		}
 	}
 	var err error
-	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
-		return fmt.Errorf("listen on %s: %w", s.Addr, err)
-	}
-	s.served = make(chan error, 1)
-	go func() { s.served <- s.app.Listener(s.ln) }()
-	return nil
+	s.listening, err = web.Listen(s.app, s.Addr)
+	return err
 }
 
 // prepare builds everything but the listener (App uses it for tests).
@@ -148,7 +142,7 @@ func (s *Server) App() *fiber.App {
 }
 
 // URL returns the base URL the server listens on.
-func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+func (s *Server) URL() string { return s.listening.URL() }
 
 // Close stops serving, waking and ending long polls first.
 func (s *Server) Close(ctx context.Context) error {
@@ -158,10 +152,7 @@ func (s *Server) Close(ctx context.Context) error {
 			<-s.watching
 		}
 		if s.app != nil {
-			s.closeErr = s.app.ShutdownWithContext(ctx)
-		}
-		if s.served != nil {
-			<-s.served
+			s.closeErr = s.listening.Shutdown(ctx, s.app)
 		}
 	})
 	return s.closeErr
