@@ -79,7 +79,8 @@ func (db *DB) SessionsOn(ctx context.Context, date string, loc *time.Location) (
 	db.mu.Lock()
 	c, ok := db.sessions[date]
 	db.mu.Unlock()
-	if ok && c.loc == loc && now.Sub(c.loaded) < sessionsTTL {
+	// Same zone by name, not by pointer: callers load zones independently.
+	if ok && c.loc.String() == loc.String() && now.Sub(c.loaded) < sessionsTTL {
 		return c.sessions, nil
 	}
 	sessions, err := db.loadSessions(ctx, date, loc)
