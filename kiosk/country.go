@@ -1,6 +1,11 @@
 package kiosk
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
 
 // iso3166 lists the officially assigned ISO 3166-1 alpha-2 codes, in order.
 // "XK" (Kosovo, user-assigned but universally used by the UN system's
@@ -25,4 +30,17 @@ func ValidCountry(code string) bool {
 		return false
 	}
 	return strings.Contains(iso3166, code)
+}
+
+// CountryName returns the English short name of an ISO 3166-1 alpha-2 code,
+// or "" for an unknown code.
+func CountryName(code string) string {
+	if !ValidCountry(code) {
+		return ""
+	}
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return ""
+	}
+	return display.English.Regions().Name(r)
 }

@@ -51,6 +51,41 @@ func (s *TapService) Tap(ctx context.Context, req TapRequest) (TapResult, error)
 	if err != nil {
 		return TapResult{}, err
 	}
+	return s.record(ctx, tap, start)
+}
+
+// CheckInByHand records a pass through a gate that desk staff made for a
+// delegate in person (no badge at hand). The entrance rules still apply.
+func (s *TapService) CheckInByHand(ctx context.Context, delegateID, gate, direction string) (TapResult, error) {
+	start := time.Now()
+	if gate == "" {
+		gate = SourceDesk
+	}
+	if direction == "" {
+		direction = DirectionIn
+	}
+	switch {
+	case direction != DirectionIn && direction != DirectionOut:
+		return TapResult{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, clip(direction))
+	case !validLabel(gate):
+		return TapResult{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", maxGate)
+	case !validLabel(delegateID):
+		return TapResult{}, Errorf(EINVALID, "delegate id must be 1 to %d printable characters", maxGate)
+	}
+	tap := Tap{
+		ID:         s.NewID(),
+		Source:     SourceDesk,
+		Gate:       gate,
+		Direction:  direction,
+		Kiosk:      s.Kiosk,
+		At:         s.Now().UTC().Truncate(time.Microsecond),
+		Credential: Credential{PassDelegate: delegateID},
+	}
+	return s.record(ctx, tap, start)
+}
+
+// record decides and commits a tap, then answers and publishes it.
+func (s *TapService) record(ctx context.Context, tap Tap, start time.Time) (TapResult, error) {
 	rec, err := s.Taps.RecordTap(ctx, tap)
 	if err != nil {
 		return TapResult{}, fmt.Errorf("record tap: %w", err)

@@ -31,6 +31,7 @@ type Change struct {
 	Room     *Room
 	Meeting  *Meeting
 	Arrival  *Arrival
+	Key      *PassKey
 }
 
 // BadgeBinding is a UID's binding as the registry holds it.
@@ -52,6 +53,7 @@ type Arrival struct {
 type Applied struct {
 	Changes         int
 	ScheduleChanged bool
+	KeysChanged     bool // pass keys: verifiers must reload
 }
 
 // Badge event operations, from a desk.

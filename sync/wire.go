@@ -13,6 +13,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"checkin/badge"
+	"checkin/badge/pass"
 	"checkin/kiosk"
 )
 
@@ -105,6 +106,13 @@ type DelegateData struct {
 	Status       string   `json:"status,omitempty"`
 	Language     string   `json:"language,omitempty"`
 	Email        string   `json:"email,omitempty"`
+}
+
+// KeyData is the data of a key change: a public key that signs QR passes,
+// in its text form "<id>:<base64url>".
+type KeyData struct {
+	ID        string `json:"id"`
+	PublicKey string `json:"public_key,omitempty"`
 }
 
 // BadgeData is the data of a badge change.
@@ -250,8 +258,8 @@ func validateCheckin(e CheckinEvent) error {
 	switch {
 	case !validLabel(e.ID):
 		return fmt.Errorf("id must be 1 to %d printable characters", maxID)
-	case e.Source != kiosk.SourceRFID && e.Source != kiosk.SourceQR:
-		return fmt.Errorf("source must be rfid or qr")
+	case e.Source != kiosk.SourceRFID && e.Source != kiosk.SourceQR && e.Source != kiosk.SourceDesk:
+		return fmt.Errorf("source must be rfid, qr or desk")
 	case e.Direction != kiosk.DirectionIn && e.Direction != kiosk.DirectionOut:
 		return fmt.Errorf("direction must be in or out")
 	case !validLabel(e.Gate):
@@ -274,6 +282,32 @@ func validateCheckin(e CheckinEvent) error {
 		return fmt.Errorf("result must be accepted or rejected")
 	}
 	return nil
+}
+
+// KeysRequest is the body of POST /sync/v1/keys: a kiosk's public pass keys.
+type KeysRequest struct {
+	Keys []KeyData `json:"keys"`
+}
+
+// DecodeKeys decodes and validates a POST /sync/v1/keys body.
+func DecodeKeys(data []byte) ([]KeyData, error) {
+	var req KeysRequest
+	if err := decodeStrict(data, &req); err != nil {
+		return nil, invalid("invalid JSON body: %v", err)
+	}
+	if len(req.Keys) == 0 || len(req.Keys) > 16 {
+		return nil, invalid("send 1 to 16 keys")
+	}
+	for i, k := range req.Keys {
+		pk, err := pass.ParsePublicKey(k.PublicKey)
+		if err != nil {
+			return nil, invalid("keys[%d]: %v", i, err)
+		}
+		if pk.ID != k.ID {
+			return nil, invalid("keys[%d]: id %q does not match the key's id %q", i, clip(k.ID), pk.ID)
+		}
+	}
+	return req.Keys, nil
 }
 
 // DecodeBadgeEvents decodes and validates a POST /sync/v1/badges body.
@@ -338,6 +372,7 @@ type anyData struct {
 	Day          string   `json:"day"`
 	At           string   `json:"at"`
 	Kiosk        string   `json:"kiosk"`
+	PublicKey    string   `json:"public_key"`
 }
 
 type changeIn struct {
@@ -443,6 +478,16 @@ func toKiosk(seq int64, kind, op string, d *anyData) (kiosk.Change, error) {
 			return out, fmt.Errorf("arrival")
 		}
 		out.Arrival = &kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}
+	case kiosk.ChangeKey:
+		if upsert {
+			pk, err := pass.ParsePublicKey(d.PublicKey)
+			if err != nil || pk.ID != d.ID {
+				return out, fmt.Errorf("key %q", clip(d.ID))
+			}
+		} else if !validLabel(d.ID) {
+			return out, fmt.Errorf("key without id")
+		}
+		out.Key = &kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}
 	default:
 		return out, fmt.Errorf("unknown kind %q", kind)
 	}

@@ -12,6 +12,7 @@ import (
 	"checkin/badge"
 	"checkin/kiosk"
 	"checkin/kiosk/demo"
+	"checkin/kiosk/password"
 	"checkin/kiosk/roster"
 	"checkin/kiosk/web"
 )
@@ -47,6 +48,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := demoStaff(ctx, kioskDir); err != nil {
+		return err
+	}
 	reg, err := openRegistry(e, regDir, "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -60,6 +64,34 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	printDemo(e, app.server.URL(), reg.server.URL(), gen)
 	return app.run(ctx)
+}
+
+// Demo staff logins, printed at start: the demo is for trying things.
+const (
+	demoDeskUser, demoDeskPassword   = "desk", "demo-desk-pass"
+	demoAdminUser, demoAdminPassword = "admin", "demo-admin-pass"
+)
+
+// demoStaff creates the demo's staff logins unless they exist.
+func demoStaff(ctx context.Context, dir string) error {
+	db, err := openDB(dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, u := range []struct{ name, role, pw string }{
+		{demoDeskUser, kiosk.RoleDesk, demoDeskPassword}, {demoAdminUser, kiosk.RoleAdmin, demoAdminPassword},
+	} {
+		hash, err := password.Hash(u.pw)
+		if err != nil {
+			return err
+		}
+		err = db.AddStaff(ctx, kiosk.Staff{Username: u.name, Role: u.role}, hash)
+		if err != nil && kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+			return fmt.Errorf("demo staff: %w", err)
+		}
+	}
+	return nil
 }
 
 // demoToken issues the demo kiosk's sync token.
@@ -122,6 +154,9 @@ func printDemo(e *env, base, registryURL string, gen demo.Generated) {
 		gen.Meeting.Start.Format("Mon 2 Jan"), gen.Meeting.End.Format("Mon 2 Jan 2006"), gen.Meeting.TimeZone)
 	fmt.Fprintf(w, "  Entrance screen   %s/?demo=1      (simulated reader taps every 5 s)\n", base)
 	fmt.Fprintf(w, "  Entrance (plain)  %s/\n", base)
+	fmt.Fprintf(w, "  Registration desk %s/desk         (sign in as %s / %s, or %s / %s)\n", base,
+		demoDeskUser, demoDeskPassword, demoAdminUser, demoAdminPassword)
+	fmt.Fprintf(w, "  Dashboard         %s/desk/dashboard\n", base)
 	fmt.Fprintf(w, "  Schedule (JSON)   %s/api/schedule\n", base)
 	fmt.Fprintf(w, "  Health            %s/healthz\n", base)
 	fmt.Fprintf(w, "  Registry          %s/           (dashboard: kiosks, arrivals, badge conflicts)\n", registryURL)

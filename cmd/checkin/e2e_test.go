@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"checkin/kiosk"
 )
 
 // buildBinary builds cmd/checkin once per test binary run.
@@ -168,7 +170,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(checkinsHeader, ",") {
+	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(kiosk.CheckinsHeader, ",") {
 		t.Fatalf("report rows = %v", rows)
 	}
 	if rows[1][3] != "Пётр Иванов" || rows[1][10] != "north-1" || rows[1][11] != "true" || rows[2][9] != "registration_cancelled" {

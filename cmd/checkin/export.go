@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"time"
 
 	"checkin/kiosk"
 )
@@ -48,30 +45,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return writeCheckinsCSV(ctx, w, db, *date, m.Location()) }
+	write := func(w io.Writer) error { return kiosk.WriteCheckinsCSV(ctx, w, db, *date, m.Location()) }
 	if len(rest) == 0 || rest[0] == "-" {
 		return write(e.stdout)
 	}
 	return writeFileAtomic(rest[0], write)
-}
-
-// CheckinsHeader is the attendance report's header.
-var checkinsHeader = []string{"id", "at", "delegate_id", "name", "uid", "source", "gate", "direction", "result", "reason", "kiosk", "first_today"}
-
-func writeCheckinsCSV(ctx context.Context, w io.Writer, db kiosk.TapStore, date string, loc *time.Location) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(checkinsHeader); err != nil {
-		return err
-	}
-	err := db.Taps(ctx, date, func(t kiosk.TapRecord) error {
-		return cw.Write([]string{t.ID, t.At.In(loc).Format(time.RFC3339Nano), t.DelegateID, t.DelegateName, t.UID,
-			t.Source, t.Gate, t.Direction, t.Result, t.Reason, t.Kiosk, strconv.FormatBool(t.FirstToday)})
-	})
-	if err != nil {
-		return fmt.Errorf("export checkins: %w", err)
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // writeFileAtomic writes through a temporary file renamed into place, so a

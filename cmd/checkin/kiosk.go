@@ -14,6 +14,8 @@ import (
 	"checkin/badge"
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
+	"checkin/kiosk/passbook"
+	"checkin/kiosk/search"
 	"checkin/kiosk/sqlite"
 	"checkin/kiosk/web"
 	"checkin/sync/client"
@@ -96,6 +98,8 @@ type kioskApp struct {
 	readers *serialreader.Manager // nil without --reader
 	sync    *client.Client        // nil when standalone
 	server  *web.Server
+	search  *search.Live
+	passes  *passbook.Book
 }
 
 // openKiosk opens the data directory and starts serving. demo, when set,
@@ -123,6 +127,17 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		NewID:    newTapID,
 		Kiosk:    cfg.kioskID,
 	}
+	book, err := passbook.Open(context.Background(), db, time.Now)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open passes: %w", err)
+	}
+	taps.Passes = book
+	live := search.NewLive(db)
+	live.Logger = e.logger
+	server.Staff = db
+	server.Search = live
+	server.Passes = book
 	server.Addr = cfg.addr
 	server.KioskID = cfg.kioskID
 	server.Version = version
@@ -133,7 +148,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	if demo != nil {
 		server.Demo = demo(taps)
 	}
-	app := &kioskApp{e: e, db: db, taps: taps, server: server}
+	app := &kioskApp{e: e, db: db, taps: taps, server: server, search: live, passes: book}
 	if len(cfg.readers) > 0 {
 		app.readers = &serialreader.Manager{
 			Specs:   cfg.readers,
@@ -148,11 +163,18 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	if cfg.registry != "" {
 		app.sync = client.New(cfg.registry, cfg.token, db)
 		app.sync.Logger = e.logger
+		app.sync.PassKeys = []string{book.PublicKey().String()}
 		app.sync.OnApplied = func(a kiosk.Applied) {
 			if a.ScheduleChanged {
 				server.PublishSchedule()
 			}
+			if a.KeysChanged || a.ScheduleChanged { // new keys, or a new meeting id
+				if err := book.Reload(context.Background()); err != nil {
+					e.logger.Error("reload pass keys", "err", err)
+				}
+			}
 		}
+		server.DeskChanged = app.sync.Kick
 		app.sync.OnStatus = func(st client.Status) { server.PublishRegistry(app.registryStatus()) }
 		server.Sync = app.registryStatus
 		taps.Publish = func(res kiosk.TapResult) {
@@ -201,7 +223,13 @@ func (a *kioskApp) onRead(r serialreader.Read) {
 // run serves until ctx is cancelled (SIGINT, SIGTERM), then shuts down in
 // order: no new requests, taps in flight committed, streams closed, database
 // closed.
-func (a *kioskApp) run(ctx context.Context) error {
+func (a *kioskApp) run(parent context.Context) error {
+	// Everything below stops when the kiosk is told to, or when readers
+	// cannot run at all.
+	ctx, stop := context.WithCancel(parent)
+	defer stop()
+	searchDone := make(chan struct{})
+	go func() { a.search.Run(ctx); close(searchDone) }()
 	var readersDone chan error // stays nil without readers: never ready
 	if a.readers != nil {
 		readersDone = make(chan error, 1)
@@ -223,6 +251,8 @@ func (a *kioskApp) run(ctx context.Context) error {
 		err = fmt.Errorf("readers: %w", err)
 	}
 	a.e.logger.Info("shutting down")
+	stop()
+	<-searchDone
 	if syncDone != nil {
 		<-syncDone
 	}

@@ -191,8 +191,8 @@ func replaceRosterBadges(ctx context.Context, tx *sql.Tx, delegates []kiosk.Dele
 	return nil
 }
 
-func stringSet(ctx context.Context, tx *sql.Tx, query string) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, query)
+func stringSet(ctx context.Context, tx *sql.Tx, query string, args ...any) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,14 @@ func (db *DB) AddStaff(ctx context.Context, s kiosk.Staff, hash string) error {
 
 // SetStaffPassword replaces a password hash; ENOTFOUND for no such user.
 func (db *DB) SetStaffPassword(ctx context.Context, username, hash string) error {
-	return db.changeStaff(ctx, `UPDATE staff SET password_hash = ? WHERE username = ?`, username, hash, username)
+	if err := db.changeStaff(ctx, `UPDATE staff SET password_hash = ? WHERE username = ?`, username, hash, username); err != nil {
+		return err
+	}
+	// A new password signs the user out everywhere.
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM staff_sessions WHERE username = ?`, username); err != nil {
+		return fmt.Errorf("staff %s: end sessions: %w", username, err)
+	}
+	return nil
 }
 
 // RemoveStaff deletes a login; ENOTFOUND for no such user.

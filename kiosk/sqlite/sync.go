@@ -66,6 +66,9 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 		if c.Kind == kiosk.ChangeSession || c.Kind == kiosk.ChangeRoom {
 			res.ScheduleChanged = true
 		}
+		if c.Kind == kiosk.ChangeKey {
+			res.KeysChanged = true
+		}
 		res.Changes++
 	}
 	if err := a.flush(); err != nil {
@@ -113,9 +116,12 @@ const (
 		language = excluded.language, email = excluded.email, updated_us = excluded.updated_us`
 	// A badge is stored only when its delegate is known here.
 	badgePrefix = `INSERT INTO badges (uid, delegate_id, source, revoked, created_us)
-		SELECT v.column1, v.column2, 'registry', v.column3, ? FROM (VALUES `
+		SELECT v.column1, v.column2, CASE WHEN length(v.column1) = 24 THEN 'pass' ELSE 'registry' END, v.column3, ?
+		FROM (VALUES `
 	badgeSuffix = `) v JOIN delegates d ON d.id = v.column2 WHERE true
-		ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id, source = excluded.source,
+		ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id,
+		source = CASE WHEN badges.delegate_id = excluded.delegate_id AND badges.source <> 'registry'
+			THEN badges.source ELSE excluded.source END,
 		revoked = excluded.revoked`
 )
 
@@ -210,6 +216,13 @@ func (a *applier) apply(c kiosk.Change, loc *time.Location) error {
 			strings.Join(s.Groups, ";"), s.Status)
 	case c.Kind == kiosk.ChangeSession && c.Session != nil:
 		_, err = a.exec(`DELETE FROM sessions WHERE id = ?`, c.Session.ID)
+	case c.Kind == kiosk.ChangeKey && c.Key != nil && c.Op == kiosk.OpUpsert:
+		// A key id is never reused for another key (ids are random), so an
+		// upsert of a key held under that id is a repeat.
+		_, err = a.exec(`INSERT INTO pass_keys (id, public_key, origin, created_us) VALUES (?, ?, 'registry', ?)
+			ON CONFLICT (id) DO NOTHING`, c.Key.ID, c.Key.PublicKey, a.now)
+	case c.Kind == kiosk.ChangeKey && c.Key != nil:
+		_, err = a.exec(`DELETE FROM pass_keys WHERE id = ? AND origin = 'registry'`, c.Key.ID)
 	case c.Kind == kiosk.ChangeRoom && c.Room != nil && c.Op == kiosk.OpUpsert:
 		r := c.Room
 		_, err = a.exec(`INSERT INTO rooms (name, building, floor, capacity) VALUES (?, ?, ?, ?)

@@ -196,7 +196,22 @@ func lookupStanding(ctx context.Context, st *tapStmts, c kiosk.Credential) (kios
 		} else if err != nil {
 			return kiosk.Standing{}, fmt.Errorf("look up pass holder: %w", err)
 		}
-		return kiosk.Standing{Known: true, Delegate: d}, nil
+		// A pass the store has seen revoked (superseded by a newer pass, or
+		// revoked at a desk) is refused; an unseen but validly signed pass
+		// stands on its signature.
+		revoked := false
+		if c.UID != "" {
+			var rev bool
+			holder, err := scanDelegate(st.badge.QueryRowContext(ctx, c.UID), &rev)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return kiosk.Standing{}, fmt.Errorf("look up pass: %w", err)
+			default:
+				revoked = rev || holder.ID != d.ID
+			}
+		}
+		return kiosk.Standing{Known: true, Revoked: revoked, Delegate: d}, nil
 	}
 	var revoked bool
 	d, err := scanDelegate(st.badge.QueryRowContext(ctx, c.UID), &revoked)

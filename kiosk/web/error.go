@@ -17,6 +17,7 @@ var statusOf = map[string]int{
 	kiosk.ENOTFOUND:     fiber.StatusNotFound,
 	kiosk.ECONFLICT:     fiber.StatusConflict,
 	kiosk.EUNAUTHORIZED: fiber.StatusUnauthorized,
+	kiosk.EFORBIDDEN:    fiber.StatusForbidden,
 	kiosk.EUNAVAILABLE:  fiber.StatusServiceUnavailable,
 	kiosk.EINTERNAL:     fiber.StatusInternalServerError,
 }

@@ -21,11 +21,15 @@ import (
 // requireLocal admits requests from loopback only. Staff sessions, once
 // they exist, are the other way in.
 func (s *Server) requireLocal(c *fiber.Ctx) error {
-	ip := net.ParseIP(c.Context().RemoteIP().String())
-	if ip == nil || !ip.IsLoopback() {
+	if !isLoopback(c) {
 		return kiosk.Errorf(kiosk.EUNAUTHORIZED, "taps are accepted from this machine or with a staff session")
 	}
 	return c.Next()
+}
+
+func isLoopback(c *fiber.Ctx) bool {
+	ip := net.ParseIP(c.Context().RemoteIP().String())
+	return ip != nil && ip.IsLoopback()
 }
 
 // decodeStrict decodes a JSON body, refusing unknown fields, trailing data

@@ -55,9 +55,22 @@ type Server struct {
 	Readers ReaderStates          // may be nil
 	Sync    func() RegistryStatus // may be nil: standalone
 	Demo    DemoTapper            // may be nil: not a demo
-	Assets  fs.FS                 // templates/, static/, i18n/
-	Logger  *slog.Logger
-	Now     func() time.Time
+
+	// The staff side: with Staff nil the server has no login, desk or
+	// staff API at all (public screens only).
+	Staff       StaffStore
+	Search      DelegateSearch
+	Passes      kiosk.PassIssuer // may be nil: no passes
+	RenderBadge BadgeRenderer    // may be nil: no PDF badges
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+	// DeskChanged, if set, is called after a badge bind, revoke or pass,
+	// so that sync delivers it now rather than at its next round.
+	DeskChanged func()
+
+	Assets fs.FS // templates/, static/, i18n/
+	Logger *slog.Logger
+	Now    func() time.Time
 
 	// Heartbeat is the SSE keep-alive interval; it also bounds how long a
 	// vanished client stays subscribed.
@@ -66,6 +79,7 @@ type Server struct {
 	Hub     *Hub
 	Metrics *Metrics
 
+	auth      *staffAuth
 	app       *fiber.App
 	listening *Listening
 	templates *template.Template
@@ -80,8 +94,11 @@ func NewServer() *Server {
 		Logger:    slog.Default(),
 		Now:       time.Now,
 		Heartbeat: 15 * time.Second,
-		Hub:       NewHub(),
-		Metrics:   NewMetrics(),
+
+		SessionIdle: DefaultSessionIdle,
+		SessionMax:  DefaultSessionMax,
+		Hub:         NewHub(),
+		Metrics:     NewMetrics(),
 	}
 	s.Hub.OnCount = s.Metrics.SetSSEClients
 	return s
@@ -94,6 +111,9 @@ const bodyLimit = 64 << 10
 func (s *Server) Open() error {
 	if s.Taps == nil || s.Store == nil || s.Assets == nil {
 		return errors.New("web: server needs Taps, Store and Assets")
+	}
+	if s.Staff != nil && s.Search == nil {
+		return errors.New("web: a server with staff needs Search")
 	}
 	if s.app == nil { // App may have prepared it already
 		if err := s.prepare(); err != nil {
@@ -147,9 +167,12 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/metrics", s.handleMetrics())
 	app.Get("/api/events", s.handleEvents)
 	app.Get("/api/schedule", s.handleSchedule)
-	app.Post("/api/taps", s.requireLocal, s.handleTap)
+	app.Post("/api/taps", s.requireLocalOrStaff, s.handleTap)
 	if s.Demo != nil {
 		app.Post("/api/demo/tap", s.requireLocal, s.handleDemoTap)
+	}
+	if s.Staff != nil {
+		s.staffRoutes(app)
 	}
 	static, err := fs.Sub(s.Assets, "static")
 	if err == nil {
@@ -162,6 +185,7 @@ func (s *Server) newApp() *fiber.App {
 
 // prepare loads templates and catalogues and builds the routes.
 func (s *Server) prepare() error {
+	s.auth = newStaffAuth(s)
 	tmpl, err := parseTemplates(s.Assets)
 	if err != nil {
 		return err

@@ -17,6 +17,8 @@ import (
 
 	"checkin/assets"
 	"checkin/kiosk"
+	"checkin/kiosk/passbook"
+	"checkin/kiosk/search"
 	"checkin/kiosk/sqlite"
 	"checkin/kiosk/web"
 )
@@ -29,6 +31,7 @@ type fixture struct {
 	db     *sqlite.DB
 	url    string
 	now    atomic.Pointer[time.Time]
+	book   *passbook.Book
 }
 
 func (f *fixture) Now() time.Time { return *f.now.Load() }
@@ -72,6 +75,15 @@ func newFixture(t testing.TB) *fixture {
 	s.Taps = &kiosk.TapService{Taps: f.db, Schedule: f.db, Publish: s.PublishTap,
 		Observe: s.Metrics.ObserveTap, Now: f.Now, Kiosk: "k1",
 		NewID: func() string { return fmt.Sprintf("tap-%06d", ids.Add(1)) }}
+	book, err := passbook.Open(ctx, f.db, f.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Taps.Passes = book
+	s.Staff = f.db
+	s.Search = search.NewLive(f.db)
+	s.Passes = book
+	f.book = book
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}

@@ -44,9 +44,14 @@ type Client struct {
 	OnApplied func(kiosk.Applied)
 	OnStatus  func(Status)
 
-	kick chan struct{}
-	mu   gosync.Mutex
-	st   Status
+	// PassKeys are this kiosk's public pass keys (text form), announced to
+	// the registry once per run so every kiosk can verify its passes.
+	PassKeys []string
+
+	keysSent bool // touched by the push loop only
+	kick     chan struct{}
+	mu       gosync.Mutex
+	st       Status
 }
 
 // Status is the client's view of the registry.
@@ -310,6 +315,12 @@ func (c *Client) pushLoop(ctx context.Context) {
 
 // pushOnce delivers one batch of desk events and one of taps.
 func (c *Client) pushOnce(ctx context.Context) (int, error) {
+	if !c.keysSent && len(c.PassKeys) > 0 {
+		if err := c.pushKeys(ctx); err != nil {
+			return 0, err
+		}
+		c.keysSent = true
+	}
 	events, err := c.Store.PendingBadgeEvents(ctx, c.BatchSize)
 	if err != nil {
 		return 0, err
@@ -329,6 +340,24 @@ func (c *Client) pushOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return len(events) + len(taps), nil
+}
+
+// pushKeys announces the kiosk's pass keys. A registry that refuses them
+// (an older one, or a clash of key ids) is logged once and not asked again
+// this run: passes then verify at this kiosk only.
+func (c *Client) pushKeys(ctx context.Context) error {
+	req := wire.KeysRequest{}
+	for _, k := range c.PassKeys {
+		id, _, _ := strings.Cut(k, ":")
+		req.Keys = append(req.Keys, wire.KeyData{ID: id, PublicKey: k})
+	}
+	_, err := c.post(ctx, "/sync/v1/keys", req)
+	var refused *refusedError
+	if errors.As(err, &refused) {
+		c.Logger.Error("registry refused this kiosk's pass key; its passes will open only this kiosk", "err", err)
+		return nil
+	}
+	return err
 }
 
 // pushTaps delivers taps. A batch the registry refuses as invalid is split

@@ -23,6 +23,9 @@ type Store interface {
 	AddCheckins(ctx context.Context, kioskID string, events []wire.CheckinEvent, received time.Time) (accepted, duplicates int, err error)
 	// ApplyBadgeEvents applies desk binds and revokes, each id once.
 	ApplyBadgeEvents(ctx context.Context, kioskID string, events []wire.BadgeEvent, received time.Time) (wire.BadgesResponse, error)
+	// AddPassKey trusts a kiosk's public pass key (text form); ECONFLICT if
+	// its id already names another key.
+	AddPassKey(ctx context.Context, kioskID, publicKey string) error
 	// KioskForToken returns a token's kiosk, or EUNAUTHORIZED.
 	KioskForToken(ctx context.Context, token string) (string, error)
 	// Conflicts lists the latest lost badge binds.

@@ -200,6 +200,7 @@ func (s *Server) newApp() *fiber.App {
 	api.Get("/changes", s.handleChanges)
 	api.Post("/checkins", s.handleCheckins)
 	api.Post("/badges", s.handleBadges)
+	api.Post("/keys", s.handleKeys)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	app.Get("/api/stats", s.handleStats)
@@ -334,6 +335,23 @@ func (s *Server) handleBadges(c *fiber.Ctx) error {
 		s.refreshHead(c.UserContext())
 	}
 	return c.JSON(res)
+}
+
+// handleKeys takes a kiosk's public pass keys, which the feed then hands
+// to every kiosk so that a pass issued at one desk opens every entrance.
+func (s *Server) handleKeys(c *fiber.Ctx) error {
+	keys, err := wire.DecodeKeys(c.Body())
+	if err != nil {
+		return err
+	}
+	id, _ := c.Locals("kiosk").(string)
+	for _, k := range keys {
+		if err := s.Store.AddPassKey(c.UserContext(), id, k.PublicKey); err != nil {
+			return err
+		}
+	}
+	s.refreshHead(c.UserContext())
+	return c.JSON(fiber.Map{"accepted": len(keys)})
 }
 
 // kioskList returns the kiosks seen, by id.

@@ -237,6 +237,8 @@ func deletedKey(kind, key, key2 string) any {
 		return wire.SessionData{ID: key}
 	case kiosk.ChangeArrival:
 		return wire.ArrivalData{DelegateID: key, Day: key2}
+	case kiosk.ChangeKey:
+		return wire.KeyData{ID: key}
 	}
 	return struct{}{}
 }
@@ -285,6 +287,17 @@ func (s *Store) loadKind(ctx context.Context, tx *sql.Tx, kind string, lo, hi in
 				return err
 			}
 			data[seq] = b
+			return nil
+		})
+	case kiosk.ChangeKey:
+		query = `SELECT c.seq, k.id, k.public_key FROM changes c JOIN pass_keys k ON k.id = c.key` + where
+		return scanEach(ctx, tx, query, []any{lo, hi, kind}, func(r *sql.Rows) error {
+			var seq int64
+			var k wire.KeyData
+			if err := r.Scan(&seq, &k.ID, &k.PublicKey); err != nil {
+				return err
+			}
+			data[seq] = k
 			return nil
 		})
 	case kiosk.ChangeRoom:
@@ -381,4 +394,28 @@ func (s *Store) meetingIn(ctx context.Context, tx *sql.Tx) (kiosk.Meeting, error
 		}
 	}
 	return m, rows.Err()
+}
+
+// AddPassKey trusts a kiosk's public pass key; the insert puts it in the
+// change feed. The same key again is a no-op; another key under a held id
+// is a conflict.
+func (s *Store) AddPassKey(ctx context.Context, kioskID, publicKey string) error {
+	id, _, _ := strings.Cut(publicKey, ":")
+	w, _ := s.Conns()
+	var held string
+	err := w.QueryRowContext(ctx, `SELECT public_key FROM pass_keys WHERE id = ?`, id).Scan(&held)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("add pass key: %w", err)
+	case held == publicKey:
+		return nil
+	default:
+		return kiosk.Errorf(kiosk.ECONFLICT, "key id %q already names another key", id)
+	}
+	if _, err := w.ExecContext(ctx, `INSERT INTO pass_keys (id, public_key, origin, created_us) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`, id, publicKey, "kiosk:"+kioskID, time.Now().UnixMicro()); err != nil {
+		return fmt.Errorf("add pass key: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,167 @@
+// Desk dashboard: today's figures from /api/stats, refreshed on every tap
+// (at most twice a second) and every 30 s, plus the latest taps as they
+// arrive on the event stream. Text goes in through textContent only.
+"use strict";
+(function () {
+  const S = window.Staff;
+  const el = S.el;
+  const $ = (id) => document.getElementById(id);
+  const MIN_INTERVAL_MS = 500;
+  const PERIOD_MS = 30000;
+  const RECENT = 20;
+  const TOP_COUNTRIES = 15;
+
+  // ------------------------------------------------------------ figures
+
+  let last = 0;
+  let timer = null;
+  let inFlight = false;
+  let again = false;
+
+  // requestStats fetches now, or as soon as the rate limit allows.
+  function requestStats() {
+    if (inFlight) { again = true; return; }
+    if (timer) return;
+    const wait = last + MIN_INTERVAL_MS - Date.now();
+    if (wait <= 0) loadStats();
+    else timer = setTimeout(() => { timer = null; loadStats(); }, wait);
+  }
+
+  async function loadStats() {
+    inFlight = true;
+    last = Date.now();
+    try {
+      const s = await S.api("GET", "/api/stats");
+      render(s || {});
+      $("stats-error").hidden = true;
+      $("updated").textContent = "Updated " + S.fmtSeconds(new Date());
+    } catch (e) {
+      $("stats-error").textContent = "✕ Figures not updated: " + e.message;
+      $("stats-error").hidden = false;
+    } finally {
+      inFlight = false;
+      if (again) { again = false; requestStats(); }
+    }
+  }
+
+  function render(s) {
+    $("day").textContent = s.day ? " · " + s.day : "";
+    $("arrivals").textContent = S.fmtNum(s.arrivals);
+    $("inside").textContent = S.fmtNum(s.inside);
+    $("delegates").textContent = S.fmtNum(s.delegates);
+    $("arrivals-sub").textContent = s.delegates
+      ? Math.round((100 * (s.arrivals || 0)) / s.delegates) + "% of registered"
+      : "";
+    const taps = s.taps || {};
+    $("accepted").textContent = S.fmtNum(taps.accepted);
+    const rej = Object.entries(taps.rejected || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+    $("rejected").textContent = S.fmtNum(rej.reduce((sum, [, n]) => sum + n, 0));
+    $("rejected-sub").textContent = rej.length
+      ? rej.map(([r, n]) => S.reasonText(r) + " " + S.fmtNum(n)).join(" · ")
+      : "none";
+    renderHours(s.by_hour || []);
+    renderBars($("roles"), Object.entries(s.by_role || {}).map(([r, n]) => [S.roleText(r), n]), 0, "No arrivals yet.");
+    renderBars($("countries"), Object.entries(s.by_country || {}).map(([c, n]) => [
+      c ? S.countryName(c) + " (" + c.toUpperCase() + ")" : "Unknown", n]), TOP_COUNTRIES, "No arrivals yet.");
+    renderGates(s.gates || []);
+  }
+
+  function renderHours(hours) {
+    const box = $("hours");
+    box.replaceChildren();
+    if (!hours.length) {
+      box.append(el("p", { class: "empty", text: "No arrivals yet today." }));
+      box.setAttribute("aria-label", "No arrivals yet today");
+      return;
+    }
+    const max = Math.max(1, ...hours.map((h) => h.arrivals || 0));
+    const nowHour = String(new Date().getHours()).padStart(2, "0");
+    for (const h of hours) {
+      const n = h.arrivals || 0;
+      const label = String(h.hour || "");
+      box.append(el("div", {
+        class: "hour" + (label.slice(0, 2) === nowHour ? " now" : ""),
+        title: label + ": " + n + " arrivals",
+      },
+      el("div", { class: "bar", style: "height:" + ((100 * n) / max).toFixed(1) + "%" },
+        el("span", { class: "v", text: n ? S.fmtNum(n) : "" })),
+      el("span", { class: "h", text: label.slice(0, 2) })));
+    }
+    box.setAttribute("aria-label", "Arrivals by hour: " + hours.map((h) => h.hour + " " + (h.arrivals || 0)).join(", "));
+  }
+
+  // renderBars draws label / bar / number rows, largest first; with top > 0
+  // the rest is summed into "Others".
+  function renderBars(dl, rows, top, emptyText) {
+    rows = rows.filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+    let others = 0;
+    let otherCount = 0;
+    if (top > 0 && rows.length > top) {
+      for (const [, n] of rows.slice(top)) { others += n; otherCount++; }
+      rows = rows.slice(0, top);
+    }
+    dl.replaceChildren();
+    if (!rows.length) {
+      dl.append(el("dt", { class: "empty", text: emptyText }));
+      return;
+    }
+    const max = Math.max(1, ...rows.map(([, n]) => n), others);
+    const row = (label, n, cls) => [
+      el("dt", { class: cls, dir: "auto", title: label, text: label }),
+      el("dd", { class: cls },
+        el("span", { class: "track" }, el("span", { class: "fill", style: "display:block;width:" + ((100 * n) / max).toFixed(1) + "%" })),
+        el("span", { class: "v", text: S.fmtNum(n) })),
+    ];
+    for (const [label, n] of rows) dl.append(...row(label, n));
+    if (others) dl.append(...row("Others (" + otherCount + " countries)", others, "others"));
+  }
+
+  function renderGates(gates) {
+    const tbody = $("gates");
+    tbody.replaceChildren();
+    if (!gates.length) {
+      tbody.append(el("tr", {}, el("td", { colspan: "3", class: "muted", text: "No passes yet today." })));
+      return;
+    }
+    for (const g of gates.slice().sort((a, b) => String(a.gate).localeCompare(String(b.gate)))) {
+      tbody.append(el("tr", {},
+        el("td", { text: g.gate || "—" }),
+        el("td", { class: "n", text: S.fmtNum(g.in) }),
+        el("td", { class: "n", text: S.fmtNum(g.out) })));
+    }
+  }
+
+  // --------------------------------------------------------- latest taps
+
+  function addRecent(t) {
+    const ok = t.result === "accepted";
+    const d = t.delegate;
+    const li = el("li", { class: "fresh", "data-testid": "recent-tap", "data-result": t.result },
+      el("span", { class: "time", text: S.fmtTime(t.at) }),
+      el("span", { class: "who" },
+        d ? el("bdi", { dir: "auto", text: d.name }) : el("span", { class: "muted", text: "No delegate" }),
+        " ", el("span", { class: "gate", text: [t.gate, t.direction === "out" ? "out" : "in"].filter(Boolean).join(" · ") })),
+      el("span", { class: "res " + (ok ? "res-ok" : "res-no"), text: ok ? "✓ Accepted" : "✕ " + S.reasonText(t.reason) }));
+    const list = $("recent");
+    list.prepend(li);
+    while (list.children.length > RECENT) list.lastElementChild.remove();
+    $("recent-empty").hidden = true;
+  }
+
+  // -------------------------------------------------------------- events
+
+  const strip = S.readerStrip($("strip"));
+  let opened = false;
+  S.events({
+    tap(t) {
+      if (t.role === "desk" || !t.result) return; // a desk reader's badge: no decision
+      addRecent(t);
+      requestStats();
+    },
+    reader: strip.reader,
+    registry: strip.registry,
+  }, () => { if (opened) requestStats(); opened = true; }); // catch up after a reconnect
+
+  loadStats();
+  setInterval(requestStats, PERIOD_MS);
+})();

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// staffLogin creates a staff login with the CLI and signs in over HTTP
+// (JSON login, as a script would), returning a client and the CSRF token.
+func staffLogin(t *testing.T, bin, dir, url string) (*http.Client, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "staff", "add", "--data", dir, "--user", "dana")
+	cmd.Stdin = strings.NewReader("correct horse battery\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("staff add: %v\n%s", err, out)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Post(url+"/login", "application/json", strings.NewReader(`{"username":"dana","password":"correct horse battery"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	// Any staff page hands out the CSRF token (cookie csrf_, and the page).
+	resp, err = c.Get(url + "/desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range jar.Cookies(resp.Request.URL) {
+		if ck.Name == "csrf_" {
+			return c, ck.Value
+		}
+	}
+	t.Fatal("no csrf_ cookie after GET /desk")
+	return nil, ""
+}
+
+func staffCall(t *testing.T, c *http.Client, csrf, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	json.Unmarshal(data, &out)
+	return resp.StatusCode, out
+}
+
+func qrTap(t *testing.T, url, token string) map[string]any {
+	t.Helper()
+	resp, err := http.Post(url+"/api/taps", "application/json", strings.NewReader(`{"uid":"`+token+`","source":"qr"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res map[string]any
+	json.NewDecoder(resp.Body).Decode(&res)
+	return res
+}
+
+// TestDeskAcrossKiosks: what the desk at one kiosk does reaches the other
+// entrance through the registry: a bound badge, a QR pass (signed with
+// north's own key, which the registry hands to south), and the pass's
+// supersession.
+func TestDeskAcrossKiosks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	v := newVenue(t, syncRoster, "north", "south")
+	a, b := v.kiosk("north"), v.kiosk("south")
+	eventually(t, 10*time.Second, "roster reaches both kiosks", func() bool {
+		return getHealth(t, a.url).Delegates == 3 && getHealth(t, b.url).Delegates == 3
+	})
+	c, csrf := staffLogin(t, v.bin, filepath.Join(v.dir, "north"), a.url)
+
+	if st, body := staffCall(t, c, csrf, "POST", a.url+"/api/delegates/D2/badges", `{"uid":"04:a1:b2:c3:d4:e5:f6"}`); st != 201 {
+		t.Fatalf("bind at north: %d %v", st, body)
+	}
+	took := eventually(t, 5*time.Second, "bind reaches south", func() bool {
+		return tap(t, b.url, "04A1B2C3D4E5F6")["result"] == "accepted"
+	})
+	t.Logf("a desk bind at north opened south %v later", took.Round(time.Millisecond))
+
+	st, first := staffCall(t, c, csrf, "GET", a.url+"/api/delegates/D1/pass", "")
+	if st != 200 {
+		t.Fatalf("pass: %d %v", st, first)
+	}
+	token := first["token"].(string)
+	if r := qrTap(t, a.url, token); r["result"] != "accepted" {
+		t.Fatalf("pass at north: %v", r)
+	}
+	eventually(t, 5*time.Second, "north's key reaches south", func() bool {
+		return qrTap(t, b.url, token)["result"] == "accepted"
+	})
+	time.Sleep(1100 * time.Millisecond) // passes carry whole seconds
+	if st, _ := staffCall(t, c, csrf, "GET", a.url+"/api/delegates/D1/pass", ""); st != 200 {
+		t.Fatalf("second pass: %d", st)
+	}
+	eventually(t, 5*time.Second, "superseded pass refused at south", func() bool {
+		return qrTap(t, b.url, token)["reason"] == "revoked_badge"
+	})
+	// A pass of another meeting's kiosk (a different key) is invalid.
+	if r := qrTap(t, b.url, token[:len(token)-2]+"AA"); r["reason"] != "invalid_pass" {
+		t.Errorf("altered pass at south: %v", r)
+	}
+}

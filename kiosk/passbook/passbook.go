@@ -1,0 +1,165 @@
+// Package passbook issues and verifies a kiosk's QR passes.
+//
+// Every node signs with its own Ed25519 key, created at first start and
+// kept in its database: a standalone kiosk, a kiosk under a registry (whose
+// desk keeps issuing passes while the network is down) and the registry.
+// The public keys travel the other way: a kiosk announces its key to the
+// registry, which hands every trusted key to every kiosk through the change
+// feed (kind "key"), so any entrance verifies any desk's pass offline.
+//
+// A pass is recorded like a badge, under a UID derived from its signature
+// (PassUID). Issuing a new pass revokes the delegate's earlier ones through
+// the ordinary badge events, so a superseded pass is refused as
+// revoked_badge wherever the revocation has arrived.
+package passbook
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"checkin/badge/pass"
+	"checkin/kiosk"
+)
+
+// Store keeps the kiosk's key, the trusted public keys and issued passes.
+type Store interface {
+	kiosk.MeetingStore
+	InitOwnPassKey(ctx context.Context, secret, id, public string) (string, error)
+	PassKeys(ctx context.Context) ([]kiosk.PassKey, error)
+	RecordPass(ctx context.Context, delegateID, passUID string, issued time.Time) error
+}
+
+// Book issues passes with the kiosk's key and verifies passes against the
+// keys it trusts. It is safe for concurrent use.
+type Book struct {
+	store Store
+	key   pass.Key
+	ring  *pass.Keyring
+	now   func() time.Time
+
+	mu      sync.RWMutex
+	meeting string
+}
+
+// Open loads (or, at first start, creates) the kiosk's signing key and the
+// trusted keys.
+func Open(ctx context.Context, store Store, now func() time.Time) (*Book, error) {
+	if now == nil {
+		now = time.Now
+	}
+	fresh, err := pass.NewKey(newKeyID())
+	if err != nil {
+		return nil, err
+	}
+	secret, err := store.InitOwnPassKey(ctx, fresh.Secret(), fresh.ID, fresh.Public().String())
+	if err != nil {
+		return nil, err
+	}
+	key, err := pass.ParseKey(secret)
+	if err != nil {
+		return nil, fmt.Errorf("passbook: stored key: %w", err)
+	}
+	b := &Book{store: store, key: key, ring: &pass.Keyring{Now: now}, now: now}
+	if err := b.ring.Add(key.Public()); err != nil {
+		return nil, err
+	}
+	if err := b.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// newKeyID names a key "k" plus 9 random base64url characters: unique
+// among the kiosks of a meeting without coordination.
+func newKeyID() string {
+	raw := make([]byte, 7)
+	rand.Read(raw) // never fails (crypto/rand)
+	return "k" + base64.RawURLEncoding.EncodeToString(raw)[:9]
+}
+
+// PublicKey is this kiosk's verification key, to announce to the registry.
+func (b *Book) PublicKey() pass.PublicKey { return b.key.Public() }
+
+// Reload rereads the trusted keys and the meeting id, after sync changed them.
+func (b *Book) Reload(ctx context.Context) error {
+	keys, err := b.store.PassKeys(ctx)
+	if err != nil {
+		return err
+	}
+	// A bad key is reported, but does not keep the others out.
+	var errs []error
+	for _, k := range keys {
+		pk, err := pass.ParsePublicKey(k.PublicKey)
+		if err == nil {
+			err = b.ring.Add(pk)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("passbook: key %s: %w", k.ID, err))
+		}
+	}
+	m, err := b.store.Meeting(ctx)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.meeting = meetingID(m)
+	b.mu.Unlock()
+	return errors.Join(errs...)
+}
+
+// meetingID is what passes are bound to; a kiosk with no meeting id set
+// (a quick standalone set-up) still issues passes that verify locally.
+func meetingID(m kiosk.Meeting) string {
+	if m.ID == "" {
+		return "checkin"
+	}
+	return m.ID
+}
+
+// IssuePass signs a fresh pass for a delegate and records it, superseding
+// the delegate's earlier passes.
+func (b *Book) IssuePass(ctx context.Context, delegateID string) (kiosk.IssuedPass, error) {
+	b.mu.RLock()
+	meeting := b.meeting
+	b.mu.RUnlock()
+	token, p, err := pass.Issue(b.key, delegateID, meeting, b.now())
+	if err != nil {
+		return kiosk.IssuedPass{}, kiosk.Errorf(kiosk.EINVALID, "cannot issue a pass: %v", err)
+	}
+	uid := PassUID(p)
+	if err := b.store.RecordPass(ctx, delegateID, uid, p.IssuedAt); err != nil {
+		return kiosk.IssuedPass{}, err
+	}
+	return kiosk.IssuedPass{Token: token, ID: p.ID, UID: uid, IssuedAt: p.IssuedAt}, nil
+}
+
+// VerifyPass checks a scanned token offline. Anything that does not verify
+// (altered, foreign, unsigned, unknown key) is an invalid pass.
+func (b *Book) VerifyPass(token string) kiosk.Credential {
+	b.mu.RLock()
+	meeting := b.meeting
+	b.mu.RUnlock()
+	p, err := b.ring.Verify(strings.TrimSpace(token), meeting)
+	if err != nil {
+		return kiosk.Credential{PassInvalid: true}
+	}
+	return kiosk.Credential{UID: PassUID(p), PassDelegate: p.DelegateID, PassIssued: p.IssuedAt}
+}
+
+// PassUID is the badge UID a pass is recorded under: its pass id (12 bytes
+// of the signature's hash) in the canonical upper-case hex of RFID UIDs,
+// 24 digits, longer than any RFID UID in use.
+func PassUID(p pass.Pass) string {
+	raw, err := base64.RawURLEncoding.DecodeString(p.ID)
+	if err != nil { // a Pass from Verify or Issue always has a valid id
+		return ""
+	}
+	return strings.ToUpper(hex.EncodeToString(raw))
+}

@@ -1,0 +1,280 @@
+// Package search finds delegates as the registration desk types: an
+// in-memory index over names, organizations, countries and ids, built once
+// and then searched by any number of goroutines without locks.
+//
+// # Matching
+//
+// A delegate matches when every typed word is a prefix of some word of the
+// delegate's record, in any order ("muller anna" and "anna muller" both find
+// Anna Müller). Words are the search keys of package fold, so Müller is found
+// by muller, MUELLER and Mueller, João by joao, Иванов by ИВАНОВ, Nguyễn by
+// nguyen and O’Brien by "obrien" and "o brien". The record's words are
+// Doc.Tokens: the family and given names, the full name as kiosk.Delegate.Name
+// writes it (family name first without a space for CJK names, so 王小明 is
+// found by 王, by 小明 and by 王小明), the organization, the country code and
+// name, and the id. The id is also indexed joined ("D-00042" is found by
+// "d00042") and split between letters and digits ("D00042" is found by
+// "00042" and "000"); leading zeros are not dropped ("42" does not find
+// D00042). Role and status are not searched (typing "ch" should not list
+// every chair); they are carried on each hit for display. Cancelled
+// delegates are found like everyone else: the desk must see them.
+//
+// A query without letters or digits (empty, spaces, punctuation) matches
+// nothing. Anything else is just text, folded like a name: quotes, %, _, *,
+// NUL bytes and invalid UTF-8 separate words. Only the first MaxQueryBytes
+// bytes of a query are read and only the first MaxQueryWords words of it are
+// matched (further words would only narrow the list, and names are shorter).
+//
+// # Ranking
+//
+// Each typed word earns points for the best word of the record it begins:
+//
+//	family name, whole word  6     family name, prefix     5
+//	given name,  whole word  4     given name,  prefix     3
+//	other,       whole word  2     other (org, country, id), prefix 1
+//
+// Score = 1000 if the query is the delegate's id (ExactID), plus 10 × the
+// sum of the points, plus 1 for each word whose best match is a whole word.
+// Hits come by Score, highest first, so an exact id comes first; a whole
+// family name beats a family-name prefix, which beats the given name, which
+// beats the organization and country; with the same fields, more whole
+// words beat prefixes. Equal scores are ordered by folded family name, then
+// folded given name, then folded id, then id, then position in Build's
+// input: the order is total and deterministic, so paging is stable.
+//
+// The query is the id when, with spaces left out, its search key equals the
+// id's (so "d00042", "D 00042" and "d-00042" are the id D-00042) or equals
+// the id's last run of digits (so "00042" is the id D00042).
+//
+// # How it works
+//
+// Build sorts the delegates into tie-break order once, so a delegate's
+// position is its rank among equal scores. Every distinct word of every
+// record goes into a sorted dictionary; each word has a posting list of the
+// delegates (in position order) whose record has it, with the field it came
+// from. All posting lists are stored end to end in dictionary order, so the
+// delegates of every word beginning with a typed prefix are one contiguous
+// run found by two binary searches, and its length is known before reading
+// it. Each delegate also has a forward list of its words.
+//
+// Search reads the posting run of the typed word with the fewest postings
+// (a sort when the run is short, a byte per delegate when it is long),
+// giving the candidate delegates with their points. Each further word either
+// reads its own run into a byte per delegate or checks each candidate's
+// forward list, whichever touches less memory. Variants of the query
+// (umlauts written ae/oe/ue, apostrophes left out) are searched alike and
+// merged by best score. Scores are small integers, so the page is chosen by
+// counting candidates per score and one pass in position order: Total costs
+// one pass over the matches, and nothing is sorted but the page itself.
+package search
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"checkin/kiosk"
+	"checkin/kiosk/fold"
+)
+
+// Limits of a query and of a page.
+const (
+	// MaxQueryBytes is how much of a query is read; the rest is ignored.
+	MaxQueryBytes = 200
+	// MaxQueryWords is how many words of a query are matched.
+	MaxQueryWords = 8
+	// DefaultLimit is the page size when Search is given none.
+	DefaultLimit = 20
+	// MaxLimit is the largest page Search returns.
+	MaxLimit = 100
+	// ExactID is the part of a Score given for a query that is the id.
+	ExactID = 1000
+)
+
+// Doc is what the index holds for one delegate. Role and Status are not
+// searched; they are kept so that a list of hits can be shown as it is.
+type Doc struct {
+	ID           string
+	FamilyName   string
+	GivenName    string
+	Organization string
+	Country      string // ISO 3166-1 alpha-2
+	CountryName  string // searched too: "Germany", or several names, "Germany Allemagne"
+	Role         string
+	Status       string
+}
+
+// NewDoc returns the Doc of a delegate. countryName is the name (or names)
+// of d.Country to search by; package kiosk knows codes only.
+func NewDoc(d *kiosk.Delegate, countryName string) Doc {
+	return Doc{
+		ID:           d.ID,
+		FamilyName:   d.FamilyName,
+		GivenName:    d.GivenName,
+		Organization: d.Organization,
+		Country:      d.Country,
+		CountryName:  countryName,
+		Role:         d.Role,
+		Status:       d.Status,
+	}
+}
+
+// Tokens returns the words of d that queries are matched against (see the
+// package documentation): a delegate matches a query when every word of it
+// is a prefix of one of these, which is fold.MatchQuery(query, d.Tokens())
+// for queries within MaxQueryBytes and MaxQueryWords.
+func (d Doc) Tokens() []string {
+	var texts []string
+	for _, f := range d.fields() {
+		texts = append(texts, f.text)
+	}
+	words, _, _ := idWords(d.ID)
+	return fold.IndexTokens(append(texts, words...)...)
+}
+
+// Hit is one delegate found: its Doc, so a result list needs no database
+// round trip, and its Score (see the package documentation).
+type Hit struct {
+	Doc
+	Score int
+}
+
+// Result is a page of hits.
+type Result struct {
+	Total int   // delegates matched, on every page
+	Hits  []Hit // the page, best first; never nil
+}
+
+// Index is a search index over delegates. It is not changed after Build, so
+// any number of goroutines may Search it at once.
+type Index struct {
+	docs []Doc // in tie-break order: a delegate's position is its doc number
+
+	// terms are the distinct words of all records, sorted. The postings of
+	// terms[t] are posts[postStart[t]:postStart[t+1]], each a doc number
+	// (increasing) << flagBits | the flags of the word in that record.
+	terms     []string
+	postStart []uint32
+	posts     []uint32
+
+	// The words of doc d are fwd[fwdStart[d]:fwdStart[d+1]], each a term
+	// number << flagBits | its flags.
+	fwdStart []uint32
+	fwd      []uint32
+	avgFwd   int // words per record, rounded up, to estimate forward checks
+
+	// Hot prefixes are the words that begin terms with at least hotMin
+	// postings ("a", "m", "mi", "d"…). Their delegates are listed ahead of
+	// time, each once with its best points: the delegates of hotKeys[h]
+	// are hotDocs[hotStart[h]:hotStart[h+1]], each a doc number
+	// (increasing) << flagBits | points.
+	hotMin   int
+	hotKeys  []string
+	hotStart []uint32
+	hotDocs  []uint32
+}
+
+// Len returns the number of delegates in the index.
+func (ix *Index) Len() int { return len(ix.docs) }
+
+// Search returns the page of delegates matching q that starts at offset
+// (after the offset best) and holds at most limit hits. A negative offset is
+// 0; a limit of 0 or less is DefaultLimit, and limits over MaxLimit are
+// MaxLimit. Total counts all matches, whatever the page.
+func (ix *Index) Search(q string, offset, limit int) Result {
+	offset = max(offset, 0)
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+
+	var matched []cand
+	for _, words := range queryWords(q) {
+		matched = mergeMax(matched, ix.matchWords(words))
+	}
+	return ix.page(matched, offset, limit)
+}
+
+// queryWords returns the words of each variant of q (see fold.Variants),
+// within MaxQueryBytes and MaxQueryWords. A query without letters or digits
+// has none.
+func queryWords(q string) [][]string {
+	if len(q) > MaxQueryBytes {
+		cut := MaxQueryBytes
+		// Do not split a character: its first bytes would be invalid UTF-8
+		// and, as a separator, harmless, but the cut should be clean.
+		for cut > MaxQueryBytes-utf8.UTFMax && !utf8.RuneStart(q[cut]) {
+			cut--
+		}
+		q = q[:cut]
+	}
+	var alts [][]string
+	for _, v := range fold.Variants(q) {
+		words := strings.Fields(v)
+		if len(words) > MaxQueryWords {
+			words = words[:MaxQueryWords]
+		}
+		alts = append(alts, words)
+	}
+	return alts
+}
+
+// page returns the hits ranked offset to offset+limit of the matched
+// delegates (by doc number).
+func (ix *Index) page(matched []cand, offset, limit int) Result {
+	total := len(matched)
+	if offset >= total {
+		return Result{Total: total, Hits: []Hit{}}
+	}
+	end := min(offset+limit, total)
+
+	// Ranks are by score, then by doc number. Count the delegates of each
+	// score; walking scores from the best gives each score's ranks, and so
+	// which of its delegates (the first, second… by doc number) are on the
+	// page.
+	count := make([]int32, maxScore+1)
+	for _, c := range matched {
+		count[c.score]++
+	}
+	from := make([]int32, maxScore+1) // the page holds a score's delegates from..to
+	to := make([]int32, maxScore+1)
+	rank := 0
+	for s := maxScore; s >= 0 && rank < end; s-- {
+		n := int(count[s])
+		if n == 0 {
+			continue
+		}
+		lo, hi := max(offset, rank)-rank, min(end, rank+n)-rank
+		if lo < hi {
+			from[s], to[s] = int32(lo), int32(hi)
+		}
+		rank += n
+		count[s] = 0 // now counts the delegates seen
+	}
+	onPage := make([]cand, 0, end-offset)
+	for _, c := range matched {
+		s := c.score
+		if from[s] == to[s] {
+			continue
+		}
+		if k := count[s]; from[s] <= k && k < to[s] {
+			onPage = append(onPage, c)
+			if len(onPage) == end-offset {
+				break
+			}
+		}
+		count[s]++
+	}
+	slices.SortFunc(onPage, func(a, b cand) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		return cmp.Compare(a.doc, b.doc)
+	})
+	hits := make([]Hit, len(onPage))
+	for i, c := range onPage {
+		hits[i] = Hit{Doc: ix.docs[c.doc], Score: int(c.score)}
+	}
+	return Result{Total: total, Hits: hits}
+}

@@ -1,0 +1,263 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"checkin/kiosk"
+)
+
+var (
+	_ kiosk.DeskStore    = (*DB)(nil)
+	_ kiosk.SessionStore = (*DB)(nil)
+)
+
+// DeskCard returns a delegate's card for a local day; ENOTFOUND if none.
+func (db *DB) DeskCard(ctx context.Context, id, day string) (kiosk.DeskCard, error) {
+	var card kiosk.DeskCard
+	tx, err := db.read.BeginTx(ctx, nil) // one snapshot for the whole card
+	if err != nil {
+		return card, fmt.Errorf("desk card: %w", err)
+	}
+	defer tx.Rollback()
+	d, err := scanDelegate(tx.QueryRowContext(ctx, `SELECT `+delegateColumns+` FROM delegates d WHERE d.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return card, kiosk.Errorf(kiosk.ENOTFOUND, "no delegate with id %q", id)
+	} else if err != nil {
+		return card, fmt.Errorf("desk card %s: %w", id, err)
+	}
+	card.Delegate = *d
+	err = tx.QueryRowContext(ctx, `SELECT note FROM delegate_notes WHERE delegate_id = ?`, id).Scan(&card.Note)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return card, fmt.Errorf("desk card %s: note: %w", id, err)
+	}
+	if card.Badges, err = delegateBadges(ctx, tx, id); err != nil {
+		return card, fmt.Errorf("desk card %s: %w", id, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+tapColumns+` FROM taps WHERE delegate_id = ? AND day = ? ORDER BY at_us`, id, day)
+	if err != nil {
+		return card, fmt.Errorf("desk card %s: taps: %w", id, err)
+	}
+	defer rows.Close()
+	card.TapsToday = []kiosk.TapRecord{}
+	for rows.Next() {
+		t, err := scanTapRecord(rows)
+		if err != nil {
+			return card, fmt.Errorf("desk card %s: taps: %w", id, err)
+		}
+		if t.Result == kiosk.ResultAccepted {
+			card.Inside = t.Direction == kiosk.DirectionIn
+		}
+		card.TapsToday = append(card.TapsToday, t)
+	}
+	if err := rows.Err(); err != nil {
+		return card, fmt.Errorf("desk card %s: taps: %w", id, err)
+	}
+	m, err := db.Meeting(ctx)
+	if err != nil {
+		return card, err
+	}
+	card.ValidToday = kiosk.ValidOn(d, day, m)
+	return card, nil
+}
+
+func delegateBadges(ctx context.Context, tx *sql.Tx, id string) ([]kiosk.BadgeInfo, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT uid, source, revoked, created_us, revoked_us FROM badges
+		WHERE delegate_id = ? ORDER BY revoked, created_us DESC`, id)
+	if err != nil {
+		return nil, fmt.Errorf("badges: %w", err)
+	}
+	defer rows.Close()
+	out := []kiosk.BadgeInfo{}
+	for rows.Next() {
+		var b kiosk.BadgeInfo
+		var created int64
+		var revokedAt sql.NullInt64
+		if err := rows.Scan(&b.UID, &b.Source, &b.Revoked, &created, &revokedAt); err != nil {
+			return nil, fmt.Errorf("badges: %w", err)
+		}
+		b.Created = fromMicros(created)
+		if revokedAt.Valid {
+			t := fromMicros(revokedAt.Int64)
+			b.RevokedAt = &t
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BadgeHolder returns who holds an unrevoked UID; ENOTFOUND if no one.
+func (db *DB) BadgeHolder(ctx context.Context, uid string) (*kiosk.Delegate, error) {
+	d, err := scanDelegate(db.read.QueryRowContext(ctx, `SELECT `+delegateColumns+`
+		FROM badges b JOIN delegates d ON d.id = b.delegate_id WHERE b.uid = ? AND b.revoked = 0`, uid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, kiosk.Errorf(kiosk.ENOTFOUND, "badge %s is not bound", uid)
+	} else if err != nil {
+		return nil, fmt.Errorf("badge holder %s: %w", uid, err)
+	}
+	return d, nil
+}
+
+// SetNote sets or, with "", clears a delegate's attention note.
+func (db *DB) SetNote(ctx context.Context, delegateID, note, actor string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("set note: %w", err)
+	}
+	defer tx.Rollback()
+	if err := requireDelegate(ctx, tx, delegateID); err != nil {
+		return err
+	}
+	if note == "" {
+		_, err = tx.ExecContext(ctx, `DELETE FROM delegate_notes WHERE delegate_id = ?`, delegateID)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO delegate_notes (delegate_id, note, actor, updated_us) VALUES (?, ?, ?, ?)
+			ON CONFLICT (delegate_id) DO UPDATE SET note = excluded.note, actor = excluded.actor, updated_us = excluded.updated_us`,
+			delegateID, note, actor, micros(db.Now()))
+	}
+	if err != nil {
+		return fmt.Errorf("set note for %s: %w", delegateID, err)
+	}
+	return tx.Commit()
+}
+
+func requireDelegate(ctx context.Context, tx *sql.Tx, id string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM delegates WHERE id = ?`, id).Scan(&n); err != nil {
+		return fmt.Errorf("look up delegate %s: %w", id, err)
+	} else if n == 0 {
+		return kiosk.Errorf(kiosk.ENOTFOUND, "no delegate with id %q", id)
+	}
+	return nil
+}
+
+// RecordPass records a new QR pass (by its UID) for a delegate and revokes the
+// delegate's earlier passes, queueing both for the registry so every kiosk
+// learns that the old pass is superseded.
+func (db *DB) RecordPass(ctx context.Context, delegateID, passUID string, issued time.Time) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record pass: %w", err)
+	}
+	defer tx.Rollback()
+	if err := requireDelegate(ctx, tx, delegateID); err != nil {
+		return err
+	}
+	now := db.Now()
+	old, err := stringSet(ctx, tx, `SELECT uid FROM badges WHERE delegate_id = ? AND length(uid) = ? AND revoked = 0 AND uid <> ?`,
+		delegateID, kiosk.PassUIDLen, passUID)
+	if err != nil {
+		return fmt.Errorf("record pass: %w", err)
+	}
+	for uid := range old {
+		if _, err := tx.ExecContext(ctx, `UPDATE badges SET revoked = 1, revoked_us = ? WHERE uid = ?`, micros(now), uid); err != nil {
+			return fmt.Errorf("record pass: revoke %s: %w", uid, err)
+		}
+		if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeRevoke, uid, "", now); err != nil {
+			return fmt.Errorf("record pass: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us) VALUES (?, ?, ?, ?)
+		ON CONFLICT (uid) DO NOTHING`, passUID, delegateID, kiosk.BadgeSourcePass, micros(issued)); err != nil {
+		return fmt.Errorf("record pass: %w", err)
+	}
+	if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeBind, passUID, delegateID, now); err != nil {
+		return fmt.Errorf("record pass: %w", err)
+	}
+	return tx.Commit()
+}
+
+// CreateSession stores a new staff session.
+func (db *DB) CreateSession(ctx context.Context, tokenHash, username string, now time.Time) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO staff_sessions (token_hash, username, created_us, seen_us) VALUES (?, ?, ?, ?)`,
+		tokenHash, username, micros(now), micros(now))
+	if err != nil {
+		return fmt.Errorf("create session for %s: %w", username, err)
+	}
+	return nil
+}
+
+// Session returns a session with its staff member's current role.
+func (db *DB) Session(ctx context.Context, tokenHash string) (kiosk.StaffSession, error) {
+	var s kiosk.StaffSession
+	var created, seen, staffCreated int64
+	err := db.read.QueryRowContext(ctx, `SELECT s.username, st.role, st.created_us, s.created_us, s.seen_us
+		FROM staff_sessions s JOIN staff st ON st.username = s.username WHERE s.token_hash = ?`, tokenHash).
+		Scan(&s.Username, &s.Role, &staffCreated, &created, &seen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, kiosk.Errorf(kiosk.ENOTFOUND, "no such session")
+	} else if err != nil {
+		return s, fmt.Errorf("session: %w", err)
+	}
+	s.Staff.Created, s.Created, s.Seen = fromMicros(staffCreated), fromMicros(created), fromMicros(seen)
+	return s, nil
+}
+
+// TouchSession records that a session was used.
+func (db *DB) TouchSession(ctx context.Context, tokenHash string, now time.Time) error {
+	if _, err := db.write.ExecContext(ctx, `UPDATE staff_sessions SET seen_us = ? WHERE token_hash = ?`, micros(now), tokenHash); err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM staff_sessions WHERE token_hash = ?`, tokenHash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// ExpireSessions deletes sessions idle since idleBefore or older than createdBefore.
+func (db *DB) ExpireSessions(ctx context.Context, idleBefore, createdBefore time.Time) error {
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM staff_sessions WHERE seen_us < ? OR created_us < ?`,
+		micros(idleBefore), micros(createdBefore)); err != nil {
+		return fmt.Errorf("expire sessions: %w", err)
+	}
+	return nil
+}
+
+// DelegatesVersion changes whenever a delegate is added, changed or
+// removed: every write stamps updated_us with the time, and a removal
+// changes the count. Search indexes compare it to know when to rebuild.
+func (db *DB) DelegatesVersion(ctx context.Context) (string, error) {
+	var n, latest int64
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(max(updated_us), 0) FROM delegates`).Scan(&n, &latest); err != nil {
+		return "", fmt.Errorf("delegates version: %w", err)
+	}
+	return fmt.Sprintf("%d/%d", n, latest), nil
+}
+
+// AllDelegates calls fn for every delegate, in id order, from one snapshot,
+// and returns the version of that snapshot.
+func (db *DB) AllDelegates(ctx context.Context, fn func(*kiosk.Delegate)) (string, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("all delegates: %w", err)
+	}
+	defer tx.Rollback()
+	var n, latest int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(updated_us), 0) FROM delegates`).Scan(&n, &latest); err != nil {
+		return "", fmt.Errorf("all delegates: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+delegateColumns+` FROM delegates d ORDER BY d.id`)
+	if err != nil {
+		return "", fmt.Errorf("all delegates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d, err := scanDelegate(rows)
+		if err != nil {
+			return "", fmt.Errorf("all delegates: %w", err)
+		}
+		fn(d)
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("all delegates: %w", err)
+	}
+	return fmt.Sprintf("%d/%d", n, latest), nil
+}

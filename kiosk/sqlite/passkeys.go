@@ -1,0 +1,69 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"checkin/kiosk"
+)
+
+// Settings key of the kiosk's own pass signing key (private: it never
+// leaves this database).
+const keyOwnPassKey = "pass.key"
+
+// OwnPassKey returns the kiosk's own signing key as stored, or "" if none.
+func (db *DB) OwnPassKey(ctx context.Context) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keyOwnPassKey).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("own pass key: %w", err)
+	}
+	return v, nil
+}
+
+// InitOwnPassKey stores secret as the kiosk's key unless one exists, and
+// returns the key in force (so two processes starting at once agree).
+func (db *DB) InitOwnPassKey(ctx context.Context, secret, id, public string) (string, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("own pass key: %w", err)
+	}
+	defer tx.Rollback()
+	var v string
+	err = tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keyOwnPassKey).Scan(&v)
+	if err == nil {
+		return v, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("own pass key: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, keyOwnPassKey, secret); err != nil {
+		return "", fmt.Errorf("own pass key: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO pass_keys (id, public_key, origin, created_us) VALUES (?, ?, 'own', ?)
+		ON CONFLICT (id) DO NOTHING`, id, public, micros(db.Now())); err != nil {
+		return "", fmt.Errorf("own pass key: %w", err)
+	}
+	return secret, tx.Commit()
+}
+
+// PassKeys returns every public key passes may be signed with.
+func (db *DB) PassKeys(ctx context.Context) ([]kiosk.PassKey, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, public_key, origin FROM pass_keys ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("pass keys: %w", err)
+	}
+	defer rows.Close()
+	var out []kiosk.PassKey
+	for rows.Next() {
+		var k kiosk.PassKey
+		if err := rows.Scan(&k.ID, &k.PublicKey, &k.Origin); err != nil {
+			return nil, fmt.Errorf("pass keys: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}

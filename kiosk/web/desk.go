@@ -1,0 +1,539 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"checkin/badge"
+	"checkin/kiosk"
+	"checkin/kiosk/search"
+)
+
+// DelegateSearch finds delegates for the desk.
+type DelegateSearch interface {
+	// SearchDelegates returns matches ranked best first, and how many
+	// there are in all.
+	SearchDelegates(ctx context.Context, q string, offset, limit int) (search.Result, error)
+}
+
+// BadgeRenderer prints a delegate's badge as PDF with a QR pass token.
+type BadgeRenderer func(w io.Writer, d kiosk.Delegate, token, layout string) error
+
+// Search paging limits.
+const (
+	defaultSearchLimit = 20
+	maxSearchLimit     = 100
+	maxNoteLen         = 500
+)
+
+type deskPage struct {
+	User  string
+	Role  string
+	CSRF  string
+	Kiosk string
+	Audit []kiosk.AuditEntry
+}
+
+func (s *Server) deskPage(c *fiber.Ctx) deskPage {
+	st := staffOf(c)
+	return deskPage{User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID}
+}
+
+func (s *Server) handleDesk(c *fiber.Ctx) error { return s.render(c, "desk.html", s.deskPage(c)) }
+
+func (s *Server) handleDashboard(c *fiber.Ctx) error {
+	return s.render(c, "dashboard.html", s.deskPage(c))
+}
+
+func (s *Server) handleAuditPage(c *fiber.Ctx) error {
+	p := s.deskPage(c)
+	var err error
+	if p.Audit, err = s.Staff.AuditLog(c.UserContext(), 500); err != nil {
+		return err
+	}
+	return s.render(c, "audit.html", p)
+}
+
+func (s *Server) handleAuditAPI(c *fiber.Ctx) error {
+	limit, err := intQuery(c, "limit", 200, 1, 5000)
+	if err != nil {
+		return err
+	}
+	entries, err := s.Staff.AuditLog(c.UserContext(), limit)
+	if err != nil {
+		return err
+	}
+	if entries == nil {
+		entries = []kiosk.AuditEntry{}
+	}
+	return c.JSON(fiber.Map{"entries": entries})
+}
+
+// searchHit is one row of a search result list.
+type searchHit struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	FamilyName   string `json:"family_name"`
+	GivenName    string `json:"given_name"`
+	Organization string `json:"organization"`
+	Country      string `json:"country"`
+	CountryName  string `json:"country_name"`
+	Role         string `json:"role"`
+	Status       string `json:"status"`
+}
+
+func (s *Server) handleSearch(c *fiber.Ctx) error {
+	q := c.Query("q")
+	if !utf8.ValidString(q) {
+		return kiosk.Errorf(kiosk.EINVALID, "q is not valid UTF-8")
+	}
+	offset, err := intQuery(c, "offset", 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	limit, err := intQuery(c, "limit", defaultSearchLimit, 1, maxSearchLimit)
+	if err != nil {
+		return err
+	}
+	res, err := s.Search.SearchDelegates(c.UserContext(), q, offset, limit)
+	if err != nil {
+		return err
+	}
+	hits := make([]searchHit, len(res.Hits))
+	for i, h := range res.Hits {
+		d := kiosk.Delegate{FamilyName: h.FamilyName, GivenName: h.GivenName}
+		hits[i] = searchHit{ID: h.ID, Name: d.Name(), FamilyName: h.FamilyName, GivenName: h.GivenName,
+			Organization: h.Organization, Country: h.Country, CountryName: kiosk.CountryName(h.Country),
+			Role: h.Role, Status: h.Status}
+	}
+	return c.JSON(fiber.Map{"query": q, "total": res.Total, "offset": offset, "limit": limit, "results": hits})
+}
+
+// cardDelegate is the desk's full view of a delegate (staff only: it has
+// the e-mail address).
+type cardDelegate struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	FamilyName   string   `json:"family_name"`
+	GivenName    string   `json:"given_name"`
+	Organization string   `json:"organization"`
+	Country      string   `json:"country"`
+	CountryName  string   `json:"country_name"`
+	Role         string   `json:"role"`
+	Groups       []string `json:"groups"`
+	ValidFrom    string   `json:"valid_from"`
+	ValidTo      string   `json:"valid_to"`
+	Status       string   `json:"status"`
+	Language     string   `json:"language"`
+	Email        string   `json:"email"`
+	Note         string   `json:"note"`
+}
+
+type cardTap struct {
+	ID        string    `json:"id"`
+	At        time.Time `json:"at"`
+	Gate      string    `json:"gate"`
+	Direction string    `json:"direction"`
+	Result    string    `json:"result"`
+	Reason    string    `json:"reason"`
+	Source    string    `json:"source"`
+	Kiosk     string    `json:"kiosk"`
+}
+
+type cardBody struct {
+	Delegate   cardDelegate      `json:"delegate"`
+	Day        string            `json:"day"`
+	ValidToday bool              `json:"valid_today"`
+	Inside     bool              `json:"inside"`
+	Badges     []kiosk.BadgeInfo `json:"badges"`
+	TapsToday  []cardTap         `json:"taps_today"`
+}
+
+// today returns the meeting's local date now, and its zone.
+func (s *Server) today(ctx context.Context) (string, *time.Location, error) {
+	m, err := s.Store.Meeting(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	loc := m.Location()
+	return kiosk.LocalDate(s.Now(), loc), loc, nil
+}
+
+func (s *Server) handleDelegate(c *fiber.Ctx) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	day, loc, err := s.today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	card, err := s.Staff.DeskCard(c.UserContext(), id, day)
+	if err != nil {
+		return err
+	}
+	d := card.Delegate
+	groups := d.Groups
+	if groups == nil {
+		groups = []string{}
+	}
+	body := cardBody{
+		Delegate: cardDelegate{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName,
+			Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country), Role: d.Role,
+			Groups: groups, ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language,
+			Email: d.Email, Note: card.Note},
+		Day: day, ValidToday: card.ValidToday, Inside: card.Inside, Badges: card.Badges, TapsToday: []cardTap{},
+	}
+	for _, t := range card.TapsToday {
+		body.TapsToday = append(body.TapsToday, cardTap{ID: t.ID, At: t.At.In(loc), Gate: t.Gate, Direction: t.Direction,
+			Result: t.Result, Reason: t.Reason, Source: t.Source, Kiosk: t.Kiosk})
+	}
+	return c.JSON(body)
+}
+
+type bindRequest struct {
+	UID     string `json:"uid"`
+	Replace bool   `json:"replace"` // revoke the delegate's other RFID badges (a lost badge)
+}
+
+type holderBody struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func (s *Server) handleBind(c *fiber.Ctx) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req bindRequest
+	if err := decodeStrict(c.Body(), &req); err != nil {
+		return err
+	}
+	uid, err := badge.CanonicalUID(req.UID)
+	if err != nil {
+		return kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
+	}
+	if kiosk.IsPassUID(uid) {
+		return kiosk.Errorf(kiosk.EINVALID, "uid: %d-digit UIDs name QR passes; issue a pass instead", kiosk.PassUIDLen)
+	}
+	ctx := c.UserContext()
+	err = s.Staff.BindBadge(ctx, id, uid)
+	if kiosk.ErrorCode(err) == kiosk.ECONFLICT {
+		holder, herr := s.Staff.BadgeHolder(ctx, uid)
+		if herr != nil {
+			return err
+		}
+		s.audit(c, "", "badge.bind.refused", fmt.Sprintf("%s for %s: held by %s", uid, id, holder.ID))
+		return c.Status(fiber.StatusConflict).JSON(fiber.Map{
+			"error":  fmt.Sprintf("badge %s already belongs to %s (%s)", uid, holder.Name(), holder.ID),
+			"code":   kiosk.ECONFLICT,
+			"holder": holderBody{ID: holder.ID, Name: holder.Name()},
+		})
+	} else if err != nil {
+		return err
+	}
+	revoked := []string{}
+	if req.Replace {
+		day, _, err := s.today(ctx)
+		if err != nil {
+			return err
+		}
+		card, err := s.Staff.DeskCard(ctx, id, day)
+		if err != nil {
+			return err
+		}
+		for _, b := range card.Badges {
+			if b.Revoked || b.UID == uid || kiosk.IsPassUID(b.UID) {
+				continue
+			}
+			if err := s.Staff.RevokeBadge(ctx, b.UID); err != nil {
+				return err
+			}
+			revoked = append(revoked, b.UID)
+		}
+	}
+	detail := uid + " to " + id
+	if len(revoked) > 0 {
+		detail += ", replacing " + strings.Join(revoked, " ")
+	}
+	s.deskChanged()
+	s.audit(c, "", "badge.bind", detail)
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"uid": uid, "delegate_id": id, "revoked": revoked})
+}
+
+func (s *Server) handleRevoke(c *fiber.Ctx) error {
+	raw, err := pathParam(c, "uid")
+	if err != nil {
+		return err
+	}
+	uid, err := badge.CanonicalUID(raw)
+	if err != nil {
+		return kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
+	}
+	if err := s.Staff.RevokeBadge(c.UserContext(), uid); err != nil {
+		return err
+	}
+	s.deskChanged()
+	s.audit(c, "", "badge.revoke", uid)
+	return c.JSON(fiber.Map{"uid": uid, "revoked": true})
+}
+
+func (s *Server) handleBadgeLookup(c *fiber.Ctx) error {
+	raw, err := pathParam(c, "uid")
+	if err != nil {
+		return err
+	}
+	uid, err := badge.CanonicalUID(raw)
+	if err != nil {
+		return kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
+	}
+	d, err := s.Staff.BadgeHolder(c.UserContext(), uid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"uid": uid, "holder": holderBody{ID: d.ID, Name: d.Name()}})
+}
+
+type manualCheckin struct {
+	Gate      string `json:"gate"`
+	Direction string `json:"direction"`
+}
+
+func (s *Server) handleManualCheckin(c *fiber.Ctx) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req manualCheckin
+	if len(bytes.TrimSpace(c.Body())) > 0 {
+		if err := decodeStrict(c.Body(), &req); err != nil {
+			return err
+		}
+	}
+	day, _, err := s.today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if _, err := s.Staff.DeskCard(c.UserContext(), id, day); err != nil {
+		return err // 404 before a tap is recorded for no one
+	}
+	res, err := s.Taps.CheckInByHand(c.UserContext(), id, req.Gate, req.Direction)
+	if err != nil {
+		return err
+	}
+	detail := id + " " + res.Direction + " at " + res.Gate + ": " + res.Result
+	if res.Reason != "" {
+		detail += " (" + res.Reason + ")"
+	}
+	s.audit(c, "", "checkin.manual", detail)
+	return c.JSON(res)
+}
+
+type noteRequest struct {
+	Note string `json:"note"`
+}
+
+func (s *Server) handleNote(c *fiber.Ctx) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req noteRequest
+	if err := decodeStrict(c.Body(), &req); err != nil {
+		return err
+	}
+	note := strings.TrimSpace(req.Note)
+	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > maxNoteLen {
+		return kiosk.Errorf(kiosk.EINVALID, "note must be valid text of at most %d characters", maxNoteLen)
+	}
+	if err := s.Staff.SetNote(c.UserContext(), id, note, staffOf(c).Username); err != nil {
+		return err
+	}
+	s.audit(c, "", "note.set", id+": "+note)
+	return c.JSON(fiber.Map{"note": note})
+}
+
+type passBody struct {
+	kiosk.IssuedPass
+	QR string `json:"qr"` // data: URL of the QR code as PNG
+}
+
+func (s *Server) handlePass(c *fiber.Ctx) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.issuePass(c, id)
+	if err != nil {
+		return err
+	}
+	png, err := qrcode.Encode(p.Token, qrcode.Medium, 512)
+	if err != nil {
+		return fmt.Errorf("qr code: %w", err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(passBody{IssuedPass: p, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)})
+}
+
+func (s *Server) issuePass(c *fiber.Ctx, id string) (kiosk.IssuedPass, error) {
+	if s.Passes == nil {
+		return kiosk.IssuedPass{}, kiosk.Errorf(kiosk.EUNAVAILABLE, "this kiosk cannot issue passes")
+	}
+	p, err := s.Passes.IssuePass(c.UserContext(), id)
+	if err != nil {
+		return p, err
+	}
+	s.deskChanged()
+	s.audit(c, "", "pass.issue", id+" "+p.ID)
+	return p, nil
+}
+
+func (s *Server) handleBadgePDF(c *fiber.Ctx) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	layout := strings.ToLower(c.Query("layout", "cr80"))
+	if layout != "cr80" && layout != "a6" {
+		return kiosk.Errorf(kiosk.EINVALID, "layout must be cr80 or a6, not %q", clipText(layout))
+	}
+	if s.RenderBadge == nil {
+		return kiosk.Errorf(kiosk.EUNAVAILABLE, "this kiosk cannot print badges")
+	}
+	day, _, err := s.today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	card, err := s.Staff.DeskCard(c.UserContext(), id, day)
+	if err != nil {
+		return err
+	}
+	p, err := s.issuePass(c, id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.RenderBadge(&buf, card.Delegate, p.Token, layout); err != nil {
+		return fmt.Errorf("badge for %s: %w", id, err)
+	}
+	s.audit(c, "", "badge.print", id+" "+layout)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="badge-`+url.PathEscape(id)+`-`+layout+`.pdf"`)
+	return c.Type("pdf").Send(buf.Bytes())
+}
+
+func (s *Server) handleStats(c *fiber.Ctx) error {
+	day := c.Query("date")
+	if day == "" {
+		var err error
+		if day, _, err = s.today(c.UserContext()); err != nil {
+			return err
+		}
+	} else if !kiosk.ValidDate(day) {
+		return kiosk.Errorf(kiosk.EINVALID, "date must be YYYY-MM-DD")
+	}
+	st, err := s.Staff.Stats(c.UserContext(), day)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// handleCheckinsCSV streams the attendance report, as `checkin export
+// checkins` writes it.
+func (s *Server) handleCheckinsCSV(c *fiber.Ctx) error {
+	day := c.Query("date")
+	if day != "" && !kiosk.ValidDate(day) {
+		return kiosk.Errorf(kiosk.EINVALID, "date must be YYYY-MM-DD")
+	}
+	_, loc, err := s.today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := kiosk.WriteCheckinsCSV(c.UserContext(), &buf, s.Taps.Taps, day, loc); err != nil {
+		return err
+	}
+	s.audit(c, "", "export.checkins", day)
+	name := "checkins.csv"
+	if day != "" {
+		name = "checkins-" + day + ".csv"
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Type("csv", "utf-8").Send(buf.Bytes())
+}
+
+func (s *Server) deskChanged() {
+	if s.DeskChanged != nil {
+		s.DeskChanged()
+	}
+}
+
+// pathParam returns a path parameter, percent-decoded (ids may hold any
+// printable character).
+func pathParam(c *fiber.Ctx, name string) (string, error) {
+	v, err := url.PathUnescape(c.Params(name))
+	if err != nil || v == "" || !utf8.ValidString(v) {
+		return "", kiosk.Errorf(kiosk.EINVALID, "%s in the path is not valid", name)
+	}
+	return v, nil
+}
+
+func intQuery(c *fiber.Ctx, name string, def, min, max int) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, kiosk.Errorf(kiosk.EINVALID, "%s must be a whole number from %d to %d", name, min, max)
+	}
+	return n, nil
+}
+
+func clipText(s string) string {
+	if len(s) > 32 {
+		return s[:32] + "…"
+	}
+	return s
+}
+
+// staffRoutes registers the login and every staff route. Each staff route
+// goes through requireStaff (session, then CSRF); the route-table test
+// checks that none can be reached without a session.
+func (s *Server) staffRoutes(app *fiber.App) {
+	app.Get("/login", s.checkCSRF, s.handleLoginPage)
+	app.Post("/login", s.loginCSRF, s.handleLogin)
+	app.Post("/logout", s.requireStaff, s.handleLogout)
+
+	app.Get("/desk", s.requireStaff, s.handleDesk)
+	app.Get("/desk/dashboard", s.requireStaff, s.handleDashboard)
+	app.Get("/desk/audit", s.requireStaff, s.requireAdmin, s.handleAuditPage)
+
+	staff := func(h ...fiber.Handler) []fiber.Handler { return append([]fiber.Handler{s.requireStaff}, h...) }
+	app.Get("/api/delegates", staff(s.handleSearch)...)
+	app.Get("/api/delegates/:id", staff(s.handleDelegate)...)
+	app.Post("/api/delegates/:id/badges", staff(s.handleBind)...)
+	app.Post("/api/delegates/:id/checkins", staff(s.handleManualCheckin)...)
+	app.Put("/api/delegates/:id/note", staff(s.handleNote)...)
+	app.Get("/api/delegates/:id/pass", staff(s.handlePass)...)
+	app.Get("/api/delegates/:id/badge.pdf", staff(s.handleBadgePDF)...)
+	app.Get("/api/badges/:uid", staff(s.handleBadgeLookup)...)
+	app.Delete("/api/badges/:uid", staff(s.handleRevoke)...)
+	app.Get("/api/stats", staff(s.handleStats)...)
+	app.Get("/api/checkins.csv", staff(s.handleCheckinsCSV)...)
+	app.Get("/api/audit", staff(s.requireAdmin, s.handleAuditAPI)...)
+}
