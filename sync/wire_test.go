@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"checkin/badge/pass"
 	wire "checkin/sync"
 )
 
@@ -42,6 +43,27 @@ func FuzzDecodeBadgeEvents(f *testing.F) {
 		for _, e := range events {
 			if e.UID == "" || strings.Trim(e.UID, "0123456789ABCDEF") != "" || (e.Op == "bind" && e.DelegateID == "") {
 				t.Fatalf("accepted invalid badge event %+v", e)
+			}
+		}
+	})
+}
+
+func FuzzDecodeKeys(f *testing.F) {
+	f.Add(`{"keys":[{"id":"k1","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)
+	f.Add(`{"keys":[{"id":"k2","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)
+	f.Add(`{"keys":[]}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		keys, err := wire.DecodeKeys([]byte(in))
+		if err != nil {
+			return
+		}
+		if len(keys) == 0 {
+			t.Fatal("accepted no keys")
+		}
+		for _, k := range keys {
+			pk, err := pass.ParsePublicKey(k.PublicKey)
+			if err != nil || pk.ID != k.ID {
+				t.Fatalf("accepted invalid key %+v: %v", k, err)
 			}
 		}
 	})

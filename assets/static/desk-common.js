@@ -63,13 +63,24 @@ window.Staff = (function () {
   const secFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
   const dateFmt = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
   const fmtNum = (n) => numFmt.format(n || 0);
+  // The kiosk sends tap times in the meeting's zone, with its offset
+  // ("2025-06-03T09:12:00+02:00"): show that wall-clock time as is, so the
+  // desk agrees with the entrance screens whatever the browser's zone.
+  // Times in UTC ("…Z") are shown in the browser's zone.
+  const withOffset = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:\d{2}$/;
   function parse(iso) { const d = new Date(iso); return isNaN(d) ? null : d; }
-  function fmtTime(iso) { const d = parse(iso); return d ? timeFmt.format(d) : ""; }
+  function parts(iso) {
+    const m = withOffset.exec(String(iso || ""));
+    if (m) return { date: m[1], time: m[2] + ":" + m[3] };
+    const d = parse(iso);
+    return d ? { date: dateFmt.format(d), time: timeFmt.format(d) } : null;
+  }
+  function fmtTime(iso) { const p = parts(iso); return p ? p.time : ""; }
   function fmtSeconds(d) { return secFmt.format(d); }
   function fmtDateTime(iso) {
-    const d = parse(iso);
-    if (!d) return "";
-    return dateFmt.format(d) === dateFmt.format(new Date()) ? "today " + timeFmt.format(d) : dateFmt.format(d) + " " + timeFmt.format(d);
+    const p = parts(iso);
+    if (!p) return "";
+    return (p.date === dateFmt.format(new Date()) ? "today" : p.date) + " " + p.time;
   }
 
   // ---- Session problems ----
@@ -133,6 +144,7 @@ window.Staff = (function () {
   function events(handlers, onOpen) {
     const live = document.querySelector('[data-testid="live"]');
     function set(state) {
+      document.body.dataset.live = state;
       if (!live) return;
       live.dataset.state = state;
       live.textContent = state === "live" ? "Live" : state === "reconnecting" ? "Reconnecting…" : "Connecting…";
@@ -181,7 +193,8 @@ window.Staff = (function () {
         const ok = st.state === "open";
         const cls = ok ? "ok" : st.state === "waiting" ? "wait" : "no";
         const word = ok ? "✓ ready" : st.state === "waiting" ? "… not connected" : "✕ error";
-        const what = (st.role === "desk" ? "Desk reader" : "Entrance " + (st.gate || "") + " " + (st.direction || "")).replace(/\s+/g, " ").trim();
+        const where = [st.gate, st.direction].filter(Boolean).join(", ");
+        const what = (st.role === "desk" ? "Desk reader" : "Entrance reader") + (where && st.role !== "desk" ? " (" + where + ")" : "");
         const title = [st.reader, st.port, st.format, st.last_error].filter(Boolean).join(" · ");
         items.push(el("span", { class: "rd " + cls, title: title, "data-testid": "reader-state", "data-reader": st.reader },
           el("span", { text: what }), el("span", { class: "st", text: word + (st.last_error && !ok ? ": " + st.last_error : "") })));

@@ -466,22 +466,44 @@
       bind(uid, $("bind-replace").checked);
       return;
     }
-    const d = state.card && state.card.delegate;
-    const actions = [];
-    if (d && t.source !== "qr") {
-      // Offered for the card open now only: switching cards withdraws it.
-      actions.push(el("button", {
-        type: "button", class: "btn small primary", "data-testid": "toast-bind", "data-delegate": d.id,
-        onclick: (e) => {
-          dismiss(e.target.closest(".toast"));
-          if (state.card && state.card.delegate.id === d.id) bind(uid, false);
-        },
-      }, el("span", {}, "Bind to ", el("bdi", { dir: "auto", text: d.name }))));
-    }
-    toast((t.source === "qr" ? "QR pass " : "Badge ") + uid,
-      "Tapped on the desk reader" + (t.reader ? " (" + t.reader + ")" : "") + " at " + S.fmtTime(t.at || new Date().toISOString()) +
-        (d ? "." : ". Open a card and press B to bind it."),
-      actions, "desk-tap");
+    // Not waiting: say whose badge it is (GET /api/badges/{uid}) and offer
+    // what fits: open the holder's card, or bind a free badge to the card
+    // open now.
+    const kind = t.source === "qr" ? "QR pass " : "Badge ";
+    const box = toast(kind + uid,
+      "Tapped on the desk reader" + (t.reader ? " (" + t.reader + ")" : "") + " at " + S.fmtTime(t.at || new Date().toISOString()) + " · looking it up…",
+      [], "desk-tap");
+    const body = box.querySelector(".t-body");
+    const actions = el("div", { class: "t-actions" });
+    box.append(actions);
+    S.api("GET", "/api/badges/" + enc(uid)).then((res) => {
+      const h = res && res.holder;
+      if (!h) throw new S.ApiError(404, null, "not bound");
+      body.replaceChildren("Belongs to ", el("bdi", { dir: "auto", text: h.name }), " (" + h.id + ")" + (h.id === state.cardId ? " — the card open now." : "."));
+      if (h.id !== state.cardId) {
+        actions.append(el("button", {
+          type: "button", class: "btn small primary", "data-testid": "toast-open",
+          onclick: () => { dismiss(box); openCard(h.id, true); },
+        }, el("span", {}, "Open the card of ", el("bdi", { dir: "auto", text: h.name }))));
+      }
+    }).catch((e) => {
+      if (e.status !== 404) {
+        body.textContent = "Tapped on the desk reader. Could not look it up: " + e.message;
+        return;
+      }
+      const d = state.card && state.card.delegate;
+      body.textContent = "Not bound to anyone." + (d ? "" : " Open a card and press B to bind it.");
+      if (d && t.source !== "qr") {
+        // Offered for the card open now only: switching cards withdraws it.
+        actions.append(el("button", {
+          type: "button", class: "btn small primary", "data-testid": "toast-bind", "data-delegate": d.id,
+          onclick: () => {
+            dismiss(box);
+            if (state.card && state.card.delegate.id === d.id) bind(uid, false);
+          },
+        }, el("span", {}, "Bind to ", el("bdi", { dir: "auto", text: d.name }))));
+      }
+    });
   }
 
   // -------------------------------------------------------------- actions

@@ -7,40 +7,47 @@
 // A delegate matches when every typed word is a prefix of some word of the
 // delegate's record, in any order ("muller anna" and "anna muller" both find
 // Anna Müller). Words are the search keys of package fold, so Müller is found
-// by muller, MUELLER and Mueller, João by joao, Иванов by ИВАНОВ, Nguyễn by
-// nguyen and O’Brien by "obrien" and "o brien". The record's words are
-// Doc.Tokens: the family and given names, the full name as kiosk.Delegate.Name
-// writes it (family name first without a space for CJK names, so 王小明 is
-// found by 王, by 小明 and by 王小明), the organization, the country code and
-// name, and the id. The id is also indexed joined ("D-00042" is found by
-// "d00042") and split between letters and digits ("D00042" is found by
-// "00042" and "000"); leading zeros are not dropped ("42" does not find
-// D00042). Role and status are not searched (typing "ch" should not list
-// every chair); they are carried on each hit for display. Cancelled
+// by muller, MÜLLER, mueller and MUELLER, João by joao, Иванов by иванов and
+// ИВАНОВ, Nguyễn by nguyen and O’Brien by "obrien" and "o brien". A roster
+// that spells the name Mueller is found by mueller and Müller but not by
+// muller: fold cannot tell that its ue is an umlaut (Manuel, Samuel).
+//
+// The record's words are Doc.Tokens: those of the family and given names,
+// of the full name as kiosk.Delegate.Name writes it (family name first
+// without a space for CJK names, so 王小明 is found by 王, by 小明 and by
+// 王小明; Hangul likewise, 김민준 by 김), of the organization, the country
+// code and name, and the id. The id is also indexed joined ("D-00042" is
+// found by "d00042") and split between letters and digits ("D00042" is
+// found by "00042" and by "000"); leading zeros are not dropped ("42" does
+// not find D00042, so that a number typed short does not list every id
+// containing it). Role and status are not searched (typing "ch" should not
+// list every chair); they are carried on each hit for display. Cancelled
 // delegates are found like everyone else: the desk must see them.
 //
 // A query without letters or digits (empty, spaces, punctuation) matches
 // nothing. Anything else is just text, folded like a name: quotes, %, _, *,
 // NUL bytes and invalid UTF-8 separate words. Only the first MaxQueryBytes
-// bytes of a query are read and only the first MaxQueryWords words of it are
-// matched (further words would only narrow the list, and names are shorter).
+// bytes of a query are read and only its first MaxQueryWords words are
+// matched (more would only narrow the list, and names are shorter); a word
+// typed twice counts once.
 //
 // # Ranking
 //
 // Each typed word earns points for the best word of the record it begins:
 //
-//	family name, whole word  6     family name, prefix     5
-//	given name,  whole word  4     given name,  prefix     3
-//	other,       whole word  2     other (org, country, id), prefix 1
+//	                 whole word   prefix
+//	family name          6          5      (and a CJK full name, 王小明)
+//	given name           4          3
+//	anything else        2          1      (organization, country, id)
 //
-// Score = 1000 if the query is the delegate's id (ExactID), plus 10 × the
+// Score = ExactID (1000) if the query is the delegate's id, plus 10 × the
 // sum of the points, plus 1 for each word whose best match is a whole word.
-// Hits come by Score, highest first, so an exact id comes first; a whole
-// family name beats a family-name prefix, which beats the given name, which
-// beats the organization and country; with the same fields, more whole
-// words beat prefixes. Equal scores are ordered by folded family name, then
-// folded given name, then folded id, then id, then position in Build's
-// input: the order is total and deterministic, so paging is stable.
+// Hits come by Score, highest first: an exact id first; then a whole family
+// name before a family-name prefix, before the given name, before the
+// organization and country; with the same fields, more whole words before
+// prefixes. Equal scores are ordered by folded family name, then folded
+// given name, then folded id, then id, then position in Build's input: the
+// order is total and deterministic, so paging is stable.
 //
 // The query is the id when, with spaces left out, its search key equals the
 // id's (so "d00042", "D 00042" and "d-00042" are the id D-00042) or equals
@@ -48,24 +55,27 @@
 //
 // # How it works
 //
-// Build sorts the delegates into tie-break order once, so a delegate's
-// position is its rank among equal scores. Every distinct word of every
+// Build sorts the delegates into tie-break order, so that a delegate's
+// number is its rank among equal scores. Every distinct word of every
 // record goes into a sorted dictionary; each word has a posting list of the
-// delegates (in position order) whose record has it, with the field it came
-// from. All posting lists are stored end to end in dictionary order, so the
-// delegates of every word beginning with a typed prefix are one contiguous
-// run found by two binary searches, and its length is known before reading
-// it. Each delegate also has a forward list of its words.
+// delegates whose record has it (by number, with the field it came from).
+// The lists are stored end to end in dictionary order, so the postings of
+// all words beginning with a typed prefix are one run, found by two binary
+// searches, whose length is known before reading it. Each delegate also has
+// a forward list of its words. A prefix with many postings (defaultHotMin:
+// "a", "m", "mi", "d"…) is hot: its delegates, each once with its best
+// points, are listed by Build, so that the words typed first, the ones
+// matching tens of thousands, cost a sequential read.
 //
-// Search reads the posting run of the typed word with the fewest postings
-// (a sort when the run is short, a byte per delegate when it is long),
-// giving the candidate delegates with their points. Each further word either
-// reads its own run into a byte per delegate or checks each candidate's
-// forward list, whichever touches less memory. Variants of the query
-// (umlauts written ae/oe/ue, apostrophes left out) are searched alike and
-// merged by best score. Scores are small integers, so the page is chosen by
-// counting candidates per score and one pass in position order: Total costs
-// one pass over the matches, and nothing is sorted but the page itself.
+// Search starts from the typed word with the fewest delegates: its hot
+// list, or its postings sorted (they are fewer than defaultHotMin). Each
+// further word keeps the candidates that have it, by merging with its list
+// or by reading the candidates' forward lists, whichever is shorter.
+// Variants of the query (umlauts written ae/oe/ue, apostrophes left out)
+// are searched alike and merged by best score. Scores are small integers,
+// so the page is chosen by counting the matches of each score and one pass
+// in number order: Total costs a pass over the matches, and nothing is
+// sorted but the page.
 package search
 
 import (
@@ -196,28 +206,40 @@ func (ix *Index) Search(q string, offset, limit int) Result {
 	return ix.page(matched, offset, limit)
 }
 
-// queryWords returns the words of each variant of q (see fold.Variants),
-// within MaxQueryBytes and MaxQueryWords. A query without letters or digits
-// has none.
+// queryWords returns the distinct words of each variant of q (see
+// fold.Variants), within MaxQueryBytes and MaxQueryWords. A query without
+// letters or digits has none.
 func queryWords(q string) [][]string {
-	if len(q) > MaxQueryBytes {
-		cut := MaxQueryBytes
-		// Do not split a character: its first bytes would be invalid UTF-8
-		// and, as a separator, harmless, but the cut should be clean.
-		for cut > MaxQueryBytes-utf8.UTFMax && !utf8.RuneStart(q[cut]) {
-			cut--
-		}
-		q = q[:cut]
-	}
 	var alts [][]string
-	for _, v := range fold.Variants(q) {
+	for _, v := range fold.Variants(clip(q)) {
 		words := strings.Fields(v)
 		if len(words) > MaxQueryWords {
 			words = words[:MaxQueryWords]
 		}
-		alts = append(alts, words)
+		// A word typed twice asks nothing more, and must not count twice.
+		var distinct []string
+		for _, w := range words {
+			if !slices.Contains(distinct, w) {
+				distinct = append(distinct, w)
+			}
+		}
+		alts = append(alts, distinct)
 	}
 	return alts
+}
+
+// clip returns the first MaxQueryBytes bytes of q, less the first bytes of
+// a character cut in two: they would be invalid UTF-8 and, as such, a
+// separator, but the cut should be clean.
+func clip(q string) string {
+	if len(q) <= MaxQueryBytes {
+		return q
+	}
+	cut := MaxQueryBytes
+	for cut > MaxQueryBytes-utf8.UTFMax && !utf8.RuneStart(q[cut]) {
+		cut--
+	}
+	return q[:cut]
 }
 
 // page returns the hits ranked offset to offset+limit of the matched

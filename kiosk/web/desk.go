@@ -62,6 +62,13 @@ func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 	if p.Audit, err = s.Staff.AuditLog(c.UserContext(), 500); err != nil {
 		return err
 	}
+	_, loc, err := s.today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for i := range p.Audit {
+		p.Audit[i].At = p.Audit[i].At.In(loc) // the venue's clock, as on every screen
+	}
 	return s.render(c, "audit.html", p)
 }
 
