@@ -2,6 +2,7 @@ package search
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -17,31 +18,31 @@ import (
 type field struct {
 	text  string
 	class uint32
-	// extra marks the full name: its words count only where the names
-	// themselves do not have them.
-	extra bool
 }
 
-// fields returns the searched names of d, in the order their words are
-// classed. The id is searched too; see idWords.
-func (d Doc) fields() []field {
-	fs := []field{
+// fields returns the searched names of d, fs[:n]. The id is searched too;
+// see idWords. A word of several fields has the class of the first: the
+// best, and for the full name, that of its parts where it has them.
+func (d Doc) fields() (fs [6]field, n int) {
+	fs = [6]field{
 		{text: d.FamilyName, class: classFamily},
 		{text: d.GivenName, class: classGiven},
 		{text: d.Organization, class: classOther},
 		{text: d.Country, class: classOther},
 		{text: d.CountryName, class: classOther},
 	}
+	n = 5
 	// The full name has words of its own only when written without a
-	// space, family name first (王小明); "Anna Müller" has the words of
-	// its parts, and the anna is a given name.
+	// space, family name first (王小明), and ranks as the family name;
+	// "Anna Müller" has the words of its parts.
 	if d.FamilyName != "" && d.GivenName != "" {
 		name := (&kiosk.Delegate{FamilyName: d.FamilyName, GivenName: d.GivenName}).Name()
-		if name != d.GivenName+" "+d.FamilyName {
-			fs = append(fs, field{text: name, class: classFamily, extra: true})
+		if name == d.FamilyName+d.GivenName {
+			fs[n] = field{text: name, class: classFamily}
+			n++
 		}
 	}
-	return fs
+	return fs, n
 }
 
 // idWords returns the searched words of an id: its own ("DEL-00042" →
@@ -51,34 +52,31 @@ func (d Doc) fields() []field {
 // folded is fold.Fold(id).
 func idWords(id string) (words []string, keys [2]string, folded string) {
 	vs := fold.Variants(id)
+	if len(vs) == 0 {
+		return nil, keys, ""
+	}
+	folded = vs[0] // fold.Fold(id)
+	words = make([]string, 0, 8)
 	for _, v := range vs {
 		words = append(words, strings.Fields(v)...)
 	}
-	if len(vs) > 0 {
-		folded = vs[0] // fold.Fold(id)
-	}
 	joined := strings.ReplaceAll(folded, " ", "")
-	if joined != "" {
-		words = append(words, joined)
-	}
-	words = append(words, strings.Fields(splitDigits(folded))...)
-	return words, [2]string{joined, lastDigits(folded)}, folded
-}
-
-// splitDigits puts a space between letters and digits of a folded text:
-// "d00042" → "d 00042".
-func splitDigits(s string) string {
-	var b strings.Builder
-	prev := byte(' ')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if prev != ' ' && c != ' ' && isDigit(prev) != isDigit(c) {
-			b.WriteByte(' ')
+	words = append(words, joined)
+	// Split between letters and digits; folded words are already split
+	// at spaces.
+	start := 0
+	for i := 1; i <= len(folded); i++ {
+		if i == len(folded) || folded[i] == ' ' || folded[i-1] != ' ' && isDigit(folded[i-1]) != isDigit(folded[i]) {
+			if folded[start] != ' ' {
+				words = append(words, folded[start:i])
+			}
+			start = i
+			if i < len(folded) && folded[i] == ' ' {
+				start++
+			}
 		}
-		b.WriteByte(c)
-		prev = c
 	}
-	return b.String()
+	return words, [2]string{joined, lastDigits(folded)}, folded
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
@@ -102,14 +100,17 @@ type builder struct {
 	termNum map[string]uint32
 	terms   []string
 	names   map[string]name // names and organizations repeat: fold each once
+	keyNum  map[string]uint32
+	keys    []string // the distinct search keys of names, by number
 
 	words     []uint32 // term number << flagBits | flags, record after record
 	wordStart []uint32 // the words of record i are words[wordStart[i]:wordStart[i+1]]
 }
 
-// name is a folded name: its search key and the numbers of its words.
+// name is a folded name: the number of its search key, and the numbers of
+// its words.
 type name struct {
-	key  string
+	key  uint32
 	nums []uint32
 }
 
@@ -118,11 +119,27 @@ func (b *builder) name(text string) name {
 	if n, ok := b.names[text]; ok {
 		return n
 	}
-	toks := fold.IndexTokens(text)
-	n := name{key: fold.Fold(text), nums: make([]uint32, len(toks))}
-	for i, t := range toks {
-		n.nums[i] = b.term(t)
+	// The words of every variant, as fold.IndexTokens(text); the first
+	// variant is the search key.
+	var key string
+	var n name
+	for i, v := range fold.Variants(text) {
+		if i == 0 {
+			key = v
+		}
+		for _, w := range strings.Fields(v) {
+			if t := b.term(w); !slices.Contains(n.nums, t) {
+				n.nums = append(n.nums, t)
+			}
+		}
 	}
+	k, ok := b.keyNum[key]
+	if !ok {
+		k = uint32(len(b.keys))
+		b.keyNum[key] = k
+		b.keys = append(b.keys, key)
+	}
+	n.key = k
 	b.names[text] = n
 	return n
 }
@@ -137,27 +154,46 @@ func (b *builder) term(t string) uint32 {
 	return n
 }
 
-// add appends the record of d: its words, each with the best class of the
-// fields it occurs in and whether it is a key of the id. It returns the
-// search keys of the family name, given name and id, which order records.
-func (b *builder) add(d *Doc) (family, given, id string) {
+// add appends the record of d: its words, each with its class and whether
+// it is a key of the id. It returns the
+// numbers of the search keys of the family and given names, and the search
+// key of the id, which order records.
+func (b *builder) add(d *Doc) (family, given uint32, id string) {
 	start := len(b.words)
-	put := func(n, flags uint32, extra bool) {
-		i := slices.IndexFunc(b.words[start:], func(e uint32) bool { return e>>flagBits == n })
+	// A record has a dozen words, looked up by a linear search; a map
+	// takes over for a record with many (a roster with a pasted essay for
+	// an organization), so that it does not cost their square.
+	var index map[uint32]int
+	put := func(n, flags uint32) {
+		var i int
+		if index != nil {
+			var ok bool
+			if i, ok = index[n]; !ok {
+				i = -1
+			}
+		} else {
+			i = slices.IndexFunc(b.words[start:], func(e uint32) bool { return e>>flagBits == n })
+		}
 		if i < 0 {
 			b.words = append(b.words, n<<flagBits|flags)
+			switch {
+			case index != nil:
+				index[n] = len(b.words) - 1 - start
+			case len(b.words)-start > 64:
+				index = make(map[uint32]int)
+				for j, e := range b.words[start:] {
+					index[e>>flagBits] = j
+				}
+			}
 			return
 		}
-		e := &b.words[start+i]
-		*e |= flags & flagIDKey
-		if !extra && *e&classMask < flags&classMask {
-			*e = *e&^classMask | flags&classMask
-		}
+		b.words[start+i] |= flags & flagIDKey
 	}
-	for i, f := range d.fields() {
+	fs, nf := d.fields()
+	for i, f := range fs[:nf] {
 		n := b.name(f.text)
 		for _, num := range n.nums {
-			put(num, f.class, f.extra)
+			put(num, f.class)
 		}
 		switch i { // fields begins with the family and given names
 		case 0:
@@ -175,7 +211,7 @@ func (b *builder) add(d *Doc) (family, given, id string) {
 		if w == keys[0] || w == keys[1] {
 			flags |= flagIDKey
 		}
-		put(b.term(w), flags, false)
+		put(b.term(w), flags)
 	}
 	b.wordStart = append(b.wordStart, uint32(len(b.words)))
 	return family, given, id
@@ -187,8 +223,9 @@ func (b *builder) add(d *Doc) (family, given, id string) {
 // of 100,000 delegates take about 9 MB.
 const defaultHotMin = 4096
 
-// Build returns the index of docs. It panics with more than 2^29 docs or
-// distinct words, which no roster comes near.
+// Build returns the index of docs, which it copies: the caller may reuse
+// the slice. It panics with 2^29 docs or distinct words, which no roster
+// comes near.
 func Build(docs []Doc) *Index {
 	return build(docs, defaultHotMin)
 }
@@ -200,16 +237,18 @@ func build(docs []Doc, hotMin int) *Index {
 		panic("search: too many delegates")
 	}
 	b := builder{
-		termNum:   make(map[string]uint32, len(docs)*3),
+		termNum:   make(map[string]uint32, len(docs)*3), // ids have two or three words of their own
+		terms:     make([]string, 0, len(docs)*3),
 		names:     make(map[string]name),
+		keyNum:    make(map[string]uint32),
 		words:     make([]uint32, 0, len(docs)*12),
 		wordStart: make([]uint32, 1, len(docs)+1),
 	}
-	family := make([]string, len(docs))
-	given := make([]string, len(docs))
+	names := make([]uint64, len(docs)) // family name key << 32 | given name key
 	id := make([]string, len(docs))
 	for i := range docs {
-		family[i], given[i], id[i] = b.add(&docs[i])
+		family, given, fid := b.add(&docs[i])
+		names[i], id[i] = uint64(family)<<32|uint64(given), fid
 	}
 	if len(b.terms) >= maxNum {
 		panic("search: too many distinct words")
@@ -221,14 +260,23 @@ func build(docs []Doc, hotMin int) *Index {
 	var wg sync.WaitGroup
 	byRank := make([]int, len(docs)) // input positions in tie-break order
 	wg.Go(func() {
-		for i := range byRank {
+		// Compare names by the rank of their keys: there are far fewer
+		// names than delegates.
+		order := make([]uint32, len(b.keys))
+		for i := range order {
+			order[i] = uint32(i)
+		}
+		slices.SortFunc(order, func(x, y uint32) int { return strings.Compare(b.keys[x], b.keys[y]) })
+		rank := make([]uint64, len(order))
+		for r, k := range order {
+			rank[k] = uint64(r)
+		}
+		for i, n := range names {
+			names[i] = rank[n>>32]<<32 | rank[n&(1<<32-1)]
 			byRank[i] = i
 		}
 		slices.SortFunc(byRank, func(x, y int) int {
-			if c := strings.Compare(family[x], family[y]); c != 0 {
-				return c
-			}
-			if c := strings.Compare(given[x], given[y]); c != 0 {
+			if c := cmp.Compare(names[x], names[y]); c != 0 {
 				return c
 			}
 			if c := strings.Compare(id[x], id[y]); c != 0 {
@@ -270,11 +318,15 @@ func build(docs []Doc, hotMin int) *Index {
 		ix.docs[d] = docs[i]
 		for _, e := range b.words[b.wordStart[i]:b.wordStart[i+1]] {
 			t := renum[e>>flagBits]
-			ix.fwd = append(ix.fwd, t<<flagBits|e&flagMask)
+			if e&flagIDKey != 0 {
+				ix.idKeys = append(ix.idKeys, uint64(t)<<32|uint64(d))
+			}
+			ix.fwd = append(ix.fwd, t<<flagBits|e&classMask)
 			ix.postStart[t+1]++
 		}
 		ix.fwdStart[d+1] = uint32(len(ix.fwd))
 	}
+	slices.Sort(ix.idKeys)
 	for t := range terms {
 		ix.postStart[t+1] += ix.postStart[t]
 	}
@@ -284,7 +336,7 @@ func build(docs []Doc, hotMin int) *Index {
 	for d := range ix.docs {
 		for _, e := range ix.fwd[ix.fwdStart[d]:ix.fwdStart[d+1]] {
 			t := e >> flagBits
-			ix.posts[next[t]] = uint32(d)<<flagBits | e&flagMask
+			ix.posts[next[t]] = uint32(d)<<flagBits | e&classMask
 			next[t]++
 		}
 	}
@@ -297,11 +349,11 @@ func build(docs []Doc, hotMin int) *Index {
 
 // listHot lists the delegates of the hot prefixes.
 func (ix *Index) listHot() {
-	ix.hotStart = []uint32{0}
-	best := make([]uint8, len(ix.docs)) // points by doc, zero between prefixes
-	// walk visits the prefixes one rune longer than n bytes of
-	// terms[lo:hi], which share their first n bytes. Visiting a prefix
-	// before the longer ones keeps hotKeys sorted.
+	// Find the hot prefixes. walk visits the prefixes one rune longer than
+	// the n bytes that the terms[lo:hi] share. Visiting a prefix before
+	// the longer ones keeps them sorted.
+	var spans []span
+	size := 0 // their postings, more than their delegates
 	var walk func(lo, hi, n int)
 	walk = func(lo, hi, n int) {
 		i := lo
@@ -309,27 +361,53 @@ func (ix *Index) listHot() {
 			i++ // the shared prefix itself
 		}
 		for i < hi {
-			_, size := utf8.DecodeRuneInString(ix.terms[i][n:])
-			p := ix.terms[i][:n+size]
+			_, width := utf8.DecodeRuneInString(ix.terms[i][n:])
+			p := ix.terms[i][:n+width]
 			j := i + sort.Search(hi-i, func(k int) bool { return !strings.HasPrefix(ix.terms[i+k], p) })
-			if int(ix.postStart[j]-ix.postStart[i]) >= ix.hotMin {
+			if volume := int(ix.postStart[j] - ix.postStart[i]); volume >= ix.hotMin {
 				sp := span{lo: i, hi: j, whole: -1}
 				if ix.terms[i] == p {
 					sp.whole = i
 				}
-				ix.scan(sp, func(doc, p uint32) { best[doc] = max(best[doc], uint8(p)) })
-				for doc, p := range best {
-					if p != 0 {
-						ix.hotDocs = append(ix.hotDocs, uint32(doc)<<flagBits|uint32(p))
-						best[doc] = 0
-					}
-				}
 				ix.hotKeys = append(ix.hotKeys, p)
-				ix.hotStart = append(ix.hotStart, uint32(len(ix.hotDocs)))
-				walk(i, j, n+size)
+				spans = append(spans, sp)
+				size += volume
+				walk(i, j, n+width)
 			}
 			i = j
 		}
 	}
 	walk(0, len(ix.terms), 0)
+
+	// List their delegates, by doc number, each once with its best points.
+	ix.hotStart = make([]uint32, 1, len(spans)+1)
+	ix.hotDocs = make([]uint32, 0, size)
+	ix.hotCount = make([][7]int32, len(spans))
+	ix.hotDense = make([][]uint8, len(spans))
+	best := make([]uint8, len(ix.docs))          // zero between prefixes
+	seen := make([]uint64, (len(ix.docs)+63)/64) // a bit per doc in best
+	for h, sp := range spans {
+		ix.scan(sp, func(doc, pts uint32) {
+			best[doc] = max(best[doc], uint8(pts))
+			seen[doc/64] |= 1 << (doc % 64)
+		})
+		for w, set := range seen {
+			for set != 0 {
+				doc := w*64 + bits.TrailingZeros64(set)
+				ix.hotDocs = append(ix.hotDocs, uint32(doc)<<flagBits|uint32(best[doc]))
+				ix.hotCount[h][best[doc]]++
+				best[doc] = 0
+				set &= set - 1
+			}
+			seen[w] = 0
+		}
+		ix.hotStart = append(ix.hotStart, uint32(len(ix.hotDocs)))
+		if list := ix.hotList(span{hot: h}); len(list)*8 >= len(ix.docs) {
+			dense := make([]uint8, len(ix.docs))
+			for _, e := range list {
+				dense[e>>flagBits] = uint8(e & flagMask)
+			}
+			ix.hotDense[h] = dense
+		}
+	}
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // A posting or forward entry is a number (doc or term) shifted left by
-// flagBits, with the flags below: the field class of the word and whether
-// the word is a key of the delegate's id. A hot entry has the points
-// instead of the flags.
+// flagBits, with the class of the word below; a hot entry has the points
+// instead. While building, a record's word also has flagIDKey when it is a
+// key of the id.
 const (
 	flagBits  = 3
 	flagMask  = 1<<flagBits - 1
@@ -72,8 +72,16 @@ func (ix *Index) matchWords(words []string) []cand {
 	slices.SortStableFunc(spans, func(a, b span) int {
 		return cmp.Compare(ix.size(a), ix.size(b))
 	})
-	cands := ix.collect(spans[0])
-	for _, sp := range spans[1:] {
+	var cands []cand
+	rest := spans[1:]
+	if len(spans) > 1 && spans[0].hot >= 0 && spans[1].hot >= 0 && ix.hotDense[spans[1].hot] == nil {
+		// The first letters of two names: merge their lists at once.
+		cands = intersectHotLists(ix.hotList(spans[0]), ix.hotList(spans[1]))
+		rest = spans[2:]
+	} else {
+		cands = ix.collect(spans[0])
+	}
+	for _, sp := range rest {
 		if len(cands) == 0 {
 			return nil
 		}
@@ -104,6 +112,12 @@ func (ix *Index) span(w string) (sp span, ok bool) {
 	return sp, true
 }
 
+// hotList returns the delegates of a hot span: doc number << flagBits |
+// points, by doc number.
+func (ix *Index) hotList(sp span) []uint32 {
+	return ix.hotDocs[ix.hotStart[sp.hot]:ix.hotStart[sp.hot+1]]
+}
+
 // size is the number of entries to read for the delegates of sp.
 func (ix *Index) size(sp span) int {
 	if sp.hot >= 0 {
@@ -128,7 +142,7 @@ func (ix *Index) scan(sp span, f func(doc, points uint32)) {
 // by their best points.
 func (ix *Index) collect(sp span) []cand {
 	if sp.hot >= 0 {
-		hot := ix.hotDocs[ix.hotStart[sp.hot]:ix.hotStart[sp.hot+1]]
+		hot := ix.hotList(sp)
 		out := make([]cand, len(hot))
 		for i, e := range hot {
 			out[i] = cand{doc: e >> flagBits, score: wordScore(e & flagMask)}
@@ -158,8 +172,10 @@ func (ix *Index) collect(sp span) []cand {
 func (ix *Index) filter(cands []cand, sp span) []cand {
 	forward := len(cands) * ix.avgFwd
 	switch {
-	case sp.hot >= 0 && forward > ix.size(sp)+len(cands):
-		return intersectHot(cands, ix.hotDocs[ix.hotStart[sp.hot]:ix.hotStart[sp.hot+1]])
+	case sp.hot >= 0 && ix.hotDense[sp.hot] != nil:
+		return intersectDense(cands, ix.hotDense[sp.hot])
+	case sp.hot >= 0 && ix.size(sp) < len(cands)*64: // seek gallops: a few steps a candidate
+		return intersectHot(cands, ix.hotList(sp))
 	case sp.hot < 0 && forward > 4*ix.size(sp)+len(cands): // collect sorts
 		return intersect(cands, ix.collect(sp))
 	}
@@ -209,40 +225,138 @@ func intersect(cands, with []cand) []cand {
 // intersectHot is intersect with a hot prefix's delegates.
 func intersectHot(cands []cand, hot []uint32) []cand {
 	out := cands[:0]
-	j := 0
-	for _, c := range cands {
-		for j < len(hot) && hot[j]>>flagBits < c.doc {
-			j++
+	if len(hot) > 8*len(cands) {
+		// Few candidates: skip through the list.
+		j := 0
+		for _, c := range cands {
+			if j = seek(hot, j, c.doc); j == len(hot) {
+				break
+			}
+			if hot[j]>>flagBits == c.doc {
+				c.score += wordScore(hot[j] & flagMask)
+				out = append(out, c)
+			}
 		}
-		if j == len(hot) {
-			break
-		}
-		if hot[j]>>flagBits == c.doc {
-			c.score += wordScore(hot[j] & flagMask)
-			out = append(out, c)
-		}
+		return out
 	}
-	return out
+	// Merge without branching on the data, which no branch predictor can
+	// guess: out[k] is written at every step and kept when both lists have
+	// the delegate. It is cands[i] or before; when it is cands[i] and
+	// cands[i] is read again, it was written unchanged.
+	out = cands[:len(cands)]
+	i, j, k := 0, 0, 0
+	for i < len(cands) && j < len(hot) {
+		c, h := cands[i], hot[j]
+		doc := h >> flagBits
+		both := b2i(c.doc == doc)
+		out[k] = cand{doc: c.doc, score: c.score + int32(both)*wordScore(h&flagMask)}
+		k += both
+		i += b2i(c.doc <= doc)
+		j += b2i(doc <= c.doc)
+	}
+	return out[:k]
+}
+
+// intersectDense keeps the candidates that a hot prefix has, given its
+// points by doc number, adding their scores.
+func intersectDense(cands []cand, pts []uint8) []cand {
+	k := 0
+	for _, c := range cands {
+		// As in intersectHot, without a branch: cands[k] is c or before.
+		p := uint32(pts[c.doc])
+		has := b2i(p != 0)
+		cands[k] = cand{doc: c.doc, score: c.score + int32(has)*wordScore(p)}
+		k += has
+	}
+	return cands[:k]
+}
+
+// intersectHotLists returns the delegates of two hot prefixes that have
+// both, scored.
+func intersectHotLists(a, b []uint32) []cand {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b) > 8*len(a) {
+		out := make([]cand, 0, len(a))
+		j := 0
+		for _, e := range a {
+			doc := e >> flagBits
+			if j = seek(b, j, doc); j == len(b) {
+				break
+			}
+			if b[j]>>flagBits == doc {
+				out = append(out, cand{doc: doc, score: wordScore(e&flagMask) + wordScore(b[j]&flagMask)})
+			}
+		}
+		return out
+	}
+	out := make([]cand, len(a)) // see intersectHot
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		x, y := a[i], b[j]
+		dx, dy := x>>flagBits, y>>flagBits
+		out[k] = cand{doc: dx, score: wordScore(x&flagMask) + wordScore(y&flagMask)}
+		k += b2i(dx == dy)
+		i += b2i(dx <= dy)
+		j += b2i(dy <= dx)
+	}
+	return out[:k]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// seek returns the first index from j of hot whose doc number is doc or
+// more, or len(hot). It gallops: the shorter list of an intersection
+// skips through the longer one in steps that double.
+func seek(hot []uint32, j int, doc uint32) int {
+	if j == len(hot) || hot[j]>>flagBits >= doc {
+		return j
+	}
+	// hot[j] is before doc: find a step that is not.
+	step := 1
+	for j+step < len(hot) && hot[j+step]>>flagBits < doc {
+		j += step
+		step *= 2
+	}
+	end := min(j+step, len(hot)) // hot[end] is doc or after, or the end
+	return j + 1 + sort.Search(end-j-1, func(i int) bool { return hot[j+1+i]>>flagBits >= doc })
 }
 
 // markExactID adds ExactID to the candidates whose id key is key (the
 // query's words joined).
 func (ix *Index) markExactID(cands []cand, key string) {
-	t, ok := slices.BinarySearch(ix.terms, key)
-	if !ok || len(cands) == 0 {
-		return
-	}
-	for _, e := range ix.posts[ix.postStart[t]:ix.postStart[t+1]] {
-		if e&flagIDKey == 0 {
-			continue
-		}
-		i, ok := slices.BinarySearchFunc(cands, e>>flagBits, func(c cand, doc uint32) int {
+	for _, doc := range ix.exactID(key) {
+		i, ok := slices.BinarySearchFunc(cands, doc, func(c cand, doc uint32) int {
 			return cmp.Compare(c.doc, doc)
 		})
 		if ok {
 			cands[i].score += ExactID
 		}
 	}
+}
+
+// exactID returns the delegates that have key as a key of their id, by doc
+// number.
+func (ix *Index) exactID(key string) []uint32 {
+	t, ok := slices.BinarySearch(ix.terms, key)
+	if !ok {
+		return nil
+	}
+	lo := sort.Search(len(ix.idKeys), func(i int) bool { return ix.idKeys[i]>>32 >= uint64(t) })
+	var docs []uint32
+	for _, k := range ix.idKeys[lo:] {
+		if k>>32 != uint64(t) {
+			break
+		}
+		docs = append(docs, uint32(k))
+	}
+	return docs
 }
 
 // mergeMax merges two candidate lists by doc number, keeping the better

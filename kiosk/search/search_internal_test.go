@@ -53,6 +53,22 @@ func newRefDoc(d Doc, pos int) refDoc {
 	return r
 }
 
+// splitDigits puts a space between letters and digits of a folded text:
+// "d00042" → "d 00042".
+func splitDigits(s string) string {
+	var b strings.Builder
+	prev := byte(' ')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if prev != ' ' && c != ' ' && isDigit(prev) != isDigit(c) {
+			b.WriteByte(' ')
+		}
+		b.WriteByte(c)
+		prev = c
+	}
+	return b.String()
+}
+
 // score returns the reference score of the query words, and whether they
 // match.
 func (r *refDoc) score(words []string) (int, bool) {
@@ -180,8 +196,15 @@ func TestSearchReference(t *testing.T) {
 	t.Logf("%d of %d queries find someone, %d more than a page", found, len(queries), pages)
 	for _, hotMin := range []int{defaultHotMin, 16, 1 << 30} {
 		ix := build(docs, hotMin)
-		if hotMin == 16 && len(ix.hotKeys) < 100 {
-			t.Fatalf("hotMin 16: %d hot prefixes, want many", len(ix.hotKeys))
+		if hotMin == 16 {
+			// Hot words alone, and an id that is a hot word, are paged
+			// from the hot lists.
+			if len(ix.hotKeys) < 100 {
+				t.Fatalf("hotMin 16: %d hot prefixes, want many", len(ix.hotKeys))
+			}
+			if sp, _ := ix.span("anna"); sp.hot < 0 || len(ix.exactID("anna")) != 1 {
+				t.Fatalf("hotMin 16: anna not a hot id word")
+			}
 		}
 		for _, q := range queries {
 			want := reference(refs, q)
@@ -284,4 +307,34 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIDWords(t *testing.T) {
+	tests := []struct {
+		id    string
+		words []string
+		keys  [2]string
+	}{
+		{"D00042", []string{"d00042", "d00042", "d", "00042"}, [2]string{"d00042", "00042"}},
+		{"DEL-2026-0042", []string{"del", "2026", "0042", "del20260042", "del", "2026", "0042"}, [2]string{"del20260042", "0042"}},
+		{"A1b2", []string{"a1b2", "a1b2", "a", "1", "b", "2"}, [2]string{"a1b2", "2"}},
+		{"Ж12-Ё", []string{"ж12", "е", "ж12е", "ж", "12", "е"}, [2]string{"ж12е", "12"}},
+		{"42", []string{"42", "42", "42"}, [2]string{"42", "42"}},
+		{"ABC", []string{"abc", "abc", "abc"}, [2]string{"abc", ""}},
+		{"--", nil, [2]string{}},
+		{"", nil, [2]string{}},
+	}
+	for _, tt := range tests {
+		words, keys, folded := idWords(tt.id)
+		if !slices.Equal(words, tt.words) || keys != tt.keys || folded != fold.Fold(tt.id) {
+			t.Errorf("idWords(%q) = %q, %q, %q; want %q, %q, %q", tt.id, words, keys, folded, tt.words, tt.keys, fold.Fold(tt.id))
+		}
+		// The split words are those of the simple rule.
+		if len(words) > 0 {
+			want := strings.Fields(splitDigits(folded))
+			if got := words[len(words)-len(want):]; !slices.Equal(got, want) {
+				t.Errorf("idWords(%q) split = %q, want %q", tt.id, got, want)
+			}
+		}
+	}
 }

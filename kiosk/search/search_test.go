@@ -49,6 +49,7 @@ func TestSearch(t *testing.T) {
 		{"family name", "muller", []string{"D00001", "D00003", "D00004"}},
 		{"family prefix", "mul", []string{"D00001", "D00003", "D00004"}},
 		{"umlaut typed", "Müller", []string{"D00002", "D00001", "D00003", "D00004"}},
+		{"umlaut typed, ue finds nobody", "Müllers", []string{"D00003"}},
 		{"ue typed", "mueller", []string{"D00002", "D00001", "D00004"}},
 		{"ue upper", "MUELLER", []string{"D00002", "D00001", "D00004"}},
 		{"upper", "MÜLLER", []string{"D00002", "D00001", "D00003", "D00004"}},
@@ -165,6 +166,25 @@ func TestSearchRanking(t *testing.T) {
 		if !slices.Equal(ids(got.Hits), tt.want) || !slices.Equal(scores, tt.wantScores) {
 			t.Errorf("Search(%q) = %v %v, want %v %v", tt.query, ids(got.Hits), scores, tt.want, tt.wantScores)
 		}
+	}
+}
+
+func TestSearchTies(t *testing.T) {
+	// Same names: by folded id, then id, then input order.
+	docs := []search.Doc{
+		{ID: "b-2", FamilyName: "Berg", GivenName: "Ola", Organization: "first b-2"},
+		{ID: "B-2", FamilyName: "Berg", GivenName: "Ola"},
+		{ID: "A-9", FamilyName: "BERG", GivenName: "OLA"},
+		{ID: "b-2", FamilyName: "Berg", GivenName: "Ola", Organization: "second b-2"},
+	}
+	got := search.Build(docs).Search("berg ola", 0, 0)
+	var order []string
+	for _, h := range got.Hits {
+		order = append(order, h.ID+" "+h.Organization)
+	}
+	want := []string{"A-9 ", "B-2 ", "b-2 first b-2", "b-2 second b-2"}
+	if !slices.Equal(order, want) {
+		t.Errorf("Search(berg ola) = %q, want %q", order, want)
 	}
 }
 
@@ -373,4 +393,23 @@ func ExampleIndex_Search() {
 	// D00001 Anna Müller 50
 	// D00002 Anna Mullerson 50
 	// D00003 Mulan Weber 30
+}
+
+func TestBuildLongText(t *testing.T) {
+	var words []string
+	for i := range 20_000 {
+		words = append(words, fmt.Sprintf("w%d", i))
+	}
+	docs := []search.Doc{
+		{ID: "D1", FamilyName: "Müller", Organization: strings.Join(words, " ") + " müller"},
+		{ID: "D2", FamilyName: "Weber", Organization: "w19999"},
+	}
+	ix := search.Build(docs)
+	if got := ids(ix.Search("w1999", 0, 0).Hits); !slices.Equal(got, []string{"D1", "D2"}) {
+		t.Errorf("Search(w1999) = %v, want [D1 D2]", got)
+	}
+	// The family name keeps its class though the organization repeats it.
+	if got := ix.Search("muller", 0, 0).Hits; len(got) != 1 || got[0].Score != 61 {
+		t.Errorf("Search(muller) = %+v, want D1 scored 61", got)
+	}
 }
