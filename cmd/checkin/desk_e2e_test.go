@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -115,8 +116,53 @@ func TestDeskAcrossKiosks(t *testing.T) {
 	eventually(t, 5*time.Second, "superseded pass refused at south", func() bool {
 		return qrTap(t, b.url, token)["reason"] == "revoked_badge"
 	})
-	// A pass of another meeting's kiosk (a different key) is invalid.
+	// An altered pass is invalid everywhere.
 	if r := qrTap(t, b.url, token[:len(token)-2]+"AA"); r["reason"] != "invalid_pass" {
 		t.Errorf("altered pass at south: %v", r)
 	}
+
+	// A printed badge: a PDF with the name, in the binary's own fonts. It
+	// carries a fresh pass, which supersedes the one on the phone.
+	time.Sleep(1100 * time.Millisecond)
+	_, phone := staffCall(t, c, csrf, "GET", a.url+"/api/delegates/D1/pass", "")
+	if r := qrTap(t, a.url, phone["token"].(string)); r["result"] != "accepted" {
+		t.Fatalf("phone pass: %v", r)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	for _, tc := range []struct{ id, layout, want string }{{"D1", "cr80", "Jürgen Müller"}, {"D2", "a6", "王"}} {
+		req, _ := http.NewRequest("GET", a.url+"/api/delegates/"+tc.id+"/badge.pdf?layout="+tc.layout, nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Fatalf("badge.pdf %s: %d %s %q", tc.id, resp.StatusCode, resp.Header.Get("Content-Type"), clipBytes(pdf))
+		}
+		pdftotext, err := exec.LookPath("pdftotext")
+		if err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatal("pdftotext not found; CI installs poppler-utils")
+			}
+			t.Log("SKIPPED text check: pdftotext not found")
+			continue
+		}
+		f := filepath.Join(t.TempDir(), "badge.pdf")
+		os.WriteFile(f, pdf, 0o644)
+		out, err := exec.Command(pdftotext, f, "-").Output()
+		if err != nil || !strings.Contains(string(out), tc.want) {
+			t.Errorf("badge %s text = %q (%v), want %q", tc.id, out, err, tc.want)
+		}
+	}
+	if r := qrTap(t, a.url, phone["token"].(string)); r["reason"] != "revoked_badge" {
+		t.Errorf("printing a badge issues a new pass; the phone's: %v", r)
+	}
+}
+
+func clipBytes(b []byte) string {
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return string(b)
 }

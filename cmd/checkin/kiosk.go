@@ -138,6 +138,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	server.Staff = db
 	server.Search = live
 	server.Passes = book
+	server.RenderBadge = badgePrinter()
 	server.Addr = cfg.addr
 	server.KioskID = cfg.kioskID
 	server.Version = version

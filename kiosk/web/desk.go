@@ -27,8 +27,9 @@ type DelegateSearch interface {
 	SearchDelegates(ctx context.Context, q string, offset, limit int) (search.Result, error)
 }
 
-// BadgeRenderer prints a delegate's badge as PDF with a QR pass token.
-type BadgeRenderer func(w io.Writer, d kiosk.Delegate, token, layout string) error
+// BadgeRenderer prints a delegate's badge for a meeting as PDF, with a QR
+// pass token, in a layout ("cr80" or "a6").
+type BadgeRenderer func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string) error
 
 // Search paging limits.
 const (
@@ -427,12 +428,16 @@ func (s *Server) handleBadgePDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	m, err := s.Store.Meeting(c.UserContext())
+	if err != nil {
+		return err
+	}
 	p, err := s.issuePass(c, id)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := s.RenderBadge(&buf, card.Delegate, p.Token, layout); err != nil {
+	if err := s.RenderBadge(&buf, card.Delegate, m, p.Token, layout); err != nil {
 		return fmt.Errorf("badge for %s: %w", id, err)
 	}
 	s.audit(c, "", "badge.print", id+" "+layout)

@@ -1,0 +1,164 @@
+package card
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// content is what a badge shows, cleaned, and checked against the fonts:
+// every string in it can be drawn.
+type content struct {
+	name      string // drawn large and bold
+	nameLatin string // transliteration of name on a smaller line, or ""
+	org       string
+	country   string
+	meeting   string
+	dates     string
+	role      string // in words
+	band, ink Colour // role band and the text on it
+	id        string
+	qr        [][]bool // QR modules, true is dark, no quiet zone; nil when there is no pass
+}
+
+// content resolves what b shows. Text a font cannot draw is replaced by its
+// transliteration, or left out; a name that cannot be drawn nor
+// transliterated gives way to the delegate id.
+func (r *Renderer) content(b Badge) (content, error) {
+	c := content{
+		org:     r.drawable(cleanText(b.Organization, maxFieldRunes), false),
+		country: r.drawable(countryText(b), true),
+		meeting: r.drawable(cleanText(b.Meeting, maxFieldRunes), true),
+		dates:   r.drawable(cleanText(b.Dates, maxShortRunes), false),
+		role:    r.drawable(RoleLabel(b.Role), true),
+		id:      r.drawable(cleanText(b.DelegateID, maxShortRunes), false),
+	}
+	c.band, c.ink = RoleColour(b.Role)
+	c.name, c.nameLatin = r.names(b)
+	if c.name == "" {
+		c.name = c.id
+	}
+	if b.Pass != "" {
+		q, err := qrcode.New(b.Pass, qrcode.Medium)
+		if err != nil {
+			return content{}, fmt.Errorf("encode pass: %w", err)
+		}
+		q.DisableBorder = true // drawQR keeps the quiet zone itself
+		c.qr = q.Bitmap()
+	}
+	return c, nil
+}
+
+// drawable returns text if the fonts draw all of it, else its
+// transliteration if they draw that, else "".
+func (r *Renderer) drawable(text string, bold bool) string {
+	chain := r.fonts.chain(bold)
+	if renderable(text, chain) {
+		return text
+	}
+	if t, ok := transliterate(text); ok && renderable(t, chain) {
+		return t
+	}
+	return ""
+}
+
+// names returns the name to draw and its Latin transliteration for the
+// second line ("" when the name is Latin, or cannot be transliterated, as
+// Han characters cannot without a dictionary). When the name itself cannot
+// be drawn, its transliteration takes its place, with no second line.
+func (r *Renderer) names(b Badge) (name, latin string) {
+	name = displayName(b)
+	latin = nameTransliteration(b, name)
+	chain := r.fonts.chain(true)
+	switch {
+	case name != "" && renderable(name, chain):
+		if latin == name {
+			latin = ""
+		}
+		return name, latin
+	case latin != "" && renderable(latin, chain):
+		return latin, ""
+	}
+	return "", ""
+}
+
+// displayName is the name as written by the delegate or, when missing, made
+// of the given and family names: family name first and no space between
+// them for Chinese, Japanese and Korean, given name first otherwise.
+func displayName(b Badge) string {
+	if name := cleanText(b.Name, maxNameRunes); name != "" {
+		return name
+	}
+	family := cleanText(b.FamilyName, maxNameRunes)
+	given := cleanText(b.GivenName, maxNameRunes)
+	switch {
+	case family == "" || given == "":
+		return family + given
+	case hasRunes(family+given, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+		return family + given
+	}
+	return given + " " + family
+}
+
+// nameTransliteration returns the Latin spelling of name, or "" when it is
+// Latin already or cannot be spelled. When name is made of the family and
+// given names, they are spelled apart, so that 김민준 with family name 김 is
+// "Kim Minjun" and not "Gimminjun".
+func nameTransliteration(b Badge, name string) string {
+	if !needsTransliteration(name) {
+		return ""
+	}
+	family := cleanText(b.FamilyName, maxNameRunes)
+	given := cleanText(b.GivenName, maxNameRunes)
+	squash := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+	if family != "" && given != "" {
+		familyFirst := squash(name) == squash(family+given)
+		givenFirst := squash(name) == squash(given+family)
+		if familyFirst || givenFirst {
+			tf, okFamily := transliterateFamily(family)
+			tg, okGiven := transliterate(given)
+			if okFamily && okGiven {
+				if familyFirst {
+					return tf + " " + tg
+				}
+				return tg + " " + tf
+			}
+		}
+	}
+	if t, ok := transliterate(name); ok {
+		return t
+	}
+	return ""
+}
+
+// transliterateFamily spells a family name, with the customary spelling of
+// common Korean family names.
+func transliterateFamily(family string) (string, bool) {
+	if s, ok := hangulSurnames[family]; ok {
+		return s, true
+	}
+	return transliterate(family)
+}
+
+func countryText(b Badge) string {
+	code := strings.ToUpper(cleanText(b.Country, 8))
+	name := cleanText(b.CountryName, maxFieldRunes)
+	switch {
+	case name != "" && code != "":
+		return name + " (" + code + ")"
+	case name != "":
+		return name
+	}
+	return code
+}
+
+func hasRunes(s string, tables ...*unicode.RangeTable) bool {
+	for _, r := range s {
+		if unicode.In(r, tables...) {
+			return true
+		}
+	}
+	return false
+}

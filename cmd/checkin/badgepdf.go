@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"checkin/badge/card"
+	"checkin/kiosk"
+	"checkin/kiosk/web"
+)
+
+// badgePrinter prints badges with the card package: fonts are parsed once,
+// at the first badge, not at every kiosk start.
+func badgePrinter() web.BadgeRenderer {
+	renderer := sync.OnceValues(card.NewRenderer)
+	return func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string) error {
+		r, err := renderer()
+		if err != nil {
+			return fmt.Errorf("badge fonts: %w", err)
+		}
+		l, err := card.ParseLayout(layout)
+		if err != nil {
+			return kiosk.Errorf(kiosk.EINVALID, "%v", err)
+		}
+		return r.Render(w, card.Badge{
+			FamilyName: d.FamilyName, GivenName: d.GivenName, Name: d.Name(),
+			Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country),
+			Role: d.Role, Meeting: m.Name, Dates: meetingDates(m), Pass: token, DelegateID: d.ID,
+		}, l)
+	}
+}
+
+// meetingDates writes a meeting's span for a badge: "21–28 November 2026".
+func meetingDates(m kiosk.Meeting) string {
+	start, err1 := time.Parse(kiosk.DateLayout, m.Start)
+	end, err2 := time.Parse(kiosk.DateLayout, m.End)
+	switch {
+	case err1 != nil || err2 != nil:
+		return ""
+	case start.Equal(end):
+		return start.Format("2 January 2006")
+	case start.Year() != end.Year():
+		return start.Format("2 January 2006") + " – " + end.Format("2 January 2006")
+	case start.Month() != end.Month():
+		return start.Format("2 January") + " – " + end.Format("2 January 2006")
+	}
+	return start.Format("2") + "–" + end.Format("2 January 2006")
+}
