@@ -39,6 +39,7 @@ const (
 )
 
 type deskPage struct {
+	Page  string // desk, dashboard or audit: the one marked current
 	User  string
 	Role  string
 	CSRF  string
@@ -46,19 +47,19 @@ type deskPage struct {
 	Audit []kiosk.AuditEntry
 }
 
-func (s *Server) deskPage(c *fiber.Ctx) deskPage {
+func (s *Server) deskPage(c *fiber.Ctx, page string) deskPage {
 	st := staffOf(c)
-	return deskPage{User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID}
+	return deskPage{Page: page, User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID}
 }
 
-func (s *Server) handleDesk(c *fiber.Ctx) error { return s.render(c, "desk.html", s.deskPage(c)) }
+func (s *Server) handleDesk(c *fiber.Ctx) error { return s.render(c, "desk.html", s.deskPage(c, "desk")) }
 
 func (s *Server) handleDashboard(c *fiber.Ctx) error {
-	return s.render(c, "dashboard.html", s.deskPage(c))
+	return s.render(c, "dashboard.html", s.deskPage(c, "dashboard"))
 }
 
 func (s *Server) handleAuditPage(c *fiber.Ctx) error {
-	p := s.deskPage(c)
+	p := s.deskPage(c, "audit")
 	var err error
 	if p.Audit, err = s.Staff.AuditLog(c.UserContext(), 500); err != nil {
 		return err

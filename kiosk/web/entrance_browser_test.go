@@ -39,16 +39,7 @@ func TestEntranceScreenInBrowser(t *testing.T) {
 		}
 	}
 	// Wait until the page's event stream is subscribed before tapping.
-	waitSubscribed := func(n int) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for f.server.Hub.Len() < n {
-			if time.Now().After(deadline) {
-				t.Fatalf("page did not connect to /api/events")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	waitSubscribed := func(n int) { t.Helper(); f.waitSubscribed(t, n) }
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/"), chromedp.WaitVisible("#idle h1")); err != nil {
 		t.Fatal(err)

@@ -92,6 +92,19 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
+// waitSubscribed waits until n pages are subscribed to the event stream,
+// so that what is published next reaches them.
+func (f *fixture) waitSubscribed(t testing.TB, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for f.server.Hub.Len() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pages connected to /api/events, want %d", f.server.Hub.Len(), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // scenario is one request and what must come back.
 type scenario struct {
 	name   string
