@@ -52,7 +52,12 @@ func (s *Server) deskPage(c *fiber.Ctx, page string) deskPage {
 	return deskPage{Page: page, User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID}
 }
 
-func (s *Server) handleDesk(c *fiber.Ctx) error { return s.render(c, "desk.html", s.deskPage(c, "desk")) }
+func (s *Server) handleDesk(c *fiber.Ctx) error {
+	if w, ok := s.Search.(interface{ Warm() }); ok {
+		w.Warm() // build the search index while staff read the page
+	}
+	return s.render(c, "desk.html", s.deskPage(c, "desk"))
+}
 
 func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	return s.render(c, "dashboard.html", s.deskPage(c, "dashboard"))
