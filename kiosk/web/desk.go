@@ -39,6 +39,7 @@ const (
 )
 
 type deskPage struct {
+	page         // language, direction and T
 	Page  string // desk, dashboard or audit: the one marked current
 	User  string
 	Role  string
@@ -49,7 +50,7 @@ type deskPage struct {
 
 func (s *Server) deskPage(c *fiber.Ctx, page string) deskPage {
 	st := staffOf(c)
-	return deskPage{Page: page, User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID}
+	return deskPage{page: s.staffPage(c), Page: page, User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID}
 }
 
 func (s *Server) handleDesk(c *fiber.Ctx) error {

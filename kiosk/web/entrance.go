@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"path"
 	"slices"
@@ -17,10 +18,12 @@ import (
 // Catalogs holds the message catalogues by language.
 type Catalogs map[string]map[string]string
 
-// LoadCatalogs reads i18n/*.json from assets. English is required: it is
-// the fallback for every missing key.
+// LoadCatalogs reads the message catalogues i18n/<screen>/<lang>.json
+// from assets (one folder per screen: entrance, lobby, desk) and merges
+// each language's files; a key defined twice is an error. English is
+// required: it is the fallback for every missing key.
 func LoadCatalogs(assets fs.FS) (Catalogs, error) {
-	names, err := fs.Glob(assets, "i18n/*.json")
+	names, err := fs.Glob(assets, "i18n/*/*.json")
 	if err != nil {
 		return nil, err
 	}
@@ -34,10 +37,19 @@ func LoadCatalogs(assets fs.FS) (Catalogs, error) {
 		if err := json.Unmarshal(data, &cat); err != nil {
 			return nil, fmt.Errorf("catalogue %s: %w", name, err)
 		}
-		cats[strings.TrimSuffix(path.Base(name), ".json")] = cat
+		lang := strings.TrimSuffix(path.Base(name), ".json")
+		if cats[lang] == nil {
+			cats[lang] = map[string]string{}
+		}
+		for k, v := range cat {
+			if _, dup := cats[lang][k]; dup {
+				return nil, fmt.Errorf("catalogue %s: key %q is defined in another file too", name, k)
+			}
+			cats[lang][k] = v
+		}
 	}
 	if cats["en"] == nil {
-		return nil, fmt.Errorf("no English catalogue i18n/en.json")
+		return nil, fmt.Errorf("no English catalogue i18n/*/en.json")
 	}
 	return cats, nil
 }
@@ -57,6 +69,27 @@ type page struct {
 	Demo, DemoAuto     bool
 	Config             any
 	cat, en            map[string]string
+}
+
+// Messages returns, as JSON for a page's script, every message whose key
+// starts with one of prefixes (e.g. "desk."), in the page's language with
+// English for what is missing.
+func (p page) Messages(prefixes ...string) template.JS {
+	out := map[string]string{}
+	for _, cat := range []map[string]string{p.en, p.cat} {
+		for k, v := range cat {
+			for _, pre := range prefixes {
+				if strings.HasPrefix(k, pre) {
+					out[k] = v
+				}
+			}
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "{}"
+	}
+	return template.JS(b)
 }
 
 // T translates a key, falling back to English, then to the key itself.

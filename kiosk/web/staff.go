@@ -204,6 +204,7 @@ func (s *Server) audit(c *fiber.Ctx, actor, action, detail string) {
 }
 
 type loginPage struct {
+	page
 	Error    string
 	Username string
 	CSRF     string
@@ -214,7 +215,7 @@ func (s *Server) handleLoginPage(c *fiber.Ctx) error {
 	if sess, err := s.loadSession(c); err == nil && sess != nil {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
-	return s.render(c, "login.html", loginPage{CSRF: csrfToken(c), Next: safeNext(c.Query("next"))})
+	return s.render(c, "login.html", loginPage{page: s.staffPage(c), CSRF: csrfToken(c), Next: safeNext(c.Query("next"))})
 }
 
 // loginRequest is the JSON form of a login, for scripts.
@@ -261,7 +262,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 			return c.Status(status).JSON(errorBody{Error: msg, Code: codeOfStatus(status)})
 		}
 		c.Status(status)
-		return s.render(c, "login.html", loginPage{Error: msg, Username: req.Username, CSRF: csrfToken(c), Next: next})
+		return s.render(c, "login.html", loginPage{page: s.staffPage(c), Error: msg, Username: req.Username, CSRF: csrfToken(c), Next: next})
 	}
 
 	now := s.Now()
@@ -335,6 +336,26 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"signed_out": true})
 	}
 	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+// langCookie remembers the language a member of staff chose (?lang=).
+const langCookie = "lang"
+
+// staffPage is the language part of a staff page: ?lang= if given (and
+// remembered in a cookie), else the remembered one, else English.
+func (s *Server) staffPage(c *fiber.Ctx) page {
+	lang := c.Query("lang")
+	if lang != "" {
+		lang = s.catalogs.Lang(lang)
+		c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", Secure: c.Secure()})
+	} else {
+		lang = s.catalogs.Lang(c.Cookies(langCookie))
+	}
+	dir := "ltr"
+	if lang == "ar" {
+		dir = "rtl"
+	}
+	return page{Lang: lang, Dir: dir, cat: s.catalogs[lang], en: s.catalogs["en"]}
 }
 
 func newSessionToken() (string, error) {
