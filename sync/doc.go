@@ -102,5 +102,22 @@ apart, the bind with the earlier event time wins, whatever order they
 arrive in; the loser is listed in "lost" and on the registry's dashboard,
 never dropped silently. A revoke applies only if it is not older than the
 binding it revokes.
+
+A QR pass travels as a badge too: its UID is its pass id in hex, 24
+digits (12 bytes, a length no RFID UID has). Issuing a new pass at a desk
+binds the new pass and revokes the delegate's earlier ones, so every kiosk
+the revocation reaches refuses a superseded pass as revoked_badge.
+
+# Pass keys
+
+	POST /sync/v1/keys  {"keys":[{"id","public_key"}, …]}   (1 to 16 keys)
+	→ 200 {"accepted":N}
+
+Each kiosk signs the passes its desk issues with its own Ed25519 key and
+announces the public key (text form "<id>:<base64url>", whose id must be
+the key's id) once per run. The registry trusts it for the token's kiosk
+and hands it to every kiosk as a change of kind "key", so a pass printed
+at any desk verifies at every entrance, offline. Announcing a key again is
+a no-op; a different key under an id already held is 409.
 */
 package sync

@@ -78,7 +78,7 @@ func newStaffAuth(s *Server) *staffAuth {
 		ContextKey:     localsCSRF,
 		Extractor:      csrfFromHeaderOrForm,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return kiosk.Errorf(kiosk.EFORBIDDEN, "missing or expired CSRF token: reload the page and try again")
+			return kiosk.Errorf(kiosk.EFORBIDDEN, "missing or expired CSRF token: reload the page (scripts: send the csrf_ cookie's value in the X-CSRF-Token header; any staff GET sets the cookie)")
 		},
 	}
 	a.csrfPlain = csrf.New(cfg)
