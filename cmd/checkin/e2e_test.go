@@ -19,7 +19,7 @@ import (
 )
 
 // buildBinary builds cmd/checkin once per test binary run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "checkin")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -38,14 +38,14 @@ type process struct {
 
 var servingURL = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
 
-func startKiosk(t *testing.T, bin string, args ...string) *process {
+func startKiosk(t testing.TB, bin string, args ...string) *process {
 	t.Helper()
 	return startProcess(t, bin, append([]string{"kiosk", "--addr", "127.0.0.1:0"}, args...)...)
 }
 
 // startProcess runs checkin with args and waits for it to log the URL it
 // serves on. Its log goes to the test log (shown when a test fails).
-func startProcess(t *testing.T, bin string, args ...string) *process {
+func startProcess(t testing.TB, bin string, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()

@@ -231,6 +231,8 @@ func (a *kioskApp) run(parent context.Context) error {
 	defer stop()
 	searchDone := make(chan struct{})
 	go func() { a.search.Run(ctx); close(searchDone) }()
+	watchDone := make(chan struct{})
+	go func() { a.watchSchedule(ctx); close(watchDone) }()
 	var readersDone chan error // stays nil without readers: never ready
 	if a.readers != nil {
 		readersDone = make(chan error, 1)
@@ -254,6 +256,7 @@ func (a *kioskApp) run(parent context.Context) error {
 	a.e.logger.Info("shutting down")
 	stop()
 	<-searchDone
+	<-watchDone
 	if syncDone != nil {
 		<-syncDone
 	}
@@ -269,6 +272,45 @@ func (a *kioskApp) run(parent context.Context) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// scheduleCheckEvery is how often a kiosk looks for schedule changes made
+// by another process (an import into its data directory): screens hear of
+// them within about this long.
+const scheduleCheckEvery = 500 * time.Millisecond
+
+// watchSchedule tells the screens when the schedule changed, whoever
+// changed it: a page of sync, or `checkin import schedule` run beside the
+// kiosk.
+func (a *kioskApp) watchSchedule(ctx context.Context) {
+	last, err := a.db.ScheduleVersion(ctx)
+	if err != nil {
+		a.e.logger.Error("schedule version", "err", err)
+	}
+	t := time.NewTicker(scheduleCheckEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := a.db.ScheduleVersion(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.e.logger.Error("schedule version", "err", err)
+			}
+			continue
+		}
+		if v != last {
+			last = v
+			a.db.ForgetSessions()
+			a.server.PublishSchedule()
+			if err := a.passes.Reload(ctx); err != nil { // the meeting id may have changed
+				a.e.logger.Error("reload pass keys", "err", err)
+			}
+		}
+	}
 }
 
 // openDB opens (creating if needed) the database in a data directory.

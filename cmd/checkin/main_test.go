@@ -20,7 +20,7 @@ func run(t *testing.T, env map[string]string, stdin string, args ...string) (cod
 	return code, out.String(), errb.String()
 }
 
-func writeFile(t *testing.T, dir, name, body string) string {
+func writeFile(t testing.TB, dir, name, body string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {

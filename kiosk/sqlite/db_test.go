@@ -310,3 +310,32 @@ func TestMeetingAndSchedule(t *testing.T) {
 		t.Errorf("sessions = %+v", got)
 	}
 }
+
+func TestScheduleVersionMoves(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.db")
+	db, _ := openDB(t, path)
+	ctx := context.Background()
+	v0, err := db.ScheduleVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 11, 22, 9, 0, 0, 0, zurich)
+	if err := db.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: []kiosk.Session{{ID: "s1", Title: "Plenary", Room: "A", Start: start, End: start.Add(time.Hour), Status: "scheduled"}}}); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := db.ScheduleVersion(ctx)
+	if v1 == v0 {
+		t.Fatal("version did not move on a schedule import")
+	}
+	// A second process (another DB handle on the same file) sees it too.
+	other, _ := openDB(t, path)
+	if v, _ := other.ScheduleVersion(ctx); v != v1 {
+		t.Fatalf("other handle sees %d, want %d", v, v1)
+	}
+	if err := other.SetMeeting(ctx, kiosk.Meeting{ID: "M", TimeZone: "Europe/Paris"}); err != nil {
+		t.Fatal(err)
+	}
+	if v2, _ := db.ScheduleVersion(ctx); v2 == v1 {
+		t.Fatal("version did not move on a meeting change")
+	}
+}

@@ -119,3 +119,21 @@ func (db *DB) loadSessions(ctx context.Context, date string, loc *time.Location)
 	}
 	return out, rows.Err()
 }
+
+// ScheduleVersion returns a number that changes whenever sessions, rooms
+// or the meeting settings change, in any process.
+func (db *DB) ScheduleVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.read.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'schedule.version'`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("schedule version: %w", err)
+	}
+	return v, nil
+}
+
+// ForgetSessions drops cached days, after another process changed the
+// schedule.
+func (db *DB) ForgetSessions() {
+	db.mu.Lock()
+	db.sessions = nil
+	db.mu.Unlock()
+}
