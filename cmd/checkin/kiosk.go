@@ -85,7 +85,7 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.logger.Info("kiosk serving", "url", app.server.URL(), "kiosk", cfg.kioskID, "data", cfg.data, "version", version)
+	e.logger.Info("kiosk serving", "url", app.server.URL(), "kiosk", app.server.KioskID, "data", cfg.data, "version", version)
 	return app.run(ctx)
 }
 
