@@ -67,7 +67,7 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 		if err := db.RemoveStaff(ctx, *user); err != nil {
 			return domainUsage("staff remove", err)
 		}
-		db.Audit(ctx, "cli", "remove staff", *user)
+		db.Audit(ctx, "cli", "staff.remove", *user)
 		fmt.Fprintf(e.stdout, "staff user %s removed\n", *user)
 		return nil
 	}
@@ -83,14 +83,14 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 		if err := db.AddStaff(ctx, kiosk.Staff{Username: *user, Role: *role}, hash); err != nil {
 			return domainUsage("staff add", err)
 		}
-		db.Audit(ctx, "cli", "add staff", *user+" ("+*role+")")
+		db.Audit(ctx, "cli", "staff.add", *user+" ("+*role+")")
 		fmt.Fprintf(e.stdout, "staff user %s (%s) added\n", *user, *role)
 		return nil
 	}
 	if err := db.SetStaffPassword(ctx, *user, hash); err != nil {
 		return domainUsage("staff passwd", err)
 	}
-	db.Audit(ctx, "cli", "change password", *user)
+	db.Audit(ctx, "cli", "staff.passwd", *user)
 	fmt.Fprintf(e.stdout, "password of %s changed\n", *user)
 	return nil
 }
