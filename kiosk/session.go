@@ -30,6 +30,9 @@ type Session struct {
 	End      time.Time
 	Groups   []string
 	Status   string
+	// MovedFrom is the room the session was in before a re-import moved
+	// it; "" if it never moved.
+	MovedFrom string
 }
 
 // MarshalJSON renders a session as the SPEC's schedule entry, with RFC 3339
@@ -40,15 +43,16 @@ func (s Session) MarshalJSON() ([]byte, error) {
 		groups = []string{}
 	}
 	return json.Marshal(struct {
-		ID       string   `json:"id"`
-		Title    string   `json:"title"`
-		Room     string   `json:"room"`
-		Building string   `json:"building"`
-		Start    string   `json:"start"`
-		End      string   `json:"end"`
-		Groups   []string `json:"groups"`
-		Status   string   `json:"status"`
-	}{s.ID, s.Title, s.Room, s.Building, s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), groups, s.Status})
+		ID        string   `json:"id"`
+		Title     string   `json:"title"`
+		Room      string   `json:"room"`
+		Building  string   `json:"building"`
+		Start     string   `json:"start"`
+		End       string   `json:"end"`
+		Groups    []string `json:"groups"`
+		Status    string   `json:"status"`
+		MovedFrom string   `json:"moved_from,omitempty"`
+	}{s.ID, s.Title, s.Room, s.Building, s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), groups, s.Status, s.MovedFrom})
 }
 
 // Schedule is a set of rooms and sessions to import.

@@ -132,14 +132,15 @@ type RoomData struct {
 
 // SessionData is the data of a session change.
 type SessionData struct {
-	ID       string    `json:"id"`
-	Title    string    `json:"title,omitempty"`
-	Room     string    `json:"room,omitempty"`
-	Building string    `json:"building,omitempty"`
-	Start    time.Time `json:"start,omitzero"`
-	End      time.Time `json:"end,omitzero"`
-	Groups   []string  `json:"groups,omitempty"`
-	Status   string    `json:"status,omitempty"`
+	ID        string    `json:"id"`
+	Title     string    `json:"title,omitempty"`
+	Room      string    `json:"room,omitempty"`
+	Building  string    `json:"building,omitempty"`
+	Start     time.Time `json:"start,omitzero"`
+	End       time.Time `json:"end,omitzero"`
+	Groups    []string  `json:"groups,omitempty"`
+	Status    string    `json:"status,omitempty"`
+	MovedFrom string    `json:"moved_from,omitempty"`
 }
 
 // ArrivalData is the data of an arrival change.
@@ -373,6 +374,7 @@ type anyData struct {
 	At           string   `json:"at"`
 	Kiosk        string   `json:"kiosk"`
 	PublicKey    string   `json:"public_key"`
+	MovedFrom    string   `json:"moved_from"`
 }
 
 type changeIn struct {
@@ -471,7 +473,7 @@ func toKiosk(seq int64, kind, op string, d *anyData) (kiosk.Change, error) {
 			return out, fmt.Errorf("session %q", clip(d.ID))
 		}
 		out.Session = &kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
-			Start: start, End: end, Groups: d.Groups, Status: d.Status}
+			Start: start, End: end, Groups: d.Groups, Status: d.Status, MovedFrom: d.MovedFrom}
 	case kiosk.ChangeArrival:
 		at, err := parseTime(d.At)
 		if err != nil || !validLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) {

@@ -2,9 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -337,5 +339,49 @@ func TestScheduleVersionMoves(t *testing.T) {
 	}
 	if v2, _ := db.ScheduleVersion(ctx); v2 == v1 {
 		t.Fatal("version did not move on a meeting change")
+	}
+}
+
+func TestScheduleMovedSessions(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	at := func(h int) time.Time { return time.Date(2026, 11, 22, h, 0, 0, 0, zurich) }
+	session := func(id, room string, h int) kiosk.Session {
+		return kiosk.Session{ID: id, Title: fmt.Sprint("Q", h, "/12"), Room: room, Start: at(h), End: at(h + 1), Status: "scheduled"}
+	}
+	load := func(sessions ...kiosk.Session) map[string]kiosk.Session {
+		t.Helper()
+		if err := db.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: sessions}); err != nil {
+			t.Fatal(err)
+		}
+		db.ForgetSessions()
+		got, err := db.SessionsOn(ctx, "2026-11-22", zurich)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byTitle := map[string]kiosk.Session{}
+		for _, s := range got {
+			byTitle[s.Title] = s
+		}
+		return byTitle
+	}
+	load(session("a", "Room K", 9), session("b", "Popov", 10), session("c", "Room H", 11))
+	// CSV ids hold the room, so a moved CSV session has a new id: matched by
+	// start and title. An ICS session keeps its id.
+	got := load(session("a2", "Room C", 9), session("b", "Room D", 10), session("c", "Room H", 11))
+	if got["Q9/12"].MovedFrom != "Room K" || got["Q10/12"].MovedFrom != "Popov" || got["Q11/12"].MovedFrom != "" {
+		t.Fatalf("after a move: %+v", got)
+	}
+	// Importing the same schedule again keeps the marks.
+	got = load(session("a2", "Room C", 9), session("b", "Room D", 10), session("c", "Room H", 11))
+	if got["Q9/12"].MovedFrom != "Room K" || got["Q10/12"].MovedFrom != "Popov" {
+		t.Fatalf("after the same import again: %+v", got)
+	}
+	data, _ := json.Marshal(got["Q9/12"])
+	if !strings.Contains(string(data), `"moved_from":"Room K"`) {
+		t.Fatalf("JSON: %s", data)
+	}
+	if data, _ := json.Marshal(got["Q11/12"]); strings.Contains(string(data), "moved_from") {
+		t.Fatalf("JSON of an unmoved session: %s", data)
 	}
 }

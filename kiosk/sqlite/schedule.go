@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -33,6 +34,10 @@ func (db *DB) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Sched
 		return err
 	}
 	loc := m.Location()
+	moved, err := movedSessions(ctx, tx, s.Sessions)
+	if err != nil {
+		return fmt.Errorf("replace schedule: %w", err)
+	}
 	for _, q := range []string{`DELETE FROM sessions`, `DELETE FROM rooms`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("replace schedule: %w", err)
@@ -45,9 +50,9 @@ func (db *DB) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Sched
 		}
 	}
 	for _, se := range s.Sessions {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, date, start_us, end_us, room, building, title, groups, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, se.ID, kiosk.LocalDate(se.Start, loc), micros(se.Start), micros(se.End),
-			se.Room, se.Building, se.Title, strings.Join(se.Groups, ";"), se.Status); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, date, start_us, end_us, room, building, title, groups, status, moved_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, se.ID, kiosk.LocalDate(se.Start, loc), micros(se.Start), micros(se.End),
+			se.Room, se.Building, se.Title, strings.Join(se.Groups, ";"), se.Status, moved[se.ID]); err != nil {
 			return fmt.Errorf("replace schedule: session %q: %w", se.ID, err)
 		}
 	}
@@ -58,6 +63,58 @@ func (db *DB) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Sched
 	db.sessions = nil
 	db.mu.Unlock()
 	return nil
+}
+
+// movedSessions finds the new sessions that an import moves to another
+// room, by session id (stable in ICS) or else by start and title (CSV ids
+// include the room), and returns the room each was in before, by new id.
+// A session that had moved and stays put keeps its mark. Ambiguous
+// matches (two sessions with the same start and title) are left unmarked.
+func movedSessions(ctx context.Context, tx *sql.Tx, sessions []kiosk.Session) (map[string]string, error) {
+	type old struct{ room, movedFrom string }
+	byID := map[string]old{}
+	byKey := map[string][]old{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, start_us, title, room, moved_from FROM sessions`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, title string
+		var start int64
+		var o old
+		if err := rows.Scan(&id, &start, &title, &o.room, &o.movedFrom); err != nil {
+			return nil, err
+		}
+		byID[id] = o
+		k := fmt.Sprint(start, "\x00", title)
+		byKey[k] = append(byKey[k], o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	newKeys := map[string]int{}
+	for _, se := range sessions {
+		newKeys[fmt.Sprint(micros(se.Start), "\x00", se.Title)]++
+	}
+	moved := map[string]string{}
+	for _, se := range sessions {
+		o, ok := byID[se.ID]
+		if !ok {
+			k := fmt.Sprint(micros(se.Start), "\x00", se.Title)
+			if len(byKey[k]) != 1 || newKeys[k] != 1 {
+				continue
+			}
+			o = byKey[k][0]
+		}
+		switch {
+		case o.room != se.Room:
+			moved[se.ID] = o.room
+		case o.movedFrom != "":
+			moved[se.ID] = o.movedFrom
+		}
+	}
+	return moved, nil
 }
 
 // sessionsTTL bounds how stale a day's cached sessions can be when another
@@ -97,7 +154,7 @@ func (db *DB) SessionsOn(ctx context.Context, date string, loc *time.Location) (
 }
 
 func (db *DB) loadSessions(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title, room, building, start_us, end_us, groups, status
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title, room, building, start_us, end_us, groups, status, moved_from
 		FROM sessions WHERE date = ? ORDER BY start_us, room, id`, date)
 	if err != nil {
 		return nil, fmt.Errorf("sessions on %s: %w", date, err)
@@ -108,7 +165,7 @@ func (db *DB) loadSessions(ctx context.Context, date string, loc *time.Location)
 		var s kiosk.Session
 		var start, end int64
 		var groups string
-		if err := rows.Scan(&s.ID, &s.Title, &s.Room, &s.Building, &start, &end, &groups, &s.Status); err != nil {
+		if err := rows.Scan(&s.ID, &s.Title, &s.Room, &s.Building, &start, &end, &groups, &s.Status, &s.MovedFrom); err != nil {
 			return nil, fmt.Errorf("sessions on %s: %w", date, err)
 		}
 		s.Start, s.End = fromMicros(start).In(loc), fromMicros(end).In(loc)

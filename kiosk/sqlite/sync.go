@@ -208,12 +208,12 @@ func (a *applier) apply(c kiosk.Change, loc *time.Location) error {
 		_, err = a.exec(`DELETE FROM badges WHERE uid = ?`, c.Badge.UID)
 	case c.Kind == kiosk.ChangeSession && c.Session != nil && c.Op == kiosk.OpUpsert:
 		s := c.Session
-		_, err = a.exec(`INSERT INTO sessions (id, date, start_us, end_us, room, building, title, groups, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET date = excluded.date,
+		_, err = a.exec(`INSERT INTO sessions (id, date, start_us, end_us, room, building, title, groups, status, moved_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET date = excluded.date,
 			start_us = excluded.start_us, end_us = excluded.end_us, room = excluded.room, building = excluded.building,
-			title = excluded.title, groups = excluded.groups, status = excluded.status`,
+			title = excluded.title, groups = excluded.groups, status = excluded.status, moved_from = excluded.moved_from`,
 			s.ID, kiosk.LocalDate(s.Start, loc), micros(s.Start), micros(s.End), s.Room, s.Building, s.Title,
-			strings.Join(s.Groups, ";"), s.Status)
+			strings.Join(s.Groups, ";"), s.Status, s.MovedFrom)
 	case c.Kind == kiosk.ChangeSession && c.Session != nil:
 		_, err = a.exec(`DELETE FROM sessions WHERE id = ?`, c.Session.ID)
 	case c.Kind == kiosk.ChangeKey && c.Key != nil && c.Op == kiosk.OpUpsert:

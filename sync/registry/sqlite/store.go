@@ -317,13 +317,13 @@ func (s *Store) loadKind(ctx context.Context, tx *sql.Tx, kind string, lo, hi in
 			return err
 		}
 		loc := m.Location()
-		query = `SELECT c.seq, s.id, s.title, s.room, s.building, s.start_us, s.end_us, s.groups, s.status
+		query = `SELECT c.seq, s.id, s.title, s.room, s.building, s.start_us, s.end_us, s.groups, s.status, s.moved_from
 			FROM changes c JOIN sessions s ON s.id = c.key` + where
 		return scanEach(ctx, tx, query, []any{lo, hi, kind}, func(r *sql.Rows) error {
 			var seq, start, end int64
 			var se wire.SessionData
 			var groups string
-			if err := r.Scan(&seq, &se.ID, &se.Title, &se.Room, &se.Building, &start, &end, &groups, &se.Status); err != nil {
+			if err := r.Scan(&seq, &se.ID, &se.Title, &se.Room, &se.Building, &start, &end, &groups, &se.Status, &se.MovedFrom); err != nil {
 				return err
 			}
 			se.Start, se.End, se.Groups = time.UnixMicro(start).In(loc), time.UnixMicro(end).In(loc), split(groups)
