@@ -5,6 +5,7 @@
 (function () {
   const S = window.Staff;
   const el = S.el;
+  const t = S.t;
   const $ = (id) => document.getElementById(id);
   const MIN_INTERVAL_MS = 500;
   const PERIOD_MS = 30000;
@@ -34,9 +35,9 @@
       const s = await S.api("GET", "/api/stats");
       render(s || {});
       $("stats-error").hidden = true;
-      $("updated").textContent = "Updated " + S.fmtSeconds(new Date());
+      $("updated").textContent = t("dash.updated", { time: S.fmtSeconds(new Date()) });
     } catch (e) {
-      $("stats-error").textContent = "✕ Figures not updated: " + e.message;
+      $("stats-error").textContent = "✕ " + t("dash.not_updated", { error: e.message });
       $("stats-error").hidden = false;
     } finally {
       inFlight = false;
@@ -45,12 +46,12 @@
   }
 
   function render(s) {
-    $("day").textContent = s.day ? " · " + s.day : "";
+    $("day").replaceChildren(...(s.day ? [" · ", S.ltr(s.day)] : []));
     $("arrivals").textContent = S.fmtNum(s.arrivals);
     $("inside").textContent = S.fmtNum(s.inside);
     $("delegates").textContent = S.fmtNum(s.delegates);
     $("arrivals-sub").textContent = s.delegates
-      ? Math.round((100 * (s.arrivals || 0)) / s.delegates) + "% of registered"
+      ? t("dash.pct_registered", { pct: S.fmtPct((s.arrivals || 0) / s.delegates) })
       : "";
     const taps = s.taps || {};
     $("accepted").textContent = S.fmtNum(taps.accepted);
@@ -58,11 +59,11 @@
     $("rejected").textContent = S.fmtNum(rej.reduce((sum, [, n]) => sum + n, 0));
     $("rejected-sub").textContent = rej.length
       ? rej.map(([r, n]) => S.reasonText(r) + " " + S.fmtNum(n)).join(" · ")
-      : "none";
+      : t("dash.none");
     renderHours(s.by_hour || []);
-    renderBars($("roles"), Object.entries(s.by_role || {}).map(([r, n]) => [S.roleText(r), n]), 0, "No arrivals yet.");
+    renderBars($("roles"), Object.entries(s.by_role || {}).map(([r, n]) => [S.roleText(r), n]), 0, t("dash.no_arrivals"));
     renderBars($("countries"), Object.entries(s.by_country || {}).map(([c, n]) => [
-      c ? S.countryName(c) + " (" + c.toUpperCase() + ")" : "Unknown", n]), TOP_COUNTRIES, "No arrivals yet.");
+      c ? S.countryName(c) + " (" + c.toUpperCase() + ")" : t("staff.unknown_country"), n]), TOP_COUNTRIES, t("dash.no_arrivals"));
     renderGates(s.gates || []);
   }
 
@@ -70,8 +71,8 @@
     const box = $("hours");
     box.replaceChildren();
     if (!hours.length) {
-      box.append(el("p", { class: "empty", text: "No arrivals yet today." }));
-      box.setAttribute("aria-label", "No arrivals yet today");
+      box.append(el("p", { class: "empty", text: t("dash.no_arrivals_today") }));
+      box.setAttribute("aria-label", t("dash.no_arrivals_today"));
       return;
     }
     const max = Math.max(1, ...hours.map((h) => h.arrivals || 0));
@@ -81,13 +82,13 @@
       const label = String(h.hour || "");
       box.append(el("div", {
         class: "hour" + (label.slice(0, 2) === nowHour ? " now" : ""),
-        title: label + ": " + n + " arrivals",
+        title: t("dash.hour_title", { hour: label, n: S.fmtNum(n) }),
       },
       el("div", { class: "bar", style: "height:" + ((100 * n) / max).toFixed(1) + "%" },
         el("span", { class: "v", text: n ? S.fmtNum(n) : "" })),
       el("span", { class: "h", text: label.slice(0, 2) })));
     }
-    box.setAttribute("aria-label", "Arrivals by hour: " + hours.map((h) => h.hour + " " + (h.arrivals || 0)).join(", "));
+    box.setAttribute("aria-label", t("dash.by_hour") + ": " + hours.map((h) => h.hour + " " + S.fmtNum(h.arrivals || 0)).join(", "));
   }
 
   // renderBars draws label / bar / number rows, largest first; with top > 0
@@ -113,19 +114,19 @@
         el("span", { class: "v", text: S.fmtNum(n) })),
     ];
     for (const [label, n] of rows) dl.append(...row(label, n));
-    if (others) dl.append(...row("Others (" + otherCount + " countries)", others, "others"));
+    if (others) dl.append(...row(t("dash.others", { n: S.fmtNum(otherCount) }), others, "others"));
   }
 
   function renderGates(gates) {
     const tbody = $("gates");
     tbody.replaceChildren();
     if (!gates.length) {
-      tbody.append(el("tr", {}, el("td", { colspan: "3", class: "muted", text: "No passes yet today." })));
+      tbody.append(el("tr", {}, el("td", { colspan: "3", class: "muted", text: t("dash.no_passes") })));
       return;
     }
     for (const g of gates.slice().sort((a, b) => String(a.gate).localeCompare(String(b.gate)))) {
       tbody.append(el("tr", {},
-        el("td", { text: g.gate || "—" }),
+        el("td", { dir: "auto", text: g.gate || "—" }),
         el("td", { class: "n", text: S.fmtNum(g.in) }),
         el("td", { class: "n", text: S.fmtNum(g.out) })));
     }
@@ -133,15 +134,15 @@
 
   // --------------------------------------------------------- latest taps
 
-  function addRecent(t) {
-    const ok = t.result === "accepted";
-    const d = t.delegate;
-    const li = el("li", { class: "fresh", "data-testid": "recent-tap", "data-result": t.result },
-      el("span", { class: "time", text: S.fmtTime(t.at) }),
+  function addRecent(tap) {
+    const ok = tap.result === "accepted";
+    const d = tap.delegate;
+    const li = el("li", { class: "fresh", "data-testid": "recent-tap", "data-result": tap.result },
+      el("span", { class: "time", text: S.fmtTime(tap.at) }),
       el("span", { class: "who" },
-        d ? el("bdi", { dir: "auto", text: d.name }) : el("span", { class: "muted", text: "No delegate" }),
-        " ", el("span", { class: "gate", text: [t.gate, t.direction === "out" ? "out" : "in"].filter(Boolean).join(" · ") })),
-      el("span", { class: "res " + (ok ? "res-ok" : "res-no"), text: ok ? "✓ Accepted" : "✕ " + S.reasonText(t.reason) }));
+        d ? el("bdi", { dir: "auto", text: d.name }) : el("span", { class: "muted", text: t("dash.no_delegate") }),
+        " ", el("span", { class: "gate" }, tap.gate ? [el("bdi", { dir: "auto", text: tap.gate }), " · "] : null, S.wayText(tap.direction))),
+      el("span", { class: "res " + (ok ? "res-ok" : "res-no"), text: ok ? "✓ " + t("dash.accepted_one") : "✕ " + S.reasonText(tap.reason) }));
     const list = $("recent");
     list.prepend(li);
     while (list.children.length > RECENT) list.lastElementChild.remove();
@@ -153,9 +154,9 @@
   const strip = S.readerStrip($("strip"));
   let opened = false;
   S.events({
-    tap(t) {
-      if (t.role === "desk" || !t.result) return; // a desk reader's badge: no decision
-      addRecent(t);
+    tap(tap) {
+      if (tap.role === "desk" || !tap.result) return; // a desk reader's badge: no decision
+      addRecent(tap);
       requestStats();
     },
     reader: strip.reader,

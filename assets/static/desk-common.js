@@ -1,7 +1,7 @@
 // Shared by the staff pages (desk, dashboard): JSON API calls with the CSRF
 // header and session handling, the live event stream with its indicator,
-// the reader status strip, and wording for codes. Untrusted text only ever
-// reaches the page through textContent.
+// the reader status strip, the page's messages (t) and wording for codes.
+// Untrusted text only ever reaches the page through textContent.
 "use strict";
 window.Staff = (function () {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -28,41 +28,94 @@ window.Staff = (function () {
     return n;
   }
 
+  // ---- Messages ----
+  // The page carries its messages (this language, English filling gaps) in
+  // <script type="application/json" id="i18n">. t(key, {name: …}) fills
+  // {name} placeholders; tn() does the same but keeps nodes (a <bdi> around
+  // a name, say) as nodes, for el(…) children.
+  const lang = document.documentElement.lang || "en";
+  let messages = {};
+  try {
+    const block = document.getElementById("i18n");
+    if (block) messages = JSON.parse(block.textContent) || {};
+  } catch (_) { messages = {}; }
+  const has = (key) => Object.prototype.hasOwnProperty.call(messages, key);
+  function t(key, vars) {
+    const s = has(key) ? messages[key] : key;
+    if (!vars) return s;
+    return s.replace(/\{(\w+)\}/g, (m, k) => (Object.prototype.hasOwnProperty.call(vars, k) ? String(vars[k]) : m));
+  }
+  function tn(key, vars) {
+    const s = has(key) ? messages[key] : key;
+    const out = [];
+    let last = 0;
+    s.replace(/\{(\w+)\}/g, (m, k, at) => {
+      if (!vars || !Object.prototype.hasOwnProperty.call(vars, k)) return m;
+      if (at > last) out.push(s.slice(last, at));
+      const v = vars[k];
+      out.push(v instanceof Node ? v : String(v));
+      last = at + m.length;
+      return m;
+    });
+    if (last < s.length) out.push(s.slice(last));
+    return out;
+  }
+  // Text that must keep its own direction inside a sentence: names (any
+  // script), UIDs and IDs (left to right).
+  const bdi = (text) => el("bdi", { dir: "auto", text: text });
+  const ltr = (text, cls) => el("bdi", { dir: "ltr", class: cls, text: text });
+
   // ---- Words for codes ----
-  const reasons = {
-    unknown_badge: "Unknown badge",
-    revoked_badge: "Badge revoked",
-    invalid_pass: "Invalid QR pass",
-    not_valid_today: "Not valid today",
-    registration_cancelled: "Registration cancelled",
+  const statusIcons = {
+    registered: { icon: "●", cls: "info" },
+    confirmed: { icon: "✓", cls: "ok" },
+    cancelled: { icon: "✕", cls: "no" },
   };
-  const roles = {
-    delegate: "Delegate", head: "Head of delegation", deputy_head: "Deputy head of delegation",
-    chair: "Chair", secretariat: "Secretariat", press: "Press", staff: "Staff", guest: "Guest",
-  };
-  const statuses = {
-    registered: { text: "Registered", icon: "●", cls: "info" },
-    confirmed: { text: "Confirmed", icon: "✓", cls: "ok" },
-    cancelled: { text: "Cancelled", icon: "✕", cls: "no" },
-  };
-  const reasonText = (r) => reasons[r] || (r ? r.replace(/_/g, " ") : "");
-  const roleText = (r) => roles[r] || (r ? r.replace(/_/g, " ") : "—");
-  const statusInfo = (s) => statuses[s] || { text: s || "Unknown", icon: "?", cls: "neutral" };
-  const directionText = (d) => (d === "out" ? "← Out" : "→ In");
+  const pretty = (code) => String(code).replace(/_/g, " ");
+  const reasonText = (r) => (has("staff.reason." + r) ? t("staff.reason." + r) : r ? pretty(r) : "");
+  const roleText = (r) => (has("role." + r) ? t("role." + r) : r ? pretty(r) : "—");
+  function statusInfo(s) {
+    const known = statusIcons[s];
+    if (known) return { text: t("staff.status." + s), icon: known.icon, cls: known.cls };
+    return { text: s || t("staff.status.unknown"), icon: "?", cls: "neutral" };
+  }
+  const directionText = (d) => t(d === "out" ? "staff.dir_out" : "staff.dir_in");
+  const wayText = (d) => t(d === "out" ? "staff.out" : "staff.in");
 
   let regionNames = null;
-  try { regionNames = new Intl.DisplayNames(["en"], { type: "region" }); } catch (_) { /* old browser */ }
-  function countryName(code) {
-    if (!code) return "Unknown";
-    try { return (regionNames && regionNames.of(code.toUpperCase())) || code; } catch (_) { return code; }
+  let languageNames = null;
+  try { regionNames = new Intl.DisplayNames([lang, "en"], { type: "region" }); } catch (_) { /* old browser */ }
+  try { languageNames = new Intl.DisplayNames([lang, "en"], { type: "language" }); } catch (_) { /* old browser */ }
+  // countryName names an ISO country code in the page language; fallback is
+  // the server's (English) name for codes the browser does not know.
+  function countryName(code, fallback) {
+    if (!code) return fallback || t("staff.unknown_country");
+    try {
+      const n = regionNames && regionNames.of(code.toUpperCase());
+      if (n && n !== code.toUpperCase()) return n;
+    } catch (_) { /* not a region code */ }
+    return fallback || code;
+  }
+  function languageName(code) {
+    if (!code) return "—";
+    try {
+      const n = languageNames && languageNames.of(code);
+      if (n && n !== code) return n;
+    } catch (_) { /* not a language code */ }
+    return code.toUpperCase();
   }
 
   // ---- Numbers and times (24 h, local to the kiosk) ----
-  const numFmt = new Intl.NumberFormat("en");
+  // Arabic as in UN documents: Western digits (also those of times, IDs and
+  // UIDs beside them); grouping and percent signs as the language has them.
+  const numLocale = lang === "ar" ? "ar-u-nu-latn" : lang;
+  const numFmt = new Intl.NumberFormat(numLocale);
+  const pctFmt = new Intl.NumberFormat(numLocale, { style: "percent", maximumFractionDigits: 0 });
   const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   const secFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
   const dateFmt = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
   const fmtNum = (n) => numFmt.format(n || 0);
+  const fmtPct = (x) => pctFmt.format(x || 0);
   // The kiosk sends tap times in the meeting's zone, with its offset
   // ("2025-06-03T09:12:00+02:00"): show that wall-clock time as is, so the
   // desk agrees with the entrance screens whatever the browser's zone.
@@ -77,10 +130,14 @@ window.Staff = (function () {
   }
   function fmtTime(iso) { const p = parts(iso); return p ? p.time : ""; }
   function fmtSeconds(d) { return secFmt.format(d); }
+  // On a right-to-left page "2025-06-03 09:12" would come out as
+  // "09:12 2025-06-03": keep date and time together, left to right.
+  const rtl = document.documentElement.dir === "rtl";
+  const keepLTR = (s) => (rtl ? "\u2066" + s + "\u2069" : s);
   function fmtDateTime(iso) {
     const p = parts(iso);
     if (!p) return "";
-    return (p.date === dateFmt.format(new Date()) ? "today" : p.date) + " " + p.time;
+    return p.date === dateFmt.format(new Date()) ? t("staff.today_at", { time: p.time }) : keepLTR(p.date + " " + p.time);
   }
 
   // ---- Session problems ----
@@ -118,7 +175,7 @@ window.Staff = (function () {
       res = await fetch(url, init);
     } catch (e) {
       if (e.name === "AbortError") throw e;
-      throw new ApiError(0, null, "The kiosk did not answer — check the connection and try again");
+      throw new ApiError(0, null, t("staff.err_network"));
     }
     let data = null;
     if ((res.headers.get("Content-Type") || "").includes("json")) {
@@ -126,14 +183,14 @@ window.Staff = (function () {
     }
     if (res.status === 401) {
       loginRedirect();
-      throw new ApiError(401, data, "You are signed out — opening the login page");
+      throw new ApiError(401, data, t("staff.err_signed_out"));
     }
     if (res.status === 403) {
       sessionExpired();
-      throw new ApiError(403, data, "Your session expired — reload the page");
+      throw new ApiError(403, data, t("staff.session_expired"));
     }
     if (!res.ok) {
-      throw new ApiError(res.status, data, (data && data.error) || "The kiosk answered " + res.status + " " + res.statusText);
+      throw new ApiError(res.status, data, (data && data.error) || t("staff.err_status", { status: res.status, text: res.statusText }));
     }
     return data;
   }
@@ -147,8 +204,8 @@ window.Staff = (function () {
       document.body.dataset.live = state;
       if (!live) return;
       live.dataset.state = state;
-      live.textContent = state === "live" ? "Live" : state === "reconnecting" ? "Reconnecting…" : "Connecting…";
-      live.title = state === "live" ? "Receiving taps as they happen" : "Lost the connection to the kiosk; retrying";
+      live.textContent = t(state === "live" ? "staff.live" : state === "reconnecting" ? "staff.reconnecting" : "staff.connecting");
+      live.title = t(state === "live" ? "staff.live_title" : "staff.offline_title");
     }
     set("connecting");
     let es = null;
@@ -192,19 +249,20 @@ window.Staff = (function () {
       for (const st of [...readers.values()].sort((a, b) => (a.role + a.reader).localeCompare(b.role + b.reader))) {
         const ok = st.state === "open";
         const cls = ok ? "ok" : st.state === "waiting" ? "wait" : "no";
-        const word = ok ? "✓ ready" : st.state === "waiting" ? "… not connected" : "✕ error";
-        const where = [st.gate, st.direction].filter(Boolean).join(", ");
-        const what = (st.role === "desk" ? "Desk reader" : "Entrance reader") + (where && st.role !== "desk" ? " (" + where + ")" : "");
+        const word = ok ? "✓ " + t("staff.reader_ready") : st.state === "waiting" ? "… " + t("staff.reader_waiting") : "✕ " + t("staff.reader_error");
+        const where = [st.gate, st.direction ? wayText(st.direction) : ""].filter(Boolean).join(", ");
+        const what = st.role === "desk" ? t("staff.reader_desk")
+          : where ? t("staff.reader_entrance_at", { where: where }) : t("staff.reader_entrance");
         const title = [st.reader, st.port, st.format, st.last_error].filter(Boolean).join(" · ");
         items.push(el("span", { class: "rd " + cls, title: title, "data-testid": "reader-state", "data-reader": st.reader },
           el("span", { text: what }), el("span", { class: "st", text: word + (st.last_error && !ok ? ": " + st.last_error : "") })));
       }
       if (registry && registry.configured) {
         items.push(el("span", { class: "rd " + (registry.reachable ? "ok" : "no") },
-          el("span", { text: "Registry" }),
-          el("span", { class: "st", text: registry.reachable ? "✓ connected" : "✕ unreachable — taps are kept" })));
+          el("span", { text: t("staff.registry") }),
+          el("span", { class: "st", text: registry.reachable ? "✓ " + t("staff.registry_ok") : "✕ " + t("staff.registry_down") })));
       }
-      strip.replaceChildren(el("span", { class: "label", text: items.length ? "Readers" : "Readers: no status received yet" }), ...items);
+      strip.replaceChildren(el("span", { class: "label", text: t(items.length ? "staff.readers" : "staff.readers_none") }), ...items);
     }
     render();
     return {
@@ -216,9 +274,15 @@ window.Staff = (function () {
   const reload = document.getElementById("session-reload");
   if (reload) reload.addEventListener("click", () => location.reload());
 
+  // The language links keep the open card (#id) of the desk.
+  for (const a of document.querySelectorAll(".langs a[hreflang]")) {
+    a.addEventListener("click", () => { if (location.hash) a.hash = location.hash; });
+  }
+
   return {
     el, api, ApiError, events, readerStrip, csrf,
-    reasonText, roleText, statusInfo, directionText, countryName,
-    fmtNum, fmtTime, fmtSeconds, fmtDateTime,
+    lang, t, tn, bdi, ltr,
+    reasonText, roleText, statusInfo, directionText, wayText, countryName, languageName,
+    fmtNum, fmtPct, fmtTime, fmtSeconds, fmtDateTime,
   };
 })();

@@ -5,6 +5,8 @@
 (function () {
   const S = window.Staff;
   const el = S.el;
+  const t = S.t;
+  const tn = S.tn;
   const $ = (id) => document.getElementById(id);
   const enc = encodeURIComponent;
   const LIMIT = 20;
@@ -45,7 +47,7 @@
     resultsEl.replaceChildren();
     $("total").textContent = "";
     $("more").hidden = true;
-    $("results-empty").replaceChildren(message || "Type a name in any script, an organization, a country or a delegate ID.");
+    $("results-empty").replaceChildren(message || t("desk.search_help"));
     $("results-empty").hidden = false;
     q.setAttribute("aria-expanded", "false");
     q.removeAttribute("aria-activedescendant");
@@ -70,7 +72,7 @@
       if (ctrl !== state.ctrl) return;
       resultsEl.removeAttribute("aria-busy");
       if (!more) resetResults();
-      $("results-empty").replaceChildren(el("strong", { text: "✕ Search failed: " }), e.message);
+      $("results-empty").replaceChildren(el("strong", { text: "✕ " + t("desk.search_failed") + " " }), e.message);
       $("results-empty").hidden = false;
       state.openAfterSearch = false;
       return;
@@ -93,11 +95,10 @@
     if (from === 0) resultsEl.replaceChildren();
     state.results.slice(from).forEach((r, k) => resultsEl.append(resultRow(r, from + k)));
     const n = state.total;
-    $("total").textContent = n === 1 ? "1 match" : S.fmtNum(n) + " matches";
+    $("total").textContent = t("desk.matches", { n: S.fmtNum(n) });
     const empty = $("results-empty");
     if (!state.results.length) {
-      empty.replaceChildren("No delegate matches ", el("strong", { dir: "auto", text: "“" + state.query + "”" }),
-        ". Try part of the name, another spelling, the organization or the ID.");
+      empty.replaceChildren(...tn("desk.no_match", { q: el("strong", { dir: "auto", text: state.query }) }));
       empty.hidden = false;
     } else {
       empty.hidden = true;
@@ -105,7 +106,7 @@
     const rest = n - state.results.length;
     const more = $("more");
     more.hidden = rest <= 0;
-    more.textContent = "Show " + Math.min(rest, LIMIT) + " more (" + S.fmtNum(state.results.length) + " of " + S.fmtNum(n) + " shown)";
+    more.textContent = t("desk.more", { n: S.fmtNum(Math.min(rest, LIMIT)), shown: S.fmtNum(state.results.length), total: S.fmtNum(n) });
     q.setAttribute("aria-expanded", state.results.length ? "true" : "false");
     markSelected();
   }
@@ -113,18 +114,18 @@
   function resultRow(r, i) {
     const st = S.statusInfo(r.status);
     const cancelled = r.status === "cancelled";
-    const country = r.country_name ? r.country_name + (r.country ? " (" + r.country + ")" : "") : r.country || "";
+    const country = r.country ? S.countryName(r.country, r.country_name) + " (" + r.country + ")" : r.country_name || "";
     const sub = [];
     if (r.organization) sub.push(el("bdi", { dir: "auto", text: r.organization }));
     if (country) sub.push(country);
     sub.push(S.roleText(r.role));
-    sub.push(el("span", { class: "mono", text: r.id }));
+    sub.push(el("bdi", { class: "mono", dir: "ltr", text: r.id }));
     const li = el("li", {
       id: "res-" + i, role: "option", class: "result" + (cancelled ? " cancelled" : "") + (r.id === state.cardId ? " open" : ""),
       "data-testid": "result", "data-id": r.id, "aria-selected": "false",
     },
     el("span", { class: "r-name", dir: "auto", text: r.name }),
-    cancelled ? el("span", { class: "pill no", "data-testid": "result-cancelled" }, el("span", { "aria-hidden": "true", text: st.icon }), "Cancelled") : el("span"),
+    cancelled ? el("span", { class: "pill no", "data-testid": "result-cancelled" }, el("span", { "aria-hidden": "true", text: st.icon }), t("staff.status.cancelled")) : el("span"),
     el("span", { class: "r-sub" }, ...sub.flatMap((x, k) => (k ? [" · ", x] : [x]))));
     // Keep focus in the search box while the mouse picks a row.
     li.addEventListener("mousedown", (e) => e.preventDefault());
@@ -214,7 +215,7 @@
         $("card-empty").hidden = false;
       }
       const err = $("card-error");
-      err.textContent = "✕ " + (e.status === 404 ? "No delegate with ID " + id + " (the roster may have changed)." : "Could not open the card: " + e.message);
+      err.textContent = "✕ " + (e.status === 404 ? t("desk.err_no_delegate", { id: id }) : t("desk.err_open", { error: e.message }));
       err.hidden = false;
       return;
     }
@@ -250,19 +251,19 @@
 
     const st = S.statusInfo(d.status);
     $("card-pills").replaceChildren(
-      pill(st.cls, st.icon, d.status === "cancelled" ? "Registration cancelled" : st.text, "status-pill"),
-      c.valid_today ? pill("ok", "✓", "Valid today", "valid-pill") : pill("no", "✕", "Not valid today", "valid-pill"),
-      c.inside ? pill("info", "◉", "Inside now", "inside-pill") : pill("neutral", "○", "Not inside", "inside-pill"));
+      pill(st.cls, st.icon, d.status === "cancelled" ? t("desk.pill_cancelled") : st.text, "status-pill"),
+      c.valid_today ? pill("ok", "✓", t("desk.pill_valid"), "valid-pill") : pill("no", "✕", t("desk.pill_not_valid"), "valid-pill"),
+      c.inside ? pill("info", "◉", t("desk.pill_inside"), "inside-pill") : pill("neutral", "○", t("desk.pill_outside"), "inside-pill"));
     // Why the gates will refuse this delegate, in words, above everything else.
     const alert = $("card-alert");
     if (d.status === "cancelled") {
       alert.replaceChildren(el("span", { class: "icon", "aria-hidden": "true", text: "✕" }),
-        el("span", { text: "Registration cancelled — the gates will refuse entry." }));
+        el("span", { text: t("desk.alert_cancelled") }));
       alert.hidden = false;
     } else if (!c.valid_today) {
       alert.replaceChildren(el("span", { class: "icon", "aria-hidden": "true", text: "✕" }),
-        el("span", { text: "Not valid today — the gates will refuse entry." }),
-        el("span", { class: "detail", text: "Valid " + (d.valid_from || "meeting start") + " → " + (d.valid_to || "meeting end") + "." }));
+        el("span", { text: t("desk.alert_not_valid") }),
+        el("span", { class: "detail" }, ...tn("desk.valid_range", validityVars(d))));
       alert.hidden = false;
     } else {
       alert.hidden = true;
@@ -272,22 +273,20 @@
     $("note-text").textContent = note;
     $("note-banner").hidden = !note || !$("note-edit").hidden;
 
-    const country = d.country_name ? d.country_name + (d.country ? " (" + d.country + ")" : "") : d.country || "—";
-    const validity = d.valid_from || d.valid_to
-      ? (d.valid_from || "meeting start") + " → " + (d.valid_to || "meeting end")
-      : "Whole meeting";
+    const country = d.country ? S.countryName(d.country, d.country_name) + " (" + d.country + ")" : d.country_name || "—";
+    const validity = d.valid_from || d.valid_to ? tn("desk.range", validityVars(d)) : [t("desk.whole_meeting")];
     const facts = [
-      ["Country", el("span", { dir: "auto", text: country })],
-      ["Role", S.roleText(d.role)],
-      ["Status", el("span", {}, st.icon + " " + st.text)],
-      ["Valid", el("span", {}, validity + " ", c.valid_today
-        ? el("span", { class: "res-ok", text: "(✓ today)" })
-        : el("span", { class: "res-no", text: "(✕ not today)" }))],
-      ["Groups", (d.groups && d.groups.length)
+      [t("desk.f_country"), el("span", { dir: "auto", text: country })],
+      [t("desk.f_role"), S.roleText(d.role)],
+      [t("desk.f_status"), el("span", {}, st.icon + " " + st.text)],
+      [t("desk.f_valid"), el("span", {}, ...validity, " ", c.valid_today
+        ? el("span", { class: "res-ok nw", text: "(✓ " + t("desk.today_ok") + ")" })
+        : el("span", { class: "res-no nw", text: "(✕ " + t("desk.today_no") + ")" }))],
+      [t("desk.f_groups"), (d.groups && d.groups.length)
         ? el("span", { class: "tags" }, d.groups.map((g) => el("span", { class: "tag", dir: "auto", text: g })))
         : "—"],
-      ["Language", d.language ? d.language.toUpperCase() : "—"],
-      ["E-mail", d.email ? el("span", { dir: "ltr", text: d.email }) : "—"],
+      [t("desk.f_language"), d.language ? S.languageName(d.language) : "—"],
+      [t("desk.f_email"), d.email ? el("bdi", { dir: "ltr", text: d.email }) : "—"],
     ];
     $("facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", {}, v)]));
 
@@ -295,30 +294,32 @@
     const badges = (c.badges || []).slice().sort((a, b) =>
       (a.revoked - b.revoked) || String(b.created).localeCompare(String(a.created)));
     const active = badges.filter((b) => !b.revoked).length;
-    $("badges-count").textContent = badges.length ? "· " + active + " active" + (badges.length > active ? ", " + (badges.length - active) + " revoked" : "") : "";
+    $("badges-count").textContent = badges.length
+      ? "· " + t("desk.badges_active", { n: S.fmtNum(active) }) + (badges.length > active ? ", " + t("desk.badges_revoked", { n: S.fmtNum(badges.length - active) }) : "")
+      : "";
     const list = $("badges");
     list.replaceChildren();
     if (!badges.length) {
-      list.append(el("li", { class: "empty", text: "No badge yet — press B and tap one on the desk reader." }));
+      list.append(el("li", { class: "empty", text: t("desk.no_badges") }));
     }
     for (const b of badges) list.append(badgeRow(b));
 
     // Today's taps, newest first.
     const taps = (c.taps_today || []).slice().sort((a, b) => String(b.at).localeCompare(String(a.at)));
-    $("taps-count").textContent = taps.length ? "· " + taps.length : "";
+    $("taps-count").textContent = taps.length ? "· " + S.fmtNum(taps.length) : "";
     const tbody = $("taps");
     tbody.replaceChildren();
     if (!taps.length) {
-      tbody.append(el("tr", {}, el("td", { colspan: "5", class: "muted", text: "No taps today." })));
+      tbody.append(el("tr", {}, el("td", { colspan: "5", class: "muted", text: t("desk.no_taps") })));
     }
-    for (const t of taps) {
-      const ok = t.result === "accepted";
+    for (const tap of taps) {
+      const ok = tap.result === "accepted";
       tbody.append(el("tr", { "data-testid": "tap" },
-        el("td", { class: "num", text: S.fmtTime(t.at) }),
-        el("td", { text: t.gate || "—" }),
-        el("td", { text: S.directionText(t.direction) }),
-        el("td", { class: ok ? "res-ok" : "res-no", text: ok ? "✓ Accepted" : "✕ Rejected — " + S.reasonText(t.reason) }),
-        el("td", { text: sourceText(t.source) + (t.kiosk ? " · " + t.kiosk : "") })));
+        el("td", { class: "num", text: S.fmtTime(tap.at) }),
+        el("td", { dir: "auto", text: tap.gate || "—" }),
+        el("td", { text: S.directionText(tap.direction) }),
+        el("td", { class: ok ? "res-ok" : "res-no", text: ok ? "✓ " + t("desk.accepted") : "✕ " + t("desk.rejected_reason", { reason: S.reasonText(tap.reason) }) }),
+        el("td", {}, sourceText(tap.source), tap.kiosk ? [" · ", el("bdi", { dir: "ltr", text: tap.kiosk })] : null)));
     }
 
     const base = "/api/delegates/" + enc(d.id) + "/badge.pdf?layout=";
@@ -330,38 +331,49 @@
     if (location.hash !== h) history.replaceState(null, "", h);
   }
 
+  // validityVars fills {from} and {to} of a registration's dates (left to
+  // right inside any sentence), or says where the meeting's own dates apply.
+  function validityVars(d) {
+    return {
+      from: d.valid_from ? S.ltr(d.valid_from) : t("desk.meeting_start"),
+      to: d.valid_to ? S.ltr(d.valid_to) : t("desk.meeting_end"),
+    };
+  }
+
+  const sources = { rfid: "desk.src_rfid", qr: "desk.src_qr", desk: "desk.src_desk" };
   function sourceText(s) {
-    return { rfid: "Badge", qr: "QR pass", desk: "Desk (by hand)" }[s] || s || "—";
+    return sources[s] ? t(sources[s]) : s || "—";
   }
   const badgeSources = {
-    roster: "from the roster", desk: "bound at this desk", registry: "bound at another desk", pass: "QR pass",
+    roster: "desk.bsrc_roster", desk: "desk.bsrc_desk", registry: "desk.bsrc_registry", pass: "desk.bsrc_pass",
   };
 
   function badgeRow(b) {
-    const meta = [badgeSources[b.source] || b.source, "added " + S.fmtDateTime(b.created)];
-    if (b.revoked && b.revoked_at) meta.push("revoked " + S.fmtDateTime(b.revoked_at));
+    const meta = [badgeSources[b.source] ? t(badgeSources[b.source]) : b.source, t("desk.badge_added", { at: S.fmtDateTime(b.created) })];
+    if (b.revoked && b.revoked_at) meta.push(t("desk.badge_revoked_at", { at: S.fmtDateTime(b.revoked_at) }));
     const li = el("li", { class: "badge-row" + (b.revoked ? " revoked" : ""), "data-testid": "badge", "data-uid": b.uid, "data-state": b.revoked ? "revoked" : "active" },
-      b.revoked ? pill("neutral", "✕", "Revoked") : pill("ok", "✓", "Active"),
-      el("span", { class: "uid", text: b.uid }),
+      b.revoked ? pill("neutral", "✕", t("desk.badge_revoked")) : pill("ok", "✓", t("desk.badge_active")),
+      el("span", { class: "uid", dir: "ltr", text: b.uid }),
       el("span", { class: "meta" }, meta.flatMap((m, k) => [k ? " · " : null, el("span", { class: "nw", text: m })])));
     if (!b.revoked) {
       li.append(el("button", {
         type: "button", class: "btn small danger", "data-testid": "revoke",
-        "aria-label": "Revoke badge " + b.uid,
+        "aria-label": t("desk.revoke_label", { uid: b.uid }),
         onclick: () => revoke(b.uid),
-        text: "Revoke",
+        text: t("desk.revoke"),
       }));
     }
     return li;
   }
 
   // flash(id, null) hides; flash(id, "ok"|"no"|"info", icon, text, detail?, button?)
+  // (text and detail: a string, or strings and nodes from tn)
   function flash(id, kind, icon, text, detail, button) {
     const box = $(id);
     if (!kind) { box.hidden = true; box.replaceChildren(); return; }
     box.className = "flash " + kind;
-    box.replaceChildren(el("span", { class: "icon", "aria-hidden": "true", text: icon }), el("span", { text: text }));
-    if (detail) box.append(el("span", { class: "detail", text: detail }));
+    box.replaceChildren(el("span", { class: "icon", "aria-hidden": "true", text: icon }), el("span", {}, text));
+    if (detail && detail.length) box.append(el("span", { class: "detail" }, detail));
     if (button) box.append(button);
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
@@ -403,7 +415,7 @@
     e.preventDefault();
     const uid = $("bind-uid").value.trim().replace(/[\s:-]/g, "");
     if (!uid) {
-      flash("bind-status", "no", "✕", "Type or paste the badge UID, or tap the badge on the desk reader.");
+      flash("bind-status", "no", "✕", t("desk.bind_need_uid"));
       return;
     }
     bind(uid, $("bind-replace").checked);
@@ -418,13 +430,14 @@
       if (state.cardId === id) flash("bind-status", ...args);
       else toast(args[2], args[3] || "");
     };
-    report("info", "…", "Binding badge " + uid + " to " + d.name + "…");
+    const who = () => S.bdi(d.name);
+    report("info", "…", tn("desk.binding", { uid: S.ltr(uid), name: who() }));
     try {
       const res = await S.api("POST", "/api/delegates/" + enc(id) + "/badges", { uid: uid, replace: !!replace });
       if (state.cardId === id) stopWaiting(false);
       const revoked = (res && res.revoked) || [];
-      report("ok", "✓", "Badge " + ((res && res.uid) || uid) + " bound to " + d.name,
-        revoked.length ? "Revoked: " + revoked.join(", ") : "");
+      report("ok", "✓", tn("desk.bound", { uid: S.ltr((res && res.uid) || uid), name: who() }),
+        revoked.length ? tn("desk.bound_revoked", { uids: S.ltr(revoked.join(", ")) }) : "");
       if (state.cardId === id) {
         $("act-checkin").focus();
         await refreshCard();
@@ -433,20 +446,20 @@
       const holder = e.data && e.data.holder;
       if (e.status === 409 && holder) {
         if (holder.id === id) {
-          report("info", "ℹ", "Badge " + uid + " is already bound to " + d.name + ".");
+          report("info", "ℹ", tn("desk.already_bound", { uid: S.ltr(uid), name: who() }));
           if (state.cardId === id) stopWaiting(false);
         } else {
-          report("no", "✕", "This badge belongs to " + (holder.name || "someone else") + " (" + holder.id + ")",
-            "Tap another badge, or revoke it on that card first.",
+          report("no", "✕", tn("desk.belongs_to", { name: holder.name ? S.bdi(holder.name) : t("desk.someone_else"), id: S.ltr(holder.id) }),
+            t("desk.belongs_hint"),
             el("button", {
               type: "button", class: "btn small", "data-testid": "open-holder",
               onclick: () => openCard(holder.id, true),
-            }, el("span", {}, "Open the card of ", el("bdi", { dir: "auto", text: holder.name || holder.id }))));
+            }, el("span", {}, ...tn("desk.open_card_of", { name: S.bdi(holder.name || holder.id) }))));
         }
       } else if (e.status === 400) {
-        report("no", "✕", "Not a badge UID: " + uid, e.message);
+        report("no", "✕", tn("desk.not_uid", { uid: S.ltr(uid) }), e.message);
       } else {
-        report("no", "✕", "Badge not bound", e.message);
+        report("no", "✕", t("desk.not_bound_err"), e.message);
       }
       if (state.waiting && state.cardId === id) { $("bind-uid").value = ""; $("bind-uid").focus(); }
     } finally {
@@ -455,12 +468,12 @@
   }
 
   // A badge shown to the desk reader: binds while waiting, else offers to.
-  function onDeskTap(t) {
-    const uid = t.uid || "";
+  function onDeskTap(tap) {
+    const uid = tap.uid || "";
     if (!uid) return;
     if (state.waiting && state.card) {
-      if (t.source === "qr") {
-        flash("bind-status", "no", "✕", "That was a QR pass, not a badge.", "Tap the new RFID badge on the desk reader.");
+      if (tap.source === "qr") {
+        flash("bind-status", "no", "✕", t("desk.was_qr"), t("desk.was_qr_hint"));
         return;
       }
       bind(uid, $("bind-replace").checked);
@@ -469,9 +482,9 @@
     // Not waiting: say whose badge it is (GET /api/badges/{uid}) and offer
     // what fits: open the holder's card, or bind a free badge to the card
     // open now.
-    const kind = t.source === "qr" ? "QR pass " : "Badge ";
-    const box = toast(kind + uid,
-      "Tapped on the desk reader" + (t.reader ? " (" + t.reader + ")" : "") + " at " + S.fmtTime(t.at || new Date().toISOString()) + " · looking it up…",
+    const at = S.fmtTime(tap.at || new Date().toISOString());
+    const box = toast(tn(tap.source === "qr" ? "desk.toast_qr" : "desk.toast_badge", { uid: S.ltr(uid) }),
+      tap.reader ? t("desk.tapped_reader_at", { reader: tap.reader, time: at }) : t("desk.tapped_at", { time: at }),
       [], "desk-tap");
     const body = box.querySelector(".t-body");
     const actions = el("div", { class: "t-actions" });
@@ -479,21 +492,21 @@
     S.api("GET", "/api/badges/" + enc(uid)).then((res) => {
       const h = res && res.holder;
       if (!h) throw new S.ApiError(404, null, "not bound");
-      body.replaceChildren("Belongs to ", el("bdi", { dir: "auto", text: h.name }), " (" + h.id + ")" + (h.id === state.cardId ? " — the card open now." : "."));
+      body.replaceChildren(...tn(h.id === state.cardId ? "desk.belongs_open" : "desk.belongs", { name: S.bdi(h.name), id: S.ltr(h.id) }));
       if (h.id !== state.cardId) {
         actions.append(el("button", {
           type: "button", class: "btn small primary", "data-testid": "toast-open",
           onclick: () => { dismiss(box); openCard(h.id, true); },
-        }, el("span", {}, "Open the card of ", el("bdi", { dir: "auto", text: h.name }))));
+        }, el("span", {}, ...tn("desk.open_card_of", { name: S.bdi(h.name) }))));
       }
     }).catch((e) => {
       if (e.status !== 404) {
-        body.textContent = "Tapped on the desk reader. Could not look it up: " + e.message;
+        body.textContent = t("desk.lookup_failed", { error: e.message });
         return;
       }
       const d = state.card && state.card.delegate;
-      body.textContent = "Not bound to anyone." + (d ? "" : " Open a card and press B to bind it.");
-      if (d && t.source !== "qr") {
+      body.textContent = t("desk.unbound") + (d ? "" : " " + t("desk.unbound_hint"));
+      if (d && tap.source !== "qr") {
         // Offered for the card open now only: switching cards withdraws it.
         actions.append(el("button", {
           type: "button", class: "btn small primary", "data-testid": "toast-bind", "data-delegate": d.id,
@@ -501,7 +514,7 @@
             dismiss(box);
             if (state.card && state.card.delegate.id === d.id) bind(uid, false);
           },
-        }, el("span", {}, "Bind to ", el("bdi", { dir: "auto", text: d.name }))));
+        }, el("span", {}, ...tn("desk.bind_to", { name: S.bdi(d.name) }))));
       }
     });
   }
@@ -517,25 +530,22 @@
       const r = await S.api("POST", "/api/delegates/" + enc(d.id) + "/checkins", { gate: "desk", direction: "in" });
       if (state.cardId !== d.id) return;
       if (r.result === "accepted") {
-        flash("action-status", "ok", "✓", "Checked in: " + d.name,
-          r.first_today ? "First entry today." : "Already arrived earlier today.");
+        flash("action-status", "ok", "✓", tn("desk.checked_in", { name: S.bdi(d.name) }),
+          t(r.first_today ? "desk.first_today" : "desk.arrived_earlier"));
       } else {
-        flash("action-status", "no", "✕", "Not checked in — " + S.reasonText(r.reason), reasonHelp(r.reason));
+        flash("action-status", "no", "✕", t("desk.not_checked_in", { reason: S.reasonText(r.reason) }), reasonHelp(r.reason));
       }
       await refreshCard();
     } catch (e) {
-      flash("action-status", "no", "✕", "Check-in failed", e.message);
+      flash("action-status", "no", "✕", t("desk.checkin_failed"), e.message);
     } finally {
       btn.disabled = false;
     }
   }));
 
   function reasonHelp(r) {
-    return {
-      registration_cancelled: "The registration was cancelled: send the delegate to the secretariat.",
-      not_valid_today: "The registration is not valid on this day.",
-      unknown_badge: "", revoked_badge: "", invalid_pass: "",
-    }[r] || "";
+    const help = { registration_cancelled: "desk.help_cancelled", not_valid_today: "desk.help_not_valid" }[r];
+    return help ? t(help) : "";
   }
 
   // Note: inline editor. Enter saves, Shift+Enter is a new line, Esc cancels.
@@ -564,10 +574,10 @@
       const note = res && typeof res.note === "string" ? res.note : text;
       d.note = note;
       closeNote(true);
-      flash("action-status", "ok", "✓", note ? "Attention note saved" : "Attention note cleared");
+      flash("action-status", "ok", "✓", t(note ? "desk.note_saved" : "desk.note_cleared"));
       await refreshCard();
     } catch (e) {
-      flash("action-status", "no", "✕", "Note not saved", e.message);
+      flash("action-status", "no", "✕", t("desk.note_failed"), e.message);
     }
   }
   $("act-note").addEventListener("click", () => ($("note-edit").hidden ? openNote() : closeNote(true)));
@@ -587,23 +597,23 @@
   async function revoke(uid) {
     if (!state.card) return;
     const d = state.card.delegate;
-    const ok = await confirmDialog("Revoke badge " + uid + "?",
-      "It will stop opening the gates at once, at every entrance. " + d.name + " will need another badge.", "Revoke badge", true);
+    const ok = await confirmDialog(tn("desk.revoke_q", { uid: S.ltr(uid) }),
+      tn("desk.revoke_text", { name: S.bdi(d.name) }), t("desk.revoke_ok"), true);
     if (!ok) return;
     try {
       await S.api("DELETE", "/api/badges/" + enc(uid));
-      flash("action-status", "ok", "✓", "Badge " + uid + " revoked");
+      flash("action-status", "ok", "✓", tn("desk.revoked", { uid: S.ltr(uid) }));
       await refreshCard();
     } catch (e) {
-      flash("action-status", "no", "✕", "Badge " + uid + " not revoked", e.message);
+      flash("action-status", "no", "✕", tn("desk.revoke_failed", { uid: S.ltr(uid) }), e.message);
     }
   }
 
   $("act-pass").addEventListener("click", () => once("pass", async () => {
     if (!state.card) return;
     const d = state.card.delegate;
-    const ok = await confirmDialog("Issue a new QR pass for " + d.name + "?",
-      "The delegate's previous QR pass will stop working.", "Issue new pass", false);
+    const ok = await confirmDialog(tn("desk.pass_q", { name: S.bdi(d.name) }),
+      t("desk.pass_q_text"), t("desk.pass_ok"), false);
     if (!ok) return;
     try {
       const p = await S.api("GET", "/api/delegates/" + enc(d.id) + "/pass");
@@ -615,35 +625,36 @@
       if (p.qr && /^data:image\/(png|svg\+xml|gif|jpeg);base64,/.test(p.qr)) { img.src = p.qr; img.hidden = false; }
       else { img.removeAttribute("src"); img.hidden = true; }
       $("pass-dialog").showModal();
-      flash("action-status", "ok", "✓", "New QR pass issued", "Earlier passes no longer open the gates.");
+      flash("action-status", "ok", "✓", t("desk.pass_issued_ok"), t("desk.pass_issued_detail"));
       refreshCard();
     } catch (e) {
-      flash("action-status", "no", "✕", "QR pass not issued", e.message);
+      flash("action-status", "no", "✕", t("desk.pass_failed"), e.message);
     }
   }));
   $("pass-copy").addEventListener("click", async () => {
     const text = $("pass-token").textContent;
     try {
       await navigator.clipboard.writeText(text);
-      $("pass-copy").textContent = "✓ Copied";
+      $("pass-copy").textContent = "✓ " + t("desk.copied");
     } catch (_) {
       // Clipboard needs a secure context; select the text instead.
       const r = document.createRange();
       r.selectNodeContents($("pass-token"));
       const s = getSelection(); s.removeAllRanges(); s.addRange(r);
-      $("pass-copy").textContent = "Selected — press Ctrl+C";
+      $("pass-copy").textContent = t("desk.copy_selected");
     }
-    setTimeout(() => { $("pass-copy").textContent = "Copy token"; }, 2500);
+    setTimeout(() => { $("pass-copy").textContent = t("desk.pass_copy"); }, 2500);
   });
 
   // ------------------------------------------------------- confirm dialog
 
+  // confirmDialog(title, text, …): strings, or strings and nodes from tn.
   function confirmDialog(title, text, okLabel, danger) {
     const dlg = $("confirm");
-    $("confirm-title").textContent = title;
-    $("confirm-text").textContent = text;
+    $("confirm-title").replaceChildren(...[title].flat());
+    $("confirm-text").replaceChildren(...[text].flat());
     const ok = $("confirm-ok");
-    ok.textContent = okLabel || "OK";
+    ok.textContent = okLabel || t("staff.ok");
     ok.className = "btn primary" + (danger ? " danger" : "");
     dlg.returnValue = "";
     const back = document.activeElement;
@@ -659,30 +670,40 @@
 
   // ----------------------------------------------------------------- toasts
 
+  // toast(title, body, …): title and body are strings, or strings and nodes.
   function toast(title, body, actions, testid) {
     const box = $("toasts");
-    const t = el("div", { class: "toast", role: "status", "data-testid": testid || "toast" },
-      el("span", { class: "t-title", text: title }),
-      el("button", { type: "button", class: "close", "aria-label": "Dismiss", text: "×", onclick: () => dismiss(t) }),
-      body ? el("span", { class: "t-body", text: body }) : null,
+    const n = el("div", { class: "toast", role: "status", "data-testid": testid || "toast" },
+      el("span", { class: "t-title" }, title),
+      el("button", { type: "button", class: "close", "aria-label": t("staff.dismiss"), text: "×", onclick: () => dismiss(n) }),
+      body && body.length ? el("span", { class: "t-body" }, body) : null,
       actions && actions.length ? el("div", { class: "t-actions" }, actions) : null);
-    box.append(t);
+    box.append(n);
     while (box.children.length > 3) box.firstElementChild.remove();
-    setTimeout(() => dismiss(t), 20000);
-    return t;
+    setTimeout(() => dismiss(n), 20000);
+    return n;
   }
-  function dismiss(t) { if (t && t.isConnected) t.remove(); }
+  function dismiss(n) { if (n && n.isConnected) n.remove(); }
 
   // --------------------------------------------------------------- keyboard
 
   let swallow = null; // see the keypress listener below
 
-  function isTyping(t) {
-    if (!t || !t.tagName) return false;
-    if (t.isContentEditable) return true;
-    if (t.tagName === "TEXTAREA" || t.tagName === "SELECT") return true;
-    if (t.tagName !== "INPUT") return false;
-    return !["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"].includes(t.type);
+  function isTyping(n) {
+    if (!n || !n.tagName) return false;
+    if (n.isContentEditable) return true;
+    if (n.tagName === "TEXTAREA" || n.tagName === "SELECT") return true;
+    if (n.tagName !== "INPUT") return false;
+    return !["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"].includes(n.type);
+  }
+
+  // The shortcut letter of a key press, whatever the keyboard layout: a
+  // Russian or Arabic layout types "и" or "لا" on the B key, so the key's
+  // position (e.code) counts when the character is not a Latin letter.
+  function shortcutKey(e) {
+    if (/^[a-z]$/i.test(e.key)) return e.key.toLowerCase();
+    if (e.key.length === 1 && e.code && /^Key[A-Z]$/.test(e.code)) return e.code.slice(3).toLowerCase();
+    return "";
   }
 
   document.addEventListener("keydown", (e) => {
@@ -696,14 +717,15 @@
       return;
     }
     if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-    if (e.key === "/") {
+    if (e.key === "/" || (e.code === "Slash" && !e.shiftKey && e.key.length === 1)) {
       e.preventDefault();
       swallow = e.key;
       focusSearch(false);
       return;
     }
-    if (!state.card || e.key.length !== 1) return;
-    const btn = document.querySelector('.actions [data-key="' + e.key.toLowerCase() + '"]');
+    const letter = shortcutKey(e);
+    if (!state.card || !letter) return;
+    const btn = document.querySelector('.actions [data-key="' + letter + '"]');
     if (btn && !btn.disabled) {
       e.preventDefault();
       swallow = e.key;
@@ -724,10 +746,10 @@
   const strip = S.readerStrip($("strip"));
   let refreshTimer = null;
   S.events({
-    tap(t) {
-      if (t.role === "desk") { onDeskTap(t); return; }
+    tap(tap) {
+      if (tap.role === "desk") { onDeskTap(tap); return; }
       // An entrance tap of the delegate on screen: refresh taps and "inside".
-      if (t.delegate && t.delegate.id === state.cardId && !refreshTimer) {
+      if (tap.delegate && tap.delegate.id === state.cardId && !refreshTimer) {
         refreshTimer = setTimeout(() => { refreshTimer = null; refreshCard(); }, 300);
       }
     },

@@ -75,12 +75,13 @@ func TestEntranceScreenInBrowser(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 
+	// Carla's language is French: the screen answers her in French.
 	post(t, f.url+"/api/taps", `{"uid":"2222222222"}`)
 	bodyClass("rejected")
-	if got := text("#headline"); got != "Your registration was cancelled" {
+	if got := text("#headline"); got != "Votre inscription a été annulée" {
 		t.Errorf("reason = %q", got)
 	}
-	if got := text("#action"); got != "Please go to the registration desk" {
+	if got := text("#action"); got != "Veuillez vous rendre au bureau d'inscription" {
 		t.Errorf("action = %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "entrance-rejected-cancelled")

@@ -163,6 +163,7 @@ func (s *Server) newApp() *fiber.App {
 	app.Use(recover.New())
 
 	app.Get("/", s.handleEntrance)
+	app.Get("/lobby", s.handleLobby)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", s.handleMetrics())
 	app.Get("/api/events", s.handleEvents)

@@ -106,7 +106,7 @@ func staffFixture(t *testing.T) *fixture {
 var publicRoutes = map[string]bool{
 	"GET /": true, "HEAD /": true, "GET /healthz": true, "HEAD /healthz": true, "GET /metrics": true, "HEAD /metrics": true,
 	"GET /api/events": true, "HEAD /api/events": true, "GET /api/schedule": true, "HEAD /api/schedule": true,
-	"GET /login": true, "HEAD /login": true, "POST /login": true,
+	"GET /login": true, "HEAD /login": true, "POST /login": true, "GET /lobby": true, "HEAD /lobby": true,
 }
 
 func TestStaffRoutesNeedSession(t *testing.T) {

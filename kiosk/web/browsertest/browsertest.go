@@ -31,7 +31,7 @@ func chromiumPath() string {
 // New starts a headless browser with a window of the given size and returns
 // a tab context. Without a browser the test fails in CI (CI=true) and is
 // skipped, loudly, elsewhere.
-func New(t *testing.T, width, height int) context.Context {
+func New(t testing.TB, width, height int) context.Context {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
@@ -52,7 +52,11 @@ func New(t *testing.T, width, height int) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	limit := 90 * time.Second
+	if _, bench := t.(*testing.B); bench {
+		limit = 10 * time.Minute // a benchmark's loop runs long
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
@@ -66,7 +70,7 @@ func New(t *testing.T, width, height int) context.Context {
 
 // ArtifactDir is where screenshots go: $CHECKIN_ARTIFACTS, else a folder in
 // the system's temporary directory.
-func ArtifactDir(t *testing.T) string {
+func ArtifactDir(t testing.TB) string {
 	dir := os.Getenv("CHECKIN_ARTIFACTS")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "checkin-artifacts")
@@ -79,7 +83,7 @@ func ArtifactDir(t *testing.T) string {
 
 // Screenshot saves the viewport as NAME.png among the artifacts and returns
 // its path.
-func Screenshot(t *testing.T, ctx context.Context, name string) string {
+func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
