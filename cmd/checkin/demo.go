@@ -157,6 +157,8 @@ func printDemo(e *env, base, registryURL string, gen demo.Generated) {
 	fmt.Fprintf(w, "  Registration desk %s/desk         (sign in as %s / %s, or %s / %s)\n", base,
 		demoDeskUser, demoDeskPassword, demoAdminUser, demoAdminPassword)
 	fmt.Fprintf(w, "  Dashboard         %s/desk/dashboard\n", base)
+	fmt.Fprintf(w, "  Lobby screen      %s/lobby        (?lang=fr|es|ar|zh|ru, ?building=, ?at=%sT14:10)\n", base,
+		time.Now().In(gen.Meeting.Start.Location()).Format(kiosk.DateLayout))
 	fmt.Fprintf(w, "  Schedule (JSON)   %s/api/schedule\n", base)
 	fmt.Fprintf(w, "  Health            %s/healthz\n", base)
 	fmt.Fprintf(w, "  Registry          %s/           (dashboard: kiosks, arrivals, badge conflicts)\n", registryURL)
