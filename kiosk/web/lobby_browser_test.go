@@ -270,6 +270,14 @@ func TestLobbyLive(t *testing.T) {
 	l.noOverflow("after change")
 	l.shot("lobby-room-changed")
 
+	// A screen opened after the move (a TV switched on later) knows of it
+	// too: the kiosk marked the session moved_from at the import.
+	fresh := openLobby(t, f, 1920, 1080, "?at="+lobbyAt("14:20"))
+	fresh.waitFor("moved on a fresh screen", `document.querySelector('.row[data-id="pm-q4"] .chip.moved') !== null`)
+	if got := fresh.eval(`document.querySelector('.row[data-id="pm-q4"] .room').textContent`); !strings.Contains(got, "Room B") {
+		t.Errorf("fresh screen: moved session room = %q, want the old room shown struck", got)
+	}
+
 	// Network loss: the stream ends and cannot come back; the board stays.
 	f.server.Hub.Close()
 	l.waitFor("reconnecting badge", `!document.getElementById("offline").hidden`)
