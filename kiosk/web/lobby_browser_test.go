@@ -76,17 +76,7 @@ func (l *lobbyScreen) eval(js string) string {
 // waitFor polls a JS expression until it is true.
 func (l *lobbyScreen) waitFor(what, js string) {
 	l.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ok, err := chromedp.Run(l.ctx, chromedp.Evaluate[bool](js))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			l.t.Fatalf("%s: %s still false (err %v)", what, js, err)
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	browsertest.WaitJS(l.t, l.ctx, what, js)
 }
 
 // shot waits for the page's fade-in to end, then keeps a screenshot.

@@ -85,17 +85,7 @@ func (p i18nPage) str(expr string) string {
 // waitJS waits until expr is true.
 func (p i18nPage) waitJS(expr string) {
 	p.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](expr))
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("waited 10 s for %s (err %v)", expr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	browsertest.WaitJS(p.t, p.ctx, "wait", expr)
 }
 
 // waitText waits until the text of sel contains want.

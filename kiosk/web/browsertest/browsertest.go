@@ -96,3 +96,20 @@ func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	t.Logf("screenshot: %s", path)
 	return path
 }
+
+// WaitJS polls a JavaScript expression in the page until it is true, and
+// fails the test if it is still false after 10 seconds.
+func WaitJS(t testing.TB, ctx context.Context, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s still false after 10 s (err %v)", what, js, err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
