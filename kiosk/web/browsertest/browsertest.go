@@ -113,3 +113,65 @@ func WaitJS(t testing.TB, ctx context.Context, what, js string) {
 		time.Sleep(30 * time.Millisecond)
 	}
 }
+
+// contrastJS lists the visible texts whose contrast with their background
+// is below WCAG 2.2 AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px
+// bold). The background is the nearest opaque one up the tree; text over
+// images or gradients is not judged.
+const contrastJS = `(() => {
+  const lum = (c) => {
+    const v = c.map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
+  const rgba = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+  const bgOf = (el) => {
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    for (let e = el; e; e = e.parentElement) {
+      // An ancestor paints behind the text only where the text lies on it
+      // (a label placed above a bar is on the card, not the bar).
+      const b = e.getBoundingClientRect();
+      if (e !== el && e !== document.body && e !== document.documentElement &&
+          (x < b.left || x > b.right || y < b.top || y > b.bottom)) continue;
+      const cs = getComputedStyle(e);
+      if (cs.backgroundImage !== "none") return null;
+      const c = rgba(cs.backgroundColor);
+      if (c.length >= 3 && (c.length < 4 || c[3] >= 0.99)) return c;
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== "");
+    if (!own) continue;
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || cs.visibility === "hidden" || el.closest("[hidden]")) continue;
+    let op = 1;
+    for (let e = el; e; e = e.parentElement) op *= Number(getComputedStyle(e).opacity);
+    const fg = rgba(cs.color);
+    const bg = bgOf(el);
+    if (!bg) continue;
+    const a = (fg.length > 3 ? fg[3] : 1) * op;
+    const mix = fg.slice(0, 3).map((x, i) => x * a + bg[i] * (1 - a));
+    const l1 = lum(mix), l2 = lum(bg.slice(0, 3));
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(cs.fontSize), bold = Number(cs.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const struck = cs.textDecorationLine.includes("line-through");
+    if (ratio + 0.005 < need && !struck) {
+      out.push(ratio.toFixed(2) + " < " + need + ": " + el.tagName.toLowerCase() + (el.className ? "." + String(el.className).replace(/ /g, ".") : "") + " " + JSON.stringify(el.textContent.trim().slice(0, 40)));
+    }
+  }
+  return out;
+})()`
+
+// ContrastProblems returns the page's texts below WCAG 2.2 AA contrast.
+func ContrastProblems(t testing.TB, ctx context.Context) []string {
+	t.Helper()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](contrastJS))
+	if err != nil {
+		t.Fatalf("contrast check: %v", err)
+	}
+	return out
+}
