@@ -20,9 +20,13 @@ type events struct {
 	ch chan [2]string
 }
 
-func subscribe(t *testing.T, base string) *events {
+func subscribe(t *testing.T, base string) *events { return subscribeWith(t, http.DefaultClient, base) }
+
+// subscribeWith follows the event stream with a client (a signed-in one
+// also gets the desk reader's taps).
+func subscribeWith(t *testing.T, c *http.Client, base string) *events {
 	t.Helper()
-	resp, err := http.Get(base + "/api/events")
+	resp, err := c.Get(base + "/api/events")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +190,9 @@ func TestReadersEndToEnd(t *testing.T) {
 		all = append(all, pty[f].A)
 	}
 	waitReaders(t, k.url, "open", all...)
-	ev := subscribe(t, k.url)
+	desk, _ := staffLogin(t, bin, data, k.url)
+	ev := subscribeWith(t, desk, k.url)
+	public := subscribe(t, k.url)
 	peer := map[string]*os.File{}
 	for _, f := range formats {
 		peer[f] = pty[f].OpenPeer(t)
@@ -227,6 +233,11 @@ func TestReadersEndToEnd(t *testing.T) {
 	if tap := ev.nextTap(t, 5*time.Second); tap["role"] != "desk" || tap["uid"] != "DEADBEEF" || tap["result"] != nil {
 		t.Errorf("desk tap = %v", tap)
 	}
+	// The public stream had the entrance taps, never the desk's badge.
+	for range 5 {
+		public.nextTap(t, 5*time.Second)
+	}
+	public.noTap(t, 500*time.Millisecond, "desk tap on the public stream")
 
 	// Bad checksum, bad parity, garbage and an overlong line make no tap.
 	bad := em4100Frame("1111111111")

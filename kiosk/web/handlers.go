@@ -76,8 +76,16 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	if s.Sync != nil {
 		registry, _ = json.Marshal(s.Sync())
 	}
+	staff := false
+	if s.Staff != nil {
+		sess, err := s.loadSession(c)
+		if err != nil {
+			return err
+		}
+		staff = sess != nil
+	}
 	c.Context().SetBodyStreamWriter(fasthttp.StreamWriter(func(w *bufio.Writer) {
-		sub, ok := s.Hub.Subscribe()
+		sub, ok := s.Hub.SubscribeAs(staff)
 		if !ok {
 			return
 		}
@@ -128,11 +136,11 @@ type DeskTap struct {
 	At     time.Time `json:"at"`
 }
 
-// PublishDeskTap sends a desk reader's badge to every screen as a `tap`
-// event with "role":"desk"; entrance screens ignore it.
+// PublishDeskTap sends a desk reader's badge as a `tap` event with
+// "role":"desk" to the event streams of signed-in staff only.
 func (s *Server) PublishDeskTap(t DeskTap) {
 	t.Role = "desk"
-	if err := s.Hub.Publish("tap", t); err != nil {
+	if err := s.Hub.PublishStaff("tap", t); err != nil {
 		s.Logger.Error("publish desk tap", "err", err)
 	}
 }

@@ -27,7 +27,8 @@ type Hub struct {
 
 // Subscriber receives events on C until it is closed.
 type Subscriber struct {
-	C chan Event
+	C     chan Event
+	staff bool // a signed-in member of staff: also gets staff-only events
 }
 
 // NewHub returns an empty hub.
@@ -36,13 +37,17 @@ func NewHub() *Hub {
 }
 
 // Subscribe adds a subscriber; ok is false once the hub is closed.
-func (h *Hub) Subscribe() (s *Subscriber, ok bool) {
+func (h *Hub) Subscribe() (s *Subscriber, ok bool) { return h.SubscribeAs(false) }
+
+// SubscribeAs adds a subscriber that, if staff, also receives the events
+// published with PublishStaff.
+func (h *Hub) SubscribeAs(staff bool) (s *Subscriber, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, false
 	}
-	s = &Subscriber{C: make(chan Event, h.Buffer)}
+	s = &Subscriber{C: make(chan Event, h.Buffer), staff: staff}
 	h.subs[s] = struct{}{}
 	h.countLocked()
 	return s, true
@@ -60,7 +65,13 @@ func (h *Hub) Unsubscribe(s *Subscriber) {
 }
 
 // Publish encodes v as JSON and queues it for every subscriber.
-func (h *Hub) Publish(name string, v any) error {
+func (h *Hub) Publish(name string, v any) error { return h.publish(name, v, false) }
+
+// PublishStaff queues an event for signed-in staff only: a badge shown to
+// the desk reader is a credential, not for lobby TVs or passers-by.
+func (h *Hub) PublishStaff(name string, v any) error { return h.publish(name, v, true) }
+
+func (h *Hub) publish(name string, v any, staffOnly bool) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -68,6 +79,9 @@ func (h *Hub) Publish(name string, v any) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {
+		if staffOnly && !s.staff {
+			continue
+		}
 		select {
 		case s.C <- Event{Name: name, Data: data}:
 		default:

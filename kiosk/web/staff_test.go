@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -15,6 +16,7 @@ import (
 
 	"checkin/kiosk"
 	"checkin/kiosk/password"
+	"checkin/kiosk/web"
 )
 
 // addStaff creates a login with a real argon2id hash.
@@ -546,5 +548,64 @@ func TestPasses(t *testing.T) {
 	_, body := b.api("GET", "/api/delegates/D1", "")
 	if strings.Count(body, `"source":"pass"`) != 2 || !strings.Contains(body, `"revoked":true`) {
 		t.Errorf("card badges: %s", body)
+	}
+}
+
+// readEvents follows /api/events with a client and sends each event's name
+// and data.
+func readEvents(t *testing.T, c *http.Client, base string) <-chan [2]string {
+	t.Helper()
+	resp, err := c.Get(base + "/api/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	out := make(chan [2]string, 64)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		var name string
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				name = line[len("event: "):]
+			case strings.HasPrefix(line, "data: ") && name != "":
+				out <- [2]string{name, line[len("data: "):]}
+				name = ""
+			}
+		}
+	}()
+	return out
+}
+
+// TestDeskTapsForStaffOnly: a badge shown to the desk reader reaches signed
+// in staff, not the public event stream (lobby TVs, anyone on the network).
+func TestDeskTapsForStaffOnly(t *testing.T) {
+	f := staffFixture(t)
+	b := newBrowser(t, f.url)
+	b.login("dana", "correct horse battery")
+	staff := readEvents(t, b.c, f.url)
+	public := readEvents(t, http.DefaultClient, f.url)
+	f.waitSubscribed(t, 2)
+	f.server.PublishDeskTap(web.DeskTap{UID: "04A1B2C3D4E5F6", Source: "rfid", Reader: "/dev/ttyDESK", Gate: "desk", At: f.Now()})
+	post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E"}`) // an entrance tap: everyone
+	next := func(ch <-chan [2]string) [2]string {
+		t.Helper()
+		for {
+			select {
+			case ev := <-ch:
+				if ev[0] == "tap" {
+					return ev
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no tap event")
+			}
+		}
+	}
+	if ev := next(staff); !strings.Contains(ev[1], `"role":"desk"`) || !strings.Contains(ev[1], "04A1B2C3D4E5F6") {
+		t.Errorf("staff stream: first tap %s, want the desk tap", ev[1])
+	}
+	if ev := next(public); strings.Contains(ev[1], "04A1B2C3D4E5F6") || !strings.Contains(ev[1], `"result":"accepted"`) {
+		t.Errorf("public stream: first tap %s, want the entrance tap only", ev[1])
 	}
 }
