@@ -65,14 +65,7 @@ func staffCall(t *testing.T, c *http.Client, csrf, method, url, body string) (in
 
 func qrTap(t *testing.T, url, token string) map[string]any {
 	t.Helper()
-	resp, err := http.Post(url+"/api/taps", "application/json", strings.NewReader(`{"uid":"`+token+`","source":"qr"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var res map[string]any
-	json.NewDecoder(resp.Body).Decode(&res)
-	return res
+	return postTap(t, url, `{"uid":"`+token+`","source":"qr"}`)
 }
 
 // TestDeskAcrossKiosks: what the desk at one kiosk does reaches the other

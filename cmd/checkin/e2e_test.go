@@ -95,17 +95,23 @@ func (p *process) stop(t *testing.T) {
 
 func tap(t *testing.T, url, uid string) map[string]any {
 	t.Helper()
-	resp, err := http.Post(url+"/api/taps", "application/json", strings.NewReader(`{"uid":"`+uid+`"}`))
+	return postTap(t, url, `{"uid":"`+uid+`"}`)
+}
+
+// postTap posts a tap request body and returns the TapResult.
+func postTap(t *testing.T, url, body string) map[string]any {
+	t.Helper()
+	resp, err := http.Post(url+"/api/taps", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	data, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 {
-		t.Fatalf("tap %s: %d %s", uid, resp.StatusCode, body)
+		t.Fatalf("tap %s: %d %s", body, resp.StatusCode, data)
 	}
 	var res map[string]any
-	if err := json.Unmarshal(body, &res); err != nil {
+	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
 	return res
