@@ -127,10 +127,8 @@ func (s *Server) handleSearch(c *fiber.Ctx) error {
 	}
 	hits := make([]searchHit, len(res.Hits))
 	for i, h := range res.Hits {
-		d := kiosk.Delegate{FamilyName: h.FamilyName, GivenName: h.GivenName}
-		hits[i] = searchHit{ID: h.ID, Name: d.Name(), FamilyName: h.FamilyName, GivenName: h.GivenName,
-			Organization: h.Organization, Country: h.Country, CountryName: kiosk.CountryName(h.Country),
-			Role: h.Role, Status: h.Status}
+		hits[i] = hitOf(&kiosk.Delegate{ID: h.ID, FamilyName: h.FamilyName, GivenName: h.GivenName,
+			Organization: h.Organization, Country: h.Country, Role: h.Role, Status: h.Status})
 	}
 	return c.JSON(fiber.Map{"query": q, "total": res.Total, "offset": offset, "limit": limit, "results": hits})
 }
@@ -138,21 +136,20 @@ func (s *Server) handleSearch(c *fiber.Ctx) error {
 // cardDelegate is the desk's full view of a delegate (staff only: it has
 // the e-mail address).
 type cardDelegate struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	FamilyName   string   `json:"family_name"`
-	GivenName    string   `json:"given_name"`
-	Organization string   `json:"organization"`
-	Country      string   `json:"country"`
-	CountryName  string   `json:"country_name"`
-	Role         string   `json:"role"`
-	Groups       []string `json:"groups"`
-	ValidFrom    string   `json:"valid_from"`
-	ValidTo      string   `json:"valid_to"`
-	Status       string   `json:"status"`
-	Language     string   `json:"language"`
-	Email        string   `json:"email"`
-	Note         string   `json:"note"`
+	searchHit
+	Groups    []string `json:"groups"`
+	ValidFrom string   `json:"valid_from"`
+	ValidTo   string   `json:"valid_to"`
+	Language  string   `json:"language"`
+	Email     string   `json:"email"`
+	Note      string   `json:"note"`
+}
+
+// hitOf is how a delegate appears in a result list.
+func hitOf(d *kiosk.Delegate) searchHit {
+	return searchHit{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName,
+		Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country),
+		Role: d.Role, Status: d.Status}
 }
 
 type cardTap struct {
@@ -204,10 +201,8 @@ func (s *Server) handleDelegate(c *fiber.Ctx) error {
 		groups = []string{}
 	}
 	body := cardBody{
-		Delegate: cardDelegate{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName,
-			Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country), Role: d.Role,
-			Groups: groups, ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language,
-			Email: d.Email, Note: card.Note},
+		Delegate: cardDelegate{searchHit: hitOf(&d), Groups: groups, ValidFrom: d.ValidFrom, ValidTo: d.ValidTo,
+			Language: d.Language, Email: d.Email, Note: card.Note},
 		Day: day, ValidToday: card.ValidToday, Inside: card.Inside, Badges: card.Badges, TapsToday: []cardTap{},
 	}
 	for _, t := range card.TapsToday {
