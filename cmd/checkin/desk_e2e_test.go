@@ -77,10 +77,7 @@ func TestDeskAcrossKiosks(t *testing.T) {
 		t.Skip("runs real processes")
 	}
 	v := newVenue(t, syncRoster, "north", "south")
-	a, b := v.kiosk("north"), v.kiosk("south")
-	eventually(t, 10*time.Second, "roster reaches both kiosks", func() bool {
-		return getHealth(t, a.url).Delegates == 3 && getHealth(t, b.url).Delegates == 3
-	})
+	a, b := v.twoKiosks()
 	c, csrf := staffLogin(t, v.bin, filepath.Join(v.dir, "north"), a.url)
 
 	if st, body := staffCall(t, c, csrf, "POST", a.url+"/api/delegates/D2/badges", `{"uid":"04:a1:b2:c3:d4:e5:f6"}`); st != 201 {

@@ -56,6 +56,17 @@ func newVenue(t *testing.T, roster string, kiosks ...string) *venue {
 	return v
 }
 
+// twoKiosks starts kiosks north and south under the venue's registry and
+// waits until both hold the roster.
+func (v *venue) twoKiosks() (north, south *process) {
+	v.t.Helper()
+	north, south = v.kiosk("north"), v.kiosk("south")
+	eventually(v.t, 10*time.Second, "roster reaches both kiosks", func() bool {
+		return getHealth(v.t, north.url).Delegates == 3 && getHealth(v.t, south.url).Delegates == 3
+	})
+	return north, south
+}
+
 func (v *venue) startRegistry() {
 	v.t.Helper()
 	v.reg = startProcess(v.t, v.bin, "registry", "--data", v.regDir, "--addr", v.addr)
@@ -119,10 +130,7 @@ func TestSyncTwoKiosks(t *testing.T) {
 		t.Skip("runs real processes")
 	}
 	v := newVenue(t, syncRoster, "north", "south")
-	a, b := v.kiosk("north"), v.kiosk("south")
-	eventually(t, 10*time.Second, "roster reaches both kiosks", func() bool {
-		return getHealth(t, a.url).Delegates == 3 && getHealth(t, b.url).Delegates == 3
-	})
+	a, b := v.twoKiosks()
 
 	// A roster change made at the registry reaches the kiosks by long poll.
 	f := writeFile(t, v.dir, "roster2.csv", syncRoster+"D4,Silva,João,3333333333\n")
@@ -184,10 +192,7 @@ func TestRegistryOutage(t *testing.T) {
 		t.Skip("runs real processes")
 	}
 	v := newVenue(t, syncRoster, "north", "south")
-	a, b := v.kiosk("north"), v.kiosk("south")
-	eventually(t, 10*time.Second, "roster reaches kiosks", func() bool {
-		return getHealth(t, a.url).Delegates == 3 && getHealth(t, b.url).Delegates == 3
-	})
+	a, b := v.twoKiosks()
 
 	v.reg.cmd.Process.Kill() // the registry vanishes (crash, network)
 	v.reg.cmd.Wait()

@@ -231,9 +231,9 @@ func (s *Server) handleBind(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &req); err != nil {
 		return err
 	}
-	uid, err := badge.CanonicalUID(req.UID)
+	uid, err := canonicalUID(req.UID)
 	if err != nil {
-		return kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
+		return err
 	}
 	if kiosk.IsPassUID(uid) {
 		return kiosk.Errorf(kiosk.EINVALID, "uid: %d-digit UIDs name QR passes; issue a pass instead", kiosk.PassUIDLen)
@@ -284,13 +284,9 @@ func (s *Server) handleBind(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleRevoke(c *fiber.Ctx) error {
-	raw, err := pathParam(c, "uid")
+	uid, err := uidParam(c)
 	if err != nil {
 		return err
-	}
-	uid, err := badge.CanonicalUID(raw)
-	if err != nil {
-		return kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
 	}
 	if err := s.Staff.RevokeBadge(c.UserContext(), uid); err != nil {
 		return err
@@ -301,13 +297,9 @@ func (s *Server) handleRevoke(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleBadgeLookup(c *fiber.Ctx) error {
-	raw, err := pathParam(c, "uid")
+	uid, err := uidParam(c)
 	if err != nil {
 		return err
-	}
-	uid, err := badge.CanonicalUID(raw)
-	if err != nil {
-		return kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
 	}
 	d, err := s.Staff.BadgeHolder(c.UserContext(), uid)
 	if err != nil {
@@ -494,6 +486,24 @@ func (s *Server) deskChanged() {
 	if s.DeskChanged != nil {
 		s.DeskChanged()
 	}
+}
+
+// canonicalUID accepts a UID in any spelling the desk may type or paste.
+func canonicalUID(raw string) (string, error) {
+	uid, err := badge.CanonicalUID(raw)
+	if err != nil {
+		return "", kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
+	}
+	return uid, nil
+}
+
+// uidParam returns the path's {uid}, canonical.
+func uidParam(c *fiber.Ctx) (string, error) {
+	raw, err := pathParam(c, "uid")
+	if err != nil {
+		return "", err
+	}
+	return canonicalUID(raw)
 }
 
 // pathParam returns a path parameter, percent-decoded (ids may hold any
