@@ -92,6 +92,28 @@ func (p page) Messages(prefixes ...string) template.JS {
 	return template.JS(b)
 }
 
+// langLink is one entry of a language menu: the language named in itself.
+type langLink struct {
+	Code, Name, Dir string
+	Current         bool
+}
+
+// languageNames names each screen language in itself, for language menus.
+var languageNames = map[string]string{"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский"}
+
+// Languages lists the six languages for a menu, the page's own marked.
+func (p page) Languages() []langLink {
+	out := make([]langLink, len(kiosk.Languages))
+	for i, code := range kiosk.Languages {
+		dir := "ltr"
+		if code == "ar" {
+			dir = "rtl"
+		}
+		out[i] = langLink{Code: code, Name: languageNames[code], Dir: dir, Current: code == p.Lang}
+	}
+	return out
+}
+
 // T translates a key, falling back to English, then to the key itself.
 func (p page) T(key string) string {
 	if s, ok := p.cat[key]; ok {
