@@ -97,16 +97,18 @@ func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
 	var err error
 	// Statements for every chunk size this group needs, before the
 	// transaction takes the writer connection.
+	// Each delivery is chunked on its own (insertCheckins), so the sizes
+	// come from each delivery, not from the group as a whole.
 	stmts := map[string]*sql.Stmt{}
 	var all []wire.CheckinEvent
 	for _, r := range group {
 		all = append(all, r.events...)
-	}
-	for chunk := range slices.Chunk(all, ingestRows) {
-		for _, q := range []string{insertTapsSQL(len(chunk)), upsertArrivalsSQL(len(chunk))} {
-			if stmts[q] == nil {
-				if stmts[q], err = s.prepared(ctx, q); err != nil {
-					return nil, fmt.Errorf("add checkins: %w", err)
+		for chunk := range slices.Chunk(r.events, ingestRows) {
+			for _, q := range []string{insertTapsSQL(len(chunk)), upsertArrivalsSQL(len(chunk))} {
+				if stmts[q] == nil {
+					if stmts[q], err = s.prepared(ctx, q); err != nil {
+						return nil, fmt.Errorf("add checkins: %w", err)
+					}
 				}
 			}
 		}

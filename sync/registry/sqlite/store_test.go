@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -278,5 +279,35 @@ func TestTokens(t *testing.T) {
 	}
 	if err := s.RevokeToken(ctx, "north"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 		t.Errorf("revoke twice: %v", err)
+	}
+}
+
+// TestConcurrentDeliveriesOfDifferentSizes: deliveries that arrive together
+// are committed in one transaction; each is chunked on its own, so a group
+// of a 1-event and a 2-event delivery needs statements for 1 and 2 rows,
+// not 3 (this once crashed the registry).
+func TestConcurrentDeliveriesOfDifferentSizes(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	if _, err := s.ReplaceRoster(ctx, roster); err != nil {
+		t.Fatal(err)
+	}
+	morning := time.Date(2026, 11, 22, 8, 30, 0, 0, zurich)
+	for round := 0; round < 20; round++ {
+		var wg sync.WaitGroup
+		for k := 1; k <= 4; k++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var batch []wire.CheckinEvent
+				for i := 0; i < k; i++ {
+					batch = append(batch, checkin(fmt.Sprintf("r%d-k%d-%d", round, k, i), "D1", morning.Add(time.Duration(i)*time.Minute), "in"))
+				}
+				if acc, _, err := s.AddCheckins(ctx, fmt.Sprint("kiosk", k), batch, time.Now()); err != nil || acc != k {
+					t.Errorf("round %d, delivery of %d: %d accepted, %v", round, k, acc, err)
+				}
+			}()
+		}
+		wg.Wait()
 	}
 }
