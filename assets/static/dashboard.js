@@ -35,7 +35,7 @@
       const s = await S.api("GET", "/api/stats");
       render(s || {});
       $("stats-error").hidden = true;
-      $("updated").textContent = t("dash.updated", { time: S.fmtSeconds(new Date()) });
+      $("updated").textContent = t("dash.updated", { time: S.fmtSeconds(S.clock.now()) });
     } catch (e) {
       $("stats-error").textContent = "✕ " + t("dash.not_updated", { error: e.message });
       $("stats-error").hidden = false;
@@ -76,7 +76,7 @@
       return;
     }
     const max = Math.max(1, ...hours.map((h) => h.arrivals || 0));
-    const nowHour = String(new Date().getHours()).padStart(2, "0");
+    const nowHour = S.clock.hour();
     for (const h of hours) {
       const n = h.arrivals || 0;
       const label = String(h.hour || "");

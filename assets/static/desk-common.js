@@ -111,15 +111,21 @@ window.Staff = (function () {
   const numLocale = lang === "ar" ? "ar-u-nu-latn" : lang;
   const numFmt = new Intl.NumberFormat(numLocale);
   const pctFmt = new Intl.NumberFormat(numLocale, { style: "percent", maximumFractionDigits: 0 });
-  const timeFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const secFmt = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
-  const dateFmt = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
+  // The kiosk's clock and the meeting's zone (clock.js), from the page:
+  // "today" and "now" are the kiosk's, whatever the desk PC's clock says.
+  const clockMeta = document.querySelector('meta[name="kiosk-clock"]');
+  const zoneName = (clockMeta && clockMeta.dataset.timezone) || undefined;
+  const clock = window.KioskClock(clockMeta ? Number(clockMeta.content) : Date.now(), zoneName);
+  const zone = zoneName ? { timeZone: zoneName } : {};
+  const timeFmt = new Intl.DateTimeFormat("en-GB", Object.assign({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, zone));
+  const secFmt = new Intl.DateTimeFormat("en-GB", Object.assign({ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }, zone));
+  const dateFmt = new Intl.DateTimeFormat("en-CA", Object.assign({ year: "numeric", month: "2-digit", day: "2-digit" }, zone));
   const fmtNum = (n) => numFmt.format(n || 0);
   const fmtPct = (x) => pctFmt.format(x || 0);
   // The kiosk sends tap times in the meeting's zone, with its offset
   // ("2025-06-03T09:12:00+02:00"): show that wall-clock time as is, so the
   // desk agrees with the entrance screens whatever the browser's zone.
-  // Times in UTC ("…Z") are shown in the browser's zone.
+  // Times in UTC ("…Z") are shown in the meeting's zone.
   const withOffset = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:\d{2}$/;
   function parse(iso) { const d = new Date(iso); return isNaN(d) ? null : d; }
   function parts(iso) {
@@ -137,7 +143,7 @@ window.Staff = (function () {
   function fmtDateTime(iso) {
     const p = parts(iso);
     if (!p) return "";
-    return p.date === dateFmt.format(new Date()) ? t("staff.today_at", { time: p.time }) : keepLTR(p.date + " " + p.time);
+    return p.date === clock.date() ? t("staff.today_at", { time: p.time }) : keepLTR(p.date + " " + p.time);
   }
 
   // ---- Session problems ----
@@ -221,6 +227,7 @@ window.Staff = (function () {
         es.addEventListener(name, (e) => {
           let data;
           try { data = JSON.parse(e.data); } catch (_) { return; }
+          if (name === "tap" && data && data.at) clock.sync(data.at);
           try { fn(data); } catch (err) { console.error(name, err); }
         });
       }
@@ -283,6 +290,6 @@ window.Staff = (function () {
     el, api, ApiError, events, readerStrip, csrf,
     lang, t, tn, bdi, ltr,
     reasonText, roleText, statusInfo, directionText, wayText, countryName, languageName,
-    fmtNum, fmtPct, fmtTime, fmtSeconds, fmtDateTime,
+    fmtNum, fmtPct, fmtTime, fmtSeconds, fmtDateTime, clock,
   };
 })();

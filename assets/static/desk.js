@@ -482,7 +482,7 @@
     // Not waiting: say whose badge it is (GET /api/badges/{uid}) and offer
     // what fits: open the holder's card, or bind a free badge to the card
     // open now.
-    const at = S.fmtTime(tap.at || new Date().toISOString());
+    const at = S.fmtTime(tap.at || new Date(S.clock.now()).toISOString());
     const box = toast(tn(tap.source === "qr" ? "desk.toast_qr" : "desk.toast_badge", { uid: S.ltr(uid) }),
       tap.reader ? t("desk.tapped_reader_at", { reader: tap.reader, time: at }) : t("desk.tapped_at", { time: at }),
       [], "desk-tap");

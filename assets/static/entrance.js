@@ -14,10 +14,12 @@
     return cat[key] || cfg.catalogs.en[key] || key;
   }
 
+  // The kiosk's clock (clock.js), never the screen box's own.
+  const clock = window.KioskClock(cfg.now, cfg.timezone);
   // 24-hour times in the meeting's zone, whatever the browser's settings.
   const timeOpts = { timeZone: cfg.timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
   const clockFmt = new Intl.DateTimeFormat(cfg.lang, timeOpts);
-  function tick() { $("clock").textContent = clockFmt.format(new Date()); }
+  function tick() { $("clock").textContent = clockFmt.format(clock.now()); }
   tick();
   setInterval(tick, 1000);
 
@@ -32,6 +34,7 @@
   }
 
   function show(res) {
+    clock.sync(res.at);
     // A delegate's own language when the screen has it, else the screen's.
     const lang = res.language && cfg.catalogs[res.language] ? res.language : cfg.lang;
     const ok = res.result === "accepted";
@@ -48,13 +51,14 @@
       const key = res.direction === "out" ? "entrance.goodbye" : res.first_today ? "entrance.welcome_first" : "entrance.welcome_back";
       $("headline").textContent = t(key, lang);
       $("action").textContent = "";
-      renderSessions(res.sessions || [], lang, res.direction !== "out");
+      renderSessions(res.sessions || [], lang, res.direction !== "out", Date.parse(res.at) || clock.now());
     } else {
       $("headline").textContent = t("reason." + res.reason, lang);
       $("action").textContent = t("entrance.go_desk", lang);
       $("sessions").hidden = true;
     }
     clearTimeout(idleTimer);
+    // A duration, not a time of day: the browser's clock may be wrong.
     idleTimer = setTimeout(() => {
       document.documentElement.lang = cfg.lang;
       document.documentElement.dir = cfg.dir;
@@ -62,15 +66,16 @@
     }, ok ? SHOW_ACCEPTED_MS : SHOW_REJECTED_MS);
   }
 
-  function renderSessions(sessions, lang, wanted) {
+  // renderSessions lists the sessions still ahead of (or running at) the
+  // tap's moment on the kiosk's clock.
+  function renderSessions(sessions, lang, wanted, at) {
     const list = $("session-list");
     list.replaceChildren();
     if (!wanted) { $("sessions").hidden = true; return; }
     $("sessions").hidden = false;
     $("sessions-title").textContent = t(sessions.length ? "entrance.sessions_today" : "entrance.no_sessions", lang);
-    const now = Date.now();
     // Show what is still ahead (or running), at most four lines.
-    sessions.filter((s) => Date.parse(s.end) > now).slice(0, 4).forEach((s) => {
+    sessions.filter((s) => Date.parse(s.end) > at).slice(0, 4).forEach((s) => {
       const li = document.createElement("li");
       if (s.status === "cancelled") li.className = "cancelled";
       const time = document.createElement("span");

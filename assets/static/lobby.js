@@ -25,17 +25,12 @@
   }
 
   // The kiosk's clock, not the TV's: TVs are often wrong. ?at= freezes it.
-  const skew = cfg.now - Date.now();
-  const now = () => (cfg.at != null ? cfg.at : Date.now() + skew);
+  const kclock = window.KioskClock(cfg.now, cfg.timezone);
+  const now = () => (cfg.at != null ? cfg.at : kclock.now());
 
   const zone = { timeZone: cfg.timezone };
   const clockFmt = new Intl.DateTimeFormat("en-GB", Object.assign({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, zone));
-  const dayFmt = new Intl.DateTimeFormat("en-CA", Object.assign({ year: "numeric", month: "2-digit", day: "2-digit" }, zone));
-  function localDate(ms) {
-    const p = {};
-    for (const x of dayFmt.formatToParts(ms)) p[x.type] = x.value;
-    return p.year + "-" + p.month + "-" + p.day;
-  }
+  const localDate = (ms) => kclock.date(ms);
   function dateLabel(date) {
     const [y, m, d] = date.split("-").map(Number);
     const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
@@ -277,6 +272,7 @@
       const r = await fetch("/api/schedule?date=" + encodeURIComponent(want), { cache: "no-store", signal: ctl.signal });
       if (!r.ok) throw new Error("HTTP " + r.status);
       const body = await r.json();
+      if (cfg.at == null && body.now) kclock.sync(body.now);
       if (want === date) apply(body);
       problems.fetch = false;
     } catch (e) {

@@ -46,36 +46,52 @@ type deskPage struct {
 	CSRF  string
 	Kiosk string
 	Audit []kiosk.AuditEntry
+	// The kiosk's clock when rendering (ms) and the meeting's zone: the
+	// page's scripts say "today" and "now" by them, not by the browser's.
+	Now      int64
+	TimeZone string
+	loc      *time.Location
 }
 
-func (s *Server) deskPage(c *fiber.Ctx, page string) deskPage {
+func (s *Server) deskPage(c *fiber.Ctx, page string) (deskPage, error) {
 	st := staffOf(c)
-	return deskPage{page: s.staffPage(c), Page: page, User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID}
+	_, loc, err := s.today(c.UserContext())
+	if err != nil {
+		return deskPage{}, err
+	}
+	return deskPage{page: s.staffPage(c), Page: page, User: st.Username, Role: st.Role, CSRF: csrfToken(c), Kiosk: s.KioskID,
+		Now: s.Now().UnixMilli(), TimeZone: loc.String(), loc: loc}, nil
 }
 
 func (s *Server) handleDesk(c *fiber.Ctx) error {
 	if w, ok := s.Search.(interface{ Warm() }); ok {
 		w.Warm() // build the search index while staff read the page
 	}
-	return s.render(c, "desk.html", s.deskPage(c, "desk"))
-}
-
-func (s *Server) handleDashboard(c *fiber.Ctx) error {
-	return s.render(c, "dashboard.html", s.deskPage(c, "dashboard"))
-}
-
-func (s *Server) handleAuditPage(c *fiber.Ctx) error {
-	p := s.deskPage(c, "audit")
-	var err error
-	if p.Audit, err = s.Staff.AuditLog(c.UserContext(), 500); err != nil {
-		return err
-	}
-	_, loc, err := s.today(c.UserContext())
+	p, err := s.deskPage(c, "desk")
 	if err != nil {
 		return err
 	}
+	return s.render(c, "desk.html", p)
+}
+
+func (s *Server) handleDashboard(c *fiber.Ctx) error {
+	p, err := s.deskPage(c, "dashboard")
+	if err != nil {
+		return err
+	}
+	return s.render(c, "dashboard.html", p)
+}
+
+func (s *Server) handleAuditPage(c *fiber.Ctx) error {
+	p, err := s.deskPage(c, "audit")
+	if err != nil {
+		return err
+	}
+	if p.Audit, err = s.Staff.AuditLog(c.UserContext(), 500); err != nil {
+		return err
+	}
 	for i := range p.Audit {
-		p.Audit[i].At = p.Audit[i].At.In(loc) // the venue's clock, as on every screen
+		p.Audit[i].At = p.Audit[i].At.In(p.loc) // the venue's clock, as on every screen
 	}
 	return s.render(c, "audit.html", p)
 }

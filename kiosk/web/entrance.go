@@ -154,6 +154,7 @@ func (s *Server) handleEntrance(c *fiber.Ctx) error {
 		"lang":     p.Lang,
 		"dir":      p.Dir,
 		"timezone": m.Location().String(),
+		"now":      s.Now().UnixMilli(), // the page's clock is the kiosk's
 		"catalogs": s.catalogs,
 	}
 	return s.render(c, "entrance.html", p)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -127,4 +128,51 @@ func TestEntranceScreenInBrowser(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	browsertest.Screenshot(t, ctx, "entrance-offline")
+}
+
+// TestEntranceKeepsTheKioskClock runs the entrance screen with the
+// browser's clock a week ahead, a week behind and right, while the kiosk's
+// clock stands on another day than the machine's: the screen's clock, the
+// sessions still to come and the return to idle follow the kiosk.
+func TestEntranceKeepsTheKioskClock(t *testing.T) {
+	for _, skew := range []time.Duration{7 * 24 * time.Hour, -7 * 24 * time.Hour, 0} {
+		t.Run(fmt.Sprintf("browser%+dh", int(skew.Hours())), func(t *testing.T) {
+			f := newFixture(t)
+			ctx := browsertest.NewSkewed(t, 1366, 768, skew)
+			if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/"), chromedp.WaitVisible("#idle h1")); err != nil {
+				t.Fatal(err)
+			}
+			// The browser's clock really is off by skew (else this test
+			// proves nothing).
+			off, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`Date.now() - performance.timeOrigin - performance.now()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Duration(off) * time.Millisecond; (d - skew).Abs() > time.Minute {
+				t.Fatalf("browser clock is off by %v, want %v", d, skew)
+			}
+			f.waitSubscribed(t, 1)
+			browsertest.WaitJS(t, ctx, "clock shows the kiosk's time", `document.getElementById("clock").textContent === "10:00"`)
+
+			post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E"}`)
+			browsertest.WaitJS(t, ctx, "welcome", `document.body.className === "accepted"`)
+			list, err := chromedp.Run(ctx, chromedp.TextContent("#session-list"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(list, "WP1/12 plenary") {
+				t.Errorf("sessions at 10:00 = %q, want the 14:00 plenary", list)
+			}
+			browsertest.WaitJS(t, ctx, "back to idle", `document.body.className === "idle"`)
+
+			// Evening on the kiosk: the day's sessions are over, whatever
+			// the browser thinks, and the clock follows the tap's time.
+			evening := time.Date(2026, 11, 22, 18, 5, 0, 0, zurich)
+			f.now.Store(&evening)
+			post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E"}`)
+			browsertest.WaitJS(t, ctx, "welcome back", `document.getElementById("headline").textContent === "Welcome back"`)
+			browsertest.WaitJS(t, ctx, "no sessions left", `document.getElementById("session-list").children.length === 0`)
+			browsertest.WaitJS(t, ctx, "clock follows the kiosk", `document.getElementById("clock").textContent === "18:05"`)
+		})
+	}
 }

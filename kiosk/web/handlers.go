@@ -235,6 +235,8 @@ type scheduleBody struct {
 	Date     string          `json:"date"`
 	Timezone string          `json:"timezone"`
 	Sessions []kiosk.Session `json:"sessions"`
+	// Now is the kiosk's clock: screens open for hours keep to it.
+	Now time.Time `json:"now"`
 }
 
 // handleSchedule serves GET /api/schedule?date=YYYY-MM-DD (default: today).
@@ -255,5 +257,5 @@ func (s *Server) handleSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(scheduleBody{Date: date, Timezone: loc.String(), Sessions: sessions})
+	return c.JSON(scheduleBody{Date: date, Timezone: loc.String(), Sessions: sessions, Now: s.Now().In(loc)})
 }

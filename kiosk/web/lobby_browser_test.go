@@ -282,8 +282,7 @@ func TestLobbyLive(t *testing.T) {
 func TestLobbyRollsOver(t *testing.T) {
 	f := newFixture(t)
 	loadLobbyDay(t, f)
-	late := time.Date(2026, 11, 22, 23, 59, 57, 0, zurich)
-	f.now.Store(&late)
+	f.run(time.Date(2026, 11, 22, 23, 59, 57, 0, zurich))
 	l := openLobby(t, f, 1920, 1080, "")
 	if got := l.eval(`document.getElementById("date").textContent`); got != "Sunday 22 November" {
 		t.Errorf("date before midnight = %q", got)

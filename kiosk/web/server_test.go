@@ -32,9 +32,24 @@ type fixture struct {
 	url    string
 	now    atomic.Pointer[time.Time]
 	book   *passbook.Book
+	// With running set (by run), the kiosk's clock moves on from now as
+	// real time passes, as a real kiosk's does.
+	running atomic.Pointer[time.Time]
 }
 
-func (f *fixture) Now() time.Time { return *f.now.Load() }
+func (f *fixture) Now() time.Time {
+	if since := f.running.Load(); since != nil {
+		return f.now.Load().Add(time.Since(*since))
+	}
+	return *f.now.Load()
+}
+
+// run sets the kiosk's clock to from and lets it run on.
+func (f *fixture) run(from time.Time) {
+	real := time.Now()
+	f.now.Store(&from)
+	f.running.Store(&real)
+}
 
 var ids atomic.Int64
 

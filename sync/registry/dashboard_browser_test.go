@@ -16,12 +16,14 @@ import (
 // a badge conflict, in a real browser.
 func TestDashboardInBrowser(t *testing.T) {
 	f := newFixture(t)
+	// The registry's clock stands on a fixed day, not the machine's.
+	now := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+	f.server.Now = func() time.Time { return now }
 	f.server.Addr = "127.0.0.1:0"
 	if err := f.server.Open(); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	now := time.Now()
 	f.store.AddCheckins(ctx, "north", []wire.CheckinEvent{{ID: "e1", DelegateID: "D1", UID: "0A0B0C0D0E", Source: "rfid",
 		Gate: "montbrillant", Direction: "in", At: now, Result: "accepted"}}, now)
 	f.store.ApplyBadgeEvents(ctx, "desk-a", []wire.BadgeEvent{{ID: "b1", Op: "bind", UID: "0A0B0C0D0E", DelegateID: "D1", At: now}}, now)

@@ -5,6 +5,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +13,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
+
+// ClockSkew is how wrong the browser's clock is in every screen test: by
+// days, as on a screen box with a flat CMOS battery. Screens must take
+// their time from the kiosk, never from the browser, so every test runs
+// with a clock like this one.
+const ClockSkew = -(3*24*time.Hour + 7*time.Hour + 13*time.Minute)
+
+// skewScript shifts the page's Date (new Date(), Date(), Date.now()) by
+// SKEW ms before any of the page's own scripts run. Timers and
+// performance.now() are left alone: only the wall clock is wrong.
+const skewScript = `(() => {
+  const off = %d;
+  const Real = Date;
+  const realNow = Real.now.bind(Real);
+  class Skewed extends Real {
+    constructor(...a) { if (a.length === 0) super(realNow() + off); else super(...a); }
+    static now() { return realNow() + off; }
+  }
+  globalThis.Date = new Proxy(Skewed, { apply() { return new Skewed().toString(); } });
+})();`
 
 // chromiumPath finds the browser; CHECKIN_CHROMIUM overrides.
 func chromiumPath() string {
@@ -28,10 +51,16 @@ func chromiumPath() string {
 	return ""
 }
 
-// New starts a headless browser with a window of the given size and returns
-// a tab context. Without a browser the test fails in CI (CI=true) and is
-// skipped, loudly, elsewhere.
+// New starts a headless browser with a window of the given size and its
+// clock wrong by ClockSkew, and returns a tab context. Without a browser
+// the test fails in CI (CI=true) and is skipped, loudly, elsewhere.
 func New(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	return NewSkewed(t, width, height, ClockSkew)
+}
+
+// NewSkewed is New with the browser's clock wrong by skew (0: right).
+func NewSkewed(t testing.TB, width, height int, skew time.Duration) context.Context {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
@@ -64,6 +93,17 @@ func New(t testing.TB, width, height int) context.Context {
 	t.Cleanup(cancelTab)
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("start chromium: %v", err)
+	}
+	if skew != 0 {
+		add := chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+			_, err := cdp.Call(ctx, target, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+				Source: fmt.Sprintf(skewScript, skew.Milliseconds()),
+			})
+			return err
+		})
+		if err := chromedp.Do(tab, add); err != nil {
+			t.Fatalf("skew the browser's clock: %v", err)
+		}
 	}
 	return tab
 }
