@@ -19,7 +19,11 @@ import (
 
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
+	"checkin/kiosk/httpserve"
 )
+
+// errorBody is the JSON shape of every API error.
+type errorBody = httpserve.ErrorBody
 
 // ReaderStates reports the state of the badge readers for health and screens.
 type ReaderStates interface {
@@ -81,7 +85,7 @@ type Server struct {
 
 	auth      *staffAuth
 	app       *fiber.App
-	listening *Listening
+	listening *httpserve.Listening
 	templates *template.Template
 	catalogs  Catalogs
 	closeOnce sync.Once
@@ -121,7 +125,7 @@ func (s *Server) Open() error {
 		}
 	}
 	var err error
-	s.listening, err = Listen(s.app, s.Addr)
+	s.listening, err = httpserve.Listen(s.app, s.Addr)
 	return err
 }
 
@@ -154,7 +158,7 @@ func (s *Server) Close(ctx context.Context) error {
 func (s *Server) newApp() *fiber.App {
 	app := fiber.New(fiber.Config{
 		AppName:               "checkin",
-		ErrorHandler:          ErrorHandler(s.Logger),
+		ErrorHandler:          httpserve.ErrorHandler(s.Logger),
 		BodyLimit:             bodyLimit,
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           2 * time.Minute,

@@ -23,7 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"checkin/kiosk"
-	"checkin/kiosk/web"
+	"checkin/kiosk/httpserve"
 	wire "checkin/sync"
 )
 
@@ -42,7 +42,7 @@ type Server struct {
 	PollInterval time.Duration
 
 	app       *fiber.App
-	listening *web.Listening
+	listening *httpserve.Listening
 	tmpl      *template.Template
 	notify    *notifier
 	stop      context.CancelFunc
@@ -105,7 +105,7 @@ func (s *Server) Open() error {
 		}
 	}
 	var err error
-	s.listening, err = web.Listen(s.app, s.Addr)
+	s.listening, err = httpserve.Listen(s.app, s.Addr)
 	return err
 }
 
@@ -189,7 +189,7 @@ func (s *Server) refreshHead(ctx context.Context) {
 func (s *Server) newApp() *fiber.App {
 	app := fiber.New(fiber.Config{
 		AppName:               "checkin registry",
-		ErrorHandler:          web.ErrorHandler(s.Logger),
+		ErrorHandler:          httpserve.ErrorHandler(s.Logger),
 		BodyLimit:             4 << 20, // 1000 events of ~300 bytes, with room
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           2 * time.Minute,

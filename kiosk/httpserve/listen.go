@@ -1,4 +1,7 @@
-package web
+// Package httpserve is the HTTP plumbing the kiosk and the registry share:
+// serving a Fiber app on an address until shutdown, and one error handler
+// that renders domain errors as JSON (or text for pages).
+package httpserve
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package web
+package httpserve
 
 import (
 	"errors"
@@ -22,8 +22,8 @@ var statusOf = map[string]int{
 	kiosk.EINTERNAL:     fiber.StatusInternalServerError,
 }
 
-// errorBody is the JSON shape of every API error.
-type errorBody struct {
+// ErrorBody is the JSON shape of every API error.
+type ErrorBody struct {
 	Error string `json:"error"`
 	Code  string `json:"code"`
 }
@@ -50,7 +50,7 @@ func handleError(logger *slog.Logger, c *fiber.Ctx, err error) error {
 		logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/sync/") || strings.Contains(string(c.Request().Header.Peek(fiber.HeaderAccept)), "json") {
-		return c.Status(status).JSON(errorBody{Error: msg, Code: code})
+		return c.Status(status).JSON(ErrorBody{Error: msg, Code: code})
 	}
 	return c.Status(status).Type("txt").SendString(msg)
 }
