@@ -14,7 +14,7 @@ var CheckinsHeader = []string{"id", "at", "delegate_id", "name", "uid", "source"
 
 // WriteCheckinsCSV writes the attendance report of one local date ("" for
 // all) with times in loc: the CLI's export and the desk's download.
-func WriteCheckinsCSV(ctx context.Context, w io.Writer, taps TapStore, date string, loc *time.Location) error {
+func WriteCheckinsCSV(ctx context.Context, w io.Writer, taps TapLister, date string, loc *time.Location) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CheckinsHeader); err != nil {
 		return err

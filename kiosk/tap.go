@@ -126,6 +126,12 @@ type TapStore interface {
 	// RecordTap decides tap with Decide against the stored roster and commits
 	// it before returning. Concurrent calls are committed together.
 	RecordTap(ctx context.Context, tap Tap) (Recorded, error)
+	TapLister
+}
+
+// TapLister lists recorded taps: a kiosk's own, or at the registry every
+// kiosk's.
+type TapLister interface {
 	// Taps calls fn for each recorded tap in time order, optionally only
 	// those of one local date ("" for all).
 	Taps(ctx context.Context, date string, fn func(TapRecord) error) error

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"checkin/badge"
 	"checkin/kiosk"
 	"checkin/kiosk/demo"
@@ -55,15 +57,21 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer reg.close()
 	app, err := openKiosk(e, kioskConfig{data: kioskDir, addr: *addr, kioskID: kioskID, holdoff: badge.DefaultHoldoff,
 		registry: reg.server.URL(), token: token},
 		func(taps *kiosk.TapService) web.DemoTapper { return demo.NewReader(gen, taps.Tap) })
 	if err != nil {
-		return err
+		// The registry was never run: stop it at once.
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		return errors.Join(err, reg.run(done))
 	}
 	printDemo(e, app.server.URL(), reg.server.URL(), gen)
-	return app.run(ctx)
+	// Both roles stop together: when ctx ends, or when either fails.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return reg.run(gctx) })
+	g.Go(func() error { return app.run(gctx) })
+	return g.Wait()
 }
 
 // Demo staff logins, printed at start: the demo is for trying things.
@@ -116,11 +124,12 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 		return demo.Generated{}, err
 	}
 	gen := demo.Generate(now.In(loc))
-	db, err := openDB(dir)
+	store, err := openRegistryStore(dir)
 	if err != nil {
 		return gen, err
 	}
-	defer db.Close()
+	defer store.Close()
+	db := store.Venue
 	res, err := roster.Parse(strings.NewReader(string(gen.RosterCSV)))
 	if err != nil {
 		return gen, fmt.Errorf("demo roster: %w", err)

@@ -36,11 +36,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if _, err := os.Stat(filepath.Join(*data, dbFile)); err != nil {
 		return usagef("export checkins: no checkin database in %s", *data)
 	}
-	db, err := openDB(*data)
+	db, closeDB, err := openVenue(*data)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err

@@ -102,11 +102,11 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	} else if err != nil {
 		return err
 	}
-	db, err := openDB(*data)
+	db, closeDB, err := openVenue(*data)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	n, err := db.ReplaceRoster(ctx, res.Delegates)
 	var conflict *kiosk.RosterConflictError
 	if errors.As(err, &conflict) {
@@ -144,11 +144,11 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(*data)
+	db, closeDB, err := openVenue(*data)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	return importSchedule(ctx, e, db, name, body, *tz)
 }
 
@@ -164,7 +164,7 @@ func isICS(name string, body []byte) bool {
 // importSchedule parses and stores a schedule (.ics or CSV). A --tz becomes
 // the meeting's time zone (times without a zone are read in it), and the
 // meeting's dates follow the schedule when they were not set.
-func importSchedule(ctx context.Context, e *env, db *sqlite.DB, name string, body []byte, tz string) error {
+func importSchedule(ctx context.Context, e *env, db *sqlite.Venue, name string, body []byte, tz string) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 
 	"checkin/assets"
 	"checkin/badge"
@@ -20,9 +20,6 @@ import (
 	"checkin/kiosk/web"
 	"checkin/sync/client"
 )
-
-// dbFile is the database's name inside a data directory.
-const dbFile = "checkin.db"
 
 // kioskConfig is everything a kiosk is started with.
 type kioskConfig struct {
@@ -166,10 +163,8 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		app.sync.Logger = e.logger
 		app.sync.PassKeys = []string{book.PublicKey().String()}
 		app.sync.OnApplied = func(a kiosk.Applied) {
-			if a.ScheduleChanged {
-				server.PublishSchedule()
-			}
-			if a.KeysChanged || a.ScheduleChanged { // new keys, or a new meeting id
+			// Schedule changes reach the screens through followSchedule.
+			if a.KeysChanged {
 				if err := book.Reload(context.Background()); err != nil {
 					e.logger.Error("reload pass keys", "err", err)
 				}
@@ -221,45 +216,28 @@ func (a *kioskApp) onRead(r serialreader.Read) {
 	a.e.logger.Info("tap", "reader", r.Reader, "result", res.Result, "reason", res.Reason, "id", res.ID)
 }
 
-// run serves until ctx is cancelled (SIGINT, SIGTERM), then shuts down in
-// order: no new requests, taps in flight committed, streams closed, database
-// closed.
+// run serves until ctx is cancelled (SIGINT, SIGTERM) or a component
+// fails, then shuts down in order: no new requests, taps in flight
+// committed, streams closed, database closed. Every long-running part
+// runs under one errgroup and is waited for; the first real error wins.
 func (a *kioskApp) run(parent context.Context) error {
-	// Everything below stops when the kiosk is told to, or when readers
-	// cannot run at all.
-	ctx, stop := context.WithCancel(parent)
-	defer stop()
-	searchDone := make(chan struct{})
-	go func() { a.search.Run(ctx); close(searchDone) }()
-	watchDone := make(chan struct{})
-	go func() { a.watchSchedule(ctx); close(watchDone) }()
-	var readersDone chan error // stays nil without readers: never ready
+	g, ctx := errgroup.WithContext(parent)
+	g.Go(func() error { return a.server.Run(ctx) })
+	g.Go(func() error { return a.search.Run(ctx) })
+	g.Go(func() error { return a.followSchedule(ctx) })
 	if a.readers != nil {
-		readersDone = make(chan error, 1)
-		go func() { readersDone <- a.readers.Run(ctx) }()
+		g.Go(func() error {
+			if err := a.readers.Run(ctx); err != nil {
+				return fmt.Errorf("readers: %w", err)
+			}
+			return nil
+		})
 	}
-	var syncDone chan error
 	if a.sync != nil {
-		syncDone = make(chan error, 1)
-		go func() { syncDone <- a.sync.Run(ctx) }()
+		g.Go(func() error { return a.sync.Run(ctx) })
 	}
-	var err error
-	select {
-	case <-ctx.Done():
-		if readersDone != nil {
-			err = <-readersDone
-		}
-	case err = <-readersDone:
-		// Readers stop early only when they cannot run at all.
-		err = fmt.Errorf("readers: %w", err)
-	}
+	err := g.Wait()
 	a.e.logger.Info("shutting down")
-	stop()
-	<-searchDone
-	<-watchDone
-	if syncDone != nil {
-		<-syncDone
-	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if cerr := a.server.Close(shutdown); cerr != nil && err == nil {
@@ -274,55 +252,21 @@ func (a *kioskApp) run(parent context.Context) error {
 	return nil
 }
 
-// scheduleCheckEvery is how often a kiosk looks for schedule changes made
-// by another process (an import into its data directory): screens hear of
-// them within about this long.
-const scheduleCheckEvery = 500 * time.Millisecond
-
-// watchSchedule tells the screens when the schedule changed, whoever
-// changed it: a page of sync, or `checkin import schedule` run beside the
-// kiosk.
-func (a *kioskApp) watchSchedule(ctx context.Context) {
-	last, err := a.db.ScheduleVersion(ctx)
-	if err != nil {
-		a.e.logger.Error("schedule version", "err", err)
-	}
-	t := time.NewTicker(scheduleCheckEvery)
-	defer t.Stop()
+// followSchedule tells the screens when the schedule changed, whoever
+// changed it (a page of sync, `checkin import schedule` run beside the
+// kiosk): the database drops its cached days first.
+func (a *kioskApp) followSchedule(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return
-		case <-t.C:
+			return nil
+		case <-a.db.ScheduleChanged():
 		}
-		v, err := a.db.ScheduleVersion(ctx)
-		if err != nil {
-			if ctx.Err() == nil {
-				a.e.logger.Error("schedule version", "err", err)
-			}
-			continue
-		}
-		if v != last {
-			last = v
-			a.db.ForgetSessions()
-			a.server.PublishSchedule()
-			if err := a.passes.Reload(ctx); err != nil { // the meeting id may have changed
-				a.e.logger.Error("reload pass keys", "err", err)
-			}
+		a.server.PublishSchedule()
+		if err := a.passes.Reload(ctx); err != nil && ctx.Err() == nil { // the meeting id may have changed
+			a.e.logger.Error("reload pass keys", "err", err)
 		}
 	}
-}
-
-// openDB opens (creating if needed) the database in a data directory.
-func openDB(dir string) (*sqlite.DB, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
-	}
-	db := sqlite.NewDB(filepath.Join(dir, dbFile))
-	if err := db.Open(); err != nil {
-		return nil, err
-	}
-	return db, nil
 }
 
 // newTapID returns a UUIDv7: time-ordered, so tap ids sort by creation.

@@ -25,11 +25,11 @@ func runMeeting(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("meeting: unexpected argument %q", rest[0])
 	}
-	db, err := openDB(*data)
+	db, closeDB, err := openVenue(*data)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err

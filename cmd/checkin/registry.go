@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -34,8 +32,7 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.logger.Info("registry serving", "url", app.server.URL(), "data", *data, "version", version)
-	<-ctx.Done()
-	return app.close()
+	return app.run(ctx)
 }
 
 // registryApp is a running registry.
@@ -63,21 +60,23 @@ func openRegistry(e *env, dir, addr string) (*registryApp, error) {
 	return &registryApp{store: store, server: server}, nil
 }
 
-func (a *registryApp) close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+// run follows the change log and serves until ctx ends (or serving
+// fails), then shuts down: long polls end, requests in flight finish,
+// check-ins handed to the store are committed, the database is closed.
+func (a *registryApp) run(ctx context.Context) error {
+	err := a.server.Run(ctx)
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := a.server.Close(ctx)
+	if cerr := a.server.Close(shutdown); err == nil {
+		err = cerr
+	}
 	if cerr := a.store.Close(); err == nil {
 		err = cerr
 	}
-	return err
-}
-
-func openRegistryStore(dir string) (*regsqlite.Store, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
+	if err != nil {
+		return fmt.Errorf("registry: %w", err)
 	}
-	return regsqlite.Open(filepath.Join(dir, dbFile), nil)
+	return nil
 }
 
 func runToken(ctx context.Context, e *env, args []string) error {

@@ -46,11 +46,11 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 	case *role != kiosk.RoleDesk && *role != kiosk.RoleAdmin:
 		return usagef("staff %s: --role must be desk or admin", verb)
 	}
-	db, err := openDB(*data)
+	db, closeDB, err := openVenue(*data)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	switch verb {
 	case "list":
 		list, err := db.ListStaff(ctx)

@@ -15,7 +15,8 @@ import (
 // Shutdown. The kiosk and the registry share it.
 type Listening struct {
 	ln     net.Listener
-	served chan error
+	done   chan struct{} // closed when serving ended
+	served error         // why it ended; read after done
 }
 
 // Listen starts serving app on addr ("127.0.0.1:0" picks a free port).
@@ -24,13 +25,34 @@ func Listen(app *fiber.App, addr string) (*Listening, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	l := &Listening{ln: ln, served: make(chan error, 1)}
-	go func() { l.served <- app.Listener(ln) }()
+	l := &Listening{ln: ln, done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.served = app.Listener(ln)
+	}()
 	return l, nil
 }
 
 // URL returns the base URL being served.
 func (l *Listening) URL() string { return "http://" + l.ln.Addr().String() }
+
+// Done is closed when serving ended: after Shutdown, or when the listener
+// failed.
+func (l *Listening) Done() <-chan struct{} { return l.done }
+
+// Wait returns nil when ctx ends, or the error that stopped serving
+// before that (the listener failed): a server's Run waits here.
+func (l *Listening) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-l.done:
+		if l.served != nil {
+			return fmt.Errorf("serve on %s: %w", l.ln.Addr(), l.served)
+		}
+		return fmt.Errorf("serve on %s: stopped", l.ln.Addr())
+	}
+}
 
 // Shutdown stops accepting, waits for requests in flight (or ctx), and
 // waits for the serving goroutine to end. A nil Listening only shuts the
@@ -38,7 +60,7 @@ func (l *Listening) URL() string { return "http://" + l.ln.Addr().String() }
 func (l *Listening) Shutdown(ctx context.Context, app *fiber.App) error {
 	err := app.ShutdownWithContext(ctx)
 	if l != nil {
-		<-l.served
+		<-l.done
 	}
 	return err
 }

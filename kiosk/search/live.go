@@ -12,17 +12,15 @@ import (
 
 // Source is where a Live index reads delegates from: the kiosk's database.
 type Source interface {
+	// Notify returns a channel closed at the next change to the source,
+	// made by anyone (an import, a page of sync, the desk).
+	Notify() <-chan struct{}
 	// DelegatesVersion changes whenever any delegate changes.
 	DelegatesVersion(ctx context.Context) (string, error)
 	// AllDelegates calls fn for every delegate from one snapshot and
 	// returns that snapshot's version.
 	AllDelegates(ctx context.Context, fn func(*kiosk.Delegate)) (string, error)
 }
-
-// DefaultCheckEvery is how often Run looks for roster changes (an import,
-// a page of sync): a new delegate is findable within about this long plus
-// a rebuild (under a second for 100,000).
-const DefaultCheckEvery = 2 * time.Second
 
 // Live keeps an Index current with a Source. Searches use the index built
 // last and never wait for a rebuild, except the very first one.
@@ -31,9 +29,8 @@ const DefaultCheckEvery = 2 * time.Second
 // entrance-only kiosk never holds the index (about 40 MB for 100,000
 // delegates).
 type Live struct {
-	src        Source
-	CheckEvery time.Duration
-	Logger     *slog.Logger
+	src    Source
+	Logger *slog.Logger
 
 	build   sync.Mutex // one rebuild at a time
 	mu      sync.RWMutex
@@ -44,7 +41,7 @@ type Live struct {
 
 // NewLive returns a live index over src; call Run to keep it current.
 func NewLive(src Source) *Live {
-	return &Live{src: src, CheckEvery: DefaultCheckEvery, Logger: slog.Default(), warm: make(chan struct{}, 1)}
+	return &Live{src: src, Logger: slog.Default(), warm: make(chan struct{}, 1)}
 }
 
 // Warm asks Run to build the index now, without waiting for it: the desk
@@ -56,21 +53,35 @@ func (l *Live) Warm() {
 	}
 }
 
-// Run keeps a built index current, checking every CheckEvery, until ctx
-// ends.
-func (l *Live) Run(ctx context.Context) {
-	t := time.NewTicker(l.CheckEvery)
-	defer t.Stop()
+// refreshGap is the least time between two looks at the source: a busy
+// kiosk changes its file with every tap, and asking whether delegates
+// changed reads the whole table.
+const refreshGap = time.Second
+
+// Run keeps a built index current until ctx ends: when the source
+// changed, it rebuilds if the delegates did (a new delegate is findable
+// within about refreshGap plus a rebuild, under a second for 100,000).
+func (l *Live) Run(ctx context.Context) error {
+	var last time.Time
 	for {
+		changed := l.src.Notify()
 		select {
 		case <-ctx.Done():
-			return
-		case <-t.C:
+			return nil
+		case <-changed:
 			if !l.built() {
 				continue
 			}
 		case <-l.warm:
 		}
+		if wait := time.Until(last.Add(refreshGap)); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(wait):
+			}
+		}
+		last = time.Now()
 		if err := l.Refresh(ctx); err != nil && ctx.Err() == nil {
 			l.Logger.Error("search index refresh", "err", err)
 		}

@@ -354,7 +354,6 @@ func TestScheduleMovedSessions(t *testing.T) {
 		if err := db.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: sessions}); err != nil {
 			t.Fatal(err)
 		}
-		db.ForgetSessions()
 		got, err := db.SessionsOn(ctx, "2026-11-22", zurich)
 		if err != nil {
 			t.Fatal(err)

@@ -19,7 +19,7 @@ const (
 
 // Meeting returns the meeting settings. Unset fields are empty, except the
 // time zone, which defaults to kiosk.DefaultTimeZone.
-func (db *DB) Meeting(ctx context.Context) (kiosk.Meeting, error) {
+func (db *Venue) Meeting(ctx context.Context) (kiosk.Meeting, error) {
 	return readMeeting(ctx, db.read)
 }
 
@@ -57,7 +57,7 @@ func readMeeting(ctx context.Context, q queryer) (kiosk.Meeting, error) {
 
 // SetMeeting stores the meeting settings. Returns EINVALID for an unknown
 // time zone or malformed dates.
-func (db *DB) SetMeeting(ctx context.Context, m kiosk.Meeting) error {
+func (db *Venue) SetMeeting(ctx context.Context, m kiosk.Meeting) error {
 	if err := validateMeeting(m); err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func scanDelegate(s scanner, extra ...any) (*kiosk.Delegate, error) {
 // ReplaceRoster replaces the roster in one transaction. Delegates missing
 // from the new list are removed (with their badges); taps are kept. Badges
 // bound at the desk, and revocations, survive the import.
-func (db *DB) ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.RosterImport, error) {
+func (db *Venue) ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.RosterImport, error) {
 	var res kiosk.RosterImport
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -209,7 +209,7 @@ func stringSet(ctx context.Context, tx *sql.Tx, query string, args ...any) (map[
 }
 
 // Delegate returns a delegate with their active badges, or ENOTFOUND.
-func (db *DB) Delegate(ctx context.Context, id string) (*kiosk.Delegate, error) {
+func (db *Venue) Delegate(ctx context.Context, id string) (*kiosk.Delegate, error) {
 	d, err := scanDelegate(db.read.QueryRowContext(ctx, `SELECT `+delegateColumns+` FROM delegates d WHERE d.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, kiosk.Errorf(kiosk.ENOTFOUND, "no delegate with id %q", id)
@@ -232,7 +232,7 @@ func (db *DB) Delegate(ctx context.Context, id string) (*kiosk.Delegate, error) 
 }
 
 // CountDelegates returns the number of delegates on the roster.
-func (db *DB) CountDelegates(ctx context.Context) (int, error) {
+func (db *Venue) CountDelegates(ctx context.Context) (int, error) {
 	var n int
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM delegates`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count delegates: %w", err)

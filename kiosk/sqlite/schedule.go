@@ -11,7 +11,7 @@ import (
 )
 
 // ReplaceSchedule replaces every room and session in one transaction.
-func (db *DB) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
+func (db *Venue) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err
@@ -21,7 +21,7 @@ func (db *DB) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
 
 // ImportSchedule stores the meeting settings and replaces the schedule in
 // one transaction, so that a failed import changes nothing.
-func (db *DB) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error {
+func (db *Venue) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error {
 	if err := validateMeeting(m); err != nil {
 		return err
 	}
@@ -59,9 +59,7 @@ func (db *DB) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Sched
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("replace schedule: commit: %w", err)
 	}
-	db.mu.Lock()
-	db.sessions = nil
-	db.mu.Unlock()
+	db.forgetSessions()
 	return nil
 }
 
@@ -131,7 +129,7 @@ type cachedSessions struct {
 // SessionsOn returns the sessions starting on a local date in start order.
 // Every accepted tap asks for today's, so a day is cached for sessionsTTL.
 // The returned slice is shared: callers must not modify it.
-func (db *DB) SessionsOn(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
+func (db *Venue) SessionsOn(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
 	now := time.Now()
 	db.mu.Lock()
 	c, ok := db.sessions[date]
@@ -153,7 +151,7 @@ func (db *DB) SessionsOn(ctx context.Context, date string, loc *time.Location) (
 	return sessions, nil
 }
 
-func (db *DB) loadSessions(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
+func (db *Venue) loadSessions(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, title, room, building, start_us, end_us, groups, status, moved_from
 		FROM sessions WHERE date = ? ORDER BY start_us, room, id`, date)
 	if err != nil {
@@ -179,7 +177,7 @@ func (db *DB) loadSessions(ctx context.Context, date string, loc *time.Location)
 
 // ScheduleVersion returns a number that changes whenever sessions, rooms
 // or the meeting settings change, in any process.
-func (db *DB) ScheduleVersion(ctx context.Context) (int64, error) {
+func (db *Venue) ScheduleVersion(ctx context.Context) (int64, error) {
 	var v int64
 	if err := db.read.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'schedule.version'`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("schedule version: %w", err)
@@ -187,10 +185,44 @@ func (db *DB) ScheduleVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// ForgetSessions drops cached days, after another process changed the
-// schedule.
-func (db *DB) ForgetSessions() {
+// forgetSessions drops cached days.
+func (db *Venue) forgetSessions() {
 	db.mu.Lock()
 	db.sessions = nil
 	db.mu.Unlock()
+}
+
+// ScheduleChanged returns a channel closed at the next change of the
+// schedule (sessions, rooms or the meeting settings), made by anyone: a
+// page of sync, this process, or `checkin import schedule` in another.
+// Cached sessions are dropped before it is closed.
+func (db *DB) ScheduleChanged() <-chan struct{} {
+	return db.scheduleChanged.Wait()
+}
+
+// followSchedule watches the file for changes and, when the schedule
+// version moved, drops the sessions cache and wakes ScheduleChanged.
+func (db *DB) followSchedule() {
+	defer close(db.scheduleDone)
+	ctx := context.Background()
+	var last int64 = -1
+	for {
+		changed := db.Notify() // before reading: a change after the read still wakes us
+		v, err := db.ScheduleVersion(ctx)
+		switch {
+		case err != nil:
+			db.Logger.Error("schedule version", "err", err)
+		case last >= 0 && v != last:
+			db.forgetSessions()
+			db.scheduleChanged.Wake()
+			fallthrough
+		default:
+			last = v
+		}
+		select {
+		case <-db.closing:
+			return
+		case <-changed:
+		}
+	}
 }

@@ -13,7 +13,7 @@ import (
 var _ kiosk.StaffStore = (*DB)(nil)
 
 // AddStaff creates a login; ECONFLICT if the username exists.
-func (db *DB) AddStaff(ctx context.Context, s kiosk.Staff, hash string) error {
+func (db *Venue) AddStaff(ctx context.Context, s kiosk.Staff, hash string) error {
 	_, err := db.write.ExecContext(ctx, `INSERT INTO staff (username, role, password_hash, created_us) VALUES (?, ?, ?, ?)`,
 		s.Username, s.Role, hash, micros(db.Now()))
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
@@ -25,7 +25,7 @@ func (db *DB) AddStaff(ctx context.Context, s kiosk.Staff, hash string) error {
 }
 
 // SetStaffPassword replaces a password hash; ENOTFOUND for no such user.
-func (db *DB) SetStaffPassword(ctx context.Context, username, hash string) error {
+func (db *Venue) SetStaffPassword(ctx context.Context, username, hash string) error {
 	if err := db.changeStaff(ctx, `UPDATE staff SET password_hash = ? WHERE username = ?`, username, hash, username); err != nil {
 		return err
 	}
@@ -37,11 +37,11 @@ func (db *DB) SetStaffPassword(ctx context.Context, username, hash string) error
 }
 
 // RemoveStaff deletes a login; ENOTFOUND for no such user.
-func (db *DB) RemoveStaff(ctx context.Context, username string) error {
+func (db *Venue) RemoveStaff(ctx context.Context, username string) error {
 	return db.changeStaff(ctx, `DELETE FROM staff WHERE username = ?`, username, username)
 }
 
-func (db *DB) changeStaff(ctx context.Context, query, username string, args ...any) error {
+func (db *Venue) changeStaff(ctx context.Context, query, username string, args ...any) error {
 	r, err := db.write.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("staff %s: %w", username, err)
@@ -53,7 +53,7 @@ func (db *DB) changeStaff(ctx context.Context, query, username string, args ...a
 }
 
 // ListStaff lists logins by username.
-func (db *DB) ListStaff(ctx context.Context) ([]kiosk.Staff, error) {
+func (db *Venue) ListStaff(ctx context.Context) ([]kiosk.Staff, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT username, role, created_us FROM staff ORDER BY username`)
 	if err != nil {
 		return nil, fmt.Errorf("list staff: %w", err)
@@ -73,7 +73,7 @@ func (db *DB) ListStaff(ctx context.Context) ([]kiosk.Staff, error) {
 }
 
 // StaffLogin returns a login and its hash; ENOTFOUND for no such user.
-func (db *DB) StaffLogin(ctx context.Context, username string) (kiosk.Staff, string, error) {
+func (db *Venue) StaffLogin(ctx context.Context, username string) (kiosk.Staff, string, error) {
 	var s kiosk.Staff
 	var hash string
 	var us int64
@@ -89,7 +89,7 @@ func (db *DB) StaffLogin(ctx context.Context, username string) (kiosk.Staff, str
 }
 
 // Audit records a staff action.
-func (db *DB) Audit(ctx context.Context, actor, action, detail string) error {
+func (db *Venue) Audit(ctx context.Context, actor, action, detail string) error {
 	_, err := db.write.ExecContext(ctx, `INSERT INTO audit_log (at_us, actor, action, detail) VALUES (?, ?, ?, ?)`,
 		micros(db.Now()), actor, action, detail)
 	if err != nil {
@@ -99,7 +99,7 @@ func (db *DB) Audit(ctx context.Context, actor, action, detail string) error {
 }
 
 // AuditLog returns the latest actions, newest first.
-func (db *DB) AuditLog(ctx context.Context, limit int) ([]kiosk.AuditEntry, error) {
+func (db *Venue) AuditLog(ctx context.Context, limit int) ([]kiosk.AuditEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT at_us, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)

@@ -13,14 +13,14 @@ var _ kiosk.StatsStore = (*DB)(nil)
 // Stats returns a local day's attendance: arrivals (first entries, from any
 // kiosk this store knows of) by hour, role and country, and entries and
 // exits by gate.
-func (db *DB) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
+func (db *Venue) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
 	st := kiosk.Stats{Day: day, ByHour: []kiosk.HourCount{}, ByRole: map[string]int{}, ByCountry: map[string]int{},
 		Gates: []kiosk.GateCount{}, Taps: kiosk.TapCounts{Rejected: map[string]int{}}}
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return st, err
 	}
-	loc := db.location(m.TimeZone)
+	loc := db.Location(m.TimeZone)
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)

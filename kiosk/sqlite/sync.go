@@ -42,7 +42,7 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 	if err != nil {
 		return res, err
 	}
-	loc := db.location(m.TimeZone)
+	loc := db.Location(m.TimeZone)
 	a := &applier{ctx: ctx, tx: tx, now: micros(db.Now())}
 	for _, c := range changes {
 		if a.batch(c) {
@@ -56,7 +56,7 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 			if err := writeMeeting(ctx, tx, *c.Meeting); err != nil {
 				return res, err
 			}
-			loc = db.location(c.Meeting.TimeZone)
+			loc = db.Location(c.Meeting.TimeZone)
 			res.ScheduleChanged = true
 			continue
 		}

@@ -99,7 +99,7 @@ func (db *DB) commitTaps(batch []tapRequest) ([]kiosk.Recorded, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc := db.location(m.TimeZone)
+	loc := db.Location(m.TimeZone)
 	st := db.writeStmts.inTx(ctx, tx)
 	recs := make([]kiosk.Recorded, len(batch))
 	for i, req := range batch {
@@ -242,9 +242,13 @@ func scanTapRecord(s scanner) (kiosk.TapRecord, error) {
 }
 
 // Taps calls fn for each tap in time order, only those of one local date
-// unless date is "".
-func (db *DB) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error {
-	query := `SELECT ` + tapColumns + ` FROM taps`
+// unless date is "". A tap is first_today if the kiosk that made it said
+// so, or if it is the delegate's arrival of the day as this database
+// knows it: at the registry, the earliest accepted entry across kiosks.
+func (db *Venue) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error {
+	query := `SELECT id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk,
+		first_today OR EXISTS (SELECT 1 FROM arrivals a WHERE a.delegate_id = t.delegate_id AND a.day = t.day AND a.tap_id = t.id)
+		FROM taps t`
 	var args []any
 	if date != "" {
 		query += ` WHERE day = ?`

@@ -129,6 +129,41 @@ func (s *Server) Open() error {
 	return err
 }
 
+// sessionSweepEvery is how often ended staff sessions are deleted.
+const sessionSweepEvery = 10 * time.Minute
+
+// Run runs until ctx ends; it returns early only if serving failed. While
+// it runs, staff sessions that ended (idle or too old) are deleted.
+func (s *Server) Run(ctx context.Context) error {
+	if s.listening == nil {
+		return errors.New("web: Run before Open")
+	}
+	var sweep <-chan time.Time
+	if s.Staff != nil {
+		t := time.NewTicker(sessionSweepEvery)
+		defer t.Stop()
+		sweep = t.C
+		s.expireSessions(ctx)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.listening.Done():
+			return s.listening.Wait(ctx)
+		case <-sweep:
+			s.expireSessions(ctx)
+		}
+	}
+}
+
+func (s *Server) expireSessions(ctx context.Context) {
+	now := s.Now()
+	if err := s.Staff.ExpireSessions(ctx, now.Add(-s.SessionIdle), now.Add(-s.SessionMax)); err != nil && ctx.Err() == nil {
+		s.Logger.Error("expire staff sessions", "err", err)
+	}
+}
+
 // URL returns the base URL the server listens on.
 func (s *Server) URL() string { return s.listening.URL() }
 

@@ -35,8 +35,7 @@ func TestMalformedTapDoesNotBlockOutbox(t *testing.T) {
 		}
 	}
 	// A tap row that no longer passes the protocol's checks.
-	write, _ := db.Conns()
-	if _, err := write.Exec(`INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, result, reason)
+	if _, err := db.Writer.Exec(`INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, result, reason)
 		VALUES ('bad-1', ?, '2026-11-22', 'X', 'nfc', 'main', 'in', 'k1', 'rejected', 'unknown_badge')`, time.Now().UnixMicro()); err != nil {
 		t.Fatal(err)
 	}

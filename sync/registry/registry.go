@@ -36,11 +36,13 @@ type Store interface {
 	Meeting(ctx context.Context) (kiosk.Meeting, error)
 	// CountDelegates returns the roster size.
 	CountDelegates(ctx context.Context) (int, error)
+	// Notify returns a channel closed at the next change to the store, by
+	// any writer (this process, an import, another registry process).
+	Notify() <-chan struct{}
 }
 
-// notifier wakes long polls when the change log grows. Writes made through
-// this process call advance at once; Watch catches those of other
-// processes (an import) by polling the head.
+// notifier wakes long polls when the change log grows: Server.Run
+// advances it whenever the store says it changed.
 type notifier struct {
 	mu   gosync.Mutex
 	head int64

@@ -36,17 +36,10 @@ type Server struct {
 	Now     func() time.Time
 	Version string
 
-	// PollInterval is how often the change log is checked for writes made
-	// by other processes (imports); this process's own writes wake long
-	// polls at once.
-	PollInterval time.Duration
-
 	app       *fiber.App
 	listening *httpserve.Listening
 	tmpl      *template.Template
 	notify    *notifier
-	stop      context.CancelFunc
-	watching  chan struct{}
 	metrics   *metrics
 
 	mu     gosync.Mutex
@@ -66,7 +59,7 @@ type kioskSeen struct {
 
 // NewServer returns a server with defaults; set fields, then Open.
 func NewServer() *Server {
-	return &Server{Logger: slog.Default(), Now: time.Now, PollInterval: 100 * time.Millisecond, kiosks: map[string]*kioskSeen{}}
+	return &Server{Logger: slog.Default(), Now: time.Now, kiosks: map[string]*kioskSeen{}}
 }
 
 type metrics struct {
@@ -94,7 +87,8 @@ func newMetrics() *metrics {
 	return m
 }
 
-// Open starts watching the change log and serving on Addr.
+// Open starts serving on Addr; Run then follows the change log until its
+// context ends, and Close stops serving.
 func (s *Server) Open() error {
 	if s.Store == nil || s.Assets == nil {
 		return errors.New("registry: server needs Store and Assets")
@@ -123,10 +117,6 @@ func (s *Server) prepare() error {
 	}
 	s.notify = newNotifier(head)
 	s.metrics.head.Set(float64(head))
-	ctx, cancel := context.WithCancel(context.Background())
-	s.stop = cancel
-	s.watching = make(chan struct{})
-	go s.watch(ctx)
 	s.app = s.newApp()
 	return nil
 }
@@ -144,34 +134,50 @@ func (s *Server) App() *fiber.App {
 // URL returns the base URL the server listens on.
 func (s *Server) URL() string { return s.listening.URL() }
 
+// Run follows the change log until ctx ends: whenever the store says it
+// changed (a write by this process, by an import, by another registry
+// process), long polls wake. It returns early only if serving failed.
+func (s *Server) Run(ctx context.Context) error {
+	if s.notify == nil {
+		return errors.New("registry: Run before Open")
+	}
+	defer s.notify.advance(maxSeq) // wake every long poll so that shutdown is quick
+	for {
+		changed := s.Store.Notify() // before reading: a change after the read still wakes us
+		s.refreshHead(ctx)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+		case <-s.served():
+			return s.listening.Wait(ctx)
+		}
+	}
+}
+
+// maxSeq is past any change: advancing to it ends every long poll.
+const maxSeq = 1<<62 - 1
+
+// served is closed when the listener stopped serving (never, for a
+// server that was not opened).
+func (s *Server) served() <-chan struct{} {
+	if s.listening == nil {
+		return nil
+	}
+	return s.listening.Done()
+}
+
 // Close stops serving, waking and ending long polls first.
 func (s *Server) Close(ctx context.Context) error {
 	s.closeOnce.Do(func() {
-		if s.stop != nil {
-			s.stop()
-			<-s.watching
+		if s.notify != nil {
+			s.notify.advance(maxSeq)
 		}
 		if s.app != nil {
 			s.closeErr = s.listening.Shutdown(ctx, s.app)
 		}
 	})
 	return s.closeErr
-}
-
-// watch polls the head of the change log for writes by other processes.
-func (s *Server) watch(ctx context.Context) {
-	defer close(s.watching)
-	t := time.NewTicker(s.PollInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			s.notify.advance(1<<62 - 1) // wake every long poll so that shutdown is quick
-			return
-		case <-t.C:
-			s.refreshHead(ctx)
-		}
-	}
 }
 
 func (s *Server) refreshHead(ctx context.Context) {

@@ -180,8 +180,8 @@ func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string
 
 func insertTapsSQL(n int) string {
 	return `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, delegate_id, delegate_name,
-		result, reason, received_us, first_today, synced) VALUES ` +
-		rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)", n) + ` ON CONFLICT (id) DO NOTHING`
+		result, reason, received_us) VALUES ` +
+		rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n) + ` ON CONFLICT (id) DO NOTHING`
 }
 
 func upsertArrivalsSQL(n int) string {

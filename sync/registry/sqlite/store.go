@@ -1,5 +1,6 @@
-// Package sqlite is the registry's storage on SQLite: the kiosk schema plus
-// a trigger-fed change log, kiosk tokens and desk events.
+// Package sqlite is the registry's storage on SQLite: the venue's tables
+// (kiosk/sqlite.Venue, shared with kiosks) plus its own schema: a
+// trigger-fed change log, kiosk tokens and desk events.
 package sqlite
 
 import (
@@ -10,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	gosync "sync"
 	"time"
@@ -18,6 +20,7 @@ import (
 
 	"checkin/kiosk"
 	ksqlite "checkin/kiosk/sqlite"
+	"checkin/kiosk/sqlitedb"
 	wire "checkin/sync"
 	"checkin/sync/registry"
 )
@@ -29,7 +32,7 @@ var _ registry.Store = (*Store)(nil)
 
 // Store is the registry's database.
 type Store struct {
-	*ksqlite.DB // roster, schedule, meeting: as on a kiosk
+	*ksqlite.Venue // meeting, roster, schedule, staff: as on a kiosk
 
 	write, read *sql.DB
 
@@ -47,7 +50,7 @@ type Store struct {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	<-s.ingestDone
-	return s.DB.Close()
+	return s.Venue.Close()
 }
 
 // prepared returns query prepared once on the writer connection. Multi-row
@@ -70,23 +73,40 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// Open opens (creating or upgrading) the registry database at path.
+// Open opens (creating or upgrading) the registry database at path. A
+// kiosk's database (a roster imported into the directory before the
+// registry first ran) is taken over: what it holds enters the change log.
 func Open(path string, now func() time.Time) (*Store, error) {
-	db := ksqlite.NewDB(path)
+	base := sqlitedb.New(path, ksqlite.VenueSchema(), registrySchema())
 	if now != nil {
-		db.Now = now
+		base.Now = now
 	}
-	if err := db.Open(); err != nil {
+	venue := ksqlite.NewVenue(base)
+	if err := venue.Open(); err != nil {
 		return nil, err
 	}
-	if err := db.MigrateFS(context.Background(), migrations, "migrations/*.sql"); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("registry schema %s: %w", path, err)
-	}
-	s := &Store{DB: db, ingest: make(chan ingestRequest), closing: make(chan struct{}), ingestDone: make(chan struct{})}
-	s.write, s.read = db.Conns()
+	s := &Store{Venue: venue, ingest: make(chan ingestRequest), closing: make(chan struct{}), ingestDone: make(chan struct{})}
+	s.write, s.read = base.Writer, base.Readers
 	go s.runIngest()
 	return s, nil
+}
+
+// Migration is the name of the registry's first migration: a data
+// directory that has it is a registry's.
+const Migration = "registry_0001_changes.sql"
+
+// IsRegistry reports whether the database file at path is a registry's
+// (it changes nothing, and a missing file is not).
+func IsRegistry(path string) (bool, error) {
+	return sqlitedb.Migrated(path, Migration)
+}
+
+func registrySchema() fs.FS {
+	s, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // an embedded folder: cannot fail
+	}
+	return s
 }
 
 // HashToken returns how a token is stored.
@@ -401,7 +421,7 @@ func (s *Store) meetingIn(ctx context.Context, tx *sql.Tx) (kiosk.Meeting, error
 // is a conflict.
 func (s *Store) AddPassKey(ctx context.Context, kioskID, publicKey string) error {
 	id, _, _ := strings.Cut(publicKey, ":")
-	w, _ := s.Conns()
+	w := s.write
 	var held string
 	err := w.QueryRowContext(ctx, `SELECT public_key FROM pass_keys WHERE id = ?`, id).Scan(&held)
 	switch {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	ksqlite "checkin/kiosk/sqlite"
 	wire "checkin/sync"
 	regsqlite "checkin/sync/registry/sqlite"
 )
@@ -125,8 +126,7 @@ func TestFeedFollowsWrites(t *testing.T) {
 }
 
 func TestBackfillOnFirstOpen(t *testing.T) {
-	// A roster imported into a plain data directory (as `checkin import
-	// roster` does before the registry ever ran) enters the log once.
+	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "reg.db")
 	s, err := regsqlite.Open(path, nil)
 	if err != nil {
@@ -138,8 +138,39 @@ func TestBackfillOnFirstOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if h, _ := s2.Head(context.Background()); h != 0 {
+	if h, _ := s2.Head(ctx); h != 0 {
 		t.Errorf("empty registry head = %d, want 0", h)
+	}
+	if is, err := regsqlite.IsRegistry(path); !is || err != nil {
+		t.Errorf("IsRegistry = %v, %v; want true", is, err)
+	}
+}
+
+// TestTakesOverAKioskDatabase: a roster imported into a plain data
+// directory (as `checkin import roster` does before the registry ever ran)
+// enters the change log once when the registry first opens it.
+func TestTakesOverAKioskDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "checkin.db")
+	db := ksqlite.NewDB(path)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReplaceRoster(ctx, roster); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if is, err := regsqlite.IsRegistry(path); is || err != nil {
+		t.Fatalf("IsRegistry(kiosk database) = %v, %v; want false", is, err)
+	}
+	s, err := regsqlite.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := summary(feed(t, s, 0))
+	if want := "[upsert delegate D1 upsert delegate D2 upsert delegate D3 upsert badge 0A0B0C0D0E]"; fmt.Sprint(got) != want {
+		t.Errorf("feed = %v, want %s", got, want)
 	}
 }
 
@@ -178,15 +209,24 @@ func TestAddCheckinsOnceEach(t *testing.T) {
 		t.Errorf("arrival change = %+v", summary(cs))
 	}
 	n := 0
+	var firsts []string
 	s.Taps(ctx, "", func(r kiosk.TapRecord) error {
 		n++
 		if r.ID == "e1" && (r.DelegateName != "Jürgen Müller" || r.Kiosk != "north") {
 			t.Errorf("stored event = %+v", r)
 		}
+		if r.FirstToday {
+			firsts = append(firsts, r.ID)
+		}
 		return nil
 	})
 	if n != 4 {
 		t.Errorf("stored %d events, want 4", n)
+	}
+	// The report's first_today is the arrival across kiosks: south's
+	// earlier entry, not north's first delivered one.
+	if fmt.Sprint(firsts) != "[e4]" {
+		t.Errorf("first_today on %v, want [e4]", firsts)
 	}
 	st, err := s.Stats(ctx, "2026-11-22")
 	if err != nil || st.Arrivals != 1 || st.Inside != 0 || st.Taps.Rejected["unknown_badge"] != 1 {
@@ -220,9 +260,8 @@ func TestBadgeConflictsResolveByEventTime(t *testing.T) {
 			if err != nil || res.Duplicates != 1 {
 				t.Fatalf("second desk: %+v, %v", res, err)
 			}
-			st, _ := s.LookupBadge(ctx, "ABCDEF0123")
-			if st.Delegate == nil || st.Delegate.ID != "D2" {
-				t.Errorf("badge held by %+v, want D2 (the earlier bind)", st.Delegate)
+			if holder, revoked := badgeHolder(t, s, "ABCDEF0123"); holder != "D2" || revoked {
+				t.Errorf("badge held by %s (revoked %v), want D2 (the earlier bind)", holder, revoked)
 			}
 			conflicts, _ := s.Conflicts(ctx, 10)
 			if len(conflicts) != 1 || conflicts[0].DelegateID != "D3" || conflicts[0].HeldBy != "D2" {
@@ -252,9 +291,20 @@ func TestBadgeEventsRules(t *testing.T) {
 	if res.Applied != 2 || len(res.Lost) != 1 || res.Lost[0].HeldBy != "D1" {
 		t.Errorf("result = %+v", res)
 	}
-	if st, _ := s.LookupBadge(ctx, "1234567890"); !st.Revoked {
-		t.Errorf("badge not revoked: %+v", st)
+	if holder, revoked := badgeHolder(t, s, "1234567890"); !revoked {
+		t.Errorf("badge not revoked: held by %s", holder)
 	}
+}
+
+// badgeHolder reads who holds a UID at the registry, and whether revoked.
+func badgeHolder(t *testing.T, s *regsqlite.Store, uid string) (string, bool) {
+	t.Helper()
+	var holder string
+	var revoked bool
+	if err := s.Readers.QueryRow(`SELECT delegate_id, revoked FROM badges WHERE uid = ?`, uid).Scan(&holder, &revoked); err != nil {
+		t.Fatalf("badge %s: %v", uid, err)
+	}
+	return holder, revoked
 }
 
 func TestTokens(t *testing.T) {
