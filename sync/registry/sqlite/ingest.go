@@ -104,7 +104,11 @@ func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
 	for _, r := range group {
 		all = append(all, r.events...)
 		for chunk := range slices.Chunk(r.events, ingestRows) {
-			for _, q := range []string{insertTapsSQL(len(chunk)), upsertArrivalsSQL(len(chunk))} {
+			queries := []string{insertTapsSQL(len(chunk))}
+			if n := countArrivals(chunk); n > 0 {
+				queries = append(queries, upsertArrivalsSQL(n))
+			}
+			for _, q := range queries {
 				if stmts[q] == nil {
 					if stmts[q], err = s.prepared(ctx, q); err != nil {
 						return nil, fmt.Errorf("add checkins: %w", err)
@@ -150,7 +154,7 @@ func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string
 			day := kiosk.LocalDate(e.At, loc)
 			taps = append(taps, e.ID, e.At.UnixMicro(), day, e.UID, e.Source, e.Gate, e.Direction, kioskID,
 				e.DelegateID, names[e.DelegateID], e.Result, e.Reason, recvUS)
-			if e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != "" {
+			if isArrival(e) {
 				arrivals = append(arrivals, e.DelegateID, day, e.ID, e.At.UnixMicro(), kioskID)
 				nArrivals++
 			}
@@ -162,20 +166,27 @@ func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string
 		n, _ := r.RowsAffected()
 		accepted += int(n)
 		if nArrivals > 0 {
-			upsert, ok := stmts[upsertArrivalsSQL(nArrivals)]
-			if !ok {
-				if upsert, err = tx.PrepareContext(ctx, upsertArrivalsSQL(nArrivals)); err != nil {
-					return 0, fmt.Errorf("add checkins: arrivals: %w", err)
-				}
-			} else {
-				upsert = tx.StmtContext(ctx, upsert)
-			}
-			if _, err := upsert.ExecContext(ctx, arrivals...); err != nil {
+			if _, err := tx.StmtContext(ctx, stmts[upsertArrivalsSQL(nArrivals)]).ExecContext(ctx, arrivals...); err != nil {
 				return 0, fmt.Errorf("add checkins: arrivals: %w", err)
 			}
 		}
 	}
 	return accepted, nil
+}
+
+// isArrival tells an event that can be a delegate's arrival of the day.
+func isArrival(e wire.CheckinEvent) bool {
+	return e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != ""
+}
+
+func countArrivals(events []wire.CheckinEvent) int {
+	n := 0
+	for _, e := range events {
+		if isArrival(e) {
+			n++
+		}
+	}
+	return n
 }
 
 func insertTapsSQL(n int) string {

@@ -54,7 +54,8 @@ func (s *Store) Close() error {
 }
 
 // prepared returns query prepared once on the writer connection. Multi-row
-// ingest statements would otherwise be parsed on every batch. It must be
+// ingest statements would otherwise be parsed on every batch (measured:
+// 29-39k events/s with, 21-26k without, BenchmarkIngest). It must be
 // called outside a transaction: the writer has a single connection.
 func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	s.mu.Lock()
