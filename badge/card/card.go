@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"checkin/badge"
 )
@@ -69,19 +68,6 @@ func NewRenderer() (*Renderer, error) {
 		return nil, fmt.Errorf("load badge fonts: %w", err)
 	}
 	return &Renderer{fonts: fonts}, nil
-}
-
-// defaultRenderer serves Render; it is built on first use and never changes.
-var defaultRenderer = sync.OnceValues(NewRenderer)
-
-// Render writes a one-page PDF for b in layout l to w. It is a shorthand for
-// a shared Renderer's Render.
-func Render(w io.Writer, b Badge, l Layout) error {
-	r, err := defaultRenderer()
-	if err != nil {
-		return err
-	}
-	return r.Render(w, b, l)
 }
 
 // Render writes a one-page PDF for b in layout l to w. Nothing is written

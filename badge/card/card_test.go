@@ -27,6 +27,16 @@ type sample struct {
 	want  []string // words pdftotext must find, in any order
 }
 
+// newRenderer makes a Renderer with the embedded fonts.
+func newRenderer(t testing.TB) *card.Renderer {
+	t.Helper()
+	r, err := card.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func meetingBadge(b card.Badge) card.Badge {
 	b.Meeting = "ITU-T Study Group 12 – Performance, QoS and QoE"
 	b.Dates = "17–26 November 2026"
@@ -95,10 +105,7 @@ var samples = []sample{
 // TestRender renders every sample in both layouts and checks the PDF: one
 // page of the exact size, with the expected text.
 func TestRender(t *testing.T) {
-	r, err := card.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t)
 	pdfinfo := lookTool(t, "pdfinfo")
 	pdftotext := lookTool(t, "pdftotext")
 	dir := t.TempDir()
@@ -203,10 +210,11 @@ func TestWriteSamples(t *testing.T) {
 	if dir == "" {
 		t.Skip("set CARD_SAMPLES to a folder to write sample badges")
 	}
+	r := newRenderer(t)
 	for _, l := range []card.Layout{card.CR80, card.A6} {
 		for _, s := range samples {
 			var buf bytes.Buffer
-			if err := card.Render(&buf, s.badge, l); err != nil {
+			if err := r.Render(&buf, s.badge, l); err != nil {
 				t.Fatalf("%s %s: %v", l, s.name, err)
 			}
 			path := filepath.Join(dir, string(l)+"-"+strings.ReplaceAll(s.name, " ", "-")+".pdf")
@@ -247,10 +255,11 @@ func TestParseLayout(t *testing.T) {
 
 func TestRenderErrors(t *testing.T) {
 	var buf bytes.Buffer
-	if err := card.Render(&buf, card.Badge{Name: "A"}, "a4"); !errors.Is(err, card.ErrUnknownLayout) {
+	r := newRenderer(t)
+	if err := r.Render(&buf, card.Badge{Name: "A"}, "a4"); !errors.Is(err, card.ErrUnknownLayout) {
 		t.Errorf("layout a4: got %v, want ErrUnknownLayout", err)
 	}
-	if err := card.Render(&buf, card.Badge{Pass: strings.Repeat("x", 257)}, card.CR80); !errors.Is(err, card.ErrPassTooLong) {
+	if err := r.Render(&buf, card.Badge{Pass: strings.Repeat("x", 257)}, card.CR80); !errors.Is(err, card.ErrPassTooLong) {
 		t.Errorf("long pass: got %v, want ErrPassTooLong", err)
 	}
 	if buf.Len() != 0 {
@@ -308,10 +317,7 @@ func contrast(a, b card.Colour) float64 {
 // TestRenderConcurrent renders from several goroutines with one Renderer
 // (run with -race).
 func TestRenderConcurrent(t *testing.T) {
-	r, err := card.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, len(samples))
 	for _, s := range samples {
@@ -337,9 +343,10 @@ func TestQRScans(t *testing.T) {
 	zbarimg := lookTool(t, "zbarimg") // zbar-tools
 	pdftoppm := lookTool(t, "pdftoppm")
 	dir := t.TempDir()
+	r := newRenderer(t)
 	for _, l := range []card.Layout{card.CR80, card.A6} {
 		var buf bytes.Buffer
-		if err := card.Render(&buf, samples[0].badge, l); err != nil {
+		if err := r.Render(&buf, samples[0].badge, l); err != nil {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, string(l)+".pdf")
@@ -366,10 +373,7 @@ func FuzzRender(f *testing.F) {
 	f.Add("\x00\xff\xfe\U0001F600 \u202e\u200d", "\t\n\r")
 	f.Add(strings.Repeat("Ω", 300), "")
 	f.Add("ล้ำ ‍ि", "ﻻ لا ")
-	r, err := card.NewRenderer()
-	if err != nil {
-		f.Fatal(err)
-	}
+	r := newRenderer(f)
 	f.Fuzz(func(t *testing.T, name, org string) {
 		for _, l := range []card.Layout{card.CR80, card.A6} {
 			var buf bytes.Buffer
@@ -385,10 +389,7 @@ func FuzzRender(f *testing.F) {
 }
 
 func TestRenderHostile(t *testing.T) {
-	r, err := card.NewRenderer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRenderer(t)
 	inputs := []string{
 		"",
 		"\x00\x01\x02\x1b[31m",
@@ -418,10 +419,7 @@ func TestRenderHostile(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	r, err := card.NewRenderer()
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := newRenderer(b)
 	for _, s := range []sample{samples[0], samples[5], samples[7], samples[9]} {
 		b.Run(s.name, func(b *testing.B) {
 			var buf bytes.Buffer

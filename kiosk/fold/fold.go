@@ -5,7 +5,7 @@
 // "Müller", "João", "Иванов", "O’Brien". Fold turns both sides into the same
 // search key; Variants adds the spellings a name is also known by (German
 // umlauts written ae/oe/ue, apostrophes left out); Tokens and IndexTokens split
-// keys into words; MatchQuery and Query.Match do search-as-you-type: every
+// keys into words; CompileQuery and Query.Match do search-as-you-type: every
 // typed word must begin some word of the delegate's record.
 //
 // # What Fold does, in order
@@ -394,16 +394,4 @@ outer:
 		return false
 	}
 	return true
-}
-
-// MatchQuery reports whether every folded word of query is a prefix of some
-// token of doc, in any order ("mul" and "MUELLER" find Müller, "pierre jean"
-// finds Jean-Pierre, "иван" finds Иванов). The query's variants are tried
-// too, so "Müller" typed at the desk also finds a roster entry spelled
-// "Mueller". doc is the folded tokens of a delegate's names, organization,
-// country and id (see IndexTokens). An empty query, or one of only
-// punctuation and spaces, matches nothing. To test one query against many
-// delegates, use CompileQuery once and Query.Match.
-func MatchQuery(query string, doc []string) bool {
-	return CompileQuery(query).Match(doc)
 }

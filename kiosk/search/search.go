@@ -146,7 +146,7 @@ func NewDoc(d *kiosk.Delegate, countryName string) Doc {
 
 // Tokens returns the words of d that queries are matched against (see the
 // package documentation): a delegate matches a query when every word of it
-// is a prefix of one of these, which is fold.MatchQuery(query, d.Tokens())
+// is a prefix of one of these, which is fold.CompileQuery(query).Match(d.Tokens())
 // for queries within MaxQueryBytes and MaxQueryWords.
 func (d Doc) Tokens() []string {
 	var texts []string

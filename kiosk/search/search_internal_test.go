@@ -234,7 +234,7 @@ func TestSearchReference(t *testing.T) {
 			}
 		}
 	}
-	// fold.MatchQuery agrees with the reference on which delegates match.
+	// fold.CompileQuery(q).Match agrees with the reference on which delegates match.
 	for _, q := range queries[:100] {
 		want := reference(refs, q)
 		matched := make(map[int]bool)
@@ -242,7 +242,7 @@ func TestSearchReference(t *testing.T) {
 			matched[h.r.pos] = true
 		}
 		for i := range refs {
-			if got := fold.MatchQuery(q, refs[i].tokens); got != matched[i] {
+			if got := fold.CompileQuery(q).Match(refs[i].tokens); got != matched[i] {
 				t.Errorf("fold.MatchQuery(%q, %s) = %v, reference %v", q, docs[i].ID, got, matched[i])
 			}
 		}
@@ -289,13 +289,13 @@ func FuzzSearch(f *testing.F) {
 			if len(res.Hits) > res.Total || len(res.Hits) > MaxLimit || res.Hits == nil {
 				t.Fatalf("Search(%q, %d, %d) = %d hits of %d", q, offset, limit, len(res.Hits), res.Total)
 			}
-			// Within the limits, a hit is what fold.MatchQuery matches.
+			// Within the limits, a hit is what fold.CompileQuery(q).Match matches.
 			within := true
 			for _, v := range fold.Variants(clip(q)) {
 				within = within && len(strings.Fields(v)) <= MaxQueryWords
 			}
 			for _, h := range res.Hits {
-				if within && !fold.MatchQuery(clip(q), h.Tokens()) {
+				if within && !fold.CompileQuery(clip(q)).Match(h.Tokens()) {
 					t.Fatalf("Search(%q) hit %s does not match", q, h.ID)
 				}
 			}
