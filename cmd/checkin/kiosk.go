@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 
 	"checkin/assets"
@@ -121,7 +120,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		Publish:  server.PublishTap,
 		Observe:  server.Metrics.ObserveTap,
 		Now:      time.Now,
-		NewID:    newTapID,
+		NewID:    kiosk.NewID,
 		Kiosk:    cfg.kioskID,
 	}
 	book, err := passbook.Open(context.Background(), db, time.Now)
@@ -267,13 +266,4 @@ func (a *kioskApp) followSchedule(ctx context.Context) error {
 			a.e.logger.Error("reload pass keys", "err", err)
 		}
 	}
-}
-
-// newTapID returns a UUIDv7: time-ordered, so tap ids sort by creation.
-func newTapID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return uuid.NewString()
-	}
-	return id.String()
 }

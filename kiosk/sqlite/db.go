@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
 	"checkin/kiosk"
 	"checkin/kiosk/sqlitedb"
 )
@@ -64,7 +62,7 @@ func NewDB(path string) *DB {
 	base.CacheKiB = 32 << 10
 	return &DB{
 		Venue:    NewVenue(base),
-		NewID:    newID,
+		NewID:    kiosk.NewID,
 		MaxBatch: 256,
 	}
 }
@@ -103,15 +101,6 @@ func (db *DB) Close() error {
 	<-db.done
 	<-db.scheduleDone
 	return db.Venue.Close()
-}
-
-// newID returns a UUIDv7.
-func newID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return uuid.NewString()
-	}
-	return id.String()
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
