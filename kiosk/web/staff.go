@@ -114,6 +114,14 @@ func staffOf(c *fiber.Ctx) *kiosk.StaffSession {
 	return st
 }
 
+// actorOf names the signed-in staff member, as the audit log does.
+func actorOf(c *fiber.Ctx) string {
+	if st := staffOf(c); st != nil {
+		return st.Username
+	}
+	return ""
+}
+
 func csrfToken(c *fiber.Ctx) string {
 	t, _ := c.Locals(localsCSRF).(string)
 	return t
@@ -194,9 +202,7 @@ func (s *Server) requireLocalOrStaff(c *fiber.Ctx) error {
 // undo an action that already happened.
 func (s *Server) audit(c *fiber.Ctx, actor, action, detail string) {
 	if actor == "" {
-		if st := staffOf(c); st != nil {
-			actor = st.Username
-		}
+		actor = actorOf(c)
 	}
 	if err := s.Staff.Audit(c.UserContext(), actor, action, detail); err != nil {
 		s.Logger.Error("audit", "actor", actor, "action", action, "err", err)
