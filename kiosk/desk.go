@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -50,20 +51,36 @@ type StaffSession struct {
 	Seen    time.Time
 }
 
-// DeskStore is what the registration desk reads and changes.
+// DeskStore is what the registration desk reads and changes. Each change
+// is one transaction that also writes its audit entries (as actor) and
+// queues its badge events for the registry: it happens entirely or not at
+// all.
 type DeskStore interface {
+	// Meeting returns the meeting's settings.
+	Meeting(ctx context.Context) (Meeting, error)
+	// Delegate returns a delegate by id; ENOTFOUND if none.
+	Delegate(ctx context.Context, id string) (*Delegate, error)
 	// DeskCard returns a delegate's card for a local day; ENOTFOUND if none.
 	DeskCard(ctx context.Context, id, day string) (DeskCard, error)
 	// BadgeHolder returns who holds an unrevoked UID; ENOTFOUND if no one.
 	BadgeHolder(ctx context.Context, uid string) (*Delegate, error)
-	// BindBadge binds a canonical UID; ECONFLICT if someone else holds it.
-	BindBadge(ctx context.Context, delegateID, uid string) error
-	// RevokeBadge revokes a UID; ENOTFOUND if it was never bound.
-	RevokeBadge(ctx context.Context, uid string) error
-	// SetNote sets or (with "") clears a delegate's attention note.
+	// DeskBind binds req.UID (canonical) to req.DelegateID and, with
+	// req.Replace, revokes the badges ReplacedBy names. ENOTFOUND for an
+	// unknown delegate; a *BadgeHeldError (ECONFLICT) when someone else
+	// holds the UID, and then only the refusal is committed (audited).
+	DeskBind(ctx context.Context, actor string, req BindRequest) (Bound, error)
+	// DeskRevoke revokes a canonical UID; ENOTFOUND if it was never bound.
+	DeskRevoke(ctx context.Context, actor, uid string) error
+	// DeskCheckIn decides a check-in made by hand (tap.PassDelegate names
+	// the delegate) with Decide and records it; ENOTFOUND for an unknown
+	// delegate.
+	DeskCheckIn(ctx context.Context, actor string, tap Tap) (Recorded, error)
+	// DeskPass records a signed pass, revoking the delegate's earlier
+	// passes; ENOTFOUND for an unknown delegate.
+	DeskPass(ctx context.Context, actor string, p PassIssue) error
+	// SetNote sets or (with "") clears a delegate's attention note;
+	// ENOTFOUND for an unknown delegate.
 	SetNote(ctx context.Context, delegateID, note, actor string) error
-	// RecordPass records a new QR pass for a delegate, revoking earlier ones.
-	RecordPass(ctx context.Context, delegateID, passUID string, issued time.Time) error
 }
 
 // SessionStore keeps staff sessions by the SHA-256 of their token.
@@ -89,10 +106,16 @@ type IssuedPass struct {
 	IssuedAt time.Time `json:"issued_at"`
 }
 
-// PassIssuer signs QR passes and records them, superseding earlier ones.
-type PassIssuer interface {
-	IssuePass(ctx context.Context, delegateID string) (IssuedPass, error)
+// PassSigner signs QR passes. Recording a pass (which supersedes the
+// delegate's earlier ones) is the desk store's part.
+type PassSigner interface {
+	// SignPass signs a fresh pass for a delegate; EINVALID if it cannot.
+	SignPass(delegateID string) (IssuedPass, error)
 }
+
+// BadgeRenderer prints a delegate's badge for a meeting as PDF, with a QR
+// pass token, in a layout ("cr80" or "a6").
+type BadgeRenderer func(w io.Writer, d Delegate, m Meeting, token, layout string) error
 
 // PassKey is a public key that signs QR passes.
 type PassKey struct {

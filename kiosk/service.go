@@ -54,10 +54,11 @@ func (s *TapService) Tap(ctx context.Context, req TapRequest) (TapResult, error)
 	return s.record(ctx, tap, start)
 }
 
-// CheckInByHand records a pass through a gate that desk staff made for a
-// delegate in person (no badge at hand). The entrance rules still apply.
-func (s *TapService) CheckInByHand(ctx context.Context, delegateID, gate, direction string) (TapResult, error) {
-	start := time.Now()
+// handTap validates a check-in desk staff make by hand for a delegate in
+// person (no badge at hand) and turns it into a Tap for the desk. The
+// entrance rules still decide it. An unknown delegate is the store's to
+// find.
+func (s *TapService) handTap(delegateID, gate, direction string) (Tap, error) {
 	if gate == "" {
 		gate = SourceDesk
 	}
@@ -66,13 +67,11 @@ func (s *TapService) CheckInByHand(ctx context.Context, delegateID, gate, direct
 	}
 	switch {
 	case direction != DirectionIn && direction != DirectionOut:
-		return TapResult{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, clip(direction))
+		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, clip(direction))
 	case !validLabel(gate):
-		return TapResult{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", maxGate)
-	case !validLabel(delegateID):
-		return TapResult{}, Errorf(EINVALID, "delegate id must be 1 to %d printable characters", maxGate)
+		return Tap{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", maxGate)
 	}
-	tap := Tap{
+	return Tap{
 		ID:         s.NewID(),
 		Source:     SourceDesk,
 		Gate:       gate,
@@ -80,8 +79,7 @@ func (s *TapService) CheckInByHand(ctx context.Context, delegateID, gate, direct
 		Kiosk:      s.Kiosk,
 		At:         s.Now().UTC().Truncate(time.Microsecond),
 		Credential: Credential{PassDelegate: delegateID},
-	}
-	return s.record(ctx, tap, start)
+	}, nil
 }
 
 // record decides and commits a tap, then answers and publishes it.
@@ -90,6 +88,12 @@ func (s *TapService) record(ctx context.Context, tap Tap, start time.Time) (TapR
 	if err != nil {
 		return TapResult{}, fmt.Errorf("record tap: %w", err)
 	}
+	return s.answer(ctx, rec, start), nil
+}
+
+// answer turns a committed tap into its result, with the delegate's
+// sessions today, and publishes it.
+func (s *TapService) answer(ctx context.Context, rec Recorded, start time.Time) TapResult {
 	res := TapResult{
 		ID:         rec.ID,
 		Result:     rec.Result,
@@ -116,7 +120,7 @@ func (s *TapService) record(ctx context.Context, tap Tap, start time.Time) (TapR
 	if s.Publish != nil {
 		s.Publish(res)
 	}
-	return res, nil
+	return res
 }
 
 // sessionsToday lists the delegate's sessions today. A failure here must not

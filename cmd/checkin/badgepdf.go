@@ -8,12 +8,11 @@ import (
 
 	"checkin/badge/card"
 	"checkin/kiosk"
-	"checkin/kiosk/web"
 )
 
 // badgePrinter prints badges with the card package: fonts are parsed once,
 // at the first badge, not at every kiosk start.
-func badgePrinter() web.BadgeRenderer {
+func badgePrinter() kiosk.BadgeRenderer {
 	renderer := sync.OnceValues(card.NewRenderer)
 	return func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string) error {
 		r, err := renderer()

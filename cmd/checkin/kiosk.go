@@ -131,10 +131,10 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	taps.Passes = book
 	live := search.NewLive(db)
 	live.Logger = e.logger
+	desk := &kiosk.DeskService{Store: db, Taps: taps, Passes: book, Render: badgePrinter()}
 	server.Staff = db
 	server.Search = live
-	server.Passes = book
-	server.RenderBadge = badgePrinter()
+	server.Desk = desk
 	server.Addr = cfg.addr
 	server.KioskID = cfg.kioskID
 	server.Version = version
@@ -169,7 +169,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 				}
 			}
 		}
-		server.DeskChanged = app.sync.Kick
+		desk.Changed = app.sync.Kick
 		app.sync.OnStatus = func(st client.Status) { server.PublishRegistry(app.registryStatus()) }
 		server.Sync = app.registryStatus
 		taps.Publish = func(res kiosk.TapResult) {

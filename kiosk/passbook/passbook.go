@@ -8,9 +8,9 @@
 // feed (kind "key"), so any entrance verifies any desk's pass offline.
 //
 // A pass is recorded like a badge, under a UID derived from its signature
-// (PassUID). Issuing a new pass revokes the delegate's earlier ones through
-// the ordinary badge events, so a superseded pass is refused as
-// revoked_badge wherever the revocation has arrived.
+// (PassUID), by the desk (kiosk.DeskService), which revokes the delegate's
+// earlier passes through the ordinary badge events, so a superseded pass is
+// refused as revoked_badge wherever the revocation has arrived.
 package passbook
 
 import (
@@ -28,13 +28,14 @@ import (
 	"checkin/kiosk"
 )
 
-// Store keeps the kiosk's key, the trusted public keys and issued passes.
+// Store keeps the kiosk's key and the trusted public keys.
 type Store interface {
 	kiosk.MeetingStore
 	InitOwnPassKey(ctx context.Context, secret, id, public string) (string, error)
 	PassKeys(ctx context.Context) ([]kiosk.PassKey, error)
-	RecordPass(ctx context.Context, delegateID, passUID string, issued time.Time) error
 }
+
+var _ kiosk.PassSigner = (*Book)(nil)
 
 // Book issues passes with the kiosk's key and verifies passes against the
 // keys it trusts. It is safe for concurrent use.
@@ -123,9 +124,9 @@ func meetingID(m kiosk.Meeting) string {
 	return m.ID
 }
 
-// IssuePass signs a fresh pass for a delegate and records it, superseding
-// the delegate's earlier passes.
-func (b *Book) IssuePass(ctx context.Context, delegateID string) (kiosk.IssuedPass, error) {
+// SignPass signs a fresh pass for a delegate; recording it is the desk's
+// part.
+func (b *Book) SignPass(delegateID string) (kiosk.IssuedPass, error) {
 	b.mu.RLock()
 	meeting := b.meeting
 	b.mu.RUnlock()
@@ -133,11 +134,7 @@ func (b *Book) IssuePass(ctx context.Context, delegateID string) (kiosk.IssuedPa
 	if err != nil {
 		return kiosk.IssuedPass{}, kiosk.Errorf(kiosk.EINVALID, "cannot issue a pass: %v", err)
 	}
-	uid := PassUID(p)
-	if err := b.store.RecordPass(ctx, delegateID, uid, p.IssuedAt); err != nil {
-		return kiosk.IssuedPass{}, err
-	}
-	return kiosk.IssuedPass{Token: token, ID: p.ID, UID: uid, IssuedAt: p.IssuedAt}, nil
+	return kiosk.IssuedPass{Token: token, ID: p.ID, UID: PassUID(p), IssuedAt: p.IssuedAt}, nil
 }
 
 // VerifyPass checks a scanned token offline. Anything that does not verify

@@ -101,27 +101,26 @@ func (db *DB) BadgeHolder(ctx context.Context, uid string) (*kiosk.Delegate, err
 	return d, nil
 }
 
-// SetNote sets or, with "", clears a delegate's attention note.
+// SetNote sets or, with "", clears a delegate's attention note, with its
+// audit entry, in one transaction. ENOTFOUND for an unknown delegate.
 func (db *DB) SetNote(ctx context.Context, delegateID, note, actor string) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("set note: %w", err)
-	}
-	defer tx.Rollback()
-	if err := requireDelegate(ctx, tx, delegateID); err != nil {
-		return err
-	}
-	if note == "" {
-		_, err = tx.ExecContext(ctx, `DELETE FROM delegate_notes WHERE delegate_id = ?`, delegateID)
-	} else {
-		_, err = tx.ExecContext(ctx, `INSERT INTO delegate_notes (delegate_id, note, actor, updated_us) VALUES (?, ?, ?, ?)
-			ON CONFLICT (delegate_id) DO UPDATE SET note = excluded.note, actor = excluded.actor, updated_us = excluded.updated_us`,
-			delegateID, note, actor, micros(db.Now()))
-	}
-	if err != nil {
-		return fmt.Errorf("set note for %s: %w", delegateID, err)
-	}
-	return tx.Commit()
+	return db.update(ctx, "set note", func(tx *sql.Tx, now time.Time) error {
+		if err := requireDelegate(ctx, tx, delegateID); err != nil {
+			return err
+		}
+		var err error
+		if note == "" {
+			_, err = tx.ExecContext(ctx, `DELETE FROM delegate_notes WHERE delegate_id = ?`, delegateID)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO delegate_notes (delegate_id, note, actor, updated_us) VALUES (?, ?, ?, ?)
+				ON CONFLICT (delegate_id) DO UPDATE SET note = excluded.note, actor = excluded.actor, updated_us = excluded.updated_us`,
+				delegateID, note, actor, micros(now))
+		}
+		if err != nil {
+			return fmt.Errorf("note for %s: %w", delegateID, err)
+		}
+		return insertAudit(ctx, tx, now, actor, kiosk.AuditNote(delegateID, note))
+	})
 }
 
 func requireDelegate(ctx context.Context, tx *sql.Tx, id string) error {
@@ -134,40 +133,55 @@ func requireDelegate(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
-// RecordPass records a new QR pass (by its UID) for a delegate and revokes the
-// delegate's earlier passes, queueing both for the registry so every kiosk
-// learns that the old pass is superseded.
-func (db *DB) RecordPass(ctx context.Context, delegateID, passUID string, issued time.Time) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("record pass: %w", err)
-	}
-	defer tx.Rollback()
-	if err := requireDelegate(ctx, tx, delegateID); err != nil {
-		return err
-	}
-	now := db.Now()
-	old, err := stringSet(ctx, tx, `SELECT uid FROM badges WHERE delegate_id = ? AND length(uid) = ? AND revoked = 0 AND uid <> ?`,
-		delegateID, kiosk.PassUIDLen, passUID)
-	if err != nil {
-		return fmt.Errorf("record pass: %w", err)
-	}
-	for uid := range old {
-		if _, err := tx.ExecContext(ctx, `UPDATE badges SET revoked = 1, revoked_us = ? WHERE uid = ?`, micros(now), uid); err != nil {
-			return fmt.Errorf("record pass: revoke %s: %w", uid, err)
+// DeskPass records a new QR pass (under its UID) for a delegate and
+// revokes the delegate's earlier passes, queueing both for the registry so
+// that every kiosk learns that the old pass is superseded, with the audit
+// entries, in one transaction. ENOTFOUND for an unknown delegate.
+func (db *DB) DeskPass(ctx context.Context, actor string, p kiosk.PassIssue) error {
+	return db.update(ctx, "record pass", func(tx *sql.Tx, now time.Time) error {
+		if err := requireDelegate(ctx, tx, p.DelegateID); err != nil {
+			return err
 		}
-		if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeRevoke, uid, "", now); err != nil {
-			return fmt.Errorf("record pass: %w", err)
+		old, err := stringSet(ctx, tx, `SELECT uid FROM badges WHERE delegate_id = ? AND length(uid) = ? AND revoked = 0 AND uid <> ?`,
+			p.DelegateID, kiosk.PassUIDLen, p.Pass.UID)
+		if err != nil {
+			return fmt.Errorf("earlier passes: %w", err)
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us) VALUES (?, ?, ?, ?)
-		ON CONFLICT (uid) DO NOTHING`, passUID, delegateID, kiosk.BadgeSourcePass, micros(issued)); err != nil {
-		return fmt.Errorf("record pass: %w", err)
-	}
-	if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeBind, passUID, delegateID, now); err != nil {
-		return fmt.Errorf("record pass: %w", err)
-	}
-	return tx.Commit()
+		for uid := range old {
+			if err := db.revokeBadge(ctx, tx, uid, now); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us) VALUES (?, ?, ?, ?)
+			ON CONFLICT (uid) DO NOTHING`, p.Pass.UID, p.DelegateID, kiosk.BadgeSourcePass, micros(p.Pass.IssuedAt)); err != nil {
+			return fmt.Errorf("insert pass %s: %w", p.Pass.UID, err)
+		}
+		if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeBind, p.Pass.UID, p.DelegateID, now); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p)...)
+	})
+}
+
+// DeskCheckIn decides a check-in made by hand with kiosk.Decide and records
+// it, with its audit entry, in one transaction. ENOTFOUND for an unknown
+// delegate: no tap is recorded for no one.
+func (db *DB) DeskCheckIn(ctx context.Context, actor string, tap kiosk.Tap) (kiosk.Recorded, error) {
+	var rec kiosk.Recorded
+	err := db.update(ctx, "record tap", func(tx *sql.Tx, now time.Time) error {
+		if err := requireDelegate(ctx, tx, tap.PassDelegate); err != nil {
+			return err
+		}
+		m, err := readMeeting(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if rec, err = recordTap(ctx, db.writeStmts.inTx(ctx, tx), tap, m, db.Location(m.TimeZone)); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, now, actor, kiosk.AuditCheckIn(rec))
+	})
+	return rec, err
 }
 
 // CreateSession stores a new staff session.

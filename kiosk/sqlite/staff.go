@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"checkin/kiosk"
 )
@@ -90,10 +91,19 @@ func (db *Venue) StaffLogin(ctx context.Context, username string) (kiosk.Staff, 
 
 // Audit records a staff action.
 func (db *Venue) Audit(ctx context.Context, actor, action, detail string) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO audit_log (at_us, actor, action, detail) VALUES (?, ?, ?, ?)`,
-		micros(db.Now()), actor, action, detail)
-	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+	return insertAudit(ctx, db.write, db.Now(), actor, kiosk.AuditEntry{Action: action, Detail: detail})
+}
+
+// insertAudit records staff actions, in the transaction of the change they
+// tell of where there is one.
+func insertAudit(ctx context.Context, x interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, at time.Time, actor string, entries ...kiosk.AuditEntry) error {
+	for _, e := range entries {
+		if _, err := x.ExecContext(ctx, `INSERT INTO audit_log (at_us, actor, action, detail) VALUES (?, ?, ?, ?)`,
+			micros(at), actor, e.Action, e.Detail); err != nil {
+			return fmt.Errorf("audit %s: %w", e.Action, err)
+		}
 	}
 	return nil
 }

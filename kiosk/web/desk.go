@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,7 +15,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
 
-	"checkin/badge"
 	"checkin/kiosk"
 	"checkin/kiosk/search"
 )
@@ -27,15 +26,10 @@ type DelegateSearch interface {
 	SearchDelegates(ctx context.Context, q string, offset, limit int) (search.Result, error)
 }
 
-// BadgeRenderer prints a delegate's badge for a meeting as PDF, with a QR
-// pass token, in a layout ("cr80" or "a6").
-type BadgeRenderer func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string) error
-
 // Search paging limits.
 const (
 	defaultSearchLimit = 20
 	maxSearchLimit     = 100
-	maxNoteLen         = 500
 )
 
 type deskPage struct {
@@ -247,68 +241,29 @@ func (s *Server) handleBind(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &req); err != nil {
 		return err
 	}
-	uid, err := canonicalUID(req.UID)
-	if err != nil {
-		return err
-	}
-	if kiosk.IsPassUID(uid) {
-		return kiosk.Errorf(kiosk.EINVALID, "uid: %d-digit UIDs name QR passes; issue a pass instead", kiosk.PassUIDLen)
-	}
-	ctx := c.UserContext()
-	err = s.Staff.BindBadge(ctx, id, uid)
-	if kiosk.ErrorCode(err) == kiosk.ECONFLICT {
-		holder, herr := s.Staff.BadgeHolder(ctx, uid)
-		if herr != nil {
-			return err
-		}
-		s.audit(c, "", "badge.bind.refused", fmt.Sprintf("%s for %s: held by %s", uid, id, holder.ID))
+	b, err := s.Desk.Bind(c.UserContext(), actorOf(c), kiosk.BindRequest{DelegateID: id, UID: req.UID, Replace: req.Replace})
+	var held *kiosk.BadgeHeldError
+	if errors.As(err, &held) {
 		return c.Status(fiber.StatusConflict).JSON(fiber.Map{
-			"error":  fmt.Sprintf("badge %s already belongs to %s (%s)", uid, holder.Name(), holder.ID),
+			"error":  kiosk.ErrorMessage(err),
 			"code":   kiosk.ECONFLICT,
-			"holder": holderBody{ID: holder.ID, Name: holder.Name()},
+			"holder": holderBody{ID: held.Holder.ID, Name: held.Holder.Name()},
 		})
 	} else if err != nil {
 		return err
 	}
-	revoked := []string{}
-	if req.Replace {
-		day, _, err := s.today(ctx)
-		if err != nil {
-			return err
-		}
-		card, err := s.Staff.DeskCard(ctx, id, day)
-		if err != nil {
-			return err
-		}
-		for _, b := range card.Badges {
-			if b.Revoked || b.UID == uid || kiosk.IsPassUID(b.UID) {
-				continue
-			}
-			if err := s.Staff.RevokeBadge(ctx, b.UID); err != nil {
-				return err
-			}
-			revoked = append(revoked, b.UID)
-		}
-	}
-	detail := uid + " to " + id
-	if len(revoked) > 0 {
-		detail += ", replacing " + strings.Join(revoked, " ")
-	}
-	s.deskChanged()
-	s.audit(c, "", "badge.bind", detail)
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"uid": uid, "delegate_id": id, "revoked": revoked})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"uid": b.UID, "delegate_id": b.DelegateID, "revoked": b.Revoked})
 }
 
 func (s *Server) handleRevoke(c *fiber.Ctx) error {
-	uid, err := uidParam(c)
+	raw, err := pathParam(c, "uid")
 	if err != nil {
 		return err
 	}
-	if err := s.Staff.RevokeBadge(c.UserContext(), uid); err != nil {
+	uid, err := s.Desk.Revoke(c.UserContext(), actorOf(c), raw)
+	if err != nil {
 		return err
 	}
-	s.deskChanged()
-	s.audit(c, "", "badge.revoke", uid)
 	return c.JSON(fiber.Map{"uid": uid, "revoked": true})
 }
 
@@ -340,22 +295,10 @@ func (s *Server) handleManualCheckin(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	day, _, err := s.today(c.UserContext())
+	res, err := s.Desk.CheckIn(c.UserContext(), actorOf(c), id, req.Gate, req.Direction)
 	if err != nil {
 		return err
 	}
-	if _, err := s.Staff.DeskCard(c.UserContext(), id, day); err != nil {
-		return err // 404 before a tap is recorded for no one
-	}
-	res, err := s.Taps.CheckInByHand(c.UserContext(), id, req.Gate, req.Direction)
-	if err != nil {
-		return err
-	}
-	detail := id + " " + res.Direction + " at " + res.Gate + ": " + res.Result
-	if res.Reason != "" {
-		detail += " (" + res.Reason + ")"
-	}
-	s.audit(c, "", "checkin.manual", detail)
 	return c.JSON(res)
 }
 
@@ -372,14 +315,10 @@ func (s *Server) handleNote(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &req); err != nil {
 		return err
 	}
-	note := strings.TrimSpace(req.Note)
-	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > maxNoteLen {
-		return kiosk.Errorf(kiosk.EINVALID, "note must be valid text of at most %d characters", maxNoteLen)
-	}
-	if err := s.Staff.SetNote(c.UserContext(), id, note, staffOf(c).Username); err != nil {
+	note, err := s.Desk.SetNote(c.UserContext(), actorOf(c), id, req.Note)
+	if err != nil {
 		return err
 	}
-	s.audit(c, "", "note.set", id+": "+note)
 	return c.JSON(fiber.Map{"note": note})
 }
 
@@ -393,7 +332,7 @@ func (s *Server) handlePass(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.issuePass(c, id)
+	p, err := s.Desk.IssuePass(c.UserContext(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -405,55 +344,19 @@ func (s *Server) handlePass(c *fiber.Ctx) error {
 	return c.JSON(passBody{IssuedPass: p, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)})
 }
 
-func (s *Server) issuePass(c *fiber.Ctx, id string) (kiosk.IssuedPass, error) {
-	if s.Passes == nil {
-		return kiosk.IssuedPass{}, kiosk.Errorf(kiosk.EUNAVAILABLE, "this kiosk cannot issue passes")
-	}
-	p, err := s.Passes.IssuePass(c.UserContext(), id)
-	if err != nil {
-		return p, err
-	}
-	s.deskChanged()
-	s.audit(c, "", "pass.issue", id+" "+p.ID)
-	return p, nil
-}
-
 func (s *Server) handleBadgePDF(c *fiber.Ctx) error {
 	id, err := pathParam(c, "id")
 	if err != nil {
 		return err
 	}
 	layout := strings.ToLower(c.Query("layout", "cr80"))
-	if layout != "cr80" && layout != "a6" {
-		return kiosk.Errorf(kiosk.EINVALID, "layout must be cr80 or a6, not %q", clipText(layout))
-	}
-	if s.RenderBadge == nil {
-		return kiosk.Errorf(kiosk.EUNAVAILABLE, "this kiosk cannot print badges")
-	}
-	day, _, err := s.today(c.UserContext())
+	pdf, err := s.Desk.PrintBadge(c.UserContext(), actorOf(c), id, layout)
 	if err != nil {
 		return err
 	}
-	card, err := s.Staff.DeskCard(c.UserContext(), id, day)
-	if err != nil {
-		return err
-	}
-	m, err := s.Store.Meeting(c.UserContext())
-	if err != nil {
-		return err
-	}
-	p, err := s.issuePass(c, id)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := s.RenderBadge(&buf, card.Delegate, m, p.Token, layout); err != nil {
-		return fmt.Errorf("badge for %s: %w", id, err)
-	}
-	s.audit(c, "", "badge.print", id+" "+layout)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="badge-`+url.PathEscape(id)+`-`+layout+`.pdf"`)
-	return c.Type("pdf").Send(buf.Bytes())
+	return c.Type("pdf").Send(pdf)
 }
 
 func (s *Server) handleStats(c *fiber.Ctx) error {
@@ -498,28 +401,13 @@ func (s *Server) handleCheckinsCSV(c *fiber.Ctx) error {
 	return c.Type("csv", "utf-8").Send(buf.Bytes())
 }
 
-func (s *Server) deskChanged() {
-	if s.DeskChanged != nil {
-		s.DeskChanged()
-	}
-}
-
-// canonicalUID accepts a UID in any spelling the desk may type or paste.
-func canonicalUID(raw string) (string, error) {
-	uid, err := badge.CanonicalUID(raw)
-	if err != nil {
-		return "", kiosk.Errorf(kiosk.EINVALID, "uid: %v", err)
-	}
-	return uid, nil
-}
-
 // uidParam returns the path's {uid}, canonical.
 func uidParam(c *fiber.Ctx) (string, error) {
 	raw, err := pathParam(c, "uid")
 	if err != nil {
 		return "", err
 	}
-	return canonicalUID(raw)
+	return kiosk.CanonicalUID(raw)
 }
 
 // pathParam returns a path parameter, percent-decoded (ids may hold any
@@ -542,13 +430,6 @@ func intQuery(c *fiber.Ctx, name string, def, min, max int) (int, error) {
 		return 0, kiosk.Errorf(kiosk.EINVALID, "%s must be a whole number from %d to %d", name, min, max)
 	}
 	return n, nil
-}
-
-func clipText(s string) string {
-	if len(s) > 32 {
-		return s[:32] + "…"
-	}
-	return s
 }
 
 // staffRoutes registers the login and every staff route. Each staff route

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -123,6 +124,11 @@ func (p page) T(key string) string {
 		return s
 	}
 	return key
+}
+
+// Tn translates a key and fills in its {n}.
+func (p page) Tn(key string, n int) string {
+	return strings.ReplaceAll(p.T(key), "{n}", strconv.Itoa(n))
 }
 
 func (s *Server) newPage(c *fiber.Ctx, lang string) (page, kiosk.Meeting, error) {

@@ -64,13 +64,9 @@ type Server struct {
 	// staff API at all (public screens only).
 	Staff       StaffStore
 	Search      DelegateSearch
-	Passes      kiosk.PassIssuer // may be nil: no passes
-	RenderBadge BadgeRenderer    // may be nil: no PDF badges
+	Desk        *kiosk.DeskService // the desk's changes
 	SessionIdle time.Duration
 	SessionMax  time.Duration
-	// DeskChanged, if set, is called after a badge bind, revoke or pass,
-	// so that sync delivers it now rather than at its next round.
-	DeskChanged func()
 
 	Assets fs.FS // templates/, static/, i18n/
 	Logger *slog.Logger
@@ -116,8 +112,8 @@ func (s *Server) Open() error {
 	if s.Taps == nil || s.Store == nil || s.Assets == nil {
 		return errors.New("web: server needs Taps, Store and Assets")
 	}
-	if s.Staff != nil && s.Search == nil {
-		return errors.New("web: a server with staff needs Search")
+	if s.Staff != nil && (s.Search == nil || s.Desk == nil) {
+		return errors.New("web: a server with staff needs Search and Desk")
 	}
 	if s.app == nil { // App may have prepared it already
 		if err := s.prepare(); err != nil {

@@ -97,7 +97,7 @@ func newFixture(t testing.TB) *fixture {
 	s.Taps.Passes = book
 	s.Staff = f.db
 	s.Search = search.NewLive(f.db)
-	s.Passes = book
+	s.Desk = &kiosk.DeskService{Store: f.db, Taps: s.Taps, Passes: book}
 	f.book = book
 	if err := s.Open(); err != nil {
 		t.Fatal(err)

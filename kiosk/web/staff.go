@@ -114,6 +114,14 @@ func staffOf(c *fiber.Ctx) *kiosk.StaffSession {
 	return st
 }
 
+// actorOf names the signed-in staff member, as the audit log does.
+func actorOf(c *fiber.Ctx) string {
+	if st := staffOf(c); st != nil {
+		return st.Username
+	}
+	return ""
+}
+
 func csrfToken(c *fiber.Ctx) string {
 	t, _ := c.Locals(localsCSRF).(string)
 	return t
@@ -194,9 +202,7 @@ func (s *Server) requireLocalOrStaff(c *fiber.Ctx) error {
 // undo an action that already happened.
 func (s *Server) audit(c *fiber.Ctx, actor, action, detail string) {
 	if actor == "" {
-		if st := staffOf(c); st != nil {
-			actor = st.Username
-		}
+		actor = actorOf(c)
 	}
 	if err := s.Staff.Audit(c.UserContext(), actor, action, detail); err != nil {
 		s.Logger.Error("audit", "actor", actor, "action", action, "err", err)
@@ -257,12 +263,16 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	}
 	req.Username = strings.TrimSpace(req.Username)
 	next := safeNext(req.Next)
-	fail := func(status int, msg string) error {
+	// fail answers with a message of the catalogues ({n} filled in): in
+	// the page's language on the form, in English to scripts.
+	fail := func(status int, key string, n int) error {
 		if isJSON {
-			return c.Status(status).JSON(errorBody{Error: msg, Code: codeOfStatus(status)})
+			en := page{cat: s.catalogs["en"], en: s.catalogs["en"]}
+			return c.Status(status).JSON(errorBody{Error: en.Tn(key, n), Code: codeOfStatus(status)})
 		}
+		p := s.staffPage(c)
 		c.Status(status)
-		return s.render(c, "login.html", loginPage{page: s.staffPage(c), Error: msg, Username: req.Username, CSRF: csrfToken(c), Next: next})
+		return s.render(c, "login.html", loginPage{page: p, Error: p.Tn(key, n), Username: req.Username, CSRF: csrfToken(c), Next: next})
 	}
 
 	now := s.Now()
@@ -272,10 +282,13 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		secs = max(secs, 1)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 		s.audit(c, clipActor(req.Username), "login.throttled", "from "+c.IP())
-		return fail(fiber.StatusTooManyRequests, "Too many failed sign-ins. Try again in "+waitWords(secs)+".")
+		if secs < 90 {
+			return fail(fiber.StatusTooManyRequests, "login.err_wait_seconds", secs)
+		}
+		return fail(fiber.StatusTooManyRequests, "login.err_wait_minutes", (secs+59)/60)
 	}
 	if req.Username == "" || req.Password == "" {
-		return fail(fiber.StatusBadRequest, "Enter your username and password.")
+		return fail(fiber.StatusBadRequest, "login.err_missing", 0)
 	}
 
 	staff, hash, err := s.Staff.StaffLogin(c.UserContext(), req.Username)
@@ -295,7 +308,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		s.auth.byUser.fail(userKey, now)
 		s.auth.byAddr.fail(addrKey, now)
 		s.audit(c, clipActor(req.Username), "login.failed", "from "+c.IP())
-		return fail(fiber.StatusUnauthorized, "Wrong username or password.")
+		return fail(fiber.StatusUnauthorized, "login.err_wrong", 0)
 	}
 	s.auth.byUser.reset(userKey)
 
@@ -391,11 +404,4 @@ func codeOfStatus(status int) string {
 		return kiosk.EUNAUTHORIZED
 	}
 	return kiosk.EINVALID
-}
-
-func waitWords(secs int) string {
-	if secs < 90 {
-		return strconv.Itoa(secs) + " seconds"
-	}
-	return strconv.Itoa((secs+59)/60) + " minutes"
 }

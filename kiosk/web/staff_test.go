@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"checkin/assets"
 	"checkin/kiosk"
 	"checkin/kiosk/password"
 	"checkin/kiosk/web"
@@ -607,5 +609,66 @@ func TestDeskTapsForStaffOnly(t *testing.T) {
 	}
 	if ev := next(public); strings.Contains(ev[1], "04A1B2C3D4E5F6") || !strings.Contains(ev[1], `"result":"accepted"`) {
 		t.Errorf("public stream: first tap %s, want the entrance tap only", ev[1])
+	}
+}
+
+// TestLoginErrorsInPageLanguage: the login form says what went wrong in
+// the page's language, from the catalogues; scripts posting JSON get the
+// English message.
+func TestLoginErrorsInPageLanguage(t *testing.T) {
+	f := staffFixture(t)
+	cats, err := web.LoadCatalogs(assets.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	errorText := regexp.MustCompile(`data-testid="login-error"><span aria-hidden="true">✕</span><span>([^<]*)</span>`)
+	for _, lang := range kiosk.Languages {
+		later := f.Now().Add(16 * time.Minute) // past the throttling of the language before
+		f.now.Store(&later)
+		b := newBrowser(t, f.url)
+		b.get("/login?lang=" + lang) // remembered in a cookie
+		try := func(user, pw string) (int, string) {
+			t.Helper()
+			form := url.Values{"username": {user}, "password": {pw}, "_csrf": {b.csrf}}
+			resp, page := b.do("POST", "/login", "application/x-www-form-urlencoded", form.Encode(), false)
+			m := errorText.FindStringSubmatch(page)
+			if m == nil || !strings.Contains(page, `<html lang="`+lang+`"`) {
+				t.Fatalf("%s: %d, no error message on a %s page: %s", lang, resp.StatusCode, lang, page)
+			}
+			return resp.StatusCode, html.UnescapeString(m[1])
+		}
+		user := "user-" + lang // a user of its own: throttling counts per user
+		for _, tc := range []struct {
+			user, pw string
+			status   int
+			want     string
+		}{
+			{user, "", http.StatusBadRequest, cats[lang]["login.err_missing"]},
+			{user, "wrong 1", http.StatusUnauthorized, cats[lang]["login.err_wrong"]},
+			{user, "wrong 2", http.StatusUnauthorized, cats[lang]["login.err_wrong"]},
+			{user, "wrong 3", http.StatusUnauthorized, cats[lang]["login.err_wrong"]},
+			{user, "wrong 4", http.StatusUnauthorized, cats[lang]["login.err_wrong"]},
+			{user, "wrong 5", http.StatusUnauthorized, cats[lang]["login.err_wrong"]},
+			{user, "wrong 6", http.StatusTooManyRequests, strings.ReplaceAll(cats[lang]["login.err_wait_minutes"], "{n}", "15")},
+		} {
+			if status, msg := try(tc.user, tc.pw); status != tc.status || msg != tc.want {
+				t.Errorf("%s: %d %q, want %d %q", lang, status, msg, tc.status, tc.want)
+			}
+		}
+	}
+	// Scripts get English, whatever language the browser last chose.
+	later := f.Now().Add(16 * time.Minute)
+	f.now.Store(&later)
+	b := newBrowser(t, f.url)
+	b.get("/login?lang=zh")
+	for _, tc := range []struct {
+		body, want string
+	}{
+		{`{"username":"dana","password":""}`, `{"error":"Enter your username and password.","code":"invalid"}`},
+		{`{"username":"dana","password":"nope"}`, `{"error":"Wrong username or password.","code":"unauthorized"}`},
+	} {
+		if _, body := b.do("POST", "/login", "application/json", tc.body, false); body != tc.want {
+			t.Errorf("JSON login %s: %s, want %s", tc.body, body, tc.want)
+		}
 	}
 }
