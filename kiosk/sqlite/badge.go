@@ -59,22 +59,6 @@ func (db *DB) DeskRevoke(ctx context.Context, actor, uid string) error {
 	})
 }
 
-// BindBadge binds an RFID UID (canonical) to a delegate, as DeskBind does
-// but with no replacing and no audit entry: for tools and tests.
-func (db *DB) BindBadge(ctx context.Context, delegateID, uid string) error {
-	return db.update(ctx, "bind badge", func(tx *sql.Tx, now time.Time) error {
-		return db.bindBadge(ctx, tx, delegateID, uid, now)
-	})
-}
-
-// RevokeBadge revokes a UID, as DeskRevoke does but with no audit entry:
-// for tools and tests. ENOTFOUND if the UID was never bound.
-func (db *DB) RevokeBadge(ctx context.Context, uid string) error {
-	return db.update(ctx, "revoke badge", func(tx *sql.Tx, now time.Time) error {
-		return db.revokeBadge(ctx, tx, uid, now)
-	})
-}
-
 // update runs fn in one write transaction, with the time taken once, and
 // commits it if fn succeeds. what names the change in errors.
 func (db *DB) update(ctx context.Context, what string, fn func(tx *sql.Tx, now time.Time) error) error {

@@ -73,7 +73,7 @@ func TestRecordTapDecisions(t *testing.T) {
 	db, c := newDB(t)
 	seed(t, db)
 	ctx := context.Background()
-	if err := db.RevokeBadge(ctx, "1111111111"); err != nil {
+	if err := db.DeskRevoke(ctx, "tester", "1111111111"); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -199,10 +199,10 @@ func TestReplaceRoster(t *testing.T) {
 
 	// Desk work since the first import: D2 gets a second badge, D1's roster
 	// badge is reported lost and revoked.
-	if err := db.BindBadge(ctx, "D2", "ABCDEF0123"); err != nil {
+	if err := bindBadge(ctx, db, "D2", "ABCDEF0123"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RevokeBadge(ctx, "0A0B0C0D0E"); err != nil {
+	if err := db.DeskRevoke(ctx, "tester", "0A0B0C0D0E"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.RecordTap(ctx, tapOf(c, "ABCDEF0123", "in")); err != nil {
@@ -262,19 +262,19 @@ func TestBindBadge(t *testing.T) {
 	db, _ := newDB(t)
 	seed(t, db)
 	ctx := context.Background()
-	if err := db.BindBadge(ctx, "D2", "0A0B0C0D0E"); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+	if err := bindBadge(ctx, db, "D2", "0A0B0C0D0E"); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
 		t.Errorf("bind UID held by D1: err = %v, want conflict", err)
 	}
-	if err := db.BindBadge(ctx, "D404", "ABCD"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+	if err := bindBadge(ctx, db, "D404", "ABCD"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 		t.Errorf("bind to unknown delegate: err = %v, want not found", err)
 	}
-	if err := db.RevokeBadge(ctx, "0A0B0C0D0E"); err != nil {
+	if err := db.DeskRevoke(ctx, "tester", "0A0B0C0D0E"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.BindBadge(ctx, "D2", "0A0B0C0D0E"); err != nil {
+	if err := bindBadge(ctx, db, "D2", "0A0B0C0D0E"); err != nil {
 		t.Errorf("rebinding a revoked UID: %v", err)
 	}
-	if err := db.RevokeBadge(ctx, "99999999"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+	if err := db.DeskRevoke(ctx, "tester", "99999999"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 		t.Errorf("revoke unknown: err = %v, want not found", err)
 	}
 }
@@ -383,4 +383,10 @@ func TestScheduleMovedSessions(t *testing.T) {
 	if data, _ := json.Marshal(got["Q11/12"]); strings.Contains(string(data), "moved_from") {
 		t.Fatalf("JSON of an unmoved session: %s", data)
 	}
+}
+
+// bindBadge binds a UID at the desk, as staff "tester".
+func bindBadge(ctx context.Context, db *sqlite.DB, delegateID, uid string) error {
+	_, err := db.DeskBind(ctx, "tester", kiosk.BindRequest{DelegateID: delegateID, UID: uid})
+	return err
 }

@@ -122,7 +122,7 @@ func TestDeskChangesAllOrNothing(t *testing.T) {
 			seed(t, db)
 			ctx := context.Background()
 			// D1 holds two RFID badges and a pass.
-			if err := db.BindBadge(ctx, "D1", "0F0F0F0F0F"); err != nil {
+			if err := bindBadge(ctx, db, "D1", "0F0F0F0F0F"); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.DeskPass(ctx, "ada", pass(pass1)); err != nil {
@@ -149,7 +149,7 @@ func TestDeskBindWritesItsAccount(t *testing.T) {
 	seed(t, db)
 	ctx := context.Background()
 	c.Add(time.Minute)
-	if err := db.BindBadge(ctx, "D1", "0F0F0F0F0F"); err != nil {
+	if err := bindBadge(ctx, db, "D1", "0F0F0F0F0F"); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.MarkBadgeEventsDelivered(ctx, idsOf(t, db)); err != nil {
@@ -178,8 +178,8 @@ func TestDeskBindWritesItsAccount(t *testing.T) {
 	if got, want := queued(), []string{"bind 04A1B2C3D4E5F6 D1", "revoke 0A0B0C0D0E ", "revoke 0F0F0F0F0F "}; !slices.Equal(got, want) {
 		t.Errorf("queued %q, want %q", got, want)
 	}
-	log, _ := db.AuditLog(ctx, 10)
-	if len(log) != 1 || log[0].Actor != "dana" || log[0].Action != "badge.bind" ||
+	log, _ := db.AuditLog(ctx, 10) // newest first, after the setup's bind by "tester"
+	if len(log) != 2 || log[0].Actor != "dana" || log[0].Action != "badge.bind" ||
 		log[0].Detail != "04A1B2C3D4E5F6 to D1, replacing 0F0F0F0F0F 0A0B0C0D0E" {
 		t.Errorf("audit = %+v", log)
 	}
