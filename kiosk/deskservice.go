@@ -168,7 +168,7 @@ func (s *DeskService) IssuePass(ctx context.Context, actor, delegateID string) (
 // unknown delegate.
 func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout string) ([]byte, error) {
 	if layout != "cr80" && layout != "a6" {
-		return nil, Errorf(EINVALID, "layout must be cr80 or a6, not %q", clip(layout))
+		return nil, Errorf(EINVALID, "layout must be cr80 or a6, not %q", badge.Clip(layout))
 	}
 	if s.Render == nil {
 		return nil, Errorf(EUNAVAILABLE, "this kiosk cannot print badges")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"checkin/badge"
@@ -40,9 +39,6 @@ type TapService struct {
 	Kiosk   string
 }
 
-// maxGate bounds gate names; they are labels like "main" or "montbrillant-2".
-const maxGate = 64
-
 // Tap processes one tap and returns its result once it is durable.
 // Returns EINVALID for a malformed request.
 func (s *TapService) Tap(ctx context.Context, req TapRequest) (TapResult, error) {
@@ -67,9 +63,9 @@ func (s *TapService) handTap(delegateID, gate, direction string) (Tap, error) {
 	}
 	switch {
 	case direction != DirectionIn && direction != DirectionOut:
-		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, clip(direction))
-	case !validLabel(gate):
-		return Tap{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", maxGate)
+		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, badge.Clip(direction))
+	case !ValidLabel(gate):
+		return Tap{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", MaxLabel)
 	}
 	return Tap{
 		ID:         s.NewID(),
@@ -149,11 +145,11 @@ func (s *TapService) newTap(req TapRequest) (Tap, error) {
 	}
 	switch {
 	case req.Source != SourceRFID && req.Source != SourceQR:
-		return Tap{}, Errorf(EINVALID, "source must be %q or %q, not %q", SourceRFID, SourceQR, clip(req.Source))
+		return Tap{}, Errorf(EINVALID, "source must be %q or %q, not %q", SourceRFID, SourceQR, badge.Clip(req.Source))
 	case req.Direction != DirectionIn && req.Direction != DirectionOut:
-		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, clip(req.Direction))
-	case !validLabel(req.Gate):
-		return Tap{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", maxGate)
+		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, badge.Clip(req.Direction))
+	case !ValidLabel(req.Gate):
+		return Tap{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", MaxLabel)
 	case req.UID == "":
 		return Tap{}, Errorf(EINVALID, "uid is empty")
 	case len(req.UID) > badge.MaxUIDInput:
@@ -184,24 +180,4 @@ func (s *TapService) newTap(req TapRequest) (Tap, error) {
 	}
 	tap.UID = uid
 	return tap, nil
-}
-
-func validLabel(s string) bool {
-	if s == "" || len(s) > maxGate || !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return false
-		}
-	}
-	return true
-}
-
-// clip shortens untrusted text before it is echoed in an error message.
-func clip(s string) string {
-	if len(s) > 32 {
-		s = s[:32] + "…"
-	}
-	return s
 }

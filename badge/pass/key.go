@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"checkin/badge"
 )
 
 // MaxKeyIDLen is the longest key id, in bytes.
@@ -127,7 +129,7 @@ func parseKeyText(s string, size int, kind string) (string, []byte, error) {
 // checkKeyID reports whether id is 1..MaxKeyIDLen bytes of [A-Za-z0-9._-].
 func checkKeyID(id string) error {
 	if !validKeyID(id) {
-		return fmt.Errorf("%w: key id %q: want 1 to %d of A-Z a-z 0-9 . _ -", ErrInvalidKey, clip(id), MaxKeyIDLen)
+		return fmt.Errorf("%w: key id %q: want 1 to %d of A-Z a-z 0-9 . _ -", ErrInvalidKey, badge.Clip(id), MaxKeyIDLen)
 	}
 	return nil
 }
@@ -162,11 +164,3 @@ var b64Alphabet = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// clip shortens untrusted text before it goes into an error message.
-func clip(s string) string {
-	if len(s) > 32 {
-		s = s[:32] + "…"
-	}
-	return s
-}

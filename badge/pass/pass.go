@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"checkin/badge"
 )
 
 // Limits of a version 1 token.
@@ -57,10 +59,10 @@ func Issue(k Key, delegateID, meetingID string, now time.Time) (token string, p 
 		return "", Pass{}, fmt.Errorf("%w: private key %q is %d bytes, want %d", ErrInvalidKey, k.ID, len(k.Private), ed25519.PrivateKeySize)
 	}
 	if !validID(delegateID) {
-		return "", Pass{}, fmt.Errorf("%w: delegate id %q: want 1 to %d bytes of printable UTF-8", ErrInvalidID, clip(delegateID), MaxIDLen)
+		return "", Pass{}, fmt.Errorf("%w: delegate id %q: want 1 to %d bytes of printable UTF-8", ErrInvalidID, badge.Clip(delegateID), MaxIDLen)
 	}
 	if !validID(meetingID) {
-		return "", Pass{}, fmt.Errorf("%w: meeting id %q: want 1 to %d bytes of printable UTF-8", ErrInvalidID, clip(meetingID), MaxIDLen)
+		return "", Pass{}, fmt.Errorf("%w: meeting id %q: want 1 to %d bytes of printable UTF-8", ErrInvalidID, badge.Clip(meetingID), MaxIDLen)
 	}
 	iat := now.Unix()
 	if iat < minIssuedAt || iat > maxIssuedAt {

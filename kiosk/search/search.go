@@ -273,7 +273,7 @@ func (ix *Index) pageHot(sp span, w string, offset, limit int) Result {
 // letters or digits has none.
 func queryWords(q string) [][]string {
 	var alts [][]string
-	for _, v := range fold.Variants(clip(q)) {
+	for _, v := range fold.Variants(clipQuery(q)) {
 		words := strings.Fields(v)
 		if len(words) > MaxQueryWords {
 			words = words[:MaxQueryWords]
@@ -290,10 +290,10 @@ func queryWords(q string) [][]string {
 	return alts
 }
 
-// clip returns the first MaxQueryBytes bytes of q, less the first bytes of
+// clipQuery returns the first MaxQueryBytes bytes of q, less the first bytes of
 // a character cut in two: they would be invalid UTF-8 and, as such, a
 // separator, but the cut should be clean.
-func clip(q string) string {
+func clipQuery(q string) string {
 	if len(q) <= MaxQueryBytes {
 		return q
 	}

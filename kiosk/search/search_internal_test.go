@@ -291,11 +291,11 @@ func FuzzSearch(f *testing.F) {
 			}
 			// Within the limits, a hit is what fold.CompileQuery(q).Match matches.
 			within := true
-			for _, v := range fold.Variants(clip(q)) {
+			for _, v := range fold.Variants(clipQuery(q)) {
 				within = within && len(strings.Fields(v)) <= MaxQueryWords
 			}
 			for _, h := range res.Hits {
-				if within && !fold.CompileQuery(clip(q)).Match(h.Tokens()) {
+				if within && !fold.CompileQuery(clipQuery(q)).Match(h.Tokens()) {
 					t.Fatalf("Search(%q) hit %s does not match", q, h.ID)
 				}
 			}

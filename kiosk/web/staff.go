@@ -2,9 +2,7 @@ package web
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"net/url"
 	"strconv"
@@ -127,11 +125,6 @@ func csrfToken(c *fiber.Ctx) string {
 	return t
 }
 
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // loadSession finds the staff session of the request, if any, expiring it
 // when idle or too old, and keeps its last-seen time roughly current.
 func (s *Server) loadSession(c *fiber.Ctx) (*kiosk.StaffSession, error) {
@@ -139,7 +132,7 @@ func (s *Server) loadSession(c *fiber.Ctx) (*kiosk.StaffSession, error) {
 	if token == "" || len(token) > 128 {
 		return nil, nil
 	}
-	h := hashToken(token)
+	h := kiosk.HashSecret(token)
 	sess, err := s.Staff.Session(c.UserContext(), h)
 	if kiosk.ErrorCode(err) == kiosk.ENOTFOUND {
 		return nil, nil
@@ -316,7 +309,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Staff.CreateSession(c.UserContext(), hashToken(token), staff.Username, now); err != nil {
+	if err := s.Staff.CreateSession(c.UserContext(), kiosk.HashSecret(token), staff.Username, now); err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{
@@ -339,7 +332,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 
 func (s *Server) handleLogout(c *fiber.Ctx) error {
 	if token := c.Cookies(sessionCookie); token != "" {
-		if err := s.Staff.DeleteSession(c.UserContext(), hashToken(token)); err != nil {
+		if err := s.Staff.DeleteSession(c.UserContext(), kiosk.HashSecret(token)); err != nil {
 			return err
 		}
 	}

@@ -5,10 +5,8 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -110,17 +108,11 @@ func registrySchema() fs.FS {
 	return s
 }
 
-// HashToken returns how a token is stored.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // AddToken stores a kiosk's token (its hash), replacing any earlier one.
 func (s *Store) AddToken(ctx context.Context, kioskID, token string) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO kiosk_tokens (kiosk, token_hash, created_us) VALUES (?, ?, ?)
 		ON CONFLICT (kiosk) DO UPDATE SET token_hash = excluded.token_hash, created_us = excluded.created_us`,
-		kioskID, HashToken(token), s.Now().UnixMicro())
+		kioskID, kiosk.HashSecret(token), s.Now().UnixMicro())
 	if err != nil {
 		return fmt.Errorf("add token: %w", err)
 	}
@@ -161,7 +153,7 @@ func (s *Store) TokenKiosks(ctx context.Context) (map[string]time.Time, error) {
 // KioskForToken returns the kiosk a token belongs to, or EUNAUTHORIZED.
 func (s *Store) KioskForToken(ctx context.Context, token string) (string, error) {
 	var k string
-	err := s.read.QueryRowContext(ctx, `SELECT kiosk FROM kiosk_tokens WHERE token_hash = ?`, HashToken(token)).Scan(&k)
+	err := s.read.QueryRowContext(ctx, `SELECT kiosk FROM kiosk_tokens WHERE token_hash = ?`, kiosk.HashSecret(token)).Scan(&k)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", kiosk.Errorf(kiosk.EUNAUTHORIZED, "unknown or revoked token")
 	} else if err != nil {
