@@ -173,7 +173,9 @@ func TestReadersEndToEnd(t *testing.T) {
 	}
 	formats := []string{"em4100", "line", "line-dec", "wiegand", "qr", "desk"}
 	pty := map[string]*ptytest.Socat{}
-	args := []string{"--data", data, "--holdoff", "1s"}
+	// A generous hold-off: the held card below is written every 50 ms, and
+	// a loaded machine can stall a writer for a second.
+	args := []string{"--data", data, "--holdoff", "2500ms"}
 	for _, f := range formats {
 		d := filepath.Join(dir, f)
 		os.Mkdir(d, 0o755)
