@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -35,15 +34,7 @@ var roster = []kiosk.Delegate{
 // feed reads the whole change log as decoded domain changes.
 func feed(t *testing.T, s *regsqlite.Store, since int64) []kiosk.Change {
 	t.Helper()
-	page, err := s.Changes(context.Background(), since, wire.MaxPage)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := json.Marshal(page)
-	_, changes, skipped, err := wire.DecodeChangesPage(data)
-	if err != nil || skipped != 0 {
-		t.Fatalf("decode own feed: %v, %d skipped", err, skipped)
-	}
+	_, changes := decodedPage(t, s, since, wire.MaxPage)
 	return changes
 }
 
