@@ -19,19 +19,15 @@ const (
 	OpDelete = "delete"
 )
 
-// Change is one decoded entry of the registry's change feed. Exactly the
-// field of its Kind is set; for a delete only its key fields are.
+// Change is one decoded entry of the registry's change feed.
 type Change struct {
-	Seq      int64
-	Kind     string
-	Op       string
-	Delegate *Delegate
-	Badge    *BadgeBinding
-	Session  *Session
-	Room     *Room
-	Meeting  *Meeting
-	Arrival  *Arrival
-	Key      *PassKey
+	Seq  int64
+	Kind string
+	Op   string
+	// Value is the entity, a pointer to the domain type of its Kind:
+	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival or
+	// *PassKey. For a delete only its key fields are set.
+	Value any
 }
 
 // BadgeBinding is a UID's binding as the registry holds it.

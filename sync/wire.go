@@ -447,12 +447,12 @@ func toKiosk(seq int64, kind, op string, d *anyData) (kiosk.Change, error) {
 		if (d.Start != "" && !kiosk.ValidDate(d.Start)) || (d.End != "" && !kiosk.ValidDate(d.End)) {
 			return out, fmt.Errorf("meeting dates")
 		}
-		out.Meeting = &kiosk.Meeting{ID: d.ID, Name: d.Name, TimeZone: d.TimeZone, Start: d.Start, End: d.End}
+		out.Value = &kiosk.Meeting{ID: d.ID, Name: d.Name, TimeZone: d.TimeZone, Start: d.Start, End: d.End}
 	case kiosk.ChangeDelegate:
 		if !validLabel(d.ID) || upsert && d.FamilyName == "" {
 			return out, fmt.Errorf("delegate without id or family name")
 		}
-		out.Delegate = &kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
+		out.Value = &kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
 			Organization: d.Organization, Country: d.Country, Role: d.Role, Groups: d.Groups,
 			ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language, Email: d.Email}
 	case kiosk.ChangeBadge:
@@ -460,26 +460,26 @@ func toKiosk(seq int64, kind, op string, d *anyData) (kiosk.Change, error) {
 		if err != nil || upsert && !validLabel(d.DelegateID) {
 			return out, fmt.Errorf("badge %q", clip(d.UID))
 		}
-		out.Badge = &kiosk.BadgeBinding{UID: uid, DelegateID: d.DelegateID, Revoked: d.Revoked}
+		out.Value = &kiosk.BadgeBinding{UID: uid, DelegateID: d.DelegateID, Revoked: d.Revoked}
 	case kiosk.ChangeRoom:
 		if d.Name == "" {
 			return out, fmt.Errorf("room without name")
 		}
-		out.Room = &kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity}
+		out.Value = &kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity}
 	case kiosk.ChangeSession:
 		start, err1 := parseTime(d.Start)
 		end, err2 := parseTime(d.End)
 		if d.ID == "" || err1 != nil || err2 != nil || upsert && (!end.After(start) || d.Room == "") {
 			return out, fmt.Errorf("session %q", clip(d.ID))
 		}
-		out.Session = &kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
+		out.Value = &kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
 			Start: start, End: end, Groups: d.Groups, Status: d.Status, MovedFrom: d.MovedFrom}
 	case kiosk.ChangeArrival:
 		at, err := parseTime(d.At)
 		if err != nil || !validLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) {
 			return out, fmt.Errorf("arrival")
 		}
-		out.Arrival = &kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}
+		out.Value = &kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}
 	case kiosk.ChangeKey:
 		if upsert {
 			pk, err := pass.ParsePublicKey(d.PublicKey)
@@ -489,7 +489,7 @@ func toKiosk(seq int64, kind, op string, d *anyData) (kiosk.Change, error) {
 		} else if !validLabel(d.ID) {
 			return out, fmt.Errorf("key without id")
 		}
-		out.Key = &kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}
+		out.Value = &kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}
 	default:
 		return out, fmt.Errorf("unknown kind %q", kind)
 	}
