@@ -326,7 +326,7 @@ func (s *Store) loadKind(ctx context.Context, tx *sql.Tx, kind string, lo, hi in
 			if err := r.Scan(&seq, &se.ID, &se.Title, &se.Room, &se.Building, &start, &end, &groups, &se.Status, &se.MovedFrom); err != nil {
 				return err
 			}
-			se.Start, se.End, se.Groups = time.UnixMicro(start).In(loc), time.UnixMicro(end).In(loc), split(groups)
+			se.Start, se.End, se.Groups = wire.FormatTime(time.UnixMicro(start).In(loc)), wire.FormatTime(time.UnixMicro(end).In(loc)), split(groups)
 			data[seq] = se
 			return nil
 		})
@@ -339,7 +339,7 @@ func (s *Store) loadKind(ctx context.Context, tx *sql.Tx, kind string, lo, hi in
 			if err := r.Scan(&seq, &a.DelegateID, &a.Day, &at, &a.Kiosk); err != nil {
 				return err
 			}
-			a.At = time.UnixMicro(at).UTC()
+			a.At = wire.FormatTime(time.UnixMicro(at).UTC())
 			data[seq] = a
 			return nil
 		})
