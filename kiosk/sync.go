@@ -5,7 +5,11 @@ import (
 	"time"
 )
 
-// Kinds of registry changes.
+// Kinds of registry changes. Besides its domain type (see Change.Value),
+// a kind is one entry in a table of each layer that handles it: its wire
+// data in sync, how the registry's feed reads it in sync/registry/sqlite,
+// how a kiosk applies it in kiosk/sqlite. Each table's test checks it
+// against ChangeKinds.
 const (
 	ChangeDelegate = "delegate"
 	ChangeBadge    = "badge"
@@ -18,6 +22,11 @@ const (
 	OpUpsert = "upsert"
 	OpDelete = "delete"
 )
+
+// ChangeKinds returns every kind of registry change, sorted.
+func ChangeKinds() []string {
+	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangeRoom, ChangeSession}
+}
 
 // Change is one decoded entry of the registry's change feed.
 type Change struct {

@@ -165,8 +165,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
+	kinds := map[string]bool{}
 	for _, c := range changes {
 		got = append(got, fmt.Sprintf("%d %s %s %+v", c.Seq, c.Kind, c.Op, c.Value))
+		kinds[c.Kind] = true
+	}
+	if len(kinds) != len(kiosk.ChangeKinds()) { // a new kind: an entry in sync's kinds, and in this page
+		t.Errorf("kinds decoded: %v, want %q", kinds, kiosk.ChangeKinds())
 	}
 	want := []string{
 		"1 meeting upsert &{ID:SG12 Name:Study Group 12 TimeZone:Europe/Zurich Start:2026-11-21 End:2026-11-28}",

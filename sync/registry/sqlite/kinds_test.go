@@ -56,8 +56,8 @@ func decodedPage(t *testing.T, s *regsqlite.Store, since int64, limit int) (wire
 	return in, changes
 }
 
-// everyKind fills a registry with an upsert of every kind of change and a
-// delete of every kind that can be deleted.
+// everyKind fills a registry with an upsert of every kind of change
+// (kiosk.ChangeKinds) and a delete of every kind that can be deleted.
 func everyKind(t *testing.T, s *regsqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -109,7 +109,7 @@ func everyKind(t *testing.T, s *regsqlite.Store) {
 }
 
 // dumpKiosk renders what a kiosk holds of the registry's data, table by
-// table, in a stable order.
+// table (each kind's), in a stable order.
 func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 	t.Helper()
 	_, r := db.Conns()
@@ -161,6 +161,15 @@ func TestEveryKindRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "every-kind.json", strings.ReplaceAll(string(data), `},{"seq"`, "},\n{\"seq\"")+"\n")
+	upserts := map[string]bool{}
+	for _, c := range page.Changes {
+		upserts[c.Kind] = upserts[c.Kind] || c.Op == kiosk.OpUpsert
+	}
+	for _, kind := range kiosk.ChangeKinds() {
+		if !upserts[kind] { // a new kind: an entry in feedKinds, and here
+			t.Errorf("no upsert of kind %q in the feed of everyKind", kind)
+		}
+	}
 
 	for _, limit := range []int{wire.MaxPage, 2} {
 		db := ksqlite.NewDB(filepath.Join(t.TempDir(), "kiosk.db"))
