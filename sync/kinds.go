@@ -26,20 +26,36 @@ var kinds = map[string]kind{
 
 // A kind is what the protocol knows of one kind of change.
 type kind struct {
-	newData func() any                               // a zero data value: a pointer to the kind's own type
-	change  func(data any, upsert bool) (any, error) // the domain value of such data, if it is valid
+	// newData returns a zero data value of the kind's own type to decode
+	// into, and the entry that holds it and, once checked, its domain value.
+	newData func() (entry, data any)
+	// change checks the data in entry and returns its domain value.
+	change func(entry any, upsert bool) (any, error)
+}
+
+// kindEntry holds an entry's data and its domain value in one allocation:
+// with one each, a first sync's page decoded about 10% slower than through
+// the single struct of every kind's fields this table replaced.
+type kindEntry[T, V any] struct {
+	data  T
+	value V
 }
 
 // kindOf is the kind whose data is a T, checked by change into a V.
-func kindOf[T, V any](change func(data *T, upsert bool) (*V, error)) kind {
+func kindOf[T, V any](change func(data *T, upsert bool) (V, error)) kind {
 	return kind{
-		newData: func() any { return new(T) },
-		change: func(data any, upsert bool) (any, error) {
-			v, err := change(data.(*T), upsert)
+		newData: func() (any, any) {
+			e := new(kindEntry[T, V])
+			return e, &e.data
+		},
+		change: func(entry any, upsert bool) (any, error) {
+			e := entry.(*kindEntry[T, V])
+			v, err := change(&e.data, upsert)
 			if err != nil {
 				return nil, err
 			}
-			return v, nil
+			e.value = v
+			return &e.value, nil
 		},
 	}
 }
@@ -53,14 +69,14 @@ type MeetingData struct {
 	End      string `json:"end"`
 }
 
-func (d *MeetingData) change(upsert bool) (*kiosk.Meeting, error) {
+func (d *MeetingData) change(upsert bool) (kiosk.Meeting, error) {
 	if upsert && kiosk.ValidTimeZone(d.TimeZone) != nil {
-		return nil, fmt.Errorf("meeting time zone %q", d.TimeZone)
+		return kiosk.Meeting{}, fmt.Errorf("meeting time zone %q", d.TimeZone)
 	}
 	if (d.Start != "" && !kiosk.ValidDate(d.Start)) || (d.End != "" && !kiosk.ValidDate(d.End)) {
-		return nil, fmt.Errorf("meeting dates")
+		return kiosk.Meeting{}, fmt.Errorf("meeting dates")
 	}
-	return &kiosk.Meeting{ID: d.ID, Name: d.Name, TimeZone: d.TimeZone, Start: d.Start, End: d.End}, nil
+	return kiosk.Meeting{ID: d.ID, Name: d.Name, TimeZone: d.TimeZone, Start: d.Start, End: d.End}, nil
 }
 
 // DelegateData is the data of a delegate change.
@@ -79,11 +95,11 @@ type DelegateData struct {
 	Email        string   `json:"email,omitempty"`
 }
 
-func (d *DelegateData) change(upsert bool) (*kiosk.Delegate, error) {
+func (d *DelegateData) change(upsert bool) (kiosk.Delegate, error) {
 	if !validLabel(d.ID) || upsert && d.FamilyName == "" {
-		return nil, fmt.Errorf("delegate without id or family name")
+		return kiosk.Delegate{}, fmt.Errorf("delegate without id or family name")
 	}
-	return &kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
+	return kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
 		Organization: d.Organization, Country: d.Country, Role: d.Role, Groups: d.Groups,
 		ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language, Email: d.Email}, nil
 }
@@ -95,12 +111,12 @@ type BadgeData struct {
 	Revoked    bool   `json:"revoked"`
 }
 
-func (d *BadgeData) change(upsert bool) (*kiosk.BadgeBinding, error) {
+func (d *BadgeData) change(upsert bool) (kiosk.BadgeBinding, error) {
 	uid, err := badge.CanonicalUID(d.UID)
 	if err != nil || upsert && !validLabel(d.DelegateID) {
-		return nil, fmt.Errorf("badge %q", clip(d.UID))
+		return kiosk.BadgeBinding{}, fmt.Errorf("badge %q", clip(d.UID))
 	}
-	return &kiosk.BadgeBinding{UID: uid, DelegateID: d.DelegateID, Revoked: d.Revoked}, nil
+	return kiosk.BadgeBinding{UID: uid, DelegateID: d.DelegateID, Revoked: d.Revoked}, nil
 }
 
 // RoomData is the data of a room change.
@@ -111,11 +127,11 @@ type RoomData struct {
 	Capacity int    `json:"capacity,omitempty"`
 }
 
-func (d *RoomData) change(bool) (*kiosk.Room, error) {
+func (d *RoomData) change(bool) (kiosk.Room, error) {
 	if d.Name == "" {
-		return nil, fmt.Errorf("room without name")
+		return kiosk.Room{}, fmt.Errorf("room without name")
 	}
-	return &kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity}, nil
+	return kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity}, nil
 }
 
 // SessionData is the data of a session change. Start and End are RFC 3339
@@ -132,13 +148,13 @@ type SessionData struct {
 	MovedFrom string   `json:"moved_from,omitempty"`
 }
 
-func (d *SessionData) change(upsert bool) (*kiosk.Session, error) {
+func (d *SessionData) change(upsert bool) (kiosk.Session, error) {
 	start, err1 := parseTime(d.Start)
 	end, err2 := parseTime(d.End)
 	if d.ID == "" || err1 != nil || err2 != nil || upsert && (!end.After(start) || d.Room == "") {
-		return nil, fmt.Errorf("session %q", clip(d.ID))
+		return kiosk.Session{}, fmt.Errorf("session %q", clip(d.ID))
 	}
-	return &kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
+	return kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
 		Start: start, End: end, Groups: d.Groups, Status: d.Status, MovedFrom: d.MovedFrom}, nil
 }
 
@@ -150,12 +166,12 @@ type ArrivalData struct {
 	Kiosk      string `json:"kiosk,omitempty"`
 }
 
-func (d *ArrivalData) change(bool) (*kiosk.Arrival, error) {
+func (d *ArrivalData) change(bool) (kiosk.Arrival, error) {
 	at, err := parseTime(d.At)
 	if err != nil || !validLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) {
-		return nil, fmt.Errorf("arrival")
+		return kiosk.Arrival{}, fmt.Errorf("arrival")
 	}
-	return &kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}, nil
+	return kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}, nil
 }
 
 // KeyData is the data of a key change: a public key that signs QR passes,
@@ -165,16 +181,16 @@ type KeyData struct {
 	PublicKey string `json:"public_key,omitempty"`
 }
 
-func (d *KeyData) change(upsert bool) (*kiosk.PassKey, error) {
+func (d *KeyData) change(upsert bool) (kiosk.PassKey, error) {
 	if upsert {
 		pk, err := pass.ParsePublicKey(d.PublicKey)
 		if err != nil || pk.ID != d.ID {
-			return nil, fmt.Errorf("key %q", clip(d.ID))
+			return kiosk.PassKey{}, fmt.Errorf("key %q", clip(d.ID))
 		}
 	} else if !validLabel(d.ID) {
-		return nil, fmt.Errorf("key without id")
+		return kiosk.PassKey{}, fmt.Errorf("key without id")
 	}
-	return &kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}, nil
+	return kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}, nil
 }
 
 // FormatTime is how times go in change data: RFC 3339 with the time's own

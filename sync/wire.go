@@ -279,10 +279,10 @@ func DecodeBadgeEvents(data []byte) ([]BadgeEvent, error) {
 // changeIn is an entry of a page as read, its data decoded straight into
 // the type of its kind.
 type changeIn struct {
-	Seq  int64
-	Kind string
-	Op   string
-	data any // a pointer to the kind's data type; nil without data or for a kind not known
+	Seq   int64
+	Kind  string
+	Op    string
+	entry any // holds the data, decoded into the kind's type; nil without data or for a kind not known
 }
 
 // UnmarshalJSONFrom reads an entry in one pass when its kind comes before
@@ -317,8 +317,9 @@ func (c *changeIn) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			c.Op, err = readWord(dec, opNames)
 		case "data":
 			if k, ok := kinds[c.Kind]; ok {
-				c.data = k.newData()
-				err = jsonv2.UnmarshalDecode(dec, c.data)
+				var data any
+				c.entry, data = k.newData()
+				err = jsonv2.UnmarshalDecode(dec, data)
 			} else if !sawKind {
 				var v jsontext.Value
 				v, err = dec.ReadValue()
@@ -337,8 +338,9 @@ func (c *changeIn) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return err
 	}
 	if k, ok := kinds[c.Kind]; ok && raw != nil {
-		c.data = k.newData()
-		return jsonv2.Unmarshal(raw, c.data)
+		var data any
+		c.entry, data = k.newData()
+		return jsonv2.Unmarshal(raw, data)
 	}
 	return nil
 }
@@ -400,11 +402,10 @@ func (c *changeIn) value() (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown kind %q", c.Kind)
 	}
-	data := c.data
-	if data == nil {
-		data = k.newData()
+	if c.entry == nil {
+		c.entry, _ = k.newData()
 	}
-	return k.change(data, c.Op == kiosk.OpUpsert)
+	return k.change(c.entry, c.Op == kiosk.OpUpsert)
 }
 
 type pageIn struct {
