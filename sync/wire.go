@@ -309,12 +309,11 @@ func (c *changeIn) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		}
 		switch name.String() {
 		case "seq":
-			c.Seq, err = readInt(dec)
+			err = jsonv2.UnmarshalDecode(dec, &c.Seq)
 		case "kind":
-			c.Kind, err = readWord(dec, kindNames)
-			sawKind = true
+			err, sawKind = jsonv2.UnmarshalDecode(dec, &c.Kind), true
 		case "op":
-			c.Op, err = readWord(dec, opNames)
+			err = jsonv2.UnmarshalDecode(dec, &c.Op)
 		case "data":
 			if k, ok := kinds[c.Kind]; ok {
 				var data any
@@ -343,54 +342,6 @@ func (c *changeIn) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return jsonv2.Unmarshal(raw, data)
 	}
 	return nil
-}
-
-// kindNames and opNames hold the words an entry's kind and op are, so that
-// reading them allocates nothing.
-var (
-	kindNames = func() map[string]string {
-		m := map[string]string{}
-		for name := range kinds {
-			m[name] = name
-		}
-		return m
-	}()
-	opNames = map[string]string{kiosk.OpUpsert: kiosk.OpUpsert, kiosk.OpDelete: kiosk.OpDelete}
-)
-
-// readWord reads a JSON string (or null, read as ""), as the word of known
-// it is when it is one.
-func readWord(dec *jsontext.Decoder, known map[string]string) (string, error) {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return "", err
-	}
-	switch v.Kind() {
-	case 'n':
-		return "", nil
-	case '"':
-		if w, ok := known[string(v[1:len(v)-1])]; ok {
-			return w, nil
-		}
-		b, err := jsontext.AppendUnquote(nil, v)
-		return string(b), err
-	}
-	return "", fmt.Errorf("a string, not %v", v.Kind())
-}
-
-// readInt reads a JSON integer (or null, read as 0).
-func readInt(dec *jsontext.Decoder) (int64, error) {
-	v, err := dec.ReadValue()
-	if err != nil {
-		return 0, err
-	}
-	switch v.Kind() {
-	case 'n':
-		return 0, nil
-	case '0':
-		return strconv.ParseInt(string(v), 10, 64)
-	}
-	return 0, fmt.Errorf("an integer, not %v", v.Kind())
 }
 
 // value is the entry's domain value, or why it cannot be applied.
