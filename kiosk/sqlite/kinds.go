@@ -104,7 +104,8 @@ type changeKind struct {
 	upsert, remove step
 	// What a change of the kind touches, for kiosk.Applied, when it has a
 	// step for its op.
-	schedule, keys  bool
+	schedule, keys bool
+	// An upsert is not counted in Applied.Changes (the meeting's).
 	upsertUncounted bool
 }
 
