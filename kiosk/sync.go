@@ -5,7 +5,11 @@ import (
 	"time"
 )
 
-// Kinds of registry changes.
+// Kinds of registry changes. Besides its domain type (see Change.Value),
+// a kind is one entry in a table of each layer that handles it: its wire
+// data in sync, how the registry's feed reads it in sync/registry/sqlite,
+// how a kiosk applies it in kiosk/sqlite. Each table's test checks it
+// against ChangeKinds.
 const (
 	ChangeDelegate = "delegate"
 	ChangeBadge    = "badge"
@@ -19,19 +23,20 @@ const (
 	OpDelete = "delete"
 )
 
-// Change is one decoded entry of the registry's change feed. Exactly the
-// field of its Kind is set; for a delete only its key fields are.
+// ChangeKinds returns every kind of registry change, sorted.
+func ChangeKinds() []string {
+	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangeRoom, ChangeSession}
+}
+
+// Change is one decoded entry of the registry's change feed.
 type Change struct {
-	Seq      int64
-	Kind     string
-	Op       string
-	Delegate *Delegate
-	Badge    *BadgeBinding
-	Session  *Session
-	Room     *Room
-	Meeting  *Meeting
-	Arrival  *Arrival
-	Key      *PassKey
+	Seq  int64
+	Kind string
+	Op   string
+	// Value is the entity, a pointer to the domain type of its Kind:
+	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival or
+	// *PassKey. For a delete only its key fields are set.
+	Value any
 }
 
 // BadgeBinding is a UID's binding as the registry holds it.

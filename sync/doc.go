@@ -61,6 +61,10 @@ Kinds and their data (delete entries carry only the key fields):
 	arrival   {"delegate_id","day","at","kiosk"}                 key: delegate_id, day
 	key       {"id","public_key"}  (QR pass verification keys)   key: id
 
+In Go, each kind's data is a type of this package (MeetingData,
+DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData), and
+the table in kinds.go lists the kinds this version knows.
+
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
 "meeting" is an addition to the kinds first listed in the SPEC. A client
 skips kinds it does not know, and a badge whose delegate it does not know

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"checkin/badge"
 	"checkin/badge/pass"
@@ -81,74 +82,6 @@ func (p ChangesPage) MarshalJSON() ([]byte, error) {
 	b = append(b, `,"more":`...)
 	b = strconv.AppendBool(b, p.More)
 	return append(b, '}'), nil
-}
-
-// MeetingData is the data of a meeting change.
-type MeetingData struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	TimeZone string `json:"timezone"`
-	Start    string `json:"start"`
-	End      string `json:"end"`
-}
-
-// DelegateData is the data of a delegate change.
-type DelegateData struct {
-	ID           string   `json:"id"`
-	FamilyName   string   `json:"family_name,omitempty"`
-	GivenName    string   `json:"given_name,omitempty"`
-	Organization string   `json:"organization,omitempty"`
-	Country      string   `json:"country,omitempty"`
-	Role         string   `json:"role,omitempty"`
-	Groups       []string `json:"groups,omitempty"`
-	ValidFrom    string   `json:"valid_from,omitempty"`
-	ValidTo      string   `json:"valid_to,omitempty"`
-	Status       string   `json:"status,omitempty"`
-	Language     string   `json:"language,omitempty"`
-	Email        string   `json:"email,omitempty"`
-}
-
-// KeyData is the data of a key change: a public key that signs QR passes,
-// in its text form "<id>:<base64url>".
-type KeyData struct {
-	ID        string `json:"id"`
-	PublicKey string `json:"public_key,omitempty"`
-}
-
-// BadgeData is the data of a badge change.
-type BadgeData struct {
-	UID        string `json:"uid"`
-	DelegateID string `json:"delegate_id,omitempty"`
-	Revoked    bool   `json:"revoked"`
-}
-
-// RoomData is the data of a room change.
-type RoomData struct {
-	Name     string `json:"name"`
-	Building string `json:"building,omitempty"`
-	Floor    string `json:"floor,omitempty"`
-	Capacity int    `json:"capacity,omitempty"`
-}
-
-// SessionData is the data of a session change.
-type SessionData struct {
-	ID        string    `json:"id"`
-	Title     string    `json:"title,omitempty"`
-	Room      string    `json:"room,omitempty"`
-	Building  string    `json:"building,omitempty"`
-	Start     time.Time `json:"start,omitzero"`
-	End       time.Time `json:"end,omitzero"`
-	Groups    []string  `json:"groups,omitempty"`
-	Status    string    `json:"status,omitempty"`
-	MovedFrom string    `json:"moved_from,omitempty"`
-}
-
-// ArrivalData is the data of an arrival change.
-type ArrivalData struct {
-	DelegateID string    `json:"delegate_id"`
-	Day        string    `json:"day"`
-	At         time.Time `json:"at,omitzero"`
-	Kiosk      string    `json:"kiosk,omitempty"`
 }
 
 // CheckinEvent is one tap as delivered to the registry.
@@ -343,45 +276,87 @@ func DecodeBadgeEvents(data []byte) ([]BadgeEvent, error) {
 	return req.Events, nil
 }
 
-// anyData holds the data of any kind of change, so that a page is parsed
-// in one pass (start and end are dates for a meeting, times for a session).
-type anyData struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	FamilyName   string   `json:"family_name"`
-	GivenName    string   `json:"given_name"`
-	Organization string   `json:"organization"`
-	Country      string   `json:"country"`
-	Role         string   `json:"role"`
-	Groups       []string `json:"groups"`
-	ValidFrom    string   `json:"valid_from"`
-	ValidTo      string   `json:"valid_to"`
-	Status       string   `json:"status"`
-	Language     string   `json:"language"`
-	Email        string   `json:"email"`
-	UID          string   `json:"uid"`
-	DelegateID   string   `json:"delegate_id"`
-	Revoked      bool     `json:"revoked"`
-	Building     string   `json:"building"`
-	Floor        string   `json:"floor"`
-	Capacity     int      `json:"capacity"`
-	Title        string   `json:"title"`
-	Room         string   `json:"room"`
-	Start        string   `json:"start"`
-	End          string   `json:"end"`
-	TimeZone     string   `json:"timezone"`
-	Day          string   `json:"day"`
-	At           string   `json:"at"`
-	Kiosk        string   `json:"kiosk"`
-	PublicKey    string   `json:"public_key"`
-	MovedFrom    string   `json:"moved_from"`
+// changeIn is an entry of a page as read, its data decoded straight into
+// the type of its kind.
+type changeIn struct {
+	Seq   int64
+	Kind  string
+	Op    string
+	entry any // holds the data, decoded into the kind's type; nil without data or for a kind not known
 }
 
-type changeIn struct {
-	Seq  int64   `json:"seq"`
-	Kind string  `json:"kind"`
-	Op   string  `json:"op"`
-	Data anyData `json:"data"`
+// UnmarshalJSONFrom reads an entry in one pass when its kind comes before
+// its data, as the registry writes it; data that comes before the kind is
+// held raw and decoded at the end of the entry. Other members are ignored,
+// as in any object of the protocol.
+func (c *changeIn) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	*c = changeIn{}
+	tok, err := dec.ReadToken()
+	switch {
+	case err != nil:
+		return err
+	case tok.Kind() == 'n':
+		return nil
+	case tok.Kind() != '{':
+		return fmt.Errorf("a change is an object, not %v", tok.Kind())
+	}
+	var raw []byte // data read before the kind
+	sawKind := false
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		switch name.String() {
+		case "seq":
+			err = jsonv2.UnmarshalDecode(dec, &c.Seq)
+		case "kind":
+			err, sawKind = jsonv2.UnmarshalDecode(dec, &c.Kind), true
+		case "op":
+			err = jsonv2.UnmarshalDecode(dec, &c.Op)
+		case "data":
+			if k, ok := kinds[c.Kind]; ok {
+				var data any
+				c.entry, data = k.newData()
+				err = jsonv2.UnmarshalDecode(dec, data)
+			} else if !sawKind {
+				var v jsontext.Value
+				v, err = dec.ReadValue()
+				raw = bytes.Clone(v)
+			} else {
+				err = dec.SkipValue()
+			}
+		default:
+			err = dec.SkipValue()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	if k, ok := kinds[c.Kind]; ok && raw != nil {
+		var data any
+		c.entry, data = k.newData()
+		return jsonv2.Unmarshal(raw, data)
+	}
+	return nil
+}
+
+// value is the entry's domain value, or why it cannot be applied.
+func (c *changeIn) value() (any, error) {
+	if c.Op != kiosk.OpUpsert && c.Op != kiosk.OpDelete {
+		return nil, fmt.Errorf("op %q", c.Op)
+	}
+	k, ok := kinds[c.Kind]
+	if !ok {
+		return nil, fmt.Errorf("unknown kind %q", c.Kind)
+	}
+	if c.entry == nil {
+		c.entry, _ = k.newData()
+	}
+	return k.change(c.entry, c.Op == kiosk.OpUpsert)
 }
 
 type pageIn struct {
@@ -395,8 +370,7 @@ type pageIn struct {
 // well-formed page is skipped and counted, so that one bad entry cannot
 // stop a kiosk from ever catching up.
 func DecodeChangesPage(data []byte) (page ChangesPage, changes []kiosk.Change, skipped int, err error) {
-	// Sized for a full page up front: growing a slice of these large
-	// elements by doubling cost more than everything else in a first sync.
+	// Sized for a full page up front, rather than grown by doubling.
 	in := pageIn{Changes: make([]changeIn, 0, min(MaxPage, bytes.Count(data, []byte(`"seq"`))))}
 	// JSON v2 decodes a page of a first sync several times faster than
 	// encoding/json; both read the same JSON.
@@ -413,87 +387,17 @@ func DecodeChangesPage(data []byte) (page ChangesPage, changes []kiosk.Change, s
 		}
 		last = c.Seq
 		page.Changes[i] = Change{Seq: c.Seq, Kind: c.Kind, Op: c.Op}
-		kc, err := toKiosk(c.Seq, c.Kind, c.Op, &c.Data)
+		v, err := c.value()
 		if err != nil {
 			skipped++
 			continue
 		}
-		changes = append(changes, kc)
+		changes = append(changes, kiosk.Change{Seq: c.Seq, Kind: c.Kind, Op: c.Op, Value: v})
 	}
 	if len(in.Changes) > 0 && page.Next < last {
 		return page, nil, 0, fmt.Errorf("decode changes: next %d before last seq %d", page.Next, last)
 	}
 	return page, changes, skipped, nil
-}
-
-func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return time.Parse(time.RFC3339Nano, s)
-}
-
-func toKiosk(seq int64, kind, op string, d *anyData) (kiosk.Change, error) {
-	out := kiosk.Change{Seq: seq, Kind: kind, Op: op}
-	if op != kiosk.OpUpsert && op != kiosk.OpDelete {
-		return out, fmt.Errorf("op %q", op)
-	}
-	upsert := op == kiosk.OpUpsert
-	switch kind {
-	case kiosk.ChangeMeeting:
-		if upsert && kiosk.ValidTimeZone(d.TimeZone) != nil {
-			return out, fmt.Errorf("meeting time zone %q", d.TimeZone)
-		}
-		if (d.Start != "" && !kiosk.ValidDate(d.Start)) || (d.End != "" && !kiosk.ValidDate(d.End)) {
-			return out, fmt.Errorf("meeting dates")
-		}
-		out.Meeting = &kiosk.Meeting{ID: d.ID, Name: d.Name, TimeZone: d.TimeZone, Start: d.Start, End: d.End}
-	case kiosk.ChangeDelegate:
-		if !validLabel(d.ID) || upsert && d.FamilyName == "" {
-			return out, fmt.Errorf("delegate without id or family name")
-		}
-		out.Delegate = &kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
-			Organization: d.Organization, Country: d.Country, Role: d.Role, Groups: d.Groups,
-			ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language, Email: d.Email}
-	case kiosk.ChangeBadge:
-		uid, err := badge.CanonicalUID(d.UID)
-		if err != nil || upsert && !validLabel(d.DelegateID) {
-			return out, fmt.Errorf("badge %q", clip(d.UID))
-		}
-		out.Badge = &kiosk.BadgeBinding{UID: uid, DelegateID: d.DelegateID, Revoked: d.Revoked}
-	case kiosk.ChangeRoom:
-		if d.Name == "" {
-			return out, fmt.Errorf("room without name")
-		}
-		out.Room = &kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity}
-	case kiosk.ChangeSession:
-		start, err1 := parseTime(d.Start)
-		end, err2 := parseTime(d.End)
-		if d.ID == "" || err1 != nil || err2 != nil || upsert && (!end.After(start) || d.Room == "") {
-			return out, fmt.Errorf("session %q", clip(d.ID))
-		}
-		out.Session = &kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
-			Start: start, End: end, Groups: d.Groups, Status: d.Status, MovedFrom: d.MovedFrom}
-	case kiosk.ChangeArrival:
-		at, err := parseTime(d.At)
-		if err != nil || !validLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) {
-			return out, fmt.Errorf("arrival")
-		}
-		out.Arrival = &kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}
-	case kiosk.ChangeKey:
-		if upsert {
-			pk, err := pass.ParsePublicKey(d.PublicKey)
-			if err != nil || pk.ID != d.ID {
-				return out, fmt.Errorf("key %q", clip(d.ID))
-			}
-		} else if !validLabel(d.ID) {
-			return out, fmt.Errorf("key without id")
-		}
-		out.Key = &kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}
-	default:
-		return out, fmt.Errorf("unknown kind %q", kind)
-	}
-	return out, nil
 }
 
 // FromTap turns a stored tap into a check-in event.

@@ -2,10 +2,12 @@ package sync_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"checkin/badge/pass"
+	"checkin/kiosk"
 	wire "checkin/sync"
 )
 
@@ -83,10 +85,16 @@ func FuzzDecodeChangesPage(f *testing.F) {
 			t.Fatalf("%d changes + %d skipped != %d entries", len(changes), skipped, len(page.Changes))
 		}
 		for _, c := range changes {
-			switch {
-			case c.Delegate != nil && c.Delegate.ID == "",
-				c.Badge != nil && c.Badge.UID == "",
-				c.Session != nil && c.Op == "upsert" && !c.Session.End.After(c.Session.Start):
+			bad := c.Value == nil
+			switch v := c.Value.(type) {
+			case *kiosk.Delegate:
+				bad = v.ID == ""
+			case *kiosk.BadgeBinding:
+				bad = v.UID == ""
+			case *kiosk.Session:
+				bad = c.Op == "upsert" && !v.End.After(v.Start)
+			}
+			if bad {
 				t.Fatalf("invalid change passed: %+v", c)
 			}
 		}
@@ -100,7 +108,7 @@ func TestDecodeChangesPageSkipsWhatItCannotApply(t *testing.T) {
 		{"seq":3,"kind":"badge","op":"upsert","data":{"uid":"not hex","delegate_id":"D1"}},
 		{"seq":4,"kind":"badge","op":"delete","data":{"uid":"0a:0b"}}],"next":4,"more":false}`
 	_, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
-	if err != nil || skipped != 2 || len(changes) != 2 || changes[1].Badge.UID != "0A0B" {
+	if err != nil || skipped != 2 || len(changes) != 2 || changes[1].Value.(*kiosk.BadgeBinding).UID != "0A0B" {
 		t.Fatalf("changes %+v, skipped %d, err %v", changes, skipped, err)
 	}
 	if _, _, _, err := wire.DecodeChangesPage([]byte(`{"changes":[{"seq":2},{"seq":1}],"next":2}`)); err == nil {
@@ -109,5 +117,96 @@ func TestDecodeChangesPageSkipsWhatItCannotApply(t *testing.T) {
 	var page wire.ChangesPage
 	if err := json.Unmarshal([]byte(in), &page); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDecodeChangesPageEveryKind pins what a page decodes to, kind by kind:
+// what is taken (and how it reads in domain terms) and what is skipped.
+func TestDecodeChangesPageEveryKind(t *testing.T) {
+	in := `{"changes":[
+		null,
+		{"seq":1,"kind":"meeting","op":"upsert","data":{"id":"SG12","name":"Study Group 12","timezone":"Europe/Zurich","start":"2026-11-21","end":"2026-11-28"}},
+		{"seq":2,"kind":"meeting","op":"upsert","data":{"id":"SG12","timezone":"Mars/Olympus"}},
+		{"seq":3,"kind":"meeting","op":"upsert","data":{"timezone":"Europe/Zurich","start":"21.11.2026"}},
+		{"seq":4,"kind":"meeting","op":"delete"},
+		{"seq":5,"kind":"delegate","op":"upsert","data":{"id":"D1","family_name":"Müller","given_name":"Jürgen","organization":"Admin","country":"CH","role":"head","groups":["SG12","Q2/12"],"valid_from":"2026-11-21","valid_to":"2026-11-22","status":"registered","language":"en","email":"j@example.org","shoe_size":44}},
+		{"seq":6,"kind":"delegate","op":"delete","data":{"id":"D3"}},
+		{"seq":7,"kind":"delegate","op":"upsert","data":{"id":"D4"}},
+		{"seq":8,"kind":"delegate","op":"delete","data":{"id":"` + strings.Repeat("x", 65) + `"}},
+		{"seq":9,"kind":"delegate","op":"delete"},
+		{"seq":10,"kind":"delegate","op":"delete","data":null},
+		{"data":{"id":"D5","family_name":"Nkosi"},"op":"upsert","seq":11,"kind":"delegate","extra":[1,{"a":2}]},
+		{"seq":12,"kind":"badge","op":"upsert","data":{"uid":"0a:0b:0c","delegate_id":"D1","revoked":true}},
+		{"seq":13,"kind":"badge","op":"delete","data":{"uid":"0A0B0C"}},
+		{"seq":14,"kind":"badge","op":"upsert","data":{"uid":"0A0B0C"}},
+		{"seq":15,"kind":"badge","op":"upsert","data":{"uid":"not hex","delegate_id":"D1"}},
+		{"seq":16,"kind":"room","op":"upsert","data":{"name":"K","building":"Tower","floor":"2","capacity":40}},
+		{"seq":17,"kind":"room","op":"delete","data":{"name":"L","capacity":0}},
+		{"seq":18,"kind":"room","op":"upsert","data":{"building":"Tower"}},
+		{"seq":19,"kind":"session","op":"upsert","data":{"id":"s1","title":"Plenary","room":"K","building":"Tower","start":"2026-11-22T09:00:00+01:00","end":"2026-11-22T10:30:00.5+01:00","groups":["SG12"],"status":"scheduled","moved_from":"L"}},
+		{"seq":20,"kind":"session","op":"delete","data":{"id":"s2"}},
+		{"seq":21,"kind":"session","op":"delete","data":{"id":"s3","start":"","end":""}},
+		{"seq":22,"kind":"session","op":"upsert","data":{"id":"s4","room":"K","start":"2026-11-22T10:00:00Z","end":"2026-11-22T09:00:00Z"}},
+		{"seq":23,"kind":"session","op":"upsert","data":{"id":"s5","room":"K","start":"2026-11-22 10:00","end":"2026-11-22T11:00:00Z"}},
+		{"seq":24,"kind":"session","op":"upsert","data":{"id":"s6","start":"2026-11-22T10:00:00Z","end":"2026-11-22T11:00:00Z"}},
+		{"seq":25,"kind":"arrival","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","at":"2026-11-22T07:00:00Z","kiosk":"north"}},
+		{"seq":26,"kind":"arrival","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-23","at":""}},
+		{"seq":27,"kind":"arrival","op":"upsert","data":{"delegate_id":"D1","day":"tomorrow"}},
+		{"seq":28,"kind":"key","op":"upsert","data":{"id":"k1","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}},
+		{"seq":29,"kind":"key","op":"upsert","data":{"id":"k2","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}},
+		{"seq":30,"kind":"key","op":"delete","data":{"id":"k3"}},
+		{"seq":31,"kind":"key","op":"delete","data":{}},
+		{"seq":32,"kind":"hologram","op":"upsert","data":{"id":"h1"}},
+		{"seq":33,"kind":"delegate","op":"merge","data":{"id":"D1","family_name":"Müller"}},
+		{"seq":34,"kind":"Delegate","op":"upsert","data":{"id":"D1","family_name":"Müller"}}],
+		"next":34,"more":true,"extra":"ignored"}`
+	page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	kinds := map[string]bool{}
+	for _, c := range changes {
+		got = append(got, fmt.Sprintf("%d %s %s %+v", c.Seq, c.Kind, c.Op, c.Value))
+		kinds[c.Kind] = true
+	}
+	if len(kinds) != len(kiosk.ChangeKinds()) { // a new kind: an entry in sync's kinds, and in this page
+		t.Errorf("kinds decoded: %v, want %q", kinds, kiosk.ChangeKinds())
+	}
+	want := []string{
+		"1 meeting upsert &{ID:SG12 Name:Study Group 12 TimeZone:Europe/Zurich Start:2026-11-21 End:2026-11-28}",
+		"4 meeting delete &{ID: Name: TimeZone: Start: End:}",
+		"5 delegate upsert &{ID:D1 FamilyName:Müller GivenName:Jürgen Organization:Admin Country:CH Role:head Groups:[SG12 Q2/12] ValidFrom:2026-11-21 ValidTo:2026-11-22 Status:registered Language:en Email:j@example.org Badges:[]}",
+		"6 delegate delete &{ID:D3 FamilyName: GivenName: Organization: Country: Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
+		"11 delegate upsert &{ID:D5 FamilyName:Nkosi GivenName: Organization: Country: Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
+		"12 badge upsert &{UID:0A0B0C DelegateID:D1 Revoked:true}",
+		"13 badge delete &{UID:0A0B0C DelegateID: Revoked:false}",
+		"16 room upsert &{Name:K Building:Tower Floor:2 Capacity:40}",
+		"17 room delete &{Name:L Building: Floor: Capacity:0}",
+		"19 session upsert &{ID:s1 Title:Plenary Room:K Building:Tower Start:2026-11-22 09:00:00 +0100 +0100 End:2026-11-22 10:30:00.5 +0100 +0100 Groups:[SG12] Status:scheduled MovedFrom:L}",
+		"20 session delete &{ID:s2 Title: Room: Building: Start:0001-01-01 00:00:00 +0000 UTC End:0001-01-01 00:00:00 +0000 UTC Groups:[] Status: MovedFrom:}",
+		"21 session delete &{ID:s3 Title: Room: Building: Start:0001-01-01 00:00:00 +0000 UTC End:0001-01-01 00:00:00 +0000 UTC Groups:[] Status: MovedFrom:}",
+		"25 arrival upsert &{DelegateID:D1 Day:2026-11-22 At:2026-11-22 07:00:00 +0000 UTC Kiosk:north}",
+		"26 arrival upsert &{DelegateID:D1 Day:2026-11-23 At:0001-01-01 00:00:00 +0000 UTC Kiosk:}",
+		"28 key upsert &{ID:k1 PublicKey:k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo Origin:registry}",
+		"30 key delete &{ID:k3 PublicKey: Origin:registry}",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if skipped != 19 || len(page.Changes) != 35 || page.Next != 34 || !page.More {
+		t.Errorf("skipped %d of %d, next %d, more %v", skipped, len(page.Changes), page.Next, page.More)
+	}
+	// Data of the wrong shape for its kind makes the page malformed.
+	for _, bad := range []string{
+		`{"changes":[{"seq":1,"kind":"room","op":"upsert","data":{"name":"K","capacity":"40"}}],"next":1}`,
+		`{"changes":[{"seq":1,"kind":"delegate","op":"upsert","data":{"id":"D1","family_name":"X","groups":"SG12"}}],"next":1}`,
+		`{"changes":[{"seq":1,"kind":"badge","op":"upsert","data":[]}],"next":1}`,
+		`{"changes":[{"seq":"1","kind":"badge","op":"upsert"}],"next":1}`,
+		`{"changes":[{"seq":1,"kind":"badge","kind":"room","op":"upsert"}],"next":1}`,
+	} {
+		if _, _, _, err := wire.DecodeChangesPage([]byte(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
 	}
 }

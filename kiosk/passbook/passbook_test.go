@@ -75,7 +75,7 @@ func TestForeignPasses(t *testing.T) {
 	}
 	// The registry hands over the other kiosk's key (as ApplyChanges does).
 	if _, err := here.ApplyChanges(ctx, []kiosk.Change{{Seq: 1, Kind: kiosk.ChangeKey, Op: kiosk.OpUpsert,
-		Key: &kiosk.PassKey{ID: th.PublicKey().ID, PublicKey: th.PublicKey().String()}}}, 1); err != nil {
+		Value: &kiosk.PassKey{ID: th.PublicKey().ID, PublicKey: th.PublicKey().String()}}}, 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.Reload(ctx); err != nil {
@@ -86,7 +86,7 @@ func TestForeignPasses(t *testing.T) {
 	}
 	// Trusting the key of another meeting's kiosk does not admit its passes.
 	if _, err := here.ApplyChanges(ctx, []kiosk.Change{{Seq: 2, Kind: kiosk.ChangeKey, Op: kiosk.OpUpsert,
-		Key: &kiosk.PassKey{ID: o.PublicKey().ID, PublicKey: o.PublicKey().String()}}}, 2); err != nil {
+		Value: &kiosk.PassKey{ID: o.PublicKey().ID, PublicKey: o.PublicKey().String()}}}, 2); err != nil {
 		t.Fatal(err)
 	}
 	h.Reload(ctx)

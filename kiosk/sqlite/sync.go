@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"checkin/kiosk"
 )
@@ -28,9 +27,10 @@ func (db *DB) SyncCursor(ctx context.Context) (int64, error) {
 }
 
 // ApplyChanges applies a page of registry changes and moves the cursor to
-// next, in one transaction. A badge whose delegate this kiosk does not
-// know yet is skipped: the feed serves current state, so a later change
-// brings it again once its delegate is here.
+// next, in one transaction, each change as its kind's entry in changeKinds
+// says. A badge whose delegate this kiosk does not know yet is skipped: the
+// feed serves current state, so a later change brings it again once its
+// delegate is here.
 func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int64) (kiosk.Applied, error) {
 	var res kiosk.Applied
 	tx, err := db.write.BeginTx(ctx, nil)
@@ -42,34 +42,25 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 	if err != nil {
 		return res, err
 	}
-	loc := db.Location(m.TimeZone)
-	a := &applier{ctx: ctx, tx: tx, now: micros(db.Now())}
+	a := &applier{ctx: ctx, tx: tx, db: db, now: micros(db.Now()), loc: db.Location(m.TimeZone)}
 	for _, c := range changes {
-		if a.batch(c) {
+		k := changeKinds[c.Kind]
+		s := k.remove
+		if c.Op == kiosk.OpUpsert {
+			s = k.upsert
+		}
+		if s == nil { // a kind or op this kiosk has nothing to do for
 			res.Changes++
 			continue
 		}
-		if err := a.flush(); err != nil {
-			return res, fmt.Errorf("apply changes: %w", err)
-		}
-		if c.Kind == kiosk.ChangeMeeting && c.Op == kiosk.OpUpsert && c.Meeting != nil {
-			if err := writeMeeting(ctx, tx, *c.Meeting); err != nil {
-				return res, err
-			}
-			loc = db.Location(c.Meeting.TimeZone)
-			res.ScheduleChanged = true
-			continue
-		}
-		if err := a.apply(c, loc); err != nil {
+		if err := s.apply(a, c.Value); err != nil {
 			return res, fmt.Errorf("apply change %d (%s %s): %w", c.Seq, c.Kind, c.Op, err)
 		}
-		if c.Kind == kiosk.ChangeSession || c.Kind == kiosk.ChangeRoom {
-			res.ScheduleChanged = true
+		res.ScheduleChanged = res.ScheduleChanged || k.schedule
+		res.KeysChanged = res.KeysChanged || k.keys
+		if !(k.upsertUncounted && c.Op == kiosk.OpUpsert) {
+			res.Changes++
 		}
-		if c.Kind == kiosk.ChangeKey {
-			res.KeysChanged = true
-		}
-		res.Changes++
 	}
 	if err := a.flush(); err != nil {
 		return res, fmt.Errorf("apply changes: %w", err)
@@ -87,158 +78,6 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 		db.mu.Unlock()
 	}
 	return res, nil
-}
-
-// applier applies changes inside one transaction, preparing each statement
-// once per page. Runs of delegate and badge upserts (the bulk of a first
-// sync) go in multi-row statements; order across kinds is kept.
-type applier struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	now   int64
-	stmts map[string]*sql.Stmt
-
-	kind string // of the pending run: ChangeDelegate or ChangeBadge
-	args []any
-	rows int
-}
-
-// runRows is how many rows one multi-row statement carries.
-const runRows = 100
-
-const (
-	delegateRow  = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	upsertPrefix = `INSERT INTO delegates (id, family_name, given_name, organization, country, role, groups,
-		valid_from, valid_to, status, language, email, updated_us) VALUES `
-	upsertSuffix = ` ON CONFLICT (id) DO UPDATE SET family_name = excluded.family_name, given_name = excluded.given_name,
-		organization = excluded.organization, country = excluded.country, role = excluded.role, groups = excluded.groups,
-		valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status,
-		language = excluded.language, email = excluded.email, updated_us = excluded.updated_us`
-	// A badge is stored only when its delegate is known here.
-	badgePrefix = `INSERT INTO badges (uid, delegate_id, source, revoked, created_us)
-		SELECT v.column1, v.column2, CASE WHEN length(v.column1) = 24 THEN 'pass' ELSE 'registry' END, v.column3, ?
-		FROM (VALUES `
-	badgeSuffix = `) v JOIN delegates d ON d.id = v.column2 WHERE true
-		ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id,
-		source = CASE WHEN badges.delegate_id = excluded.delegate_id AND badges.source <> 'registry'
-			THEN badges.source ELSE excluded.source END,
-		revoked = excluded.revoked`
-)
-
-// batch adds a delegate or badge upsert to the pending run, flushing the
-// run first if it is of another kind or full. It reports whether c was
-// taken.
-func (a *applier) batch(c kiosk.Change) bool {
-	var kind string
-	switch {
-	case c.Op != kiosk.OpUpsert:
-		return false
-	case c.Kind == kiosk.ChangeDelegate && c.Delegate != nil:
-		kind = kiosk.ChangeDelegate
-	case c.Kind == kiosk.ChangeBadge && c.Badge != nil:
-		kind = kiosk.ChangeBadge
-	default:
-		return false
-	}
-	if a.kind != kind || a.rows == runRows {
-		if err := a.flush(); err != nil {
-			return false // applied one by one instead, reporting the error
-		}
-		a.kind = kind
-		if kind == kiosk.ChangeBadge {
-			a.args = append(a.args, a.now)
-		}
-	}
-	if kind == kiosk.ChangeDelegate {
-		d := c.Delegate
-		a.args = append(a.args, d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.Role,
-			strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email, a.now)
-	} else {
-		a.args = append(a.args, c.Badge.UID, c.Badge.DelegateID, c.Badge.Revoked)
-	}
-	a.rows++
-	return true
-}
-
-// flush writes the pending run.
-func (a *applier) flush() error {
-	if a.rows == 0 {
-		a.kind, a.args = "", a.args[:0]
-		return nil
-	}
-	var query string
-	if a.kind == kiosk.ChangeDelegate {
-		query = upsertPrefix + delegateRow + strings.Repeat(", "+delegateRow, a.rows-1) + upsertSuffix
-	} else {
-		query = badgePrefix + "(?, ?, ?)" + strings.Repeat(", (?, ?, ?)", a.rows-1) + badgeSuffix
-	}
-	_, err := a.exec(query, a.args...)
-	a.kind, a.args, a.rows = "", a.args[:0], 0
-	return err
-}
-
-func (a *applier) exec(query string, args ...any) (sql.Result, error) {
-	if a.stmts == nil {
-		a.stmts = map[string]*sql.Stmt{}
-	}
-	st, ok := a.stmts[query]
-	if !ok {
-		var err error
-		if st, err = a.tx.PrepareContext(a.ctx, query); err != nil {
-			return nil, err
-		}
-		a.stmts[query] = st
-	}
-	return st.ExecContext(a.ctx, args...)
-}
-
-func (a *applier) apply(c kiosk.Change, loc *time.Location) error {
-	var err error
-	switch {
-	case c.Kind == kiosk.ChangeDelegate && c.Delegate != nil && c.Op == kiosk.OpUpsert:
-		d := c.Delegate
-		_, err = a.exec(upsertPrefix+delegateRow+upsertSuffix, d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.Role, strings.Join(d.Groups, ";"),
-			d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email, a.now)
-	case c.Kind == kiosk.ChangeDelegate && c.Delegate != nil:
-		_, err = a.exec(`DELETE FROM delegates WHERE id = ?`, c.Delegate.ID)
-	case c.Kind == kiosk.ChangeBadge && c.Badge != nil && c.Op == kiosk.OpUpsert:
-		b := c.Badge
-		_, err = a.exec(badgePrefix+"(?, ?, ?)"+badgeSuffix, a.now, b.UID, b.DelegateID, b.Revoked)
-	case c.Kind == kiosk.ChangeBadge && c.Badge != nil:
-		_, err = a.exec(`DELETE FROM badges WHERE uid = ?`, c.Badge.UID)
-	case c.Kind == kiosk.ChangeSession && c.Session != nil && c.Op == kiosk.OpUpsert:
-		s := c.Session
-		_, err = a.exec(`INSERT INTO sessions (id, date, start_us, end_us, room, building, title, groups, status, moved_from)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET date = excluded.date,
-			start_us = excluded.start_us, end_us = excluded.end_us, room = excluded.room, building = excluded.building,
-			title = excluded.title, groups = excluded.groups, status = excluded.status, moved_from = excluded.moved_from`,
-			s.ID, kiosk.LocalDate(s.Start, loc), micros(s.Start), micros(s.End), s.Room, s.Building, s.Title,
-			strings.Join(s.Groups, ";"), s.Status, s.MovedFrom)
-	case c.Kind == kiosk.ChangeSession && c.Session != nil:
-		_, err = a.exec(`DELETE FROM sessions WHERE id = ?`, c.Session.ID)
-	case c.Kind == kiosk.ChangeKey && c.Key != nil && c.Op == kiosk.OpUpsert:
-		// A key id is never reused for another key (ids are random), so an
-		// upsert of a key held under that id is a repeat.
-		_, err = a.exec(`INSERT INTO pass_keys (id, public_key, origin, created_us) VALUES (?, ?, 'registry', ?)
-			ON CONFLICT (id) DO NOTHING`, c.Key.ID, c.Key.PublicKey, a.now)
-	case c.Kind == kiosk.ChangeKey && c.Key != nil:
-		_, err = a.exec(`DELETE FROM pass_keys WHERE id = ? AND origin = 'registry'`, c.Key.ID)
-	case c.Kind == kiosk.ChangeRoom && c.Room != nil && c.Op == kiosk.OpUpsert:
-		r := c.Room
-		_, err = a.exec(`INSERT INTO rooms (name, building, floor, capacity) VALUES (?, ?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET building = excluded.building, floor = excluded.floor, capacity = excluded.capacity`,
-			r.Name, r.Building, r.Floor, r.Capacity)
-	case c.Kind == kiosk.ChangeRoom && c.Room != nil:
-		_, err = a.exec(`DELETE FROM rooms WHERE name = ?`, c.Room.Name)
-	case c.Kind == kiosk.ChangeArrival && c.Arrival != nil && c.Op == kiosk.OpUpsert:
-		// Another kiosk's arrival: the delegate is no longer first today.
-		// A local arrival already recorded stays as it is.
-		r := c.Arrival
-		_, err = a.exec(`INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk) VALUES (?, ?, '', ?, ?)
-			ON CONFLICT DO NOTHING`, r.DelegateID, r.Day, micros(r.At), r.Kiosk)
-	}
-	// Other kinds (keys, and kinds this version does not know) are skipped.
-	return err
 }
 
 // PendingTaps returns up to limit undelivered taps, oldest first.

@@ -1,0 +1,53 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"checkin/kiosk"
+)
+
+func change(seq int64, kind, op string, v any) kiosk.Change {
+	return kiosk.Change{Seq: seq, Kind: kind, Op: op, Value: v}
+}
+
+// TestApplyChangesTells: what ApplyChanges reports a page touched, by kind
+// and op (screens and pass keys are told from it).
+func TestApplyChangesTells(t *testing.T) {
+	db, _ := newDB(t)
+	seed(t, db)
+	ctx := context.Background()
+	nine := time.Date(2026, 11, 22, 9, 0, 0, 0, zurich)
+	key := &kiosk.PassKey{ID: "k1", PublicKey: "k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
+	for i, tc := range []struct {
+		page []kiosk.Change
+		want kiosk.Applied
+	}{
+		{[]kiosk.Change{change(1, kiosk.ChangeMeeting, kiosk.OpUpsert, &kiosk.Meeting{ID: "SG12", TimeZone: "Europe/Zurich"})},
+			kiosk.Applied{ScheduleChanged: true}},
+		{[]kiosk.Change{change(2, kiosk.ChangeMeeting, kiosk.OpDelete, &kiosk.Meeting{})}, kiosk.Applied{Changes: 1}},
+		{[]kiosk.Change{change(3, kiosk.ChangeArrival, kiosk.OpUpsert, &kiosk.Arrival{DelegateID: "D1", Day: "2026-11-22", At: nine})},
+			kiosk.Applied{Changes: 1}},
+		{[]kiosk.Change{change(4, kiosk.ChangeArrival, kiosk.OpDelete, &kiosk.Arrival{DelegateID: "D1", Day: "2026-11-22"})},
+			kiosk.Applied{Changes: 1}},
+		{[]kiosk.Change{change(5, kiosk.ChangeRoom, kiosk.OpUpsert, &kiosk.Room{Name: "K"})}, kiosk.Applied{Changes: 1, ScheduleChanged: true}},
+		{[]kiosk.Change{change(6, kiosk.ChangeSession, kiosk.OpDelete, &kiosk.Session{ID: "s1"})}, kiosk.Applied{Changes: 1, ScheduleChanged: true}},
+		{[]kiosk.Change{change(7, kiosk.ChangeKey, kiosk.OpUpsert, key)}, kiosk.Applied{Changes: 1, KeysChanged: true}},
+		{[]kiosk.Change{change(8, kiosk.ChangeKey, kiosk.OpDelete, key)}, kiosk.Applied{Changes: 1, KeysChanged: true}},
+		{[]kiosk.Change{
+			change(9, kiosk.ChangeDelegate, kiosk.OpUpsert, &kiosk.Delegate{ID: "D9", FamilyName: "Nkosi"}),
+			change(10, kiosk.ChangeBadge, kiosk.OpUpsert, &kiosk.BadgeBinding{UID: "0909090909", DelegateID: "D9"}),
+			change(11, "hologram", kiosk.OpUpsert, nil),
+			change(12, kiosk.ChangeMeeting, kiosk.OpUpsert, &kiosk.Meeting{ID: "SG12", TimeZone: "Europe/Zurich"}),
+		}, kiosk.Applied{Changes: 3, ScheduleChanged: true}},
+	} {
+		got, err := db.ApplyChanges(ctx, tc.page, tc.page[len(tc.page)-1].Seq)
+		if err != nil || got != tc.want {
+			t.Errorf("page %d: got %+v, %v; want %+v", i, got, err, tc.want)
+		}
+	}
+	if st, _ := db.LookupBadge(ctx, "0909090909"); st.Delegate == nil || st.Delegate.ID != "D9" {
+		t.Errorf("badge 0909090909: %+v", st)
+	}
+}
