@@ -162,7 +162,8 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		app.sync.Logger = e.logger
 		app.sync.PassKeys = []string{book.PublicKey().String()}
 		app.sync.OnApplied = func(a kiosk.Applied) {
-			// Schedule changes reach the screens through followSchedule.
+			// Schedule and meeting changes reach the screens and the pass
+			// checks through followSchedule; new keys through here.
 			if a.KeysChanged {
 				if err := book.Reload(context.Background()); err != nil {
 					e.logger.Error("reload pass keys", "err", err)
@@ -255,12 +256,14 @@ func (a *kioskApp) run(parent context.Context) error {
 // changed it (a page of sync, `checkin import schedule` run beside the
 // kiosk): the database drops its cached days first.
 func (a *kioskApp) followSchedule(ctx context.Context) error {
+	changed := a.db.ScheduleChanged()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-a.db.ScheduleChanged():
+		case <-changed:
 		}
+		changed = a.db.ScheduleChanged() // before telling: a change meanwhile wakes the next round
 		a.server.PublishSchedule()
 		if err := a.passes.Reload(ctx); err != nil && ctx.Err() == nil { // the meeting id may have changed
 			a.e.logger.Error("reload pass keys", "err", err)

@@ -63,17 +63,20 @@ const refreshGap = time.Second
 // within about refreshGap plus a rebuild, under a second for 100,000).
 func (l *Live) Run(ctx context.Context) error {
 	var last time.Time
+	changed := l.src.Notify()
 	for {
-		changed := l.src.Notify()
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-changed:
+			changed = l.src.Notify()
 			if !l.built() {
 				continue
 			}
 		case <-l.warm:
 		}
+		// changed was taken before the refresh: a change during it
+		// wakes the next round.
 		if wait := time.Until(last.Add(refreshGap)); wait > 0 {
 			select {
 			case <-ctx.Done():

@@ -86,8 +86,16 @@ func (db *DB) Open() error {
 	db.closing = make(chan struct{})
 	db.done = make(chan struct{})
 	go db.runTapWriter()
+	changed := db.Notify()
+	version, err := db.ScheduleVersion(ctx)
+	if err != nil {
+		close(db.closing)
+		<-db.done
+		db.Venue.Close()
+		return err
+	}
 	db.scheduleDone = make(chan struct{})
-	go db.followSchedule()
+	go db.followSchedule(changed, version)
 	return nil
 }
 

@@ -390,3 +390,55 @@ func bindBadge(ctx context.Context, db *sqlite.DB, delegateID, uid string) error
 	_, err := db.DeskBind(ctx, "tester", kiosk.BindRequest{DelegateID: delegateID, UID: uid})
 	return err
 }
+
+// TestScheduleChangedByAnyone: the schedule's subscribers hear of a first
+// meeting setting, of a schedule import, and of a change made by another
+// process, each with the day's cached sessions dropped first.
+func TestScheduleChangedByAnyone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kiosk.db")
+	db := sqlite.NewDB(path)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	heard := func(what string, ch <-chan struct{}) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: ScheduleChanged not closed within 5 s", what)
+		}
+	}
+	ch := db.ScheduleChanged()
+	if err := db.SetMeeting(ctx, kiosk.Meeting{ID: "SG12", TimeZone: "Europe/Zurich", Start: "2026-11-21", End: "2026-11-28"}); err != nil {
+		t.Fatal(err)
+	}
+	heard("first meeting settings", ch)
+
+	nine := time.Date(2026, 11, 22, 9, 0, 0, 0, zurich)
+	ch = db.ScheduleChanged()
+	if err := db.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: []kiosk.Session{{ID: "s1", Title: "Plenary", Room: "K", Start: nine, End: nine.Add(time.Hour), Status: "scheduled"}}}); err != nil {
+		t.Fatal(err)
+	}
+	heard("schedule import", ch)
+	if got, _ := db.SessionsOn(ctx, "2026-11-22", zurich); len(got) != 1 || got[0].Room != "K" {
+		t.Fatalf("sessions = %+v", got)
+	}
+
+	// Another process moves the session: the cached day is dropped before
+	// subscribers hear of it.
+	other := sqlite.NewDB(path)
+	if err := other.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ch = db.ScheduleChanged()
+	if err := other.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: []kiosk.Session{{ID: "s1", Title: "Plenary", Room: "L", Start: nine, End: nine.Add(time.Hour), Status: "scheduled"}}}); err != nil {
+		t.Fatal(err)
+	}
+	heard("another process's import", ch)
+	if got, _ := db.SessionsOn(ctx, "2026-11-22", zurich); len(got) != 1 || got[0].Room != "L" {
+		t.Errorf("sessions after the other process's move = %+v, want room L", got)
+	}
+}

@@ -24,10 +24,6 @@ var changeKinds = map[string]changeKind{
 			return nil
 		}),
 		schedule: true,
-		// Kept as it was: a meeting upsert does not count in
-		// Applied.Changes, so a page holding only the meeting reaches no
-		// OnApplied.
-		upsertUncounted: true,
 	},
 	kiosk.ChangeDelegate: {
 		upsert: upsertRows(`INSERT INTO delegates (id, family_name, given_name, organization, country, role, groups,
@@ -105,8 +101,6 @@ type changeKind struct {
 	// What a change of the kind touches, for kiosk.Applied, when it has a
 	// step for its op.
 	schedule, keys bool
-	// An upsert is not counted in Applied.Changes (the meeting's).
-	upsertUncounted bool
 }
 
 // A step applies one change's value, the domain type of its kind. A value

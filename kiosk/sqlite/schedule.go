@@ -201,28 +201,28 @@ func (db *DB) ScheduleChanged() <-chan struct{} {
 }
 
 // followSchedule watches the file for changes and, when the schedule
-// version moved, drops the sessions cache and wakes ScheduleChanged.
-func (db *DB) followSchedule() {
+// version moved from last, drops the sessions cache and wakes
+// ScheduleChanged. Open reads the first version and takes the first
+// channel, so that no change made after Open returns is missed.
+func (db *DB) followSchedule(changed <-chan struct{}, last int64) {
 	defer close(db.scheduleDone)
 	ctx := context.Background()
-	var last int64 = -1
 	for {
-		changed := db.Notify() // before reading: a change after the read still wakes us
-		v, err := db.ScheduleVersion(ctx)
-		switch {
-		case err != nil:
-			db.Logger.Error("schedule version", "err", err)
-		case last >= 0 && v != last:
-			db.forgetSessions()
-			db.scheduleChanged.Wake()
-			fallthrough
-		default:
-			last = v
-		}
 		select {
 		case <-db.closing:
 			return
 		case <-changed:
+		}
+		changed = db.Notify() // before reading: a change after the read still wakes us
+		v, err := db.ScheduleVersion(ctx)
+		if err != nil {
+			db.Logger.Error("schedule version", "err", err)
+			continue
+		}
+		if v != last {
+			last = v
+			db.forgetSessions()
+			db.scheduleChanged.Wake()
 		}
 	}
 }

@@ -58,9 +58,7 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 		}
 		res.ScheduleChanged = res.ScheduleChanged || k.schedule
 		res.KeysChanged = res.KeysChanged || k.keys
-		if !(k.upsertUncounted && c.Op == kiosk.OpUpsert) {
-			res.Changes++
-		}
+		res.Changes++
 	}
 	if err := a.flush(); err != nil {
 		return res, fmt.Errorf("apply changes: %w", err)

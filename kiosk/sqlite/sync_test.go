@@ -25,7 +25,7 @@ func TestApplyChangesTells(t *testing.T) {
 		want kiosk.Applied
 	}{
 		{[]kiosk.Change{change(1, kiosk.ChangeMeeting, kiosk.OpUpsert, &kiosk.Meeting{ID: "SG12", TimeZone: "Europe/Zurich"})},
-			kiosk.Applied{ScheduleChanged: true}},
+			kiosk.Applied{Changes: 1, ScheduleChanged: true}},
 		{[]kiosk.Change{change(2, kiosk.ChangeMeeting, kiosk.OpDelete, &kiosk.Meeting{})}, kiosk.Applied{Changes: 1}},
 		{[]kiosk.Change{change(3, kiosk.ChangeArrival, kiosk.OpUpsert, &kiosk.Arrival{DelegateID: "D1", Day: "2026-11-22", At: nine})},
 			kiosk.Applied{Changes: 1}},
@@ -40,7 +40,7 @@ func TestApplyChangesTells(t *testing.T) {
 			change(10, kiosk.ChangeBadge, kiosk.OpUpsert, &kiosk.BadgeBinding{UID: "0909090909", DelegateID: "D9"}),
 			change(11, "hologram", kiosk.OpUpsert, nil),
 			change(12, kiosk.ChangeMeeting, kiosk.OpUpsert, &kiosk.Meeting{ID: "SG12", TimeZone: "Europe/Zurich"}),
-		}, kiosk.Applied{Changes: 3, ScheduleChanged: true}},
+		}, kiosk.Applied{Changes: 4, ScheduleChanged: true}},
 	} {
 		got, err := db.ApplyChanges(ctx, tc.page, tc.page[len(tc.page)-1].Seq)
 		if err != nil || got != tc.want {

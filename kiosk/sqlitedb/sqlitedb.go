@@ -263,18 +263,39 @@ func (db *DB) Notify() <-chan struct{} {
 	return db.notify.Wait()
 }
 
+// startWatch takes the watcher's connection and its first data_version
+// before returning, so that a commit made after Notify returned is never
+// taken for the starting point.
 func (db *DB) startWatch() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	db.mu.Lock()
 	db.stopWatch, db.watchDone = cancel, done
 	db.mu.Unlock()
+	conn, err := db.Readers.Conn(ctx)
+	var last int64
+	if err == nil {
+		last, err = dataVersion(ctx, conn)
+	}
+	if err != nil {
+		db.Logger.Error("database watcher cannot start", "path", db.Path, "err", err)
+		if conn != nil {
+			conn.Close()
+		}
+		close(done)
+		return
+	}
 	go func() {
 		defer close(done)
-		if err := db.runWatch(ctx); err != nil && ctx.Err() == nil {
-			db.Logger.Error("database watcher stopped", "path", db.Path, "err", err)
-		}
+		defer conn.Close()
+		db.runWatch(ctx, conn, last)
 	}()
+}
+
+func dataVersion(ctx context.Context, conn *sql.Conn) (int64, error) {
+	var v int64
+	err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
+	return v, err
 }
 
 // runWatch polls PRAGMA data_version on a connection of its own. SQLite
@@ -282,21 +303,7 @@ func (db *DB) startWatch() {
 // to the file, so one cheap query (no I/O in WAL mode: it reads the
 // shared-memory index) covers this process's writer and every other
 // process.
-func (db *DB) runWatch(ctx context.Context) error {
-	conn, err := db.Readers.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	version := func() (int64, error) {
-		var v int64
-		err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
-		return v, err
-	}
-	last, err := version()
-	if err != nil {
-		return err
-	}
+func (db *DB) runWatch(ctx context.Context, conn *sql.Conn, last int64) {
 	every := db.WatchEvery
 	if every <= 0 {
 		every = DefaultWatchEvery
@@ -306,13 +313,13 @@ func (db *DB) runWatch(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-t.C:
 		}
-		v, err := version()
+		v, err := dataVersion(ctx, conn)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return
 			}
 			db.Logger.Error("database watcher", "path", db.Path, "err", err)
 			continue
