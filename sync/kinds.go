@@ -96,7 +96,7 @@ type DelegateData struct {
 }
 
 func (d *DelegateData) change(upsert bool) (kiosk.Delegate, error) {
-	if !validLabel(d.ID) || upsert && d.FamilyName == "" {
+	if !kiosk.ValidLabel(d.ID) || upsert && d.FamilyName == "" {
 		return kiosk.Delegate{}, fmt.Errorf("delegate without id or family name")
 	}
 	return kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
@@ -113,8 +113,8 @@ type BadgeData struct {
 
 func (d *BadgeData) change(upsert bool) (kiosk.BadgeBinding, error) {
 	uid, err := badge.CanonicalUID(d.UID)
-	if err != nil || upsert && !validLabel(d.DelegateID) {
-		return kiosk.BadgeBinding{}, fmt.Errorf("badge %q", clip(d.UID))
+	if err != nil || upsert && !kiosk.ValidLabel(d.DelegateID) {
+		return kiosk.BadgeBinding{}, fmt.Errorf("badge %q", badge.Clip(d.UID))
 	}
 	return kiosk.BadgeBinding{UID: uid, DelegateID: d.DelegateID, Revoked: d.Revoked}, nil
 }
@@ -152,7 +152,7 @@ func (d *SessionData) change(upsert bool) (kiosk.Session, error) {
 	start, err1 := parseTime(d.Start)
 	end, err2 := parseTime(d.End)
 	if d.ID == "" || err1 != nil || err2 != nil || upsert && (!end.After(start) || d.Room == "") {
-		return kiosk.Session{}, fmt.Errorf("session %q", clip(d.ID))
+		return kiosk.Session{}, fmt.Errorf("session %q", badge.Clip(d.ID))
 	}
 	return kiosk.Session{ID: d.ID, Title: d.Title, Room: d.Room, Building: d.Building,
 		Start: start, End: end, Groups: d.Groups, Status: d.Status, MovedFrom: d.MovedFrom}, nil
@@ -168,7 +168,7 @@ type ArrivalData struct {
 
 func (d *ArrivalData) change(bool) (kiosk.Arrival, error) {
 	at, err := parseTime(d.At)
-	if err != nil || !validLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) {
+	if err != nil || !kiosk.ValidLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) {
 		return kiosk.Arrival{}, fmt.Errorf("arrival")
 	}
 	return kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}, nil
@@ -185,9 +185,9 @@ func (d *KeyData) change(upsert bool) (kiosk.PassKey, error) {
 	if upsert {
 		pk, err := pass.ParsePublicKey(d.PublicKey)
 		if err != nil || pk.ID != d.ID {
-			return kiosk.PassKey{}, fmt.Errorf("key %q", clip(d.ID))
+			return kiosk.PassKey{}, fmt.Errorf("key %q", badge.Clip(d.ID))
 		}
-	} else if !validLabel(d.ID) {
+	} else if !kiosk.ValidLabel(d.ID) {
 		return kiosk.PassKey{}, fmt.Errorf("key without id")
 	}
 	return kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}, nil

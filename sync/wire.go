@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -24,7 +22,6 @@ const (
 	DefaultPage      = 1000
 	MaxWait          = 30 * time.Second
 	MaxEventsPerPost = 1000
-	maxID            = 64
 )
 
 // Headers of a changes answer repeating the body's next and more, so that
@@ -144,20 +141,6 @@ type ErrorBody struct {
 	Code  string `json:"code"`
 }
 
-// decodeStrict decodes one JSON object, refusing unknown fields and
-// trailing data.
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("more than one JSON value")
-	}
-	return nil
-}
-
 // invalid is a kiosk.EINVALID error for a bad payload.
 func invalid(format string, args ...any) error {
 	return kiosk.Errorf(kiosk.EINVALID, format, args...)
@@ -177,7 +160,7 @@ func DecodeCheckins(data []byte) ([]CheckinEvent, error) {
 	}
 	for i, e := range req.Events {
 		if err := validateCheckin(e); err != nil {
-			return nil, invalid("event %d (id %q): %v", i, clip(e.ID), err)
+			return nil, invalid("event %d (id %q): %v", i, badge.Clip(e.ID), err)
 		}
 	}
 	return req.Events, nil
@@ -190,20 +173,20 @@ var reasons = map[string]bool{
 
 func validateCheckin(e CheckinEvent) error {
 	switch {
-	case !validLabel(e.ID):
-		return fmt.Errorf("id must be 1 to %d printable characters", maxID)
+	case !kiosk.ValidLabel(e.ID):
+		return fmt.Errorf("id must be 1 to %d printable characters", kiosk.MaxLabel)
 	case e.Source != kiosk.SourceRFID && e.Source != kiosk.SourceQR && e.Source != kiosk.SourceDesk:
 		return fmt.Errorf("source must be rfid, qr or desk")
 	case e.Direction != kiosk.DirectionIn && e.Direction != kiosk.DirectionOut:
 		return fmt.Errorf("direction must be in or out")
-	case !validLabel(e.Gate):
-		return fmt.Errorf("gate must be 1 to %d printable characters", maxID)
-	case e.Kiosk != "" && !validLabel(e.Kiosk):
-		return fmt.Errorf("kiosk must be at most %d printable characters", maxID)
+	case !kiosk.ValidLabel(e.Gate):
+		return fmt.Errorf("gate must be 1 to %d printable characters", kiosk.MaxLabel)
+	case e.Kiosk != "" && !kiosk.ValidLabel(e.Kiosk):
+		return fmt.Errorf("kiosk must be at most %d printable characters", kiosk.MaxLabel)
 	case len(e.UID) > badge.MaxUIDInput || !utf8.ValidString(e.UID):
 		return fmt.Errorf("uid must be valid text of at most %d bytes", badge.MaxUIDInput)
-	case e.DelegateID != "" && !validLabel(e.DelegateID):
-		return fmt.Errorf("delegate_id must be at most %d printable characters", maxID)
+	case e.DelegateID != "" && !kiosk.ValidLabel(e.DelegateID):
+		return fmt.Errorf("delegate_id must be at most %d printable characters", kiosk.MaxLabel)
 	case e.At.Year() < 2000 || e.At.Year() > 2100:
 		return fmt.Errorf("at %s is not a plausible time", e.At.Format(time.RFC3339))
 	case e.Result == kiosk.ResultAccepted && e.Reason != "":
@@ -211,7 +194,7 @@ func validateCheckin(e CheckinEvent) error {
 	case e.Result == kiosk.ResultAccepted && e.DelegateID == "":
 		return fmt.Errorf("an accepted event names its delegate")
 	case e.Result == kiosk.ResultRejected && !reasons[e.Reason]:
-		return fmt.Errorf("reason %q is not a rejection reason", clip(e.Reason))
+		return fmt.Errorf("reason %q is not a rejection reason", badge.Clip(e.Reason))
 	case e.Result != kiosk.ResultAccepted && e.Result != kiosk.ResultRejected:
 		return fmt.Errorf("result must be accepted or rejected")
 	}
@@ -226,8 +209,8 @@ type KeysRequest struct {
 // DecodeKeys decodes and validates a POST /sync/v1/keys body.
 func DecodeKeys(data []byte) ([]KeyData, error) {
 	var req KeysRequest
-	if err := decodeStrict(data, &req); err != nil {
-		return nil, invalid("invalid JSON body: %v", err)
+	if err := kiosk.DecodeJSON(data, &req); err != nil {
+		return nil, err
 	}
 	if len(req.Keys) == 0 || len(req.Keys) > 16 {
 		return nil, invalid("send 1 to 16 keys")
@@ -238,7 +221,7 @@ func DecodeKeys(data []byte) ([]KeyData, error) {
 			return nil, invalid("keys[%d]: %v", i, err)
 		}
 		if pk.ID != k.ID {
-			return nil, invalid("keys[%d]: id %q does not match the key's id %q", i, clip(k.ID), pk.ID)
+			return nil, invalid("keys[%d]: id %q does not match the key's id %q", i, badge.Clip(k.ID), pk.ID)
 		}
 	}
 	return req.Keys, nil
@@ -247,8 +230,8 @@ func DecodeKeys(data []byte) ([]KeyData, error) {
 // DecodeBadgeEvents decodes and validates a POST /sync/v1/badges body.
 func DecodeBadgeEvents(data []byte) ([]BadgeEvent, error) {
 	var req BadgesRequest
-	if err := decodeStrict(data, &req); err != nil {
-		return nil, invalid("invalid JSON body: %v", err)
+	if err := kiosk.DecodeJSON(data, &req); err != nil {
+		return nil, err
 	}
 	if len(req.Events) > MaxEventsPerPost {
 		return nil, invalid("%d events, at most %d per request", len(req.Events), MaxEventsPerPost)
@@ -257,11 +240,11 @@ func DecodeBadgeEvents(data []byte) ([]BadgeEvent, error) {
 		e := &req.Events[i]
 		uid, err := badge.CanonicalUID(e.UID)
 		switch {
-		case !validLabel(e.ID):
-			err = fmt.Errorf("id must be 1 to %d printable characters", maxID)
+		case !kiosk.ValidLabel(e.ID):
+			err = fmt.Errorf("id must be 1 to %d printable characters", kiosk.MaxLabel)
 		case err != nil:
 			err = fmt.Errorf("uid: %v", err)
-		case e.Op == kiosk.BadgeBind && !validLabel(e.DelegateID):
+		case e.Op == kiosk.BadgeBind && !kiosk.ValidLabel(e.DelegateID):
 			err = fmt.Errorf("a bind names its delegate_id")
 		case e.Op != kiosk.BadgeBind && e.Op != kiosk.BadgeRevoke:
 			err = fmt.Errorf("op must be bind or revoke")
@@ -269,7 +252,7 @@ func DecodeBadgeEvents(data []byte) ([]BadgeEvent, error) {
 			err = fmt.Errorf("at %s is not a plausible time", e.At.Format(time.RFC3339))
 		}
 		if err != nil {
-			return nil, invalid("event %d (id %q): %v", i, clip(e.ID), err)
+			return nil, invalid("event %d (id %q): %v", i, badge.Clip(e.ID), err)
 		}
 		e.UID = uid
 	}
@@ -404,18 +387,4 @@ func DecodeChangesPage(data []byte) (page ChangesPage, changes []kiosk.Change, s
 func FromTap(t kiosk.TapRecord) CheckinEvent {
 	return CheckinEvent{ID: t.ID, DelegateID: t.DelegateID, UID: t.UID, Source: t.Source, Kiosk: t.Kiosk,
 		Gate: t.Gate, Direction: t.Direction, At: t.At, Result: t.Result, Reason: t.Reason}
-}
-
-func validLabel(s string) bool {
-	if s == "" || len(s) > maxID || !utf8.ValidString(s) {
-		return false
-	}
-	return strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
-}
-
-func clip(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
-	}
-	return s
 }

@@ -238,7 +238,7 @@ func (s *Server) handleBind(c *fiber.Ctx) error {
 		return err
 	}
 	var req bindRequest
-	if err := decodeStrict(c.Body(), &req); err != nil {
+	if err := kiosk.DecodeJSON(c.Body(), &req); err != nil {
 		return err
 	}
 	b, err := s.Desk.Bind(c.UserContext(), actorOf(c), kiosk.BindRequest{DelegateID: id, UID: req.UID, Replace: req.Replace})
@@ -291,7 +291,7 @@ func (s *Server) handleManualCheckin(c *fiber.Ctx) error {
 	}
 	var req manualCheckin
 	if len(bytes.TrimSpace(c.Body())) > 0 {
-		if err := decodeStrict(c.Body(), &req); err != nil {
+		if err := kiosk.DecodeJSON(c.Body(), &req); err != nil {
 			return err
 		}
 	}
@@ -312,7 +312,7 @@ func (s *Server) handleNote(c *fiber.Ctx) error {
 		return err
 	}
 	var req noteRequest
-	if err := decodeStrict(c.Body(), &req); err != nil {
+	if err := kiosk.DecodeJSON(c.Body(), &req); err != nil {
 		return err
 	}
 	note, err := s.Desk.SetNote(c.UserContext(), actorOf(c), id, req.Note)

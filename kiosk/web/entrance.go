@@ -188,7 +188,7 @@ type demoTapRequest struct {
 
 func (s *Server) handleDemoTap(c *fiber.Ctx) error {
 	var req demoTapRequest
-	if err := decodeStrict(c.Body(), &req); err != nil {
+	if err := kiosk.DecodeJSON(c.Body(), &req); err != nil {
 		return err
 	}
 	if err := s.Demo.DemoTap(c.UserContext(), req.Kind); err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,27 +31,10 @@ func isLoopback(c *fiber.Ctx) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// decodeStrict decodes a JSON body, refusing unknown fields, trailing data
-// and anything that is not a single JSON object.
-func decodeStrict(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return kiosk.Errorf(kiosk.EINVALID, "request body is empty: send a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return kiosk.Errorf(kiosk.EINVALID, "invalid JSON body: %v", err)
-	}
-	if dec.More() {
-		return kiosk.Errorf(kiosk.EINVALID, "invalid JSON body: more than one value")
-	}
-	return nil
-}
-
 // handleTap runs POST /api/taps through the same path as a serial read.
 func (s *Server) handleTap(c *fiber.Ctx) error {
 	var req kiosk.TapRequest
-	if err := decodeStrict(c.Body(), &req); err != nil {
+	if err := kiosk.DecodeJSON(c.Body(), &req); err != nil {
 		return err
 	}
 	res, err := s.Taps.Tap(c.UserContext(), req)

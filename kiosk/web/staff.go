@@ -248,7 +248,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	var req loginRequest
 	isJSON := strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationJSON)
 	if isJSON {
-		if err := decodeStrict(c.Body(), &req); err != nil {
+		if err := kiosk.DecodeJSON(c.Body(), &req); err != nil {
 			return err
 		}
 	} else {
