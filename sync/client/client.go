@@ -360,66 +360,96 @@ func (c *Client) pushKeys(ctx context.Context) error {
 	return err
 }
 
-// pushTaps delivers taps. A batch the registry refuses as invalid is split
-// until the bad event stands alone; that one is set aside.
-func (c *Client) pushTaps(ctx context.Context, taps []kiosk.TapRecord) error {
-	req := wire.CheckinsRequest{Events: make([]wire.CheckinEvent, len(taps))}
-	ids := make([]string, len(taps))
-	for i, t := range taps {
-		req.Events[i], ids[i] = wire.FromTap(t), t.ID
-	}
-	body, err := c.post(ctx, "/sync/v1/checkins", req)
-	var refused *refusedError
-	switch {
-	case errors.As(err, &refused) && len(taps) == 1:
-		c.Logger.Error("registry refused a tap; set aside", "tap", taps[0].ID, "why", refused.msg)
-		return c.Store.MarkTapRefused(ctx, taps[0].ID, refused.msg)
-	case errors.As(err, &refused):
-		half := len(taps) / 2
-		if err := c.pushTaps(ctx, taps[:half]); err != nil {
-			return err
-		}
-		return c.pushTaps(ctx, taps[half:])
-	case err != nil:
-		return err
-	}
-	var resp wire.CheckinsResponse
-	if err := json.Unmarshal(body, &resp); err != nil {
-		return fmt.Errorf("checkins answer: %w", err)
-	}
-	return c.Store.MarkTapsDelivered(ctx, ids)
+// outbox is one kind of entry waiting for the registry: how a batch is
+// sent, and how the store learns what became of each entry.
+type outbox[T any] struct {
+	what      string // for the log: "tap", "badge event"
+	id        func(T) string
+	send      func(ctx context.Context, batch []T) error // a *refusedError when the registry refuses the payload
+	delivered func(ctx context.Context, ids []string) error
+	setAside  func(ctx context.Context, id, why string) error
 }
 
-func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent) error {
-	req := wire.BadgesRequest{Events: make([]wire.BadgeEvent, len(events))}
-	ids := make([]string, len(events))
-	for i, e := range events {
-		req.Events[i] = wire.BadgeEvent{ID: e.ID, Op: e.Op, UID: e.UID, DelegateID: e.DelegateID, At: e.At}
-		ids[i] = e.ID
-	}
-	body, err := c.post(ctx, "/sync/v1/badges", req)
+// deliver sends a batch. One the registry refuses as invalid is split
+// until the bad entry stands alone; that one is set aside and the others
+// are delivered.
+func deliver[T any](ctx context.Context, c *Client, o outbox[T], batch []T) error {
+	err := o.send(ctx, batch)
 	var refused *refusedError
 	switch {
-	case errors.As(err, &refused) && len(events) == 1:
-		c.Logger.Error("registry refused a badge event; set aside", "event", events[0].ID, "why", refused.msg)
-		return c.Store.MarkBadgeEventRefused(ctx, events[0].ID, refused.msg)
+	case errors.As(err, &refused) && len(batch) == 1:
+		id := o.id(batch[0])
+		c.Logger.Error("registry refused an entry; set aside", "kind", o.what, "id", id, "why", refused.msg)
+		return o.setAside(ctx, id, refused.msg)
 	case errors.As(err, &refused):
-		half := len(events) / 2
-		if err := c.pushBadgeEvents(ctx, events[:half]); err != nil {
+		half := len(batch) / 2
+		if err := deliver(ctx, c, o, batch[:half]); err != nil {
 			return err
 		}
-		return c.pushBadgeEvents(ctx, events[half:])
+		return deliver(ctx, c, o, batch[half:])
 	case err != nil:
 		return err
 	}
-	var resp wire.BadgesResponse
-	if err := json.Unmarshal(body, &resp); err != nil {
-		return fmt.Errorf("badges answer: %w", err)
+	ids := make([]string, len(batch))
+	for i, e := range batch {
+		ids[i] = o.id(e)
 	}
-	for _, l := range resp.Lost {
-		c.Logger.Warn("badge bind lost to an earlier one at another desk", "uid", l.UID, "delegate", l.DelegateID, "held_by", l.HeldBy)
+	return o.delivered(ctx, ids)
+}
+
+// pushTaps delivers taps.
+func (c *Client) pushTaps(ctx context.Context, taps []kiosk.TapRecord) error {
+	return deliver(ctx, c, outbox[kiosk.TapRecord]{
+		what: "tap",
+		id:   func(t kiosk.TapRecord) string { return t.ID },
+		send: func(ctx context.Context, taps []kiosk.TapRecord) error {
+			req := wire.CheckinsRequest{Events: make([]wire.CheckinEvent, len(taps))}
+			for i, t := range taps {
+				req.Events[i] = wire.FromTap(t)
+			}
+			var resp wire.CheckinsResponse
+			return c.postJSON(ctx, "/sync/v1/checkins", req, &resp)
+		},
+		delivered: c.Store.MarkTapsDelivered,
+		setAside:  c.Store.MarkTapRefused,
+	}, taps)
+}
+
+// pushBadgeEvents delivers the desk's binds and revokes. A bind that lost
+// to an earlier one at another desk is delivered all the same, and logged.
+func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent) error {
+	return deliver(ctx, c, outbox[kiosk.BadgeEvent]{
+		what: "badge event",
+		id:   func(e kiosk.BadgeEvent) string { return e.ID },
+		send: func(ctx context.Context, events []kiosk.BadgeEvent) error {
+			req := wire.BadgesRequest{Events: make([]wire.BadgeEvent, len(events))}
+			for i, e := range events {
+				req.Events[i] = wire.BadgeEvent{ID: e.ID, Op: e.Op, UID: e.UID, DelegateID: e.DelegateID, At: e.At}
+			}
+			var resp wire.BadgesResponse
+			if err := c.postJSON(ctx, "/sync/v1/badges", req, &resp); err != nil {
+				return err
+			}
+			for _, l := range resp.Lost {
+				c.Logger.Warn("badge bind lost to an earlier one at another desk", "uid", l.UID, "delegate", l.DelegateID, "held_by", l.HeldBy)
+			}
+			return nil
+		},
+		delivered: c.Store.MarkBadgeEventsDelivered,
+		setAside:  c.Store.MarkBadgeEventRefused,
+	}, events)
+}
+
+// postJSON posts v and decodes the answer into out.
+func (c *Client) postJSON(ctx context.Context, path string, v, out any) error {
+	body, err := c.post(ctx, path, v)
+	if err != nil {
+		return err
 	}
-	return c.Store.MarkBadgeEventsDelivered(ctx, ids)
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s answer: %w", path, err)
+	}
+	return nil
 }
 
 // refusedError is a 400 from the registry: the payload itself is wrong,
