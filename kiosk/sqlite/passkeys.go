@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 // Settings key of the kiosk's own pass signing key (private: it never
@@ -52,18 +53,12 @@ func (db *DB) InitOwnPassKey(ctx context.Context, secret, id, public string) (st
 
 // PassKeys returns every public key passes may be signed with.
 func (db *DB) PassKeys(ctx context.Context) ([]kiosk.PassKey, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, public_key, origin FROM pass_keys ORDER BY id`)
+	out, err := sqlitedb.Collect(ctx, db.read, func(rows *sql.Rows) (kiosk.PassKey, error) {
+		var k kiosk.PassKey
+		return k, rows.Scan(&k.ID, &k.PublicKey, &k.Origin)
+	}, `SELECT id, public_key, origin FROM pass_keys ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("pass keys: %w", err)
 	}
-	defer rows.Close()
-	var out []kiosk.PassKey
-	for rows.Next() {
-		var k kiosk.PassKey
-		if err := rows.Scan(&k.ID, &k.PublicKey, &k.Origin); err != nil {
-			return nil, fmt.Errorf("pass keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return out, nil
 }

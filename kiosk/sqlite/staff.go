@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 var _ kiosk.StaffStore = (*DB)(nil)
@@ -55,22 +56,17 @@ func (db *Venue) changeStaff(ctx context.Context, query, username string, args .
 
 // ListStaff lists logins by username.
 func (db *Venue) ListStaff(ctx context.Context) ([]kiosk.Staff, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT username, role, created_us FROM staff ORDER BY username`)
+	out, err := sqlitedb.Collect(ctx, db.read, func(rows *sql.Rows) (kiosk.Staff, error) {
+		var s kiosk.Staff
+		var us int64
+		err := rows.Scan(&s.Username, &s.Role, &us)
+		s.Created = fromMicros(us)
+		return s, err
+	}, `SELECT username, role, created_us FROM staff ORDER BY username`)
 	if err != nil {
 		return nil, fmt.Errorf("list staff: %w", err)
 	}
-	defer rows.Close()
-	var out []kiosk.Staff
-	for rows.Next() {
-		var s kiosk.Staff
-		var us int64
-		if err := rows.Scan(&s.Username, &s.Role, &us); err != nil {
-			return nil, fmt.Errorf("list staff: %w", err)
-		}
-		s.Created = fromMicros(us)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // StaffLogin returns a login and its hash; ENOTFOUND for no such user.
@@ -110,20 +106,15 @@ func insertAudit(ctx context.Context, x interface {
 
 // AuditLog returns the latest actions, newest first.
 func (db *Venue) AuditLog(ctx context.Context, limit int) ([]kiosk.AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT at_us, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
+	out, err := sqlitedb.Collect(ctx, db.read, func(rows *sql.Rows) (kiosk.AuditEntry, error) {
+		var e kiosk.AuditEntry
+		var us int64
+		err := rows.Scan(&us, &e.Actor, &e.Action, &e.Detail)
+		e.At = fromMicros(us)
+		return e, err
+	}, `SELECT at_us, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	defer rows.Close()
-	var out []kiosk.AuditEntry
-	for rows.Next() {
-		var e kiosk.AuditEntry
-		var us int64
-		if err := rows.Scan(&us, &e.Actor, &e.Action, &e.Detail); err != nil {
-			return nil, fmt.Errorf("audit log: %w", err)
-		}
-		e.At = fromMicros(us)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }

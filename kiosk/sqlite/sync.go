@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 var _ kiosk.SyncStore = (*DB)(nil)
@@ -80,20 +81,11 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 
 // PendingTaps returns up to limit undelivered taps, oldest first.
 func (db *DB) PendingTaps(ctx context.Context, limit int) ([]kiosk.TapRecord, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+tapColumns+` FROM taps WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
+	out, err := sqlitedb.Collect(ctx, db.read, scanTapRow, `SELECT `+tapColumns+` FROM taps WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending taps: %w", err)
 	}
-	defer rows.Close()
-	var out []kiosk.TapRecord
-	for rows.Next() {
-		t, err := scanTapRecord(rows)
-		if err != nil {
-			return nil, fmt.Errorf("pending taps: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // MarkTapsDelivered marks taps as stored by the registry.
@@ -109,23 +101,17 @@ func (db *DB) MarkTapRefused(ctx context.Context, id, why string) error {
 
 // PendingBadgeEvents returns up to limit undelivered desk events.
 func (db *DB) PendingBadgeEvents(ctx context.Context, limit int) ([]kiosk.BadgeEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, op, uid, delegate_id, at_us FROM badge_events
-		WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
+	out, err := sqlitedb.Collect(ctx, db.read, func(rows *sql.Rows) (kiosk.BadgeEvent, error) {
+		var e kiosk.BadgeEvent
+		var at int64
+		err := rows.Scan(&e.ID, &e.Op, &e.UID, &e.DelegateID, &at)
+		e.At = fromMicros(at)
+		return e, err
+	}, `SELECT id, op, uid, delegate_id, at_us FROM badge_events WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending badge events: %w", err)
 	}
-	defer rows.Close()
-	var out []kiosk.BadgeEvent
-	for rows.Next() {
-		var e kiosk.BadgeEvent
-		var at int64
-		if err := rows.Scan(&e.ID, &e.Op, &e.UID, &e.DelegateID, &at); err != nil {
-			return nil, fmt.Errorf("pending badge events: %w", err)
-		}
-		e.At = fromMicros(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // MarkBadgeEventsDelivered marks desk events as taken by the registry.

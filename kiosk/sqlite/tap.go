@@ -232,6 +232,9 @@ func (db *DB) LookupBadge(ctx context.Context, uid string) (kiosk.Standing, erro
 // tapColumns are the columns scanTapRecord reads, in order.
 const tapColumns = `id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk, first_today`
 
+// scanTapRow is scanTapRecord for sqlitedb.Collect.
+func scanTapRow(rows *sql.Rows) (kiosk.TapRecord, error) { return scanTapRecord(rows) }
+
 func scanTapRecord(s scanner) (kiosk.TapRecord, error) {
 	var t kiosk.TapRecord
 	var at int64

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 	wire "checkin/sync"
 )
 
@@ -335,24 +336,19 @@ func applyBadgeEvent(ctx context.Context, tx *sql.Tx, e wire.BadgeEvent) (outcom
 
 // Conflicts lists the latest binds that lost, or displaced a later bind.
 func (s *Store) Conflicts(ctx context.Context, limit int) ([]wire.LostBind, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, uid, delegate_id, held_by, outcome FROM desk_events
-		WHERE outcome IN ('lost', 'displaced') ORDER BY received_us DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("conflicts: %w", err)
-	}
-	defer rows.Close()
-	out := []wire.LostBind{}
-	for rows.Next() {
+	out, err := sqlitedb.Collect(ctx, s.read, func(rows *sql.Rows) (wire.LostBind, error) {
 		var l wire.LostBind
 		var outcome string
-		if err := rows.Scan(&l.ID, &l.UID, &l.DelegateID, &l.HeldBy, &outcome); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&l.ID, &l.UID, &l.DelegateID, &l.HeldBy, &outcome)
 		if outcome == outcomeDisplaced {
 			// The earlier bind won: the one it displaced is the loser.
 			l.DelegateID, l.HeldBy = l.HeldBy, l.DelegateID
 		}
-		out = append(out, l)
+		return l, err
+	}, `SELECT id, uid, delegate_id, held_by, outcome FROM desk_events
+		WHERE outcome IN ('lost', 'displaced') ORDER BY received_us DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("conflicts: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }

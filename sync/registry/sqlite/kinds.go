@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 	wire "checkin/sync"
 )
 
@@ -131,28 +132,14 @@ func (s *Store) loadKind(ctx context.Context, tx *sql.Tx, kind string, lo, hi in
 		m.loc = m.Location()
 	}
 	const where = ` WHERE c.seq > ? AND c.seq <= ? AND c.kind = ? AND c.op = 'upsert'`
-	return scanEach(ctx, tx, k.query+where, []any{lo, hi, kind}, func(r *sql.Rows) error {
+	return sqlitedb.Each(ctx, tx, func(r *sql.Rows) error {
 		seq, v, err := k.scan(r, &m)
 		if err != nil {
 			return err
 		}
 		data[seq] = v
 		return nil
-	})
-}
-
-func scanEach(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	}, k.query+where, lo, hi, kind)
 }
 
 func split(s string) []string {
