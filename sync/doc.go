@@ -50,14 +50,17 @@ and stores next together with the applied page in one transaction, so
 that a crash neither skips nor half-applies a page. A new kiosk starts at
 since=0 and pages through the whole roster.
 
-Kinds and their data (delete entries carry only the key fields):
+Kinds and their data. A delete entry carries the key fields; its other
+fields, where present (a room's "capacity": 0, a badge's "revoked":
+false), mean nothing and are to be ignored.
 
 	meeting   {"id","name","timezone","start","end"}            key: none (one meeting)
 	delegate  {"id","family_name","given_name","organization","country","role",
 	           "groups":[…],"valid_from","valid_to","status","language","email"}   key: id
 	badge     {"uid","delegate_id","revoked"}                   key: uid
 	room      {"name","building","floor","capacity"}            key: name
-	session   {"id","title","room","building","start","end","groups":[…],"status"}  key: id
+	session   {"id","title","room","building","start","end","groups":[…],"status",
+	           "moved_from"}  (moved_from: the room a re-import moved it from)  key: id
 	arrival   {"delegate_id","day","at","kiosk"}                 key: delegate_id, day
 	key       {"id","public_key"}  (QR pass verification keys)   key: id
 
