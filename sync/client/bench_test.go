@@ -56,7 +56,18 @@ func newVenue(tb testing.TB, delegates int) *venue {
 	if err := s.Open(); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { s.Close(context.Background()) })
+	// Run follows the store, as `checkin registry` does: writes the server
+	// did not make (an import's) reach the long polls through it.
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- s.Run(runCtx) }()
+	tb.Cleanup(func() {
+		stop()
+		if err := <-ran; err != nil {
+			tb.Errorf("registry Run: %v", err)
+		}
+		s.Close(context.Background())
+	})
 	return &venue{store: store, server: s, token: "token-k1"}
 }
 
