@@ -17,6 +17,7 @@ window.Staff = (function () {
         if (k === "class") n.className = v;
         else if (k === "text") n.textContent = v;
         else if (k === "dataset") Object.assign(n.dataset, v);
+        else if (k === "style") n.style.cssText = v; // CSSOM: allowed by the CSP, unlike a style attribute
         else if (k.startsWith("on") && typeof v === "function") n.addEventListener(k.slice(2), v);
         else n.setAttribute(k, v === true ? "" : String(v));
       }

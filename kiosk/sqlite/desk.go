@@ -185,7 +185,7 @@ func (db *DB) DeskCheckIn(ctx context.Context, actor string, tap kiosk.Tap) (kio
 }
 
 // CreateSession stores a new staff session.
-func (db *DB) CreateSession(ctx context.Context, tokenHash, username string, now time.Time) error {
+func (db *Venue) CreateSession(ctx context.Context, tokenHash, username string, now time.Time) error {
 	_, err := db.write.ExecContext(ctx, `INSERT INTO staff_sessions (token_hash, username, created_us, seen_us) VALUES (?, ?, ?, ?)`,
 		tokenHash, username, micros(now), micros(now))
 	if err != nil {
@@ -195,7 +195,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash, username string, now
 }
 
 // Session returns a session with its staff member's current role.
-func (db *DB) Session(ctx context.Context, tokenHash string) (kiosk.StaffSession, error) {
+func (db *Venue) Session(ctx context.Context, tokenHash string) (kiosk.StaffSession, error) {
 	var s kiosk.StaffSession
 	var created, seen, staffCreated int64
 	err := db.read.QueryRowContext(ctx, `SELECT s.username, st.role, st.created_us, s.created_us, s.seen_us
@@ -211,7 +211,7 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (kiosk.StaffSession
 }
 
 // TouchSession records that a session was used.
-func (db *DB) TouchSession(ctx context.Context, tokenHash string, now time.Time) error {
+func (db *Venue) TouchSession(ctx context.Context, tokenHash string, now time.Time) error {
 	if _, err := db.write.ExecContext(ctx, `UPDATE staff_sessions SET seen_us = ? WHERE token_hash = ?`, micros(now), tokenHash); err != nil {
 		return fmt.Errorf("touch session: %w", err)
 	}
@@ -219,7 +219,7 @@ func (db *DB) TouchSession(ctx context.Context, tokenHash string, now time.Time)
 }
 
 // DeleteSession ends a session.
-func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
+func (db *Venue) DeleteSession(ctx context.Context, tokenHash string) error {
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM staff_sessions WHERE token_hash = ?`, tokenHash); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
@@ -227,7 +227,7 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 }
 
 // ExpireSessions deletes sessions idle since idleBefore or older than createdBefore.
-func (db *DB) ExpireSessions(ctx context.Context, idleBefore, createdBefore time.Time) error {
+func (db *Venue) ExpireSessions(ctx context.Context, idleBefore, createdBefore time.Time) error {
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM staff_sessions WHERE seen_us < ? OR created_us < ?`,
 		micros(idleBefore), micros(createdBefore)); err != nil {
 		return fmt.Errorf("expire sessions: %w", err)

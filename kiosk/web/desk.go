@@ -17,6 +17,7 @@ import (
 
 	"checkin/kiosk"
 	"checkin/kiosk/search"
+	"checkin/kiosk/staffauth"
 )
 
 // DelegateSearch finds delegates for the desk.
@@ -436,15 +437,15 @@ func intQuery(c *fiber.Ctx, name string, def, min, max int) (int, error) {
 // goes through requireStaff (session, then CSRF); the route-table test
 // checks that none can be reached without a session.
 func (s *Server) staffRoutes(app *fiber.App) {
-	app.Get("/login", s.checkCSRF, s.handleLoginPage)
-	app.Post("/login", s.loginCSRF, s.handleLogin)
-	app.Post("/logout", s.requireStaff, s.handleLogout)
+	app.Get("/login", s.handleLoginPage)
+	app.Post("/login", staffauth.GuardLogin, s.handleLogin)
+	app.Post("/logout", s.auth.RequireStaff, s.handleLogout)
 
-	app.Get("/desk", s.requireStaff, s.handleDesk)
-	app.Get("/desk/dashboard", s.requireStaff, s.handleDashboard)
-	app.Get("/desk/audit", s.requireStaff, s.requireAdmin, s.handleAuditPage)
+	app.Get("/desk", s.auth.RequireStaff, s.handleDesk)
+	app.Get("/desk/dashboard", s.auth.RequireStaff, s.handleDashboard)
+	app.Get("/desk/audit", s.auth.RequireStaff, staffauth.RequireAdmin, s.handleAuditPage)
 
-	staff := func(h ...fiber.Handler) []fiber.Handler { return append([]fiber.Handler{s.requireStaff}, h...) }
+	staff := func(h ...fiber.Handler) []fiber.Handler { return append([]fiber.Handler{s.auth.RequireStaff}, h...) }
 	app.Get("/api/delegates", staff(s.handleSearch)...)
 	app.Get("/api/delegates/:id", staff(s.handleDelegate)...)
 	app.Post("/api/delegates/:id/badges", staff(s.handleBind)...)
@@ -456,5 +457,5 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Delete("/api/badges/:uid", staff(s.handleRevoke)...)
 	app.Get("/api/stats", staff(s.handleStats)...)
 	app.Get("/api/checkins.csv", staff(s.handleCheckinsCSV)...)
-	app.Get("/api/audit", staff(s.requireAdmin, s.handleAuditAPI)...)
+	app.Get("/api/audit", staff(staffauth.RequireAdmin, s.handleAuditAPI)...)
 }

@@ -60,7 +60,7 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	}
 	staff := false
 	if s.Staff != nil {
-		sess, err := s.loadSession(c)
+		sess, err := s.auth.Session(c)
 		if err != nil {
 			return err
 		}

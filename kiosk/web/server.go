@@ -16,10 +16,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"golang.org/x/sync/errgroup"
 
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
 	"checkin/kiosk/httpserve"
+	"checkin/kiosk/staffauth"
 )
 
 // errorBody is the JSON shape of every API error.
@@ -79,7 +81,7 @@ type Server struct {
 	Hub     *Hub
 	Metrics *Metrics
 
-	auth      *staffAuth
+	auth      *staffauth.Auth
 	app       *fiber.App
 	listening *httpserve.Listening
 	templates *template.Template
@@ -125,40 +127,23 @@ func (s *Server) Open() error {
 	return err
 }
 
-// sessionSweepEvery is how often ended staff sessions are deleted.
-const sessionSweepEvery = 10 * time.Minute
-
-// Run runs until ctx ends; it returns early only if serving failed. While
-// it runs, staff sessions that ended (idle or too old) are deleted.
+// Run runs until ctx ends; it returns early only if serving failed. With
+// staff, it also keeps their sign-ins tidy (staffauth.Auth.Run).
 func (s *Server) Run(ctx context.Context) error {
 	if s.listening == nil {
 		return errors.New("web: Run before Open")
 	}
-	var sweep <-chan time.Time
+	g, ctx := errgroup.WithContext(ctx)
 	if s.Staff != nil {
-		t := time.NewTicker(sessionSweepEvery)
-		defer t.Stop()
-		sweep = t.C
-		s.expireSessions(ctx)
+		g.Go(func() error { return s.auth.Run(ctx) })
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-s.listening.Done():
-			return s.listening.Wait(ctx)
-		case <-sweep:
-			s.expireSessions(ctx)
-		}
-	}
+	g.Go(func() error { return s.listening.Wait(ctx) })
+	return g.Wait()
 }
 
-func (s *Server) expireSessions(ctx context.Context) {
-	now := s.Now()
-	if err := s.Staff.ExpireSessions(ctx, now.Add(-s.SessionIdle), now.Add(-s.SessionMax)); err != nil && ctx.Err() == nil {
-		s.Logger.Error("expire staff sessions", "err", err)
-	}
-}
+// StaffAuth returns the server's staff sign-in (nil without staff), to set
+// it up before Run.
+func (s *Server) StaffAuth() *staffauth.Auth { return s.auth }
 
 // URL returns the base URL the server listens on.
 func (s *Server) URL() string { return s.listening.URL() }
@@ -195,7 +180,7 @@ func (s *Server) newApp() *fiber.App {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 	})
-	app.Use(recover.New())
+	app.Use(recover.New(), httpserve.SecurityHeaders)
 
 	app.Get("/", s.handleEntrance)
 	app.Get("/lobby", s.handleLobby)
@@ -221,7 +206,11 @@ func (s *Server) newApp() *fiber.App {
 
 // prepare loads templates and catalogues and builds the routes.
 func (s *Server) prepare() error {
-	s.auth = newStaffAuth(s)
+	if s.Staff != nil {
+		s.auth = staffauth.New(s.Staff)
+		s.auth.Now, s.auth.Logger = s.Now, s.Logger
+		s.auth.SessionIdle, s.auth.SessionMax = s.SessionIdle, s.SessionMax
+	}
 	tmpl, err := parseTemplates(s.Assets)
 	if err != nil {
 		return err

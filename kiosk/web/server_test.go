@@ -102,7 +102,14 @@ func newFixture(t testing.TB) *fixture {
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close(context.Background()) })
+	t.Cleanup(func() {
+		// Bounded: a request that never ends must fail the test, not hang it.
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := s.Close(ctx); err != nil {
+			t.Errorf("close server: %v", err)
+		}
+	})
 	f.server, f.url = s, s.URL()
 	return f
 }

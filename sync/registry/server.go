@@ -201,7 +201,7 @@ func (s *Server) newApp() *fiber.App {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 	})
-	app.Use(recover.New())
+	app.Use(recover.New(), httpserve.SecurityHeaders)
 	api := app.Group("/sync/v1", s.authenticate)
 	api.Get("/changes", s.handleChanges)
 	api.Post("/checkins", s.handleCheckins)
