@@ -108,7 +108,11 @@ kiosk. When two desks bound the same UID to different delegates while
 apart, the bind with the earlier event time wins, whatever order they
 arrive in; the loser is listed in "lost" and on the registry's dashboard,
 never dropped silently. A revoke applies only if it is not older than the
-binding it revokes.
+binding it revokes. An event's time is trusted only within the meeting:
+one stamped before the meeting's first day (local midnight in its time
+zone) or after its arrival at the registry counts as made when it
+arrived, so a desk's wrong clock (or a forged "at") cannot take a badge
+from its holder.
 
 A QR pass travels as a badge too: its UID is its pass id in hex, 24
 digits (12 bytes, a length no RFID UID has). Issuing a new pass at a desk
