@@ -108,11 +108,10 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		}
 		cfg.kioskID = host
 	}
-	db, err := openDB(cfg.data)
+	db, err := e.openDB(cfg.data)
 	if err != nil {
 		return nil, err
 	}
-	db.Logger = e.logger
 	server := web.NewServer()
 	taps := &kiosk.TapService{
 		Taps:     db,

@@ -42,7 +42,7 @@ type registryApp struct {
 }
 
 func openRegistry(e *env, dir, addr string) (*registryApp, error) {
-	store, err := openRegistryStore(dir)
+	store, err := e.openRegistryStore(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	case verb != "list" && !validKioskID(*kioskID):
 		return usagef("token %s: --kiosk must be 1 to 64 letters, digits, '-', '_' or '.'", verb)
 	}
-	store, err := openRegistryStore(*data)
+	store, err := e.openRegistryStore(*data)
 	if err != nil {
 		return err
 	}

@@ -117,7 +117,31 @@ func (db *DB) Open() error {
 	}
 	db.Readers.SetMaxOpenConns(max(db.ReadConns, 1))
 	db.Readers.SetMaxIdleConns(max(db.ReadConns, 1))
+	db.privateSideFiles()
 	return nil
+}
+
+// Files returns the paths of a database's files: the file itself, then
+// the WAL and shared-memory files SQLite keeps beside it (while open).
+func Files(path string) []string {
+	return []string{path, path + "-wal", path + "-shm"}
+}
+
+// privateSideFiles makes the WAL and shared-memory files (there once the
+// migrations ran) 0600, whatever the umask: SQLite gives them the mode of
+// the database file, which someone may have made looser, and the WAL holds
+// the latest writes (the pass private key among them). The file itself is
+// left as it is; its owner's checks warn about it.
+func (db *DB) privateSideFiles() {
+	for _, p := range Files(db.Path)[1:] {
+		st, err := os.Stat(p)
+		if err == nil && st.Mode().Perm()&^0o600 != 0 {
+			err = os.Chmod(p, 0o600)
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			db.Logger.Warn("cannot make a database file private", "path", p, "err", err)
+		}
+	}
 }
 
 // Close stops the watcher and closes both pools.
