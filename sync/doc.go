@@ -22,6 +22,18 @@ token names the kiosk: kiosk ids in bodies are informative only.
 
 Errors are JSON: {"error":"what is wrong","code":"invalid|unauthorized|…"}.
 
+# Transport
+
+A registry started with a certificate (--tls-cert, --tls-key) speaks
+HTTPS only; the token then never crosses the venue network in clear. A
+kiosk verifies the registry's certificate against the system roots or
+the PEM file it was given (--registry-ca), and sends nothing to a
+registry it cannot verify. A kiosk may be given several registry URLs
+(registry processes serving one database): it uses the first that
+answers and stays with it; a refused or timed-out connection or a 5xx
+moves it to the next. Every request is safe to repeat elsewhere: the
+feed is read by sequence number and deliveries are idempotent on ids.
+
 # Change feed
 
 	GET /sync/v1/changes?since=SEQ&limit=N&wait=SECONDS

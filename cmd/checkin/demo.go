@@ -53,7 +53,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := demoStaff(ctx, e, kioskDir); err != nil {
 		return err
 	}
-	reg, err := openRegistry(e, regDir, "127.0.0.1:0")
+	reg, err := openRegistry(e, regDir, "127.0.0.1:0", nil)
 	if err != nil {
 		return err
 	}

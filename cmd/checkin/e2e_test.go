@@ -36,7 +36,7 @@ type process struct {
 	url string
 }
 
-var servingURL = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
+var servingURL = regexp.MustCompile(`url=(https?://127\.0\.0\.1:\d+)`)
 
 func startKiosk(t testing.TB, bin string, args ...string) *process {
 	t.Helper()
