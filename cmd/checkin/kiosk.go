@@ -203,6 +203,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		return nil, err
 	}
 	server := web.NewServer()
+	db.OnWriteHealth = server.PublishStore // the entrance screen shows staff it is out of order
 	taps := &kiosk.TapService{
 		Taps:     db,
 		Schedule: db,
@@ -301,7 +302,9 @@ func (a *kioskApp) onRead(r serialreader.Read) {
 		return
 	}
 	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate, Direction: r.Direction})
-	if err != nil {
+	if kiosk.ErrorCode(err) == kiosk.EUNAVAILABLE {
+		return // taps cannot be written: the store logs that, once a minute
+	} else if err != nil {
 		a.e.logger.Error("tap from reader failed", "reader", r.Reader, "err", err)
 		return
 	}

@@ -19,7 +19,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"checkin/kiosk"
 )
@@ -157,6 +158,30 @@ func (db *DB) Close() error {
 		<-done
 	}
 	return errors.Join(db.Readers.Close(), db.Writer.Close())
+}
+
+// StorageFailure reports whether err is SQLite failing to store at all
+// (the disk, the file or the lock, not the data), and names why in a few
+// words for health reports: "disk full", "read-only", "I/O error",
+// "database locked", "database damaged". Any other error is "write
+// failed", not a storage failure.
+func StorageFailure(err error) (reason string, ok bool) {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		switch e.Code() & 0xff { // the primary code, without the extended part
+		case sqlite3.SQLITE_FULL:
+			return "disk full", true
+		case sqlite3.SQLITE_READONLY:
+			return "read-only", true
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return "I/O error", true
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return "database locked", true
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return "database damaged", true
+		}
+	}
+	return "write failed", false
 }
 
 // Ping checks that the database answers, for health checks.
