@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,12 +21,27 @@ func WriteCheckinsCSV(ctx context.Context, w io.Writer, taps TapLister, date str
 		return err
 	}
 	err := taps.Taps(ctx, date, func(t TapRecord) error {
-		return cw.Write([]string{t.ID, t.At.In(loc).Format(time.RFC3339Nano), t.DelegateID, t.DelegateName, t.UID,
-			t.Source, t.Gate, t.Direction, t.Result, t.Reason, t.Kiosk, strconv.FormatBool(t.FirstToday)})
+		return cw.Write(SafeCells([]string{t.ID, t.At.In(loc).Format(time.RFC3339Nano), t.DelegateID, t.DelegateName, t.UID,
+			t.Source, t.Gate, t.Direction, t.Result, t.Reason, t.Kiosk, strconv.FormatBool(t.FirstToday)}))
 	})
 	if err != nil {
 		return fmt.Errorf("export checkins: %w", err)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// SafeCells neutralises, in place, the cells of a CSV row that a
+// spreadsheet would take for a formula (=HYPERLINK(…), +cmd|…, @SUM(…)):
+// a cell beginning with =, +, -, @, tab or carriage return gets a leading
+// ', which spreadsheets show as text and do not display. Every cell of
+// every export goes through it: names, organisations and gates come from
+// imports and desks, and an attacker chooses them.
+func SafeCells(row []string) []string {
+	for i, cell := range row {
+		if cell != "" && strings.IndexByte("=+-@\t\r", cell[0]) >= 0 {
+			row[i] = "'" + cell
+		}
+	}
+	return row
 }

@@ -124,9 +124,23 @@ type Recorded struct {
 // TapStore decides and durably records taps.
 type TapStore interface {
 	// RecordTap decides tap with Decide against the stored roster and commits
-	// it before returning. Concurrent calls are committed together.
+	// it before returning. Concurrent calls are committed together. Returns
+	// EUNAVAILABLE when taps cannot be written (disk full, read-only, I/O
+	// error); the store then reports a StoreHealth that says why.
 	RecordTap(ctx context.Context, tap Tap) (Recorded, error)
 	TapLister
+}
+
+// StoreHealth says whether a store can write taps. A kiosk that cannot is
+// out of order: /healthz answers 503 with the reason, and the entrance
+// screen tells staff.
+type StoreHealth struct {
+	OK bool `json:"ok"`
+	// Reason is why not, in a few words: "disk full", "read-only",
+	// "I/O error", "database locked", "database damaged", "write failed".
+	Reason string `json:"reason,omitempty"`
+	// Since is when the first write of this failing spell failed.
+	Since time.Time `json:"since,omitzero"`
 }
 
 // TapLister lists recorded taps: a kiosk's own, or at the registry every

@@ -22,6 +22,18 @@ token names the kiosk: kiosk ids in bodies are informative only.
 
 Errors are JSON: {"error":"what is wrong","code":"invalid|unauthorized|…"}.
 
+# Transport
+
+A registry started with a certificate (--tls-cert, --tls-key) speaks
+HTTPS only; the token then never crosses the venue network in clear. A
+kiosk verifies the registry's certificate against the system roots or
+the PEM file it was given (--registry-ca), and sends nothing to a
+registry it cannot verify. A kiosk may be given several registry URLs
+(registry processes serving one database): it uses the first that
+answers and stays with it; a refused or timed-out connection or a 5xx
+moves it to the next. Every request is safe to repeat elsewhere: the
+feed is read by sequence number and deliveries are idempotent on ids.
+
 # Change feed
 
 	GET /sync/v1/changes?since=SEQ&limit=N&wait=SECONDS
@@ -108,7 +120,11 @@ kiosk. When two desks bound the same UID to different delegates while
 apart, the bind with the earlier event time wins, whatever order they
 arrive in; the loser is listed in "lost" and on the registry's dashboard,
 never dropped silently. A revoke applies only if it is not older than the
-binding it revokes.
+binding it revokes. An event's time is trusted only within the meeting:
+one stamped before the meeting's first day (local midnight in its time
+zone) or after its arrival at the registry counts as made when it
+arrived, so a desk's wrong clock (or a forged "at") cannot take a badge
+from its holder.
 
 A QR pass travels as a badge too: its UID is its pass id in hex, 24
 digits (12 bytes, a length no RFID UID has). Issuing a new pass at a desk

@@ -93,16 +93,21 @@
   }
 
   // Staff-facing status strip: hidden while all is well. When every
-  // entrance reader is down, the prompt itself stops inviting taps.
-  const problems = { stream: false, registry: false, readers: {} };
+  // entrance reader is down, or taps cannot be saved (the `store` event:
+  // disk full, read-only, I/O errors), the prompt itself stops inviting
+  // taps and sends people to the desk.
+  const problems = { stream: false, registry: false, readers: {}, store: "" };
   const entranceReaders = {};
   function renderStatus() {
     const names = Object.keys(entranceReaders);
     const allDown = names.length > 0 && names.every((n) => !entranceReaders[n]);
-    document.documentElement.classList.toggle("out-of-order", allDown);
-    $("prompt").textContent = t(allDown ? "entrance.out_of_order" : "entrance.tap", cfg.lang);
-    $("hint").textContent = t(allDown ? "entrance.go_desk" : "entrance.tap_hint", cfg.lang);
+    const outOfOrder = allDown || problems.store !== "";
+    document.documentElement.classList.toggle("out-of-order", outOfOrder);
+    const prompt = problems.store !== "" ? "entrance.closed" : allDown ? "entrance.out_of_order" : "entrance.tap";
+    $("prompt").textContent = t(prompt, cfg.lang);
+    $("hint").textContent = t(outOfOrder ? "entrance.go_desk" : "entrance.tap_hint", cfg.lang);
     const lines = [];
+    if (problems.store !== "") lines.push(t("entrance.not_saving", cfg.lang) + " (" + problems.store + ")");
     if (problems.stream) lines.push(t("entrance.offline", cfg.lang));
     if (problems.registry) lines.push(t("entrance.registry_offline", cfg.lang));
     for (const [name, st] of Object.entries(problems.readers)) {
@@ -127,6 +132,12 @@
       if (st.role !== "desk") entranceReaders[st.reader] = st.state === "open";
       if (st.state === "open") delete problems.readers[st.reader];
       else problems.readers[st.reader] = st.state + (st.last_error ? ": " + st.last_error : "");
+      renderStatus();
+    });
+    es.addEventListener("store", (e) => {
+      const st = JSON.parse(e.data);
+      problems.store = st.ok ? "" : (st.reason || "?");
+      if (!st.ok) showIdle(); // no tap goes through now: say so at once
       renderStatus();
     });
     es.addEventListener("registry", (e) => {

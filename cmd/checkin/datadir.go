@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"checkin/kiosk/sqlite"
+	"checkin/kiosk/sqlitedb"
 	regsqlite "checkin/sync/registry/sqlite"
 )
 
@@ -17,19 +19,19 @@ const dbFile = "checkin.db"
 // role's: a registry's database is opened as the registry's store, so that
 // it keeps its own schema and its change log sees what changes; any other
 // (also a new one) as a kiosk's.
-func openVenue(dir string) (venue *sqlite.Venue, closeFn func() error, err error) {
+func (e *env) openVenue(dir string) (venue *sqlite.Venue, closeFn func() error, err error) {
 	isReg, err := regsqlite.IsRegistry(filepath.Join(dir, dbFile))
 	if err != nil {
 		return nil, nil, err
 	}
 	if isReg {
-		store, err := openRegistryStore(dir)
+		store, err := e.openRegistryStore(dir)
 		if err != nil {
 			return nil, nil, err
 		}
 		return store.Venue, store.Close, nil
 	}
-	db, err := openDB(dir)
+	db, err := e.openDB(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -37,31 +39,60 @@ func openVenue(dir string) (venue *sqlite.Venue, closeFn func() error, err error
 }
 
 // openDB opens (creating if needed) the kiosk database in a data directory.
-func openDB(dir string) (*sqlite.DB, error) {
+func (e *env) openDB(dir string) (*sqlite.DB, error) {
 	if err := makeDataDir(dir); err != nil {
 		return nil, err
 	}
 	db := sqlite.NewDB(filepath.Join(dir, dbFile))
+	db.Logger = e.logger
 	if err := db.Open(); err != nil {
 		return nil, err
 	}
+	e.warnIfShared(dir)
 	return db, nil
 }
 
 // openRegistryStore opens (creating if needed) the registry's database in
 // a data directory.
-func openRegistryStore(dir string) (*regsqlite.Store, error) {
+func (e *env) openRegistryStore(dir string) (*regsqlite.Store, error) {
 	if err := makeDataDir(dir); err != nil {
 		return nil, err
 	}
-	return regsqlite.Open(filepath.Join(dir, dbFile), nil)
+	store, err := regsqlite.Open(filepath.Join(dir, dbFile), nil)
+	if err != nil {
+		return nil, err
+	}
+	e.warnIfShared(dir)
+	return store, nil
 }
 
 // makeDataDir creates a data directory readable by its owner only: it
-// holds names, e-mail addresses and password hashes.
+// holds names, e-mail addresses, password hashes and the pass private key.
+// The database is created 0600 (kiosk/sqlitedb).
 func makeDataDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
 	return nil
+}
+
+// warnIfShared logs a warning for the data directory if it is open to
+// anyone but its owner (looser than 0700), and for each database file
+// (with its WAL and shared-memory files) looser than 0600. It does not
+// refuse: an operator may have reasons, and a kiosk that will not start
+// lets nobody in.
+func (e *env) warnIfShared(dir string) {
+	check := func(path string, want fs.FileMode) {
+		st, err := os.Stat(path)
+		if err != nil {
+			return
+		}
+		if mode := st.Mode().Perm(); mode&^want != 0 {
+			e.logger.Warn(fmt.Sprintf("others may read this; chmod %o it", want), "path", path, "mode", fmt.Sprintf("%04o", mode))
+		}
+	}
+	check(dir, 0o700)
+	for _, f := range sqlitedb.Files(filepath.Join(dir, dbFile)) {
+		check(f, 0o600)
+	}
 }

@@ -46,14 +46,14 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	const kioskID = "demo-entrance"
-	token, err := demoToken(ctx, regDir, kioskID)
+	token, err := demoToken(ctx, e, regDir, kioskID)
 	if err != nil {
 		return err
 	}
-	if err := demoStaff(ctx, kioskDir); err != nil {
+	if err := demoStaff(ctx, e, kioskDir); err != nil {
 		return err
 	}
-	reg, err := openRegistry(e, regDir, "127.0.0.1:0")
+	reg, err := openRegistry(e, regDir, "127.0.0.1:0", nil)
 	if err != nil {
 		return err
 	}
@@ -81,8 +81,8 @@ const (
 )
 
 // demoStaff creates the demo's staff logins unless they exist.
-func demoStaff(ctx context.Context, dir string) error {
-	db, err := openDB(dir)
+func demoStaff(ctx context.Context, e *env, dir string) error {
+	db, err := e.openDB(dir)
 	if err != nil {
 		return err
 	}
@@ -103,8 +103,8 @@ func demoStaff(ctx context.Context, dir string) error {
 }
 
 // demoToken issues the demo kiosk's sync token.
-func demoToken(ctx context.Context, regDir, kioskID string) (string, error) {
-	store, err := openRegistryStore(regDir)
+func demoToken(ctx context.Context, e *env, regDir, kioskID string) (string, error) {
+	store, err := e.openRegistryStore(regDir)
 	if err != nil {
 		return "", err
 	}
@@ -124,7 +124,7 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 		return demo.Generated{}, err
 	}
 	gen := demo.Generate(now.In(loc))
-	store, err := openRegistryStore(dir)
+	store, err := e.openRegistryStore(dir)
 	if err != nil {
 		return gen, err
 	}

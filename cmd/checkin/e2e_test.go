@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,9 +35,25 @@ func buildBinary(t testing.TB) string {
 type process struct {
 	cmd *exec.Cmd
 	url string
+
+	mu  sync.Mutex
+	log []string // its log lines so far
 }
 
-var servingURL = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
+// logged returns how many of its log lines so far contain s.
+func (p *process) logged(s string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, line := range p.log {
+		if strings.Contains(line, s) {
+			n++
+		}
+	}
+	return n
+}
+
+var servingURL = regexp.MustCompile(`url=(https?://127\.0\.0\.1:\d+)`)
 
 func startKiosk(t testing.TB, bin string, args ...string) *process {
 	t.Helper()
@@ -62,6 +79,9 @@ func startProcess(t testing.TB, bin string, args ...string) *process {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			t.Log(args[0] + ": " + sc.Text()) // shown when the test fails
+			p.mu.Lock()
+			p.log = append(p.log, sc.Text())
+			p.mu.Unlock()
 			if m := servingURL.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case found <- m[1]:

@@ -36,7 +36,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if _, err := os.Stat(filepath.Join(*data, dbFile)); err != nil {
 		return usagef("export checkins: no checkin database in %s", *data)
 	}
-	db, closeDB, err := openVenue(*data)
+	db, closeDB, err := e.openVenue(*data)
 	if err != nil {
 		return err
 	}

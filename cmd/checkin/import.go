@@ -102,7 +102,7 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	} else if err != nil {
 		return err
 	}
-	db, closeDB, err := openVenue(*data)
+	db, closeDB, err := e.openVenue(*data)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, closeDB, err := openVenue(*data)
+	db, closeDB, err := e.openVenue(*data)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
+	"flag"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -28,25 +34,34 @@ type kioskConfig struct {
 	readers []badge.Spec
 	holdoff time.Duration
 
-	registry string // base URL; "" for a standalone kiosk
-	token    string
+	registry   string // base URLs, "URL[,URL…]"; "" for a standalone kiosk
+	token      string
+	registryCA *x509.CertPool // nil: the system roots
 }
 
 func runKiosk(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("kiosk", "kiosk --data DIR --addr HOST:PORT [--kiosk-id ID] [--reader SPEC]...", e.stderr)
+	fs := newFlagSet("kiosk", "kiosk --data DIR --addr HOST:PORT [--kiosk-id ID] [--registry URL[,URL...] --token-file FILE [--registry-ca FILE]] [--reader SPEC]...", e.stderr)
 	var cfg kioskConfig
 	var readers stringList
+	var tokenFile, caFile string
 	fs.StringVar(&cfg.data, "data", "", "data directory (created if missing)")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to serve on")
 	fs.StringVar(&cfg.kioskID, "kiosk-id", "", "this kiosk's id (default: host name)")
 	fs.Var(&readers, "reader", "badge reader `PORT[,format=F][,baud=N][,gate=G][,direction=in|out][,role=entrance|desk]`, repeatable\n(CHECKIN_READER: several separated by spaces); see `checkin readers`")
 	fs.DurationVar(&cfg.holdoff, "holdoff", badge.DefaultHoldoff, "a card held on a reader taps again only after this long away")
-	fs.StringVar(&cfg.registry, "registry", "", "registry base URL, e.g. https://registry.venue:8090 (default: standalone)")
-	fs.StringVar(&cfg.token, "token", "", "this kiosk's sync token (from checkin token add)")
+	fs.StringVar(&cfg.registry, "registry", "", "registry base `URL[,URL...]`, e.g. https://registry.venue:8090; several: the first that answers,\nthe next when it fails (default: standalone)")
+	fs.StringVar(&tokenFile, "token-file", "", "file holding this kiosk's sync token (from checkin token add), readable by its owner only")
+	fs.StringVar(&cfg.token, "token", "", "this kiosk's sync token; prefer --token-file or CHECKIN_TOKEN (a command line is visible to every user)")
+	fs.StringVar(&caFile, "registry-ca", "", "trust https registries with certificates from this PEM `FILE` (a CA bundle, or the\nregistry's own self-signed certificate) instead of the system's roots")
 	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
 		return err
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "token" {
+			e.logger.Warn("--token on the command line is visible to every user of this machine; use --token-file or CHECKIN_TOKEN")
+		}
+	})
 	ports := map[string]bool{}
 	for _, r := range readers {
 		spec, err := badge.ParseSpec(r)
@@ -63,12 +78,8 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 		return usagef("kiosk: --holdoff must be positive")
 	}
 	if cfg.registry != "" {
-		u, err := url.Parse(cfg.registry)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usagef("kiosk: --registry %q is not an http(s) URL", cfg.registry)
-		}
-		if cfg.token == "" {
-			return usagef("kiosk: --registry needs --token (checkin token add --data REGDIR --kiosk ID)")
+		if err := cfg.registryFlags(tokenFile, caFile, e.getenv("CREDENTIALS_DIRECTORY")); err != nil {
+			return err
 		}
 	}
 	if len(rest) > 0 {
@@ -83,6 +94,85 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	}
 	e.logger.Info("kiosk serving", "url", app.server.URL(), "kiosk", app.server.KioskID, "data", cfg.data, "version", version)
 	return app.run(ctx)
+}
+
+// registryFlags checks the registry URLs and reads the token file and the
+// CA file: all bad usage (exit 2) when wrong, before anything starts.
+// credentials is systemd's $CREDENTIALS_DIRECTORY, if any.
+func (cfg *kioskConfig) registryFlags(tokenFile, caFile, credentials string) error {
+	https := false
+	for _, raw := range strings.Split(cfg.registry, ",") {
+		u, err := url.Parse(strings.TrimSpace(raw))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usagef("kiosk: --registry: %q is not an http(s) URL", raw)
+		}
+		https = https || u.Scheme == "https"
+	}
+	switch {
+	case tokenFile != "" && cfg.token != "":
+		return usagef("kiosk: give --token-file or --token, not both")
+	case tokenFile != "":
+		token, err := readTokenFile(tokenFile, credentials)
+		if err != nil {
+			return err
+		}
+		cfg.token = token
+	case cfg.token == "":
+		return usagef("kiosk: --registry needs --token-file (the token from checkin token add --data REGDIR --kiosk ID, in a file only this kiosk's user may read)")
+	}
+	if caFile == "" {
+		return nil
+	}
+	if !https {
+		return usagef("kiosk: --registry-ca is for https:// registries; --registry has none")
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return usagef("kiosk: --registry-ca: %v", err)
+	}
+	cfg.registryCA = x509.NewCertPool()
+	if !cfg.registryCA.AppendCertsFromPEM(pem) {
+		return usagef("kiosk: --registry-ca %s: no PEM certificate in it", caFile)
+	}
+	return nil
+}
+
+// readTokenFile reads a sync token from a file that only its owner may
+// read: like an SSH key, a token others can read is refused. A file in
+// systemd's credentials directory (LoadCredential=) is taken as it is:
+// systemd lets only the service's user read it, by an ACL that shows as
+// group bits in its mode.
+func readTokenFile(path, credentials string) (string, error) {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", usagef("kiosk: --token-file %s: no such file", path)
+	} else if err != nil {
+		return "", usagef("kiosk: --token-file: %v", err)
+	}
+	if mode := st.Mode().Perm(); mode&0o077 != 0 && !inDir(path, credentials) {
+		return "", usagef("kiosk: --token-file %s is readable by others (mode %04o): chmod 600 %s", path, mode, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", usagef("kiosk: --token-file: %v", err)
+	}
+	token := strings.TrimSpace(string(data))
+	switch {
+	case token == "":
+		return "", usagef("kiosk: --token-file %s is empty", path)
+	case strings.ContainsAny(token, " \t\r\n"):
+		return "", usagef("kiosk: --token-file %s holds more than the token", path)
+	}
+	return token, nil
+}
+
+// inDir reports whether path is inside dir ("" is no directory).
+func inDir(path, dir string) bool {
+	if dir == "" {
+		return false
+	}
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
 // kioskApp is a running kiosk: its database, tap path, readers and web
@@ -108,12 +198,12 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		}
 		cfg.kioskID = host
 	}
-	db, err := openDB(cfg.data)
+	db, err := e.openDB(cfg.data)
 	if err != nil {
 		return nil, err
 	}
-	db.Logger = e.logger
 	server := web.NewServer()
+	db.OnWriteHealth = server.PublishStore // the entrance screen shows staff it is out of order
 	taps := &kiosk.TapService{
 		Taps:     db,
 		Schedule: db,
@@ -159,6 +249,9 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	}
 	if cfg.registry != "" {
 		app.sync = client.New(cfg.registry, cfg.token, db)
+		if cfg.registryCA != nil {
+			app.sync.HTTP.Transport = client.NewTransport(cfg.registryCA)
+		}
 		app.sync.Logger = e.logger
 		app.sync.PassKeys = []string{book.PublicKey().String()}
 		app.sync.OnApplied = func(a kiosk.Applied) {
@@ -209,7 +302,9 @@ func (a *kioskApp) onRead(r serialreader.Read) {
 		return
 	}
 	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate, Direction: r.Direction})
-	if err != nil {
+	if kiosk.ErrorCode(err) == kiosk.EUNAVAILABLE {
+		return // taps cannot be written: the store logs that, once a minute
+	} else if err != nil {
 		a.e.logger.Error("tap from reader failed", "reader", r.Reader, "err", err)
 		return
 	}

@@ -178,3 +178,37 @@ func TestStaffCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestDataDirIsPrivate: a new data directory is 0700 and its database
+// 0600; one made looser by hand is used all the same, with a warning that
+// names each loose path and its mode.
+func TestDataDirIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	roster := writeFile(t, dir, "roster.csv", "id,family_name,given_name\nD1,Müller,Jürgen\n")
+	code, _, stderr := run(t, nil, "", "import", "roster", "--data", data, roster)
+	if code != 0 {
+		t.Fatalf("import: code %d, stderr %q", code, stderr)
+	}
+	db := filepath.Join(data, dbFile)
+	for path, want := range map[string]os.FileMode{data: 0o700, db: 0o600} {
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: %v, %v; want mode %04o", path, st.Mode().Perm(), err, want)
+		}
+	}
+	if strings.Contains(stderr, "WARN") {
+		t.Errorf("warnings for a private data directory: %q", stderr)
+	}
+
+	os.Chmod(data, 0o755)
+	os.Chmod(db, 0o644)
+	code, _, stderr = run(t, nil, "", "import", "roster", "--data", data, roster)
+	if code != 0 {
+		t.Fatalf("import into a loose directory: code %d, stderr %q (want a warning, not a refusal)", code, stderr)
+	}
+	for _, want := range []string{"path=" + data + " mode=0755", "path=" + db + " mode=0644"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks a warning with %q:\n%s", want, stderr)
+		}
+	}
+}

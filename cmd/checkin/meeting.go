@@ -25,7 +25,7 @@ func runMeeting(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("meeting: unexpected argument %q", rest[0])
 	}
-	db, closeDB, err := openVenue(*data)
+	db, closeDB, err := e.openVenue(*data)
 	if err != nil {
 		return err
 	}

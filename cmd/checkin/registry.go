@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"sort"
@@ -14,9 +15,11 @@ import (
 )
 
 func runRegistry(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("registry", "registry --data DIR --addr HOST:PORT", e.stderr)
+	fs := newFlagSet("registry", "registry --data DIR --addr HOST:PORT [--tls-cert FILE --tls-key FILE]", e.stderr)
 	data := fs.String("data", "", "data directory (created if missing)")
 	addr := fs.String("addr", "127.0.0.1:8090", "address to serve on")
+	certFile := fs.String("tls-cert", "", "serve HTTPS only, with this certificate (PEM; the chain after it)")
+	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM)")
 	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
 		return err
@@ -27,7 +30,11 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 	if *data == "" {
 		return usagef("registry: --data is required")
 	}
-	app, err := openRegistry(e, *data, *addr)
+	tlsConfig, err := serverTLS(*certFile, *keyFile)
+	if err != nil {
+		return err
+	}
+	app, err := openRegistry(e, *data, *addr, tlsConfig)
 	if err != nil {
 		return err
 	}
@@ -41,14 +48,30 @@ type registryApp struct {
 	server *registry.Server
 }
 
-func openRegistry(e *env, dir, addr string) (*registryApp, error) {
-	store, err := openRegistryStore(dir)
+// serverTLS loads the registry's certificate and key; nil without both.
+func serverTLS(certFile, keyFile string) (*tls.Config, error) {
+	if (certFile == "") != (keyFile == "") {
+		return nil, usagef("registry: --tls-cert and --tls-key go together")
+	}
+	if certFile == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, usagef("registry: TLS certificate %s with key %s: %v", certFile, keyFile, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+func openRegistry(e *env, dir, addr string, tlsConfig *tls.Config) (*registryApp, error) {
+	store, err := e.openRegistryStore(dir)
 	if err != nil {
 		return nil, err
 	}
 	store.Logger = e.logger
 	server := registry.NewServer()
 	server.Addr = addr
+	server.TLS = tlsConfig
 	server.Store = store
 	server.Assets = assets.FS()
 	server.Logger = e.logger
@@ -103,7 +126,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	case verb != "list" && !validKioskID(*kioskID):
 		return usagef("token %s: --kiosk must be 1 to 64 letters, digits, '-', '_' or '.'", verb)
 	}
-	store, err := openRegistryStore(*data)
+	store, err := e.openRegistryStore(*data)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 	case *role != kiosk.RoleDesk && *role != kiosk.RoleAdmin:
 		return usagef("staff %s: --role must be desk or admin", verb)
 	}
-	db, closeDB, err := openVenue(*data)
+	db, closeDB, err := e.openVenue(*data)
 	if err != nil {
 		return err
 	}

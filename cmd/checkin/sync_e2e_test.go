@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -34,9 +35,20 @@ type venue struct {
 	addr   string
 	reg    *process
 	tokens map[string]string
+	// cert and key, when set, are the registry's TLS certificate and key
+	// files: it serves https.
+	cert, key string
 }
 
 func newVenue(t *testing.T, roster string, kiosks ...string) *venue {
+	t.Helper()
+	v := prepareVenue(t, roster, kiosks...)
+	v.startRegistry()
+	return v
+}
+
+// prepareVenue is newVenue without starting the registry.
+func prepareVenue(t *testing.T, roster string, kiosks ...string) *venue {
 	t.Helper()
 	v := &venue{t: t, bin: buildBinary(t), dir: t.TempDir(), tokens: map[string]string{}}
 	v.regDir = filepath.Join(v.dir, "registry")
@@ -52,7 +64,6 @@ func newVenue(t *testing.T, roster string, kiosks ...string) *venue {
 		}
 		v.tokens[k] = strings.TrimSpace(string(out))
 	}
-	v.startRegistry()
 	return v
 }
 
@@ -69,13 +80,37 @@ func (v *venue) twoKiosks() (north, south *process) {
 
 func (v *venue) startRegistry() {
 	v.t.Helper()
-	v.reg = startProcess(v.t, v.bin, "registry", "--data", v.regDir, "--addr", v.addr)
+	args := []string{"registry", "--data", v.regDir, "--addr", v.addr}
+	if v.cert != "" {
+		args = append(args, "--tls-cert", v.cert, "--tls-key", v.key)
+	}
+	v.reg = startProcess(v.t, v.bin, args...)
 }
 
+// registryURL is the registry's base URL as kiosks are given it.
+func (v *venue) registryURL() string {
+	if v.cert != "" {
+		return "https://" + v.addr
+	}
+	return "http://" + v.addr
+}
+
+// kiosk starts a kiosk under the venue's registry, its token in a file.
 func (v *venue) kiosk(id string) *process {
 	v.t.Helper()
 	return startKiosk(v.t, v.bin, "--data", filepath.Join(v.dir, id), "--kiosk-id", id,
-		"--registry", "http://"+v.addr, "--token", v.tokens[id])
+		"--registry", v.registryURL(), "--token-file", v.tokenFile(id))
+}
+
+// tokenFile writes a kiosk's token to a file of its own (0600) and
+// returns its path: tokens never go on a command line.
+func (v *venue) tokenFile(id string) string {
+	v.t.Helper()
+	f := filepath.Join(v.dir, id+".token")
+	if err := os.WriteFile(f, []byte(v.tokens[id]+"\n"), 0o600); err != nil {
+		v.t.Fatal(err)
+	}
+	return f
 }
 
 type health struct {
@@ -85,6 +120,7 @@ type health struct {
 		Reachable bool
 		Outbox    int
 		Cursor    int64
+		LastError string `json:"last_error"`
 	}
 	Head int64 `json:"change_seq"`
 }

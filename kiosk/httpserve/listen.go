@@ -5,6 +5,7 @@ package httpserve
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 
@@ -15,26 +16,36 @@ import (
 // Shutdown. The kiosk and the registry share it.
 type Listening struct {
 	ln     net.Listener
+	scheme string        // "http" or "https"
 	done   chan struct{} // closed when serving ended
 	served error         // why it ended; read after done
 }
 
 // Listen starts serving app on addr ("127.0.0.1:0" picks a free port).
 func Listen(app *fiber.App, addr string) (*Listening, error) {
+	return ListenTLS(app, addr, nil)
+}
+
+// ListenTLS is Listen serving HTTPS only, with config (nil: plain HTTP).
+// A plain HTTP request to it fails the handshake and gets no answer.
+func ListenTLS(app *fiber.App, addr string, config *tls.Config) (*Listening, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	l := &Listening{ln: ln, done: make(chan struct{})}
+	l := &Listening{ln: ln, scheme: "http", done: make(chan struct{})}
+	if config != nil {
+		l.ln, l.scheme = tls.NewListener(ln, config), "https"
+	}
 	go func() {
 		defer close(l.done)
-		l.served = app.Listener(ln)
+		l.served = app.Listener(l.ln)
 	}()
 	return l, nil
 }
 
 // URL returns the base URL being served.
-func (l *Listening) URL() string { return "http://" + l.ln.Addr().String() }
+func (l *Listening) URL() string { return l.scheme + "://" + l.ln.Addr().String() }
 
 // Done is closed when serving ended: after Shutdown, or when the listener
 // failed.

@@ -42,6 +42,14 @@ type DB struct {
 
 	// MaxBatch bounds how many taps one commit carries.
 	MaxBatch int
+	// ProbeEvery is how often the tap writer tries a write of its own while
+	// taps cannot be written (DefaultProbeEvery).
+	ProbeEvery time.Duration
+	// OnWriteHealth, if set (before the first tap), is told each change of
+	// WriteHealth, from the tap writer: it must not block.
+	OnWriteHealth func(kiosk.StoreHealth)
+
+	health writeHealth
 
 	writeStmts, readStmts *tapStmts
 
@@ -61,9 +69,11 @@ func NewDB(path string) *DB {
 	// inserts into big tap tables touch several B-trees each.
 	base.CacheKiB = 32 << 10
 	return &DB{
-		Venue:    NewVenue(base),
-		NewID:    kiosk.NewID,
-		MaxBatch: 256,
+		Venue:      NewVenue(base),
+		NewID:      kiosk.NewID,
+		MaxBatch:   256,
+		ProbeEvery: DefaultProbeEvery,
+		health:     writeHealth{h: kiosk.StoreHealth{OK: true}},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 type tapRequest struct {
@@ -39,14 +40,22 @@ func (db *DB) RecordTap(ctx context.Context, tap kiosk.Tap) (kiosk.Recorded, err
 	return resp.rec, resp.err
 }
 
-// runTapWriter is the single goroutine that commits taps.
+// runTapWriter is the single goroutine that commits taps. While taps
+// cannot be written it probes every ProbeEvery that no tap comes.
 func (db *DB) runTapWriter() {
 	defer close(db.done)
 	batch := make([]tapRequest, 0, db.MaxBatch)
 	for {
+		var probe <-chan time.Time
+		if db.failing() {
+			probe = time.After(db.ProbeEvery)
+		}
 		var first tapRequest
 		select {
 		case first = <-db.taps:
+		case <-probe:
+			db.probe()
+			continue
 		case <-db.closing:
 			return
 		}
@@ -64,25 +73,34 @@ func (db *DB) runTapWriter() {
 	}
 }
 
-// commitBatch commits a batch in one transaction. If that fails, each tap
-// is retried alone so one bad tap cannot fail its neighbours.
+// commitBatch commits a batch in one transaction. If that fails for
+// another reason than storage (a full disk fails every tap alike), each
+// tap is retried alone so one bad tap cannot fail its neighbours. Taps
+// that cannot be written get an EUNAVAILABLE error; the health report and
+// the log (once a minute, see writeFailed) carry the cause.
 func (db *DB) commitBatch(batch []tapRequest) {
 	recs, err := db.commitTaps(batch)
 	if err == nil {
+		db.wrote()
 		for i, req := range batch {
 			req.done <- tapResponse{rec: recs[i]}
 		}
 		return
 	}
-	if len(batch) > 1 {
-		db.Logger.Warn("tap batch failed, retrying one by one", "taps", len(batch), "err", err)
+	if _, storage := sqlitedb.StorageFailure(err); storage || len(batch) == 1 {
+		failed := unavailable(db.writeFailed(err, len(batch)))
+		for _, req := range batch {
+			req.done <- tapResponse{err: failed}
+		}
+		return
 	}
 	for _, req := range batch {
 		recs, err := db.commitTaps([]tapRequest{req})
 		if err != nil {
-			req.done <- tapResponse{err: err}
+			req.done <- tapResponse{err: unavailable(db.writeFailed(err, 1))}
 			continue
 		}
+		db.wrote()
 		req.done <- tapResponse{rec: recs[0]}
 	}
 }

@@ -19,7 +19,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"checkin/kiosk"
 )
@@ -117,7 +118,31 @@ func (db *DB) Open() error {
 	}
 	db.Readers.SetMaxOpenConns(max(db.ReadConns, 1))
 	db.Readers.SetMaxIdleConns(max(db.ReadConns, 1))
+	db.privateSideFiles()
 	return nil
+}
+
+// Files returns the paths of a database's files: the file itself, then
+// the WAL and shared-memory files SQLite keeps beside it (while open).
+func Files(path string) []string {
+	return []string{path, path + "-wal", path + "-shm"}
+}
+
+// privateSideFiles makes the WAL and shared-memory files (there once the
+// migrations ran) 0600, whatever the umask: SQLite gives them the mode of
+// the database file, which someone may have made looser, and the WAL holds
+// the latest writes (the pass private key among them). The file itself is
+// left as it is; its owner's checks warn about it.
+func (db *DB) privateSideFiles() {
+	for _, p := range Files(db.Path)[1:] {
+		st, err := os.Stat(p)
+		if err == nil && st.Mode().Perm()&^0o600 != 0 {
+			err = os.Chmod(p, 0o600)
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			db.Logger.Warn("cannot make a database file private", "path", p, "err", err)
+		}
+	}
 }
 
 // Close stops the watcher and closes both pools.
@@ -133,6 +158,30 @@ func (db *DB) Close() error {
 		<-done
 	}
 	return errors.Join(db.Readers.Close(), db.Writer.Close())
+}
+
+// StorageFailure reports whether err is SQLite failing to store at all
+// (the disk, the file or the lock, not the data), and names why in a few
+// words for health reports: "disk full", "read-only", "I/O error",
+// "database locked", "database damaged". Any other error is "write
+// failed", not a storage failure.
+func StorageFailure(err error) (reason string, ok bool) {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		switch e.Code() & 0xff { // the primary code, without the extended part
+		case sqlite3.SQLITE_FULL:
+			return "disk full", true
+		case sqlite3.SQLITE_READONLY:
+			return "read-only", true
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return "I/O error", true
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return "database locked", true
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return "database damaged", true
+		}
+	}
+	return "write failed", false
 }
 
 // Ping checks that the database answers, for health checks.

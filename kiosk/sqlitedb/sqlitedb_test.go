@@ -103,15 +103,38 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	}
 }
 
+// TestFileIsPrivate: the database file is created 0600, and its WAL and
+// shared-memory files are 0600 while it is open, whatever the umask and
+// even when the file itself was made looser (SQLite gives the side files
+// the file's mode).
 func TestFileIsPrivate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.db")
-	open(t, path)
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mode := st.Mode().Perm(); mode != 0o600 {
-		t.Errorf("database file mode %v, want 0600", mode)
+	for _, tt := range []struct {
+		name   string
+		before os.FileMode // 0: no file yet
+		want   os.FileMode
+	}{{"new file", 0, 0o600}, {"a file made 0644 by hand", 0o644, 0o644}} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.db")
+			if tt.before != 0 {
+				if err := os.WriteFile(path, nil, tt.before); err != nil {
+					t.Fatal(err)
+				}
+				os.Chmod(path, tt.before) // past the umask
+			}
+			db := open(t, path, fstest.MapFS{"0001_t.sql": sqlFile(`CREATE TABLE t (x INTEGER) STRICT;`)})
+			if _, err := db.Writer.Exec(`INSERT INTO t VALUES (1)`); err != nil {
+				t.Fatal(err)
+			}
+			for file, want := range map[string]os.FileMode{path: tt.want, path + "-wal": 0o600, path + "-shm": 0o600} {
+				st, err := os.Stat(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if mode := st.Mode().Perm(); mode != want {
+					t.Errorf("%s: mode %04o, want %04o", filepath.Base(file), mode, want)
+				}
+			}
+		})
 	}
 }
 

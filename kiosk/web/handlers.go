@@ -58,6 +58,7 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 	if s.Sync != nil {
 		registry, _ = json.Marshal(s.Sync())
 	}
+	store, _ := json.Marshal(s.Store.WriteHealth())
 	staff := false
 	if s.Staff != nil {
 		sess, err := s.auth.Session(c)
@@ -83,6 +84,7 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 		if registry != nil {
 			writeEvent(w, Event{Name: "registry", Data: registry})
 		}
+		writeEvent(w, Event{Name: "store", Data: store})
 		if w.Flush() != nil {
 			return
 		}
@@ -156,6 +158,14 @@ func (s *Server) PublishSchedule() {
 	}
 }
 
+// PublishStore tells screens whether taps can be written: when not, the
+// entrance screen shows that it is out of order, and why, to staff.
+func (s *Server) PublishStore(h kiosk.StoreHealth) {
+	if err := s.Hub.Publish("store", h); err != nil {
+		s.Logger.Error("publish store", "err", err)
+	}
+}
+
 // PublishRegistry tells screens whether the registry is reachable (for the
 // staff strip).
 func (s *Server) PublishRegistry(st RegistryStatus) {
@@ -176,20 +186,26 @@ type healthBody struct {
 	Readers   []serialreader.ReaderState `json:"readers"`
 	Registry  RegistryStatus             `json:"registry"`
 	Screens   int                        `json:"screens"`
+	Store     kiosk.StoreHealth          `json:"store"`
 }
 
 // handleHealth reports what venue IT needs to see at a glance. It answers
-// 503 only when the kiosk cannot check anyone in (the database is gone);
-// an unhappy reader or registry makes it "degraded" with a 200.
+// 503 only when the kiosk cannot check anyone in (the database is gone,
+// or taps cannot be written: disk full, read-only, I/O errors); an
+// unhappy reader or registry makes it "degraded" with a 200.
 func (s *Server) handleHealth(c *fiber.Ctx) error {
 	h := healthBody{Status: "ok", Role: "kiosk", Kiosk: s.KioskID, Version: s.Version,
-		Time: s.Now().UTC(), Database: "ok", Readers: []serialreader.ReaderState{}, Screens: s.Hub.Len()}
+		Time: s.Now().UTC(), Database: "ok", Readers: []serialreader.ReaderState{}, Screens: s.Hub.Len(),
+		Store: s.Store.WriteHealth()}
 	status := fiber.StatusOK
 	ctx := c.UserContext()
 	if err := s.Store.Ping(ctx); err != nil {
 		h.Status, h.Database, status = "down", err.Error(), fiber.StatusServiceUnavailable
 	} else if n, err := s.Store.CountDelegates(ctx); err == nil {
 		h.Delegates = n
+	}
+	if !h.Store.OK {
+		h.Status, h.Database, status = "down", "taps cannot be written: "+h.Store.Reason, fiber.StatusServiceUnavailable
 	}
 	if s.Readers != nil {
 		h.Readers = s.Readers.States()

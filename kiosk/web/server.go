@@ -49,6 +49,9 @@ type Store interface {
 	kiosk.ScheduleStore
 	CountDelegates(ctx context.Context) (int, error)
 	Ping(ctx context.Context) error
+	// WriteHealth says whether taps can be written (for /healthz and the
+	// `store` event).
+	WriteHealth() kiosk.StoreHealth
 }
 
 // Server is the kiosk's HTTP server.

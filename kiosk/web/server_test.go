@@ -99,6 +99,7 @@ func newFixture(t testing.TB) *fixture {
 	s.Search = search.NewLive(f.db)
 	s.Desk = &kiosk.DeskService{Store: f.db, Taps: s.Taps, Passes: book}
 	f.book = book
+	f.db.OnWriteHealth = s.PublishStore
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +141,26 @@ type scenario struct {
 
 func (sc scenario) run(t *testing.T, base string) {
 	t.Helper()
+	status, text := sc.do(t, base)
+	body := []byte(text)
+	if status != sc.status {
+		t.Errorf("%s: status = %d, want %d; body %s", sc.name, status, sc.status, body)
+	}
+	for _, w := range sc.want {
+		if !strings.Contains(string(body), w) {
+			t.Errorf("%s: body lacks %q: %s", sc.name, w, clip(body))
+		}
+	}
+	for _, a := range sc.absent {
+		if strings.Contains(string(body), a) {
+			t.Errorf("%s: body contains %q: %s", sc.name, a, clip(body))
+		}
+	}
+}
+
+// do sends the scenario's request and returns the answer's status and body.
+func (sc scenario) do(t *testing.T, base string) (int, string) {
+	t.Helper()
 	req, err := http.NewRequest(sc.method, base+sc.path, strings.NewReader(sc.body))
 	if err != nil {
 		t.Fatal(err)
@@ -153,19 +174,7 @@ func (sc scenario) run(t *testing.T, base string) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != sc.status {
-		t.Errorf("%s: status = %d, want %d; body %s", sc.name, resp.StatusCode, sc.status, body)
-	}
-	for _, w := range sc.want {
-		if !strings.Contains(string(body), w) {
-			t.Errorf("%s: body lacks %q: %s", sc.name, w, clip(body))
-		}
-	}
-	for _, a := range sc.absent {
-		if strings.Contains(string(body), a) {
-			t.Errorf("%s: body contains %q: %s", sc.name, a, clip(body))
-		}
-	}
+	return resp.StatusCode, string(body)
 }
 
 func clip(b []byte) string {

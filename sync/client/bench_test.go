@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,6 +38,7 @@ func newVenue(tb testing.TB, delegates int) *venue {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
+	v := &venue{store: store, token: "token-k1"}
 	ctx := context.Background()
 	roster := make([]kiosk.Delegate, delegates)
 	for i := range roster {
@@ -48,9 +50,18 @@ func newVenue(tb testing.TB, delegates int) *venue {
 		tb.Fatal(err)
 	}
 	store.AddToken(ctx, "k1", "token-k1")
-	s := registry.NewServer()
+	v.server, _ = v.serve(tb)
+	return v
+}
+
+// serve starts a registry server on the venue's store (a second one is
+// another registry process on the same database); stop ends it before
+// the test does.
+func (v *venue) serve(tb testing.TB) (s *registry.Server, stop func()) {
+	tb.Helper()
+	s = registry.NewServer()
 	s.Addr = "127.0.0.1:0"
-	s.Store = store
+	s.Store = v.store
 	s.Assets = assets.FS()
 	s.Logger = slog.New(slog.DiscardHandler)
 	if err := s.Open(); err != nil {
@@ -58,17 +69,21 @@ func newVenue(tb testing.TB, delegates int) *venue {
 	}
 	// Run follows the store, as `checkin registry` does: writes the server
 	// did not make (an import's) reach the long polls through it.
-	runCtx, stop := context.WithCancel(ctx)
+	runCtx, cancel := context.WithCancel(context.Background())
 	ran := make(chan error, 1)
 	go func() { ran <- s.Run(runCtx) }()
-	tb.Cleanup(func() {
-		stop()
-		if err := <-ran; err != nil {
-			tb.Errorf("registry Run: %v", err)
-		}
-		s.Close(context.Background())
-	})
-	return &venue{store: store, server: s, token: "token-k1"}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-ran; err != nil {
+				tb.Errorf("registry Run: %v", err)
+			}
+			s.Close(context.Background())
+		})
+	}
+	tb.Cleanup(stop)
+	return s, stop
 }
 
 func newKiosk(tb testing.TB) *ksqlite.DB {
@@ -81,7 +96,12 @@ func newKiosk(tb testing.TB) *ksqlite.DB {
 }
 
 func runClient(tb testing.TB, v *venue, db *ksqlite.DB, onApplied func(kiosk.Applied)) *client.Client {
-	c := client.New(v.server.URL(), v.token, db)
+	return runClientAt(tb, v.server.URL(), v.token, db, onApplied)
+}
+
+// runClientAt runs a client of the registries at urls ("URL[,URL…]").
+func runClientAt(tb testing.TB, urls, token string, db *ksqlite.DB, onApplied func(kiosk.Applied)) *client.Client {
+	c := client.New(urls, token, db)
 	c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	c.OnApplied = onApplied
 	ctx, cancel := context.WithCancel(context.Background())

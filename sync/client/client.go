@@ -7,12 +7,15 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,7 +29,10 @@ import (
 
 // Client synchronises one kiosk with a registry.
 type Client struct {
-	URL   string // registry base URL
+	// URLs are the registry's base URLs (several registry processes on one
+	// database): the client uses the first that answers and stays with it
+	// while it works; a connection failure or a 5xx moves it to the next.
+	URLs  []string
 	Token string
 	Store kiosk.SyncStore
 	HTTP  *http.Client
@@ -52,6 +58,8 @@ type Client struct {
 	kick     chan struct{}
 	mu       gosync.Mutex
 	st       Status
+	next     int // the URL a request tries first
+	using    int // the URL that answered last; -1 before any did
 }
 
 // Status is the client's view of the registry.
@@ -62,14 +70,37 @@ type Status struct {
 	Cursor    int64     `json:"cursor"`
 }
 
-// New returns a client with defaults.
-func New(url, token string, store kiosk.SyncStore) *Client {
-	return &Client{
-		URL: strings.TrimRight(url, "/"), Token: token, Store: store,
-		HTTP:   &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: 90 * time.Second}},
+// New returns a client with defaults for the registry at urls: one base
+// URL or several separated by commas ("URL[,URL…]", as --registry takes
+// them). HTTPS registries are verified against the system roots; set
+// HTTP's transport to NewTransport(pool) to trust other ones.
+func New(urls, token string, store kiosk.SyncStore) *Client {
+	c := &Client{
+		Token: token, Store: store,
+		HTTP:   &http.Client{Transport: NewTransport(nil)},
 		Logger: slog.Default(), Now: time.Now,
 		PageSize: wire.MaxPage, BatchSize: 500, Wait: 25 * time.Second, Idle: 2 * time.Second,
-		kick: make(chan struct{}, 1),
+		kick: make(chan struct{}, 1), using: -1,
+	}
+	for _, u := range strings.Split(urls, ",") {
+		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+			c.URLs = append(c.URLs, u)
+		}
+	}
+	return c
+}
+
+// NewTransport returns the client's HTTP transport, verifying HTTPS
+// registries against roots (nil: the system's). Dialling gives up after
+// 5 s, so that a registry machine that is off (no answer at all, not even
+// a refusal) hands over to the next registry quickly.
+func NewTransport(roots *x509.CertPool) *http.Transport {
+	return &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout: 10 * time.Second,
+		MaxIdleConnsPerHost: 4,
+		IdleConnTimeout:     90 * time.Second,
 	}
 }
 
@@ -113,7 +144,7 @@ func (c *Client) failed(what string, err error) {
 
 // Run pulls and pushes until ctx ends.
 func (c *Client) Run(ctx context.Context) error {
-	if c.URL == "" || c.Token == "" {
+	if len(c.URLs) == 0 || c.Token == "" {
 		return errors.New("sync client: registry URL and token are required")
 	}
 	if cursor, err := c.Store.SyncCursor(ctx); err == nil {
@@ -473,36 +504,88 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]by
 	return c.doHeader(ctx, method, path, body, nil)
 }
 
-// doHeader is do that also hands back the answer's headers.
+// doHeader is do that also hands back the answer's headers. It tries the
+// registry URLs in turn, from the one that answered last: a connection
+// failure or a 5xx moves on to the next (and the next request starts
+// there); any other answer is the answer.
 func (c *Client) doHeader(ctx context.Context, method, path string, body []byte, header *http.Header) ([]byte, error) {
+	c.mu.Lock()
+	first := c.next
+	c.mu.Unlock()
+	var err error
+	for i := range c.URLs {
+		n := (first + i) % len(c.URLs)
+		var resp *http.Response
+		var data []byte
+		resp, data, err = c.send(ctx, c.URLs[n], method, path, body)
+		if err == nil && resp.StatusCode < 500 {
+			c.answered(n)
+			if header != nil {
+				*header = resp.Header
+			}
+			return c.result(resp, data)
+		}
+		if err == nil {
+			_, err = c.result(resp, data)
+		}
+		c.mu.Lock()
+		if c.next == n {
+			c.next = (n + 1) % len(c.URLs)
+		}
+		c.mu.Unlock()
+		if ctx.Err() != nil {
+			break // out of time: the next request starts at the next URL
+		}
+	}
+	return nil, err
+}
+
+// answered makes URL n the one requests try first, and logs a change.
+func (c *Client) answered(n int) {
+	c.mu.Lock()
+	c.next = n
+	changed := c.using != n
+	c.using = n
+	c.mu.Unlock()
+	if changed {
+		c.Logger.Info("using registry", "url", c.URLs[n])
+	}
+}
+
+// send makes one request to the registry at base and reads the answer.
+func (c *Client) send(ctx context.Context, base, method, path string, body []byte) (*http.Response, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return nil, err
+	var untrusted *tls.CertificateVerificationError
+	if errors.As(err, &untrusted) {
+		return nil, nil, fmt.Errorf("%w: the registry's certificate is not trusted; give it (or its CA) to the kiosk with --registry-ca", err)
+	} else if err != nil {
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	if header != nil {
-		*header = resp.Header
-	}
 	var buf bytes.Buffer
 	if resp.ContentLength > 0 && resp.ContentLength < 256<<20 {
 		buf.Grow(int(resp.ContentLength) + 1) // a first sync's pages are megabytes
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, 256<<20)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	data := buf.Bytes()
+	return resp, buf.Bytes(), nil
+}
+
+// result turns an answer into the body of a 200 or an error.
+func (c *Client) result(resp *http.Response, data []byte) ([]byte, error) {
 	if resp.StatusCode == http.StatusOK {
 		c.succeeded()
 		return data, nil
@@ -518,7 +601,7 @@ func (c *Client) doHeader(ctx context.Context, method, path string, body []byte,
 		c.succeeded() // the registry is there; the payload is the problem
 		return nil, &refusedError{msg: msg}
 	case http.StatusUnauthorized:
-		return nil, fmt.Errorf("registry refused this kiosk's token (%s): check --token", msg)
+		return nil, fmt.Errorf("registry refused this kiosk's token (%s): check --token-file", msg)
 	}
-	return nil, fmt.Errorf("registry answered %d: %s", resp.StatusCode, msg)
+	return nil, fmt.Errorf("registry %s answered %d: %s", resp.Request.URL.Host, resp.StatusCode, msg)
 }

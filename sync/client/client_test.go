@@ -3,6 +3,11 @@ package client_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -99,4 +104,61 @@ func uuidLike() func() string {
 func bindBadge(ctx context.Context, db *sqlite.DB, delegateID, uid string) error {
 	_, err := db.DeskBind(ctx, "tester", kiosk.BindRequest{DelegateID: delegateID, UID: uid})
 	return err
+}
+
+// TestFailover: given several registries, the client uses the first that
+// answers (past one that refuses connections and one that answers 503),
+// sticks to it while it works, and moves on to the next when it goes.
+func TestFailover(t *testing.T) {
+	v := newVenue(t, 10)
+	working, stopWorking := v.serve(t) // the first registry that answers
+	second, _ := v.serve(t)            // another registry process on the same database
+	var unavailable atomic.Int64
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		unavailable.Add(1)
+		http.Error(w, `{"error":"down for maintenance"}`, http.StatusServiceUnavailable)
+	}))
+	defer broken.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusing := "http://" + ln.Addr().String()
+	ln.Close() // nobody listens there now
+
+	db := newKiosk(t)
+	ctx := context.Background()
+	c := runClientAt(t, strings.Join([]string{refusing, broken.URL, working.URL(), second.URL()}, ","), v.token, db, nil)
+	waitFor(t, "roster", func() bool { n, _ := db.CountDelegates(ctx); return n == 10 })
+	svc := &kiosk.TapService{Taps: db, Schedule: db, Now: time.Now, Kiosk: "k1", NewID: uuidLike(),
+		Publish: func(kiosk.TapResult) { c.Kick() }}
+	delivered := func(n int) func() bool {
+		return func() bool {
+			out, _ := db.Outbox(ctx)
+			stored := 0
+			v.store.Taps(ctx, "", func(kiosk.TapRecord) error { stored++; return nil })
+			return out.Taps == 0 && stored == n
+		}
+	}
+	for i := range 5 {
+		if _, err := svc.Tap(ctx, kiosk.TapRequest{UID: fmt.Sprintf("%010X", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "taps delivered", delivered(5))
+	hits := unavailable.Load()
+	for i := range 5 {
+		svc.Tap(ctx, kiosk.TapRequest{UID: fmt.Sprintf("%010X", i)})
+	}
+	waitFor(t, "more taps delivered", delivered(10))
+	if n := unavailable.Load(); n != hits {
+		t.Errorf("the client went back to the broken registry %d times after finding a working one", n-hits)
+	}
+
+	// The working registry goes away: the next one takes over.
+	stopWorking()
+	for i := range 5 {
+		svc.Tap(ctx, kiosk.TapRequest{UID: fmt.Sprintf("%010X", i)})
+	}
+	waitFor(t, "taps delivered through the second registry", delivered(15))
 }

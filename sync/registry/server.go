@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"html/template"
@@ -35,6 +36,8 @@ type Server struct {
 	Logger  *slog.Logger
 	Now     func() time.Time
 	Version string
+	// TLS, when set, makes the server serve HTTPS only.
+	TLS *tls.Config
 
 	app       *fiber.App
 	listening *httpserve.Listening
@@ -99,7 +102,7 @@ func (s *Server) Open() error {
 		}
 	}
 	var err error
-	s.listening, err = httpserve.Listen(s.app, s.Addr)
+	s.listening, err = httpserve.ListenTLS(s.app, s.Addr, s.TLS)
 	return err
 }
 

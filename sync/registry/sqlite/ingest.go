@@ -253,8 +253,9 @@ const (
 // ApplyBadgeEvents applies desk binds and revokes, each event id once. Two
 // binds of one UID to different delegates resolve to the earlier event
 // time, whatever order they arrive in; roster badges (bound before any
-// desk event) always keep their holder. Losers are returned and kept for
-// the dashboard.
+// desk event) always keep their holder. An event's time is the desk's
+// word, trusted only within the meeting (see trustedTime). Losers are
+// returned and kept for the dashboard.
 func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []wire.BadgeEvent, received time.Time) (wire.BadgesResponse, error) {
 	res := wire.BadgesResponse{Lost: []wire.LostBind{}}
 	tx, err := s.write.BeginTx(ctx, nil)
@@ -262,6 +263,10 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 		return res, fmt.Errorf("badge events: %w", err)
 	}
 	defer tx.Rollback()
+	m, err := s.meetingIn(ctx, tx)
+	if err != nil {
+		return res, fmt.Errorf("badge events: %w", err)
+	}
 	for _, e := range events {
 		var seen int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM desk_events WHERE id = ?`, e.ID).Scan(&seen); err != nil {
@@ -271,7 +276,7 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 			res.Duplicates++
 			continue
 		}
-		outcome, heldBy, err := applyBadgeEvent(ctx, tx, e)
+		outcome, heldBy, err := applyBadgeEvent(ctx, tx, e, trustedTime(e.At, m, received))
 		if err != nil {
 			return res, fmt.Errorf("badge event %s: %w", e.ID, err)
 		}
@@ -293,8 +298,29 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 	return res, nil
 }
 
-func applyBadgeEvent(ctx context.Context, tx *sql.Tx, e wire.BadgeEvent) (outcome, heldBy string, err error) {
-	at := e.At.UnixMicro()
+// trustedTime is when a desk event counts as made. The desk says when,
+// and its word decides who keeps a badge two desks bound (the earlier
+// bind), so it is trusted only within the meeting: an event stamped before
+// the meeting's first day (local midnight) or after it reached the
+// registry counts as made when it arrived. A desk's clock set back, or a
+// forged event stamped 2020, cannot take a badge from its holder, and one
+// stamped 2099 is not displaced by every later bind. Revokes are held to
+// the same rule, so that a desk whose clock is wrong can still revoke what
+// it bound.
+func trustedTime(at time.Time, m kiosk.Meeting, received time.Time) time.Time {
+	if at.After(received) {
+		return received
+	}
+	if first, err := time.ParseInLocation(kiosk.DateLayout, m.Start, m.Location()); err == nil && at.Before(first) {
+		return received
+	}
+	return at
+}
+
+// applyBadgeEvent applies one desk event as made at trusted (the time it
+// counts as made; the desk's own stamp stays in desk_events).
+func applyBadgeEvent(ctx context.Context, tx *sql.Tx, e wire.BadgeEvent, trusted time.Time) (outcome, heldBy string, err error) {
+	at := trusted.UnixMicro()
 	var holder string
 	var revoked bool
 	var boundUS int64

@@ -291,6 +291,72 @@ func TestBadgeEventsRules(t *testing.T) {
 	}
 }
 
+// TestDeskEventTimeTrustedWithinMeeting: a desk event's own time counts
+// only between the meeting's first day and its arrival at the registry.
+// A bind stamped 2020 (a desk's clock set back, or a forged event) does
+// not take a badge from its holder, and one stamped in 2099 is not
+// displaced by every honest later bind; a desk whose clock is wrong can
+// still revoke what it bound.
+func TestDeskEventTimeTrustedWithinMeeting(t *testing.T) {
+	t0 := time.Date(2026, 11, 22, 9, 0, 0, 0, zurich) // the meeting's second day
+	tests := []struct {
+		name      string
+		first     wire.BadgeEvent // received at t0
+		second    wire.BadgeEvent // received at t0 + 1h
+		holder    string
+		lostBy    string // who is listed as losing, "" for nobody
+		noMeeting bool
+	}{
+		{"bind stamped before the meeting", bind("a", "ABCDEF0123", "D2", t0),
+			bind("b", "ABCDEF0123", "D3", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)), "D2", "D3", false},
+		{"bind stamped the evening before the first day", bind("a", "ABCDEF0123", "D2", t0),
+			bind("b", "ABCDEF0123", "D3", time.Date(2026, 11, 20, 23, 59, 0, 0, zurich)), "D2", "D3", false},
+		{"bind stamped after its arrival", bind("a", "ABCDEF0123", "D2", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)),
+			bind("b", "ABCDEF0123", "D3", t0.Add(30*time.Minute)), "D2", "D3", false},
+		{"bind stamped after its arrival, no meeting dates", bind("a", "ABCDEF0123", "D2", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)),
+			bind("b", "ABCDEF0123", "D3", t0.Add(30*time.Minute)), "D2", "D3", true},
+		{"an honest earlier bind still wins", bind("a", "ABCDEF0123", "D2", t0),
+			bind("b", "ABCDEF0123", "D3", t0.Add(-time.Hour)), "D3", "D2", false},
+		{"revoke of a bind from a desk whose clock is in 2020",
+			bind("a", "ABCDEF0123", "D2", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)),
+			wire.BadgeEvent{ID: "b", Op: "revoke", UID: "ABCDEF0123", At: time.Date(2020, 1, 1, 0, 5, 0, 0, time.UTC)}, "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openStore(t)
+			ctx := context.Background()
+			if !tt.noMeeting {
+				if err := s.SetMeeting(ctx, kiosk.Meeting{TimeZone: "Europe/Zurich", Start: "2026-11-21", End: "2026-11-28"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.ReplaceRoster(ctx, roster); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ApplyBadgeEvents(ctx, "desk-a", []wire.BadgeEvent{tt.first}, t0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ApplyBadgeEvents(ctx, "desk-b", []wire.BadgeEvent{tt.second}, t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			holder, revoked := badgeHolder(t, s, "ABCDEF0123")
+			if tt.holder == "" {
+				if !revoked {
+					t.Errorf("badge held by %s, want it revoked", holder)
+				}
+				return
+			}
+			if holder != tt.holder || revoked {
+				t.Errorf("badge held by %s (revoked %v), want %s", holder, revoked, tt.holder)
+			}
+			conflicts, _ := s.Conflicts(ctx, 10)
+			if len(conflicts) != 1 || conflicts[0].DelegateID != tt.lostBy {
+				t.Errorf("conflicts = %+v, want %s listed as losing", conflicts, tt.lostBy)
+			}
+		})
+	}
+}
+
 // badgeHolder reads who holds a UID at the registry, and whether revoked.
 func badgeHolder(t *testing.T, s *regsqlite.Store, uid string) (string, bool) {
 	t.Helper()
