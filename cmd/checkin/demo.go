@@ -53,6 +53,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := demoStaff(ctx, e, kioskDir); err != nil {
 		return err
 	}
+	if err := demoStaff(ctx, e, regDir); err != nil { // the registry's dashboard
+		return err
+	}
 	reg, err := openRegistry(e, regDir, "127.0.0.1:0", nil)
 	if err != nil {
 		return err
@@ -82,11 +85,11 @@ const (
 
 // demoStaff creates the demo's staff logins unless they exist.
 func demoStaff(ctx context.Context, e *env, dir string) error {
-	db, err := e.openDB(dir)
+	db, closeDB, err := e.openVenue(dir)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	for _, u := range []struct{ name, role, pw string }{
 		{demoDeskUser, kiosk.RoleDesk, demoDeskPassword}, {demoAdminUser, kiosk.RoleAdmin, demoAdminPassword},
 	} {
@@ -170,7 +173,7 @@ func printDemo(e *env, base, registryURL string, gen demo.Generated) {
 		time.Now().In(gen.Meeting.Start.Location()).Format(kiosk.DateLayout))
 	fmt.Fprintf(w, "  Schedule (JSON)   %s/api/schedule\n", base)
 	fmt.Fprintf(w, "  Health            %s/healthz\n", base)
-	fmt.Fprintf(w, "  Registry          %s/           (dashboard: kiosks, arrivals, badge conflicts)\n", registryURL)
+	fmt.Fprintf(w, "  Registry          %s/           (dashboard: kiosks, arrivals, badge conflicts; same demo logins)\n", registryURL)
 	fmt.Fprintf(w, "\nBadges to try (curl -d '{\"uid\":\"…\"}' %s/api/taps):\n", base)
 	for _, s := range gen.Samples {
 		fmt.Fprintf(w, "  %-12s %-28s → %s\n", s.UID, s.Name, s.Expect)

@@ -73,6 +73,7 @@ func openRegistry(e *env, dir, addr string, tlsConfig *tls.Config) (*registryApp
 	server.Addr = addr
 	server.TLS = tlsConfig
 	server.Store = store
+	server.Staff = store // the registry's own staff logins sign in to its dashboard
 	server.Assets = assets.FS()
 	server.Logger = e.logger
 	server.Version = version

@@ -29,8 +29,18 @@ func TestDashboardInBrowser(t *testing.T) {
 	f.store.ApplyBadgeEvents(ctx, "desk-a", []wire.BadgeEvent{{ID: "b1", Op: "bind", UID: "0A0B0C0D0E", DelegateID: "D1", At: now}}, now)
 	f.run(t, scenario{name: "kiosk seen", method: "GET", path: "/sync/v1/changes", token: "good-token", status: 200})
 
+	f.login(t) // creates olga's login
 	bctx := browsertest.New(t, 1280, 900)
-	if err := chromedp.Do(bctx, chromedp.Navigate(f.server.URL()+"/"), chromedp.WaitVisible("main")); err != nil {
+	// Signed out, the dashboard sends the browser to the sign-in form.
+	if err := chromedp.Do(bctx, chromedp.Navigate(f.server.URL()+"/"), chromedp.WaitVisible(`input[name="username"]`)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, bctx, "registry-login")
+	if err := chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "olga"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "registry operator pw\r"),
+		chromedp.WaitVisible("main .figures"),
+	); err != nil {
 		t.Fatal(err)
 	}
 	text, err := chromedp.Run(bctx, chromedp.TextContent("main"))
@@ -41,6 +51,9 @@ func TestDashboardInBrowser(t *testing.T) {
 		if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
 			t.Errorf("dashboard lacks %q: %s", want, strings.Join(strings.Fields(text), " "))
 		}
+	}
+	if who, _ := chromedp.Run(bctx, chromedp.TextContent("header .signout")); !strings.Contains(who, "olga") {
+		t.Errorf("header = %q, want the signed-in operator", who)
 	}
 	browsertest.Screenshot(t, bctx, "registry-dashboard")
 }

@@ -22,16 +22,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
 
 	"checkin/kiosk"
 	"checkin/kiosk/httpserve"
+	"checkin/kiosk/staffauth"
 	wire "checkin/sync"
 )
 
 // Server is the registry's HTTP server.
 type Server struct {
-	Addr    string
-	Store   Store
+	Addr  string
+	Store Store
+	// Staff signs operators in to the dashboard and /api/stats (the same
+	// logins, sessions and CSRF rules as a kiosk's desk). Without it the
+	// dashboard and stats are not served at all.
+	Staff   staffauth.Store
 	Assets  fs.FS // templates/registry/dashboard.html
 	Logger  *slog.Logger
 	Now     func() time.Time
@@ -44,6 +50,7 @@ type Server struct {
 	tmpl      *template.Template
 	notify    *notifier
 	metrics   *metrics
+	auth      *staffauth.Auth
 
 	mu     gosync.Mutex
 	kiosks map[string]*kioskSeen
@@ -108,11 +115,15 @@ func (s *Server) Open() error {
 
 // prepare builds everything but the listener (App uses it for tests).
 func (s *Server) prepare() error {
-	tmpl, err := template.New("").Funcs(template.FuncMap{"ago": ago}).ParseFS(s.Assets, "templates/registry/dashboard.html")
+	tmpl, err := template.New("").Funcs(template.FuncMap{"ago": ago}).ParseFS(s.Assets, "templates/registry/*.html")
 	if err != nil {
 		return fmt.Errorf("parse templates: %w", err)
 	}
 	s.tmpl = tmpl
+	if s.Staff != nil {
+		s.auth = staffauth.New(s.Staff)
+		s.auth.Now, s.auth.Logger = s.Now, s.Logger
+	}
 	s.metrics = newMetrics()
 	head, err := s.Store.Head(context.Background())
 	if err != nil {
@@ -139,11 +150,23 @@ func (s *Server) URL() string { return s.listening.URL() }
 
 // Run follows the change log until ctx ends: whenever the store says it
 // changed (a write by this process, by an import, by another registry
-// process), long polls wake. It returns early only if serving failed.
+// process), long polls wake. With staff it also keeps their sign-ins tidy.
+// It returns early only if serving failed.
 func (s *Server) Run(ctx context.Context) error {
 	if s.notify == nil {
 		return errors.New("registry: Run before Open")
 	}
+	g, ctx := errgroup.WithContext(ctx)
+	if s.auth != nil {
+		g.Go(func() error { return s.auth.Run(ctx) })
+	}
+	g.Go(func() error { return s.follow(ctx) })
+	return g.Wait()
+}
+
+// follow advances the long polls whenever the store changed, until ctx
+// ends or serving failed.
+func (s *Server) follow(ctx context.Context) error {
 	defer s.notify.advance(maxSeq) // wake every long poll so that shutdown is quick
 	for {
 		changed := s.Store.Notify() // before reading: a change after the read still wakes us
@@ -212,8 +235,13 @@ func (s *Server) newApp() *fiber.App {
 	api.Post("/keys", s.handleKeys)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
-	app.Get("/api/stats", s.handleStats)
-	app.Get("/", s.handleDashboard)
+	if s.auth != nil {
+		app.Get("/login", s.handleLoginPage)
+		app.Post("/login", staffauth.GuardLogin, s.handleLogin)
+		app.Post("/logout", s.auth.RequireStaff, s.handleLogout)
+		app.Get("/api/stats", s.auth.RequireStaff, s.handleStats)
+		app.Get("/", s.auth.RequireStaff, s.handleDashboard)
+	}
 	if static, err := fs.Sub(s.Assets, "static"); err == nil {
 		app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static), MaxAge: 3600}))
 	}
@@ -375,19 +403,21 @@ func (s *Server) kioskList() []kioskSeen {
 	return out
 }
 
+// healthBody is public: counts only, no names, badge UIDs or kiosk ids
+// (those are on the dashboard, behind the staff login).
 type healthBody struct {
-	Status    string      `json:"status"`
-	Role      string      `json:"role"`
-	Version   string      `json:"version"`
-	Time      time.Time   `json:"time"`
-	Database  string      `json:"database"`
-	Delegates int         `json:"delegates"`
-	Head      int64       `json:"change_seq"`
-	Kiosks    []kioskSeen `json:"kiosks"`
+	Status    string    `json:"status"`
+	Role      string    `json:"role"`
+	Version   string    `json:"version"`
+	Time      time.Time `json:"time"`
+	Database  string    `json:"database"`
+	Delegates int       `json:"delegates"`
+	Head      int64     `json:"change_seq"`
+	Kiosks    int       `json:"kiosks"` // kiosks heard from since the registry started
 }
 
 func (s *Server) handleHealth(c *fiber.Ctx) error {
-	h := healthBody{Status: "ok", Role: "registry", Version: s.Version, Time: s.Now().UTC(), Database: "ok", Kiosks: s.kioskList()}
+	h := healthBody{Status: "ok", Role: "registry", Version: s.Version, Time: s.Now().UTC(), Database: "ok", Kiosks: len(s.kioskList())}
 	ctx := c.UserContext()
 	n, err := s.Store.CountDelegates(ctx)
 	if err != nil {
@@ -446,11 +476,88 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	var b strings.Builder
 	if err := s.tmpl.ExecuteTemplate(&b, "dashboard.html", map[string]any{
 		"Meeting": m, "Stats": st, "Kiosks": s.kioskList(), "Conflicts": conflicts, "Head": head, "Now": s.Now(),
+		"User": staffauth.ActorOf(c), "CSRF": staffauth.CSRFToken(c),
 	}); err != nil {
 		return fmt.Errorf("render dashboard: %w", err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Type("html", "utf-8").SendString(b.String())
+}
+
+func (s *Server) handleLoginPage(c *fiber.Ctx) error {
+	next := registryNext(c.Query("next"))
+	if sess, err := s.auth.Session(c); err == nil && sess != nil {
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	return s.renderLogin(c, fiber.StatusOK, "", "", next)
+}
+
+func (s *Server) renderLogin(c *fiber.Ctx, status int, msg, user, next string) error {
+	var b strings.Builder
+	if err := s.tmpl.ExecuteTemplate(&b, "login.html", map[string]any{
+		"Error": msg, "Username": user, "Next": next, "CSRF": staffauth.LoginFormToken(c),
+	}); err != nil {
+		return fmt.Errorf("render login: %w", err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Type("html", "utf-8").SendString(b.String())
+}
+
+// handleLogin signs an operator in: the form, or JSON
+// {"username","password"} → {"user","role"} for scripts.
+func (s *Server) handleLogin(c *fiber.Ctx) error {
+	var req struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+		Next     string `json:"next"`
+	}
+	isJSON := strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationJSON)
+	if isJSON {
+		if err := kiosk.DecodeJSON(c.Body(), &req); err != nil {
+			return err
+		}
+	} else {
+		req.Username, req.Password, req.Next = c.FormValue("username"), c.FormValue("password"), c.FormValue("next")
+	}
+	next := registryNext(req.Next)
+	staff, err := s.auth.Login(c, req.Username, req.Password)
+	var throttled *staffauth.ThrottledError
+	status := fiber.StatusUnauthorized
+	switch {
+	case err == nil:
+		if isJSON {
+			return c.JSON(fiber.Map{"user": staff.Username, "role": staff.Role})
+		}
+		return c.Redirect(next, fiber.StatusSeeOther)
+	case errors.As(err, &throttled):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(int(throttled.Wait/time.Second), 1)))
+		status = fiber.StatusTooManyRequests
+	case errors.Is(err, staffauth.ErrMissing):
+		status = fiber.StatusBadRequest
+	case errors.Is(err, staffauth.ErrWrong):
+	default:
+		return err
+	}
+	msg := err.Error()
+	if isJSON {
+		return c.Status(status).JSON(httpserve.ErrorBody{Error: msg, Code: strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))})
+	}
+	return s.renderLogin(c, status, msg, strings.TrimSpace(req.Username), next)
+}
+
+func (s *Server) handleLogout(c *fiber.Ctx) error {
+	if err := s.auth.Logout(c); err != nil {
+		return err
+	}
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+// registryNext is staffauth.SafeNext with the dashboard as home.
+func registryNext(next string) string {
+	if n := staffauth.SafeNext(next); n != "/desk" {
+		return n
+	}
+	return "/"
 }
 
 // ago renders how long ago t was, for people.

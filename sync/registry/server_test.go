@@ -13,6 +13,7 @@ import (
 
 	"checkin/assets"
 	"checkin/kiosk"
+	"checkin/kiosk/password"
 	wire "checkin/sync"
 	"checkin/sync/registry"
 	regsqlite "checkin/sync/registry/sqlite"
@@ -39,6 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	store.RevokeToken(ctx, "old")
 	s := registry.NewServer()
 	s.Store = store
+	s.Staff = store
 	s.Assets = assets.FS()
 	s.App()
 	// Run follows the store, as `checkin registry` does.
@@ -57,8 +59,10 @@ func newFixture(t *testing.T) *fixture {
 
 type scenario struct {
 	name, method, path, token, body string
+	cookie                          string // a staff session: "checkin_session=…"
 	status                          int
 	want                            []string
+	absent                          []string
 }
 
 func (f *fixture) run(t *testing.T, sc scenario) string {
@@ -68,6 +72,9 @@ func (f *fixture) run(t *testing.T, sc scenario) string {
 		req.Header.Set("Authorization", "Bearer "+sc.token)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if sc.cookie != "" {
+		req.Header.Set("Cookie", sc.cookie)
+	}
 	resp, err := f.server.App().Test(req, -1)
 	if err != nil {
 		t.Fatalf("%s: %v", sc.name, err)
@@ -81,13 +88,45 @@ func (f *fixture) run(t *testing.T, sc scenario) string {
 			t.Errorf("%s: body lacks %q: %.300s", sc.name, w, body)
 		}
 	}
+	for _, a := range sc.absent {
+		if strings.Contains(string(body), a) {
+			t.Errorf("%s: body has %q: %.300s", sc.name, a, body)
+		}
+	}
 	return string(body)
+}
+
+// login signs in the registry's staff member olga and returns her session
+// cookie.
+func (f *fixture) login(t *testing.T) string {
+	t.Helper()
+	hash, err := password.Hash("registry operator pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.AddStaff(context.Background(), kiosk.Staff{Username: "olga", Role: kiosk.RoleAdmin}, hash); err != nil && kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(`{"username":"olga","password":"registry operator pw"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := f.server.App().Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login: %v %v", resp, err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "checkin_session" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatal("login set no session cookie")
+	return ""
 }
 
 const goodEvent = `{"id":"e1","delegate_id":"D1","uid":"0A0B0C0D0E","source":"rfid","kiosk":"north","gate":"main","direction":"in","at":"2026-11-22T09:00:00+01:00","result":"accepted","reason":""}`
 
 func TestRoutes(t *testing.T) {
 	f := newFixture(t)
+	staff := f.login(t)
 	bad := func(field, value string) string {
 		return `{"events":[` + strings.Replace(goodEvent, field, value, 1) + `]}`
 	}
@@ -118,9 +157,12 @@ func TestRoutes(t *testing.T) {
 			body: `{"events":[{"id":"b1","op":"revoke","uid":"xyz","at":"2026-11-22T09:00:00Z"}]}`, status: 400, want: []string{"uid"}},
 		{name: "health", method: "GET", path: "/healthz", status: 200, want: []string{`"role":"registry"`, `"delegates":1`}},
 		{name: "metrics", method: "GET", path: "/metrics", status: 200, want: []string{"checkin_registry_change_seq"}},
-		{name: "stats", method: "GET", path: "/api/stats?date=2026-11-22", status: 200, want: []string{`"arrivals":0`}},
-		{name: "stats bad date", method: "GET", path: "/api/stats?date=today", status: 400},
-		{name: "dashboard", method: "GET", path: "/", status: 200, want: []string{"Registry", "Kiosks", "Badge conflicts"}},
+		{name: "stats without login", method: "GET", path: "/api/stats?date=2026-11-22", status: 401},
+		{name: "dashboard without login", method: "GET", path: "/", status: 303},
+		{name: "stats", method: "GET", path: "/api/stats?date=2026-11-22", cookie: staff, status: 200, want: []string{`"arrivals":0`}},
+		{name: "stats bad date", method: "GET", path: "/api/stats?date=today", cookie: staff, status: 400},
+		{name: "dashboard", method: "GET", path: "/", cookie: staff, status: 200, want: []string{"Registry", "Kiosks", "Badge conflicts", "olga"}},
+		{name: "login page", method: "GET", path: "/login", status: 200, want: []string{`name="password"`}},
 	} {
 		f.run(t, sc)
 	}
@@ -134,7 +176,10 @@ func TestRoutes(t *testing.T) {
 	body := `{"events":[` + goodEvent + `]}`
 	f.run(t, scenario{name: "deliver", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: body, status: 200, want: []string{`"accepted":1`, `"duplicates":0`}})
 	f.run(t, scenario{name: "redeliver", method: "POST", path: "/sync/v1/checkins", token: "good-token", body: body, status: 200, want: []string{`"accepted":0`, `"duplicates":1`}})
-	f.run(t, scenario{name: "dashboard shows kiosk", method: "GET", path: "/", status: 200, want: []string{"north"}})
+	f.run(t, scenario{name: "dashboard shows kiosk", method: "GET", path: "/", cookie: staff, status: 200, want: []string{"north"}})
+	// Health is public: counts, never kiosk ids, names or badge UIDs.
+	f.run(t, scenario{name: "health after a delivery", method: "GET", path: "/healthz", status: 200,
+		want: []string{`"kiosks":1`}, absent: []string{"north", "Müller", "0A0B0C0D0E"}})
 }
 
 // TestLongPollWakesOnChange: a waiting request returns as soon as a change
