@@ -122,9 +122,21 @@ the revocation reaches refuses a superseded pass as revoked_badge.
 
 Each kiosk signs the passes its desk issues with its own Ed25519 key and
 announces the public key (text form "<id>:<base64url>", whose id must be
-the key's id) once per run. The registry trusts it for the token's kiosk
-and hands it to every kiosk as a change of kind "key", so a pass printed
-at any desk verifies at every entrance, offline. Announcing a key again is
-a no-op; a different key under an id already held is 409.
+the key's id) once per run. The key then belongs to the kiosk whose token
+announced it, and the registry hands it to every kiosk as a change of
+kind "key", so a pass printed at any desk verifies at every entrance,
+offline. Announcing a key again is a no-op. A kiosk has one key: a
+different key from a kiosk that has one, a key id that names another key,
+or one that another kiosk owns, is 409 (a stolen token cannot add a key
+of its own to a kiosk that announced one).
+
+Trust in a key hangs on its kiosk's token: `checkin token revoke`, and
+`checkin token add` for a kiosk that had a token, withdraw the kiosk's key
+in the same transaction. The feed then carries a "key" delete, every
+kiosk that applies it stops trusting the key, and the passes it signed are
+refused as invalid_pass. A withdrawn key is never trusted again: announced
+once more (under the kiosk's new token) it is 403, and a kiosk that gets
+this answer makes a new key, stops trusting its old one too, and
+announces the new one.
 */
 package sync

@@ -160,7 +160,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	if cfg.registry != "" {
 		app.sync = client.New(cfg.registry, cfg.token, db)
 		app.sync.Logger = e.logger
-		app.sync.PassKeys = []string{book.PublicKey().String()}
+		app.sync.Key = book
 		app.sync.OnApplied = func(a kiosk.Applied) {
 			// Schedule and meeting changes reach the screens and the pass
 			// checks through followSchedule; new keys through here.

@@ -20,6 +20,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"checkin/badge/pass"
 	"checkin/kiosk"
 	wire "checkin/sync"
 )
@@ -44,14 +45,22 @@ type Client struct {
 	OnApplied func(kiosk.Applied)
 	OnStatus  func(Status)
 
-	// PassKeys are this kiosk's public pass keys (text form), announced to
-	// the registry once per run so every kiosk can verify its passes.
-	PassKeys []string
+	// Key is this kiosk's own pass key, announced to the registry once per
+	// run so every kiosk can verify its passes; nil announces none.
+	Key OwnKey
 
 	keysSent bool // touched by the push loop only
 	kick     chan struct{}
 	mu       gosync.Mutex
 	st       Status
+}
+
+// OwnKey is the kiosk's own pass signing key, as the client announces it.
+type OwnKey interface {
+	PublicKey() pass.PublicKey
+	// Rotate replaces the key with a new one, after the registry withdrew
+	// it (the kiosk's token was revoked or replaced).
+	Rotate(ctx context.Context) error
 }
 
 // Status is the client's view of the registry.
@@ -315,7 +324,7 @@ func (c *Client) pushLoop(ctx context.Context) {
 
 // pushOnce delivers one batch of desk events and one of taps.
 func (c *Client) pushOnce(ctx context.Context) (int, error) {
-	if !c.keysSent && len(c.PassKeys) > 0 {
+	if !c.keysSent && c.Key != nil {
 		if err := c.pushKeys(ctx); err != nil {
 			return 0, err
 		}
@@ -342,22 +351,35 @@ func (c *Client) pushOnce(ctx context.Context) (int, error) {
 	return len(events) + len(taps), nil
 }
 
-// pushKeys announces the kiosk's pass keys. A registry that refuses them
-// (an older one, or a clash of key ids) is logged once and not asked again
-// this run: passes then verify at this kiosk only.
+// pushKeys announces the kiosk's pass key. A key the registry withdrew
+// (403: this kiosk's token was revoked or replaced since) is replaced by a
+// new one, which is announced instead. A key the registry refuses (400,
+// or 409: another kiosk holds its id, or this kiosk already has another
+// key) is logged and not offered again this run: this kiosk's passes then
+// open only this kiosk.
 func (c *Client) pushKeys(ctx context.Context) error {
-	req := wire.KeysRequest{}
-	for _, k := range c.PassKeys {
-		id, _, _ := strings.Cut(k, ":")
-		req.Keys = append(req.Keys, wire.KeyData{ID: id, PublicKey: k})
+	for range 2 {
+		pub := c.Key.PublicKey()
+		_, err := c.post(ctx, "/sync/v1/keys", wire.KeysRequest{Keys: []wire.KeyData{{ID: pub.ID, PublicKey: pub.String()}}})
+		var refused *refusedError
+		var answer *answerError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &answer) && answer.status == http.StatusForbidden:
+			c.Logger.Warn("registry withdrew this kiosk's pass key; its passes no longer open doors, making a new key", "key", pub.ID, "why", answer.msg)
+			if err := c.Key.Rotate(ctx); err != nil {
+				return fmt.Errorf("new pass key: %w", err)
+			}
+			continue
+		case errors.As(err, &refused), errors.As(err, &answer) && answer.status == http.StatusConflict:
+			c.Logger.Error("registry refused this kiosk's pass key; its passes will open only this kiosk", "key", pub.ID, "err", err)
+			return nil
+		default:
+			return err
+		}
 	}
-	_, err := c.post(ctx, "/sync/v1/keys", req)
-	var refused *refusedError
-	if errors.As(err, &refused) {
-		c.Logger.Error("registry refused this kiosk's pass key; its passes will open only this kiosk", "err", err)
-		return nil
-	}
-	return err
+	return nil
 }
 
 // outbox is one kind of entry waiting for the registry: how a batch is
@@ -458,6 +480,19 @@ type refusedError struct{ msg string }
 
 func (e *refusedError) Error() string { return "registry refused: " + e.msg }
 
+// answerError is any other answer but 200 from the registry.
+type answerError struct {
+	status int
+	msg    string
+}
+
+func (e *answerError) Error() string {
+	if e.status == http.StatusUnauthorized {
+		return "registry refused this kiosk's token (" + e.msg + "): check --token"
+	}
+	return fmt.Sprintf("registry answered %d: %s", e.status, e.msg)
+}
+
 func (c *Client) post(ctx context.Context, path string, v any) ([]byte, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -517,8 +552,8 @@ func (c *Client) doHeader(ctx context.Context, method, path string, body []byte,
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
 		c.succeeded() // the registry is there; the payload is the problem
 		return nil, &refusedError{msg: msg}
-	case http.StatusUnauthorized:
-		return nil, fmt.Errorf("registry refused this kiosk's token (%s): check --token", msg)
+	case http.StatusForbidden, http.StatusConflict:
+		c.succeeded() // the registry is there, and says no
 	}
-	return nil, fmt.Errorf("registry answered %d: %s", resp.StatusCode, msg)
+	return nil, &answerError{status: resp.StatusCode, msg: msg}
 }

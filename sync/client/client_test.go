@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/passbook"
 	"checkin/kiosk/sqlite"
+	"checkin/sync/client"
 )
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -99,4 +101,45 @@ func uuidLike() func() string {
 func bindBadge(ctx context.Context, db *sqlite.DB, delegateID, uid string) error {
 	_, err := db.DeskBind(ctx, "tester", kiosk.BindRequest{DelegateID: delegateID, UID: uid})
 	return err
+}
+
+// TestWithdrawnKeyIsReplaced: once its token is replaced, a kiosk's key is
+// withdrawn; the kiosk makes a new key, announces it, and no longer
+// trusts the passes the old one signed.
+func TestWithdrawnKeyIsReplaced(t *testing.T) {
+	v := newVenue(t, 10)
+	db := newKiosk(t)
+	ctx := context.Background()
+	book, err := passbook.Open(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := book.PublicKey()
+	p, err := book.SignPass("D000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := func(id string) string {
+		var k string
+		v.store.Readers.QueryRow(`SELECT kiosk FROM pass_keys WHERE id = ?`, id).Scan(&k)
+		return k
+	}
+	_, stop := runWith(t, v, db, func(c *client.Client) { c.Key = book })
+	waitFor(t, "key announced", func() bool { return owner(old.ID) == "k1" })
+	stop()
+
+	v.store.AddToken(ctx, "k1", "token-k1-new") // withdraws the key
+	vb := *v
+	vb.token = "token-k1-new"
+	runWith(t, &vb, db, func(c *client.Client) { c.Key = book })
+	waitFor(t, "new key announced", func() bool { return owner(book.PublicKey().ID) == "k1" })
+	if book.PublicKey().ID == old.ID {
+		t.Fatal("the key was not replaced")
+	}
+	if c := book.VerifyPass(p.Token); !c.PassInvalid {
+		t.Errorf("a pass of the withdrawn key still verifies here: %+v", c)
+	}
+	if owner(old.ID) != "" {
+		t.Errorf("the withdrawn key is back at the registry")
+	}
 }

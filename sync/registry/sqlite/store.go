@@ -108,25 +108,57 @@ func registrySchema() fs.FS {
 	return s
 }
 
-// AddToken stores a kiosk's token (its hash), replacing any earlier one.
+// AddToken stores a kiosk's token (its hash). A token the kiosk held
+// before stops working, and, as when it is revoked, the kiosk's pass keys
+// are withdrawn: whoever held the old token may have announced them.
 func (s *Store) AddToken(ctx context.Context, kioskID, token string) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO kiosk_tokens (kiosk, token_hash, created_us) VALUES (?, ?, ?)
-		ON CONFLICT (kiosk) DO UPDATE SET token_hash = excluded.token_hash, created_us = excluded.created_us`,
-		kioskID, kiosk.HashSecret(token), s.Now().UnixMicro())
-	if err != nil {
-		return fmt.Errorf("add token: %w", err)
-	}
-	return nil
+	return s.update(ctx, "add token", func(tx *sql.Tx, now time.Time) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n > 0 {
+			if err := withdrawKeys(ctx, tx, kioskID, now); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO kiosk_tokens (kiosk, token_hash, created_us) VALUES (?, ?, ?)`,
+			kioskID, kiosk.HashSecret(token), now.UnixMicro())
+		return err
+	})
 }
 
-// RevokeToken removes a kiosk's token. ENOTFOUND if it has none.
+// RevokeToken removes a kiosk's token and withdraws its pass keys at every
+// kiosk (the feed carries their deletes), in one transaction. ENOTFOUND if
+// it has none.
 func (s *Store) RevokeToken(ctx context.Context, kioskID string) error {
-	r, err := s.write.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
+	return s.update(ctx, "revoke token", func(tx *sql.Tx, now time.Time) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return kiosk.Errorf(kiosk.ENOTFOUND, "kiosk %q has no token", kioskID)
+		}
+		return withdrawKeys(ctx, tx, kioskID, now)
+	})
+}
+
+// update runs fn in one write transaction with the time taken once.
+func (s *Store) update(ctx context.Context, what string, fn func(tx *sql.Tx, now time.Time) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return kiosk.Errorf(kiosk.ENOTFOUND, "kiosk %q has no token", kioskID)
+	defer tx.Rollback()
+	if err := fn(tx, s.Now()); err != nil {
+		if kiosk.ErrorCode(err) != kiosk.EINTERNAL {
+			return err
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -263,28 +295,4 @@ func (s *Store) meetingIn(ctx context.Context, tx *sql.Tx) (kiosk.Meeting, error
 		}
 	}
 	return m, rows.Err()
-}
-
-// AddPassKey trusts a kiosk's public pass key; the insert puts it in the
-// change feed. The same key again is a no-op; another key under a held id
-// is a conflict.
-func (s *Store) AddPassKey(ctx context.Context, kioskID, publicKey string) error {
-	id, _, _ := strings.Cut(publicKey, ":")
-	w := s.write
-	var held string
-	err := w.QueryRowContext(ctx, `SELECT public_key FROM pass_keys WHERE id = ?`, id).Scan(&held)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return fmt.Errorf("add pass key: %w", err)
-	case held == publicKey:
-		return nil
-	default:
-		return kiosk.Errorf(kiosk.ECONFLICT, "key id %q already names another key", id)
-	}
-	if _, err := w.ExecContext(ctx, `INSERT INTO pass_keys (id, public_key, origin, created_us) VALUES (?, ?, ?, ?)
-		ON CONFLICT (id) DO NOTHING`, id, publicKey, "kiosk:"+kioskID, time.Now().UnixMicro()); err != nil {
-		return fmt.Errorf("add pass key: %w", err)
-	}
-	return nil
 }
