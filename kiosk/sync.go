@@ -101,6 +101,12 @@ type SyncStore interface {
 
 	// Outbox counts what waits for delivery.
 	Outbox(ctx context.Context) (OutboxCount, error)
+
+	// KioskName returns the name the registry gave the kiosk of a sync
+	// token (known by its HashSecret), as last learnt; "" if never.
+	KioskName(ctx context.Context, tokenHash string) (string, error)
+	// SetKioskName keeps the name the registry gave the kiosk of a token.
+	SetKioskName(ctx context.Context, tokenHash, name string) error
 }
 
 // OutboxCount is what a kiosk still has to deliver, and what was refused.

@@ -22,6 +22,29 @@ token names the kiosk: kiosk ids in bodies are informative only.
 
 Errors are JSON: {"error":"what is wrong","code":"invalid|unauthorized|…"}.
 
+# Kiosk names
+
+	GET /sync/v1/whoami  → 200 {"kiosk":"north-1"}
+
+A kiosk takes its name from its token: the registry says which kiosk the
+token was issued for, and the kiosk keeps the answer in its database,
+with the hash of the token it was given for. It asks at start when it has
+no name kept for its token (waiting at most 3 seconds), and refuses to
+start (exit code 2, naming both) when --kiosk-id gives another name; a
+kiosk with a name kept starts without asking, offline too, and refuses a
+--kiosk-id that disagrees with it in the same way.
+
+A brand-new kiosk that cannot reach the registry at start still starts
+and serves: it goes by --kiosk-id (or its host name) and keeps every tap
+as usual. When the registry answers, the sync client asks before it
+delivers anything, keeps the name, and logs it (as an error when
+--kiosk-id said otherwise). The registry files every check-in under the
+token's kiosk whatever the events say, so the taps made meanwhile are
+that kiosk's at the registry; the kiosk itself goes by the name from its
+next start (and then refuses a --kiosk-id that disagrees). A registry
+that answers 404 (an older version) leaves the kiosk with the name it
+was given.
+
 # Change feed
 
 	GET /sync/v1/changes?since=SEQ&limit=N&wait=SECONDS

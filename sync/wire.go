@@ -135,6 +135,12 @@ type BadgesResponse struct {
 	Lost       []LostBind `json:"lost"`
 }
 
+// WhoAmI is the answer to GET /sync/v1/whoami: the kiosk the token was
+// issued for.
+type WhoAmI struct {
+	Kiosk string `json:"kiosk"`
+}
+
 // ErrorBody is the JSON of every error answer.
 type ErrorBody struct {
 	Error string `json:"error"`

@@ -17,11 +17,8 @@ const keyOwnPassKey = "pass.key"
 
 // OwnPassKey returns the kiosk's own signing key as stored, or "" if none.
 func (db *DB) OwnPassKey(ctx context.Context) (string, error) {
-	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keyOwnPassKey).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	} else if err != nil {
+	v, err := db.setting(ctx, keyOwnPassKey)
+	if err != nil {
 		return "", fmt.Errorf("own pass key: %w", err)
 	}
 	return v, nil

@@ -13,16 +13,42 @@ import (
 
 var _ kiosk.SyncStore = (*DB)(nil)
 
-const keySyncCursor = "sync.cursor"
+const (
+	keySyncCursor = "sync.cursor"
+	// The name the registry gave this kiosk, after the hash of the token
+	// it was given for and a space: another token may name another kiosk.
+	keyKioskName = "sync.kiosk"
+)
+
+// KioskName returns the name the registry gave the kiosk of a token (by
+// its hash), as last learnt; "" if never, or for another token.
+func (db *DB) KioskName(ctx context.Context, tokenHash string) (string, error) {
+	v, err := db.setting(ctx, keyKioskName)
+	if err != nil {
+		return "", fmt.Errorf("kiosk name: %w", err)
+	}
+	hash, name, _ := strings.Cut(v, " ")
+	if hash != tokenHash {
+		return "", nil
+	}
+	return name, nil
+}
+
+// SetKioskName keeps the name the registry gave the kiosk of a token.
+func (db *DB) SetKioskName(ctx context.Context, tokenHash, name string) error {
+	if err := db.putSetting(ctx, keyKioskName, tokenHash+" "+name); err != nil {
+		return fmt.Errorf("kiosk name: %w", err)
+	}
+	return nil
+}
 
 // SyncCursor returns the sequence number of the last applied change.
 func (db *DB) SyncCursor(ctx context.Context) (int64, error) {
-	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keySyncCursor).Scan(&v)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	} else if err != nil {
+	v, err := db.setting(ctx, keySyncCursor)
+	if err != nil {
 		return 0, fmt.Errorf("sync cursor: %w", err)
+	} else if v == "" {
+		return 0, nil
 	}
 	return strconv.ParseInt(v, 10, 64)
 }

@@ -41,18 +41,23 @@ type Client struct {
 	Idle      time.Duration // outbox re-check when nothing kicks it
 
 	// OnApplied is told what each applied page touched; OnStatus of every
-	// change of reachability. Both may be nil.
+	// change of reachability; OnKiosk of the name the registry gave this
+	// kiosk, when the client learns it after Run started. Each may be nil.
 	OnApplied func(kiosk.Applied)
 	OnStatus  func(Status)
+	OnKiosk   func(name string)
 
 	// Key is this kiosk's own pass key, announced to the registry once per
 	// run so every kiosk can verify its passes; nil announces none.
 	Key OwnKey
 
-	keysSent bool // touched by the push loop only
-	kick     chan struct{}
-	mu       gosync.Mutex
-	st       Status
+	// Touched by the push loop only, once Run started: whether the kiosk's
+	// key was announced, and its name at the registry asked for.
+	keysSent, named bool
+	name            string // "" when not known
+	kick            chan struct{}
+	mu              gosync.Mutex
+	st              Status
 }
 
 // OwnKey is the kiosk's own pass signing key, as the client announces it.
@@ -80,6 +85,30 @@ func New(url, token string, store kiosk.SyncStore) *Client {
 		PageSize: wire.MaxPage, BatchSize: 500, Wait: 25 * time.Second, Idle: 2 * time.Second,
 		kick: make(chan struct{}, 1),
 	}
+}
+
+// Kiosk returns the name the registry gave this kiosk's token, as learnt
+// before (the store keeps it): "" if never.
+func (c *Client) Kiosk(ctx context.Context) (string, error) {
+	return c.Store.KioskName(ctx, kiosk.HashSecret(c.Token))
+}
+
+// Identify asks the registry which kiosk this kiosk's token names
+// (GET /sync/v1/whoami) and keeps the answer in the store.
+func (c *Client) Identify(ctx context.Context) (string, error) {
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var who wire.WhoAmI
+	if err := c.getJSON(rctx, "/sync/v1/whoami", &who); err != nil {
+		return "", err
+	}
+	if !kiosk.ValidLabel(who.Kiosk) {
+		return "", fmt.Errorf("registry named this kiosk %q", who.Kiosk)
+	}
+	if err := c.Store.SetKioskName(ctx, kiosk.HashSecret(c.Token), who.Kiosk); err != nil {
+		return "", err
+	}
+	return who.Kiosk, nil
 }
 
 // Kick asks for the outbox to be delivered now (a tap was just recorded).
@@ -127,6 +156,9 @@ func (c *Client) Run(ctx context.Context) error {
 	}
 	if cursor, err := c.Store.SyncCursor(ctx); err == nil {
 		c.setStatus(func(s *Status) { s.Cursor = cursor })
+	}
+	if name, err := c.Kiosk(ctx); err == nil && name != "" {
+		c.name, c.named = name, true
 	}
 	var wg gosync.WaitGroup
 	wg.Add(2)
@@ -322,8 +354,14 @@ func (c *Client) pushLoop(ctx context.Context) {
 	}
 }
 
-// pushOnce delivers one batch of desk events and one of taps.
+// pushOnce learns the kiosk's name and announces its key if it has not
+// yet, then delivers one batch of desk events and one of taps.
 func (c *Client) pushOnce(ctx context.Context) (int, error) {
+	if !c.named {
+		if err := c.learnName(ctx); err != nil {
+			return 0, err
+		}
+	}
 	if !c.keysSent && c.Key != nil {
 		if err := c.pushKeys(ctx); err != nil {
 			return 0, err
@@ -349,6 +387,28 @@ func (c *Client) pushOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return len(events) + len(taps), nil
+}
+
+// learnName asks the registry for the kiosk's name, once it answers (a
+// kiosk that could not reach it at start learns it here), and tells
+// OnKiosk. A registry without whoami (an older version: 404) is not asked
+// again this run.
+func (c *Client) learnName(ctx context.Context) error {
+	name, err := c.Identify(ctx)
+	var answer *answerError
+	switch {
+	case errors.As(err, &answer) && answer.status == http.StatusNotFound:
+		c.Logger.Warn("registry does not tell kiosks their names (an older version?)")
+		c.named = true
+		return nil
+	case err != nil:
+		return err
+	}
+	c.name, c.named = name, true
+	if c.OnKiosk != nil {
+		c.OnKiosk(name)
+	}
+	return nil
 }
 
 // pushKeys announces the kiosk's pass key. A key the registry withdrew
@@ -462,9 +522,20 @@ func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent)
 	}, events)
 }
 
+// getJSON gets path and decodes the answer into out.
+func (c *Client) getJSON(ctx context.Context, path string, out any) error {
+	body, err := c.do(ctx, http.MethodGet, path, nil)
+	return decodeAnswer(path, body, err, out)
+}
+
 // postJSON posts v and decodes the answer into out.
 func (c *Client) postJSON(ctx context.Context, path string, v, out any) error {
 	body, err := c.post(ctx, path, v)
+	return decodeAnswer(path, body, err, out)
+}
+
+// decodeAnswer decodes the body of a good answer from path into out.
+func decodeAnswer(path string, body []byte, err error, out any) error {
 	if err != nil {
 		return err
 	}

@@ -143,3 +143,27 @@ func TestWithdrawnKeyIsReplaced(t *testing.T) {
 		t.Errorf("the withdrawn key is back at the registry")
 	}
 }
+
+// TestLearnsItsName: a kiosk that did not know its name learns it from
+// the registry once it answers, keeps it for its token, and says so.
+func TestLearnsItsName(t *testing.T) {
+	v := newVenue(t, 1)
+	db := newKiosk(t)
+	ctx := context.Background()
+	learnt := make(chan string, 1)
+	runWith(t, v, db, func(c *client.Client) { c.OnKiosk = func(name string) { learnt <- name } })
+	select {
+	case name := <-learnt:
+		if name != "k1" {
+			t.Errorf("learnt %q, want k1", name)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the client did not learn its name")
+	}
+	if name, err := db.KioskName(ctx, kiosk.HashSecret(v.token)); name != "k1" || err != nil {
+		t.Errorf("kept name %q, %v; want k1", name, err)
+	}
+	if name, _ := db.KioskName(ctx, kiosk.HashSecret("another token")); name != "" {
+		t.Errorf("another token's name is %q, want none", name)
+	}
+}

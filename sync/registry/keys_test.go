@@ -92,3 +92,15 @@ func feedAfter(t *testing.T, f *fixture, since int64) []kiosk.Change {
 	}
 	return changes
 }
+
+// TestWhoAmI: the registry tells a kiosk the name its token was issued for.
+func TestWhoAmI(t *testing.T) {
+	f := newFixture(t)
+	for _, sc := range []scenario{
+		{name: "whoami", method: "GET", path: "/sync/v1/whoami", token: "good-token", status: 200, want: []string{`{"kiosk":"north"}`}},
+		{name: "whoami without token", method: "GET", path: "/sync/v1/whoami", status: 401},
+		{name: "whoami revoked", method: "GET", path: "/sync/v1/whoami", token: "revoked-token", status: 401},
+	} {
+		f.run(t, sc)
+	}
+}

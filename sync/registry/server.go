@@ -207,6 +207,7 @@ func (s *Server) newApp() *fiber.App {
 	api.Post("/checkins", s.handleCheckins)
 	api.Post("/badges", s.handleBadges)
 	api.Post("/keys", s.handleKeys)
+	api.Get("/whoami", s.handleWhoAmI)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	app.Get("/api/stats", s.handleStats)
@@ -358,6 +359,13 @@ func (s *Server) handleKeys(c *fiber.Ctx) error {
 	}
 	s.refreshHead(c.UserContext())
 	return c.JSON(fiber.Map{"accepted": len(keys)})
+}
+
+// handleWhoAmI tells a kiosk the name its token was issued for: a kiosk
+// takes its name from its token, never from its own configuration.
+func (s *Server) handleWhoAmI(c *fiber.Ctx) error {
+	id, _ := c.Locals("kiosk").(string)
+	return c.JSON(wire.WhoAmI{Kiosk: id})
 }
 
 // kioskList returns the kiosks seen, by id.
