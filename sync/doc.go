@@ -140,15 +140,20 @@ the revocation reaches refuses a superseded pass as revoked_badge.
 
 # Pass keys
 
-	POST /sync/v1/keys  {"keys":[{"id","public_key"}, …]}   (1 to 16 keys)
+	POST /sync/v1/keys  {"keys":[{"id","public_key","proof"}, …]}   (1 to 16 keys)
 	→ 200 {"accepted":N}
 
 Each kiosk signs the passes its desk issues with its own Ed25519 key and
 announces the public key (text form "<id>:<base64url>", whose id must be
-the key's id) once per run. The key then belongs to the kiosk whose token
-announced it, and the registry hands it to every kiosk as a change of
-kind "key", so a pass printed at any desk verifies at every entrance,
-offline. Announcing a key again is a no-op. A kiosk has one key: a
+the key's id) once per run, once it knows its name (whoami). proof shows
+that the kiosk holds the private key: the key's Ed25519 signature, in
+base64url, of the bytes "CK1 key proof", 0x00, the kiosk's name (its
+token's), 0x00, and the public key's text form (pass.Key.Prove). Without
+a proof that verifies for the token's kiosk the request is 400, so a
+token cannot claim a key it does not hold, nor replay another kiosk's
+announcement. The key then belongs to the kiosk whose token announced it,
+and the registry hands it to every kiosk as a change of kind "key", so a
+pass printed at any desk verifies at every entrance, offline. Announcing a key again is a no-op. A kiosk has one key: a
 different key from a kiosk that has one, a key id that names another key,
 or one that another kiosk owns, is 409 (a stolen token cannot add a key
 of its own to a kiosk that announced one).

@@ -209,11 +209,21 @@ func validateCheckin(e CheckinEvent) error {
 
 // KeysRequest is the body of POST /sync/v1/keys: a kiosk's public pass keys.
 type KeysRequest struct {
-	Keys []KeyData `json:"keys"`
+	Keys []KeyAnnouncement `json:"keys"`
 }
 
-// DecodeKeys decodes and validates a POST /sync/v1/keys body.
-func DecodeKeys(data []byte) ([]KeyData, error) {
+// KeyAnnouncement is a kiosk's public pass key (text form
+// "<id>:<base64url>") with the proof that the kiosk holds it: the key's
+// signature over the kiosk's name (pass.Key.Prove).
+type KeyAnnouncement struct {
+	ID        string `json:"id"`
+	PublicKey string `json:"public_key"`
+	Proof     string `json:"proof,omitempty"`
+}
+
+// DecodeKeys decodes and validates a POST /sync/v1/keys body from the
+// kiosk named kioskID: each key must come with its proof for that kiosk.
+func DecodeKeys(data []byte, kioskID string) ([]KeyAnnouncement, error) {
 	var req KeysRequest
 	if err := kiosk.DecodeJSON(data, &req); err != nil {
 		return nil, err
@@ -228,6 +238,9 @@ func DecodeKeys(data []byte) ([]KeyData, error) {
 		}
 		if pk.ID != k.ID {
 			return nil, invalid("keys[%d]: id %q does not match the key's id %q", i, badge.Clip(k.ID), pk.ID)
+		}
+		if err := pk.CheckProof(kioskID, k.Proof); err != nil {
+			return nil, invalid("keys[%d]: no proof that kiosk %s holds key %s (the key's signature of the kiosk's name)", i, badge.Clip(kioskID), pk.ID)
 		}
 	}
 	return req.Keys, nil

@@ -1,6 +1,7 @@
 package sync_test
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -51,11 +52,14 @@ func FuzzDecodeBadgeEvents(f *testing.F) {
 }
 
 func FuzzDecodeKeys(f *testing.F) {
-	f.Add(`{"keys":[{"id":"k1","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)
+	k := pass.Key{ID: "k1", Private: ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))} // the same every run
+	pub := k.Public().String()
+	f.Add(`{"keys":[{"id":"k1","public_key":"` + pub + `","proof":"` + k.Prove("north") + `"}]}`)
+	f.Add(`{"keys":[{"id":"k1","public_key":"` + pub + `","proof":"` + k.Prove("south") + `"}]}`)
 	f.Add(`{"keys":[{"id":"k2","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)
 	f.Add(`{"keys":[]}`)
 	f.Fuzz(func(t *testing.T, in string) {
-		keys, err := wire.DecodeKeys([]byte(in))
+		keys, err := wire.DecodeKeys([]byte(in), "north")
 		if err != nil {
 			return
 		}
@@ -66,6 +70,9 @@ func FuzzDecodeKeys(f *testing.F) {
 			pk, err := pass.ParsePublicKey(k.PublicKey)
 			if err != nil || pk.ID != k.ID {
 				t.Fatalf("accepted invalid key %+v: %v", k, err)
+			}
+			if pk.CheckProof("north", k.Proof) != nil {
+				t.Fatalf("accepted a key without north's proof: %+v", k)
 			}
 		}
 	})

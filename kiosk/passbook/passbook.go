@@ -93,6 +93,14 @@ func (b *Book) PublicKey() pass.PublicKey {
 	return b.key.Public()
 }
 
+// ProveKey proves that the kiosk named holder holds this kiosk's key, for
+// the registry to trust it (pass.Key.Prove).
+func (b *Book) ProveKey(holder string) string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.key.Prove(holder)
+}
+
 // Rotate replaces the kiosk's signing key with a new one, after the
 // registry withdrew it (the kiosk's token was revoked or replaced). The
 // old key is no longer trusted here either: the passes it signed are

@@ -63,6 +63,9 @@ type Client struct {
 // OwnKey is the kiosk's own pass signing key, as the client announces it.
 type OwnKey interface {
 	PublicKey() pass.PublicKey
+	// ProveKey proves that the kiosk named holder holds the key
+	// (pass.Key.Prove).
+	ProveKey(holder string) string
 	// Rotate replaces the key with a new one, after the registry withdrew
 	// it (the kiosk's token was revoked or replaced).
 	Rotate(ctx context.Context) error
@@ -420,7 +423,11 @@ func (c *Client) learnName(ctx context.Context) error {
 func (c *Client) pushKeys(ctx context.Context) error {
 	for range 2 {
 		pub := c.Key.PublicKey()
-		_, err := c.post(ctx, "/sync/v1/keys", wire.KeysRequest{Keys: []wire.KeyData{{ID: pub.ID, PublicKey: pub.String()}}})
+		k := wire.KeyAnnouncement{ID: pub.ID, PublicKey: pub.String()}
+		if c.name != "" { // else an older registry, which wants no proof
+			k.Proof = c.Key.ProveKey(c.name)
+		}
+		_, err := c.post(ctx, "/sync/v1/keys", wire.KeysRequest{Keys: []wire.KeyAnnouncement{k}})
 		var refused *refusedError
 		var answer *answerError
 		switch {

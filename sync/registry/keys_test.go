@@ -10,11 +10,36 @@ import (
 	wire "checkin/sync"
 )
 
-// keysBody is a POST /sync/v1/keys body announcing k.
-func keysBody(t *testing.T, k pass.Key) string {
+// keysBody is a POST /sync/v1/keys body announcing k for kiosk north.
+func keysBody(t *testing.T, k pass.Key) string { return provenKeysBody(t, k, "north") }
+
+// provenKeysBody is a POST /sync/v1/keys body announcing k for a kiosk,
+// with the proof that whoever announces it holds k.
+func provenKeysBody(t *testing.T, k pass.Key, kiosk string) string {
 	t.Helper()
 	pub := k.Public()
-	return `{"keys":[{"id":"` + pub.ID + `","public_key":"` + pub.String() + `"}]}`
+	return `{"keys":[{"id":"` + pub.ID + `","public_key":"` + pub.String() + `","proof":"` + k.Prove(kiosk) + `"}]}`
+}
+
+// TestKeyProof: a kiosk announces only a key it holds, for itself: it
+// proves it by signing its name with the key, so that no token can claim
+// a key another kiosk has not announced yet.
+func TestKeyProof(t *testing.T) {
+	f := newFixture(t)
+	f.store.AddToken(context.Background(), "south", "south-token")
+	north := newPassKey(t, "kNorth")
+	pub := north.Public()
+	bare := `{"keys":[{"id":"` + pub.ID + `","public_key":"` + pub.String() + `"}]}`
+	forged := `{"keys":[{"id":"` + pub.ID + `","public_key":"` + pub.String() + `","proof":"` + newPassKey(t, "kNorth").Prove("south") + `"}]}`
+	const path = "/sync/v1/keys"
+	for _, sc := range []scenario{
+		{name: "south claims north's key without proof", method: "POST", path: path, token: "south-token", body: bare, status: 400, want: []string{"proof"}},
+		{name: "south claims it with a forged proof", method: "POST", path: path, token: "south-token", body: forged, status: 400, want: []string{"proof"}},
+		{name: "south replays north's proof", method: "POST", path: path, token: "south-token", body: provenKeysBody(t, north, "north"), status: 400, want: []string{"proof"}},
+		{name: "north announces it", method: "POST", path: path, token: "good-token", body: provenKeysBody(t, north, "north"), status: 200},
+	} {
+		f.run(t, sc)
+	}
 }
 
 func newPassKey(t *testing.T, id string) pass.Key {
@@ -40,8 +65,8 @@ func TestKeyOwnership(t *testing.T) {
 		{name: "again: no-op", method: "POST", path: path, token: "good-token", body: keysBody(t, north), status: 200},
 		{name: "a second key for north", method: "POST", path: path, token: "good-token", body: keysBody(t, second), status: 409,
 			want: []string{"kNorth"}},
-		{name: "south takes north's key", method: "POST", path: path, token: "south-token", body: keysBody(t, north), status: 409},
-		{name: "south announces its own", method: "POST", path: path, token: "south-token", body: keysBody(t, south), status: 200},
+		{name: "south takes north's key", method: "POST", path: path, token: "south-token", body: provenKeysBody(t, north, "south"), status: 409},
+		{name: "south announces its own", method: "POST", path: path, token: "south-token", body: provenKeysBody(t, south, "south"), status: 200},
 	} {
 		f.run(t, sc)
 	}

@@ -347,11 +347,11 @@ func (s *Server) handleBadges(c *fiber.Ctx) error {
 // handleKeys takes a kiosk's public pass keys, which the feed then hands
 // to every kiosk so that a pass issued at one desk opens every entrance.
 func (s *Server) handleKeys(c *fiber.Ctx) error {
-	keys, err := wire.DecodeKeys(c.Body())
+	id, _ := c.Locals("kiosk").(string)
+	keys, err := wire.DecodeKeys(c.Body(), id)
 	if err != nil {
 		return err
 	}
-	id, _ := c.Locals("kiosk").(string)
 	for _, k := range keys {
 		if err := s.Store.AddPassKey(c.UserContext(), id, k.PublicKey); err != nil {
 			return err
