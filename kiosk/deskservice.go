@@ -113,15 +113,20 @@ func (s *DeskService) Bind(ctx context.Context, actor string, req BindRequest) (
 	return b, nil
 }
 
-// Revoke revokes a badge or pass by its UID (any spelling) and returns the
+// Revoke revokes a badge by its UID (any spelling) and returns the
 // canonical UID. Revoking a revoked UID changes nothing. Returns EINVALID
-// for a malformed UID, ENOTFOUND for one never bound.
+// for a malformed UID, ENOTFOUND for one never bound, and for a QR pass
+// (a new pass supersedes it; passes recorded as badges before passes had a
+// kind of their own can still be revoked).
 func (s *DeskService) Revoke(ctx context.Context, actor, uid string) (string, error) {
 	uid, err := CanonicalUID(uid)
 	if err != nil {
 		return "", err
 	}
-	if err := s.Store.DeskRevoke(ctx, actor, uid); err != nil {
+	err = s.Store.DeskRevoke(ctx, actor, uid)
+	if IsPassUID(uid) && ErrorCode(err) == ENOTFOUND {
+		return "", Errorf(ENOTFOUND, "%s is not a badge: to withdraw a QR pass, issue a new pass, which supersedes it everywhere", uid)
+	} else if err != nil {
 		return "", err
 	}
 	s.changed()

@@ -86,9 +86,12 @@ false), mean nothing and are to be ignored.
 	           "moved_from"}  (moved_from: the room a re-import moved it from)  key: id
 	arrival   {"delegate_id","day","at","kiosk"}                 key: delegate_id, day
 	key       {"id","public_key"}  (QR pass verification keys)   key: id
+	pass      {"delegate_id","uid","issued_at","kiosk"}  (a delegate's newest
+	           QR pass, issued at kiosk)                          key: delegate_id
 
 In Go, each kind's data is a type of this package (MeetingData,
-DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData), and
+DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData,
+PassData), and
 the table in kinds.go lists the kinds this version knows.
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
@@ -133,10 +136,43 @@ arrive in; the loser is listed in "lost" and on the registry's dashboard,
 never dropped silently. A revoke applies only if it is not older than the
 binding it revokes.
 
-A QR pass travels as a badge too: its UID is its pass id in hex, 24
-digits (12 bytes, a length no RFID UID has). Issuing a new pass at a desk
-binds the new pass and revokes the delegate's earlier ones, so every kiosk
-the revocation reaches refuses a superseded pass as revoked_badge.
+QR passes are not badge events (see Passes below); a kiosk that ran an
+earlier version may still deliver binds and revokes of pass UIDs (24 hex
+digits), which apply as before.
+
+# Passes
+
+	POST /sync/v1/passes  {"passes":[{"token":"CK1.…"}, …]}   (1 to 1000)
+	→ 200 {"accepted":N,"superseded":M}
+
+Every pass a kiosk's desk issues is announced, with its signed token, as
+soon as the registry can be reached (after the kiosk's key). The registry
+verifies each token with the keys of the announcing kiosk only, for the
+meeting, not dated more than 10 minutes ahead of its own clock; any that
+does not is 400 naming it (passes[i]), and nothing is stored: the client
+splits the batch and sets the bad pass aside, as it does with events. A
+kiosk thus announces only its own passes, and a stolen token cannot date
+a pass ahead to supersede every other.
+
+A pass is known by its UID, its pass id in hex (24 digits, 12 bytes: a
+length no RFID UID has), and the newest pass of a delegate wins: the later
+issue time, and in the same second the greater UID, so that every node
+picks the same one. The registry keeps each delegate's newest pass and
+the feed carries it as kind "pass" (accepted: it is now the newest;
+superseded: a newer one was known already). Announcing a pass again
+changes nothing. The token itself never leaves the kiosk that issued it:
+the feed carries only what a kiosk needs to refuse older passes, so a
+token reading the feed learns no pass it could show at a door.
+
+A kiosk keeps each delegate's newest pass it has heard of: issued at its
+own desk, from the feed, or shown at one of its entrances (a validly
+signed pass newer than the one it knows). A pass whose signature verifies
+is refused as revoked_badge when a newer pass of its delegate is known
+there, and accepted otherwise: a kiosk offline, or not yet reached by the
+feed, still admits a pass issued elsewhere. So when two kiosks cut off
+from the registry each issued a pass for one delegate, each accepts both
+until they are back; then the newer one works at both and the older is
+revoked_badge at both, and at every kiosk the feed reaches.
 
 # Pass keys
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -244,6 +245,52 @@ func DecodeKeys(data []byte, kioskID string) ([]KeyAnnouncement, error) {
 		}
 	}
 	return req.Keys, nil
+}
+
+// PassesRequest is the body of POST /sync/v1/passes: passes a kiosk's
+// desk issued, as their tokens.
+type PassesRequest struct {
+	Passes []PassAnnouncement `json:"passes"`
+}
+
+// PassAnnouncement is one pass a kiosk issued.
+type PassAnnouncement struct {
+	Token string `json:"token"`
+}
+
+// PassesResponse is its answer: how many passes are now their delegate's
+// newest, and how many were superseded already by a newer one.
+type PassesResponse struct {
+	Accepted   int `json:"accepted"`
+	Superseded int `json:"superseded"`
+}
+
+// DecodePasses decodes a POST /sync/v1/passes body and checks the form of
+// each token (the registry verifies their signatures). Any bad entry makes
+// the whole body invalid (EINVALID naming its index).
+func DecodePasses(data []byte) ([]PassAnnouncement, error) {
+	var req PassesRequest
+	if err := kiosk.DecodeJSON(data, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Passes) == 0 || len(req.Passes) > MaxEventsPerPost {
+		return nil, invalid("send 1 to %d passes", MaxEventsPerPost)
+	}
+	for i, p := range req.Passes {
+		if !strings.HasPrefix(p.Token, pass.Prefix) || len(p.Token) > pass.MaxTokenLen || !printableASCII(p.Token) {
+			return nil, invalid("passes[%d]: a token is %s… of at most %d printable characters", i, pass.Prefix, pass.MaxTokenLen)
+		}
+	}
+	return req.Passes, nil
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // DecodeBadgeEvents decodes and validates a POST /sync/v1/badges body.

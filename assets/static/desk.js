@@ -355,7 +355,7 @@
       b.revoked ? pill("neutral", "✕", t("desk.badge_revoked")) : pill("ok", "✓", t("desk.badge_active")),
       el("span", { class: "uid", dir: "ltr", text: b.uid }),
       el("span", { class: "meta" }, meta.flatMap((m, k) => [k ? " · " : null, el("span", { class: "nw", text: m })])));
-    if (!b.revoked) {
+    if (!b.revoked && b.source !== "pass") { // a new pass supersedes a pass
       li.append(el("button", {
         type: "button", class: "btn small danger", "data-testid": "revoke",
         "aria-label": t("desk.revoke_label", { uid: b.uid }),

@@ -5,12 +5,15 @@
 // desk keeps issuing passes while the network is down) and the registry.
 // The public keys travel the other way: a kiosk announces its key to the
 // registry, which hands every trusted key to every kiosk through the change
-// feed (kind "key"), so any entrance verifies any desk's pass offline.
+// feed (kind "key"), so any entrance verifies any desk's pass offline; a
+// key the registry withdraws (its kiosk's token was revoked) is no longer
+// trusted, and a kiosk whose own key was withdrawn makes a new one
+// (Rotate).
 //
-// A pass is recorded like a badge, under a UID derived from its signature
-// (PassUID), by the desk (kiosk.DeskService), which revokes the delegate's
-// earlier passes through the ordinary badge events, so a superseded pass is
-// refused as revoked_badge wherever the revocation has arrived.
+// A pass is known by a UID derived from its signature (PassUID). The desk
+// (kiosk.DeskService) records it as its delegate's newest pass, and the
+// registry announces it to every kiosk (kind "pass"), where it supersedes
+// the delegate's older passes (revoked_badge).
 package passbook
 
 import (
@@ -157,14 +160,15 @@ func (b *Book) Reload(ctx context.Context) error {
 		return err
 	}
 	b.mu.Lock()
-	b.meeting = meetingID(m)
+	b.meeting = MeetingID(m)
 	b.mu.Unlock()
 	return errors.Join(errs...)
 }
 
-// meetingID is what passes are bound to; a kiosk with no meeting id set
-// (a quick standalone set-up) still issues passes that verify locally.
-func meetingID(m kiosk.Meeting) string {
+// MeetingID is what passes of a meeting are bound to; a kiosk with no
+// meeting id set (a quick standalone set-up) still issues passes that
+// verify locally.
+func MeetingID(m kiosk.Meeting) string {
 	if m.ID == "" {
 		return "checkin"
 	}

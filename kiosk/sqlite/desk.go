@@ -64,9 +64,18 @@ func (db *DB) DeskCard(ctx context.Context, id, day string) (kiosk.DeskCard, err
 	return card, nil
 }
 
+// delegateBadges lists a delegate's badges and passes: the passes this
+// desk issued (superseded ones revoked, from when the newer one was
+// issued) and the delegate's newest pass if it was issued elsewhere.
 func delegateBadges(ctx context.Context, tx *sql.Tx, id string) ([]kiosk.BadgeInfo, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT uid, source, revoked, created_us, revoked_us FROM badges
-		WHERE delegate_id = ? ORDER BY revoked, created_us DESC`, id)
+	rows, err := tx.QueryContext(ctx, `SELECT uid, source, revoked, created_us, revoked_us FROM badges WHERE delegate_id = ?1
+		UNION ALL
+		SELECT i.uid, 'pass', p.uid <> i.uid, i.issued_us, CASE WHEN p.uid <> i.uid THEN p.issued_us END
+		FROM issued_passes i JOIN passes p ON p.delegate_id = i.delegate_id WHERE i.delegate_id = ?1
+		UNION ALL
+		SELECT uid, 'pass', 0, issued_us, NULL FROM passes p
+		WHERE delegate_id = ?1 AND NOT EXISTS (SELECT 1 FROM issued_passes i WHERE i.uid = p.uid)
+		ORDER BY 3, 4 DESC`, id)
 	if err != nil {
 		return nil, fmt.Errorf("badges: %w", err)
 	}
@@ -133,30 +142,20 @@ func requireDelegate(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
-// DeskPass records a new QR pass (under its UID) for a delegate and
-// revokes the delegate's earlier passes, queueing both for the registry so
-// that every kiosk learns that the old pass is superseded, with the audit
-// entries, in one transaction. ENOTFOUND for an unknown delegate.
+// DeskPass records a pass issued at this desk: as the delegate's newest
+// pass, which supersedes the earlier ones (here at once, elsewhere once
+// the registry has it), with its token, queued for the registry, and the
+// audit entries, in one transaction. ENOTFOUND for an unknown delegate.
 func (db *DB) DeskPass(ctx context.Context, actor string, p kiosk.PassIssue) error {
 	return db.update(ctx, "record pass", func(tx *sql.Tx, now time.Time) error {
 		if err := requireDelegate(ctx, tx, p.DelegateID); err != nil {
 			return err
 		}
-		old, err := stringSet(ctx, tx, `SELECT uid FROM badges WHERE delegate_id = ? AND length(uid) = ? AND revoked = 0 AND uid <> ?`,
-			p.DelegateID, kiosk.PassUIDLen, p.Pass.UID)
-		if err != nil {
-			return fmt.Errorf("earlier passes: %w", err)
-		}
-		for uid := range old {
-			if err := db.revokeBadge(ctx, tx, uid, now); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us) VALUES (?, ?, ?, ?)
-			ON CONFLICT (uid) DO NOTHING`, p.Pass.UID, p.DelegateID, kiosk.BadgeSourcePass, micros(p.Pass.IssuedAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO issued_passes (uid, delegate_id, token, issued_us) VALUES (?, ?, ?, ?)`,
+			p.Pass.UID, p.DelegateID, p.Pass.Token, micros(p.Pass.IssuedAt)); err != nil {
 			return fmt.Errorf("insert pass %s: %w", p.Pass.UID, err)
 		}
-		if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeBind, p.Pass.UID, p.DelegateID, now); err != nil {
+		if _, err := RecordPass(ctx, tx, kiosk.Pass{DelegateID: p.DelegateID, UID: p.Pass.UID, IssuedAt: p.Pass.IssuedAt}); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p)...)

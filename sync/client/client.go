@@ -163,6 +163,9 @@ func (c *Client) Run(ctx context.Context) error {
 	if name, err := c.Kiosk(ctx); err == nil && name != "" {
 		c.name, c.named = name, true
 	}
+	// Connections kept for the next request go with the client: a server
+	// shutting down waits for them.
+	defer c.HTTP.CloseIdleConnections()
 	var wg gosync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); c.pullLoop(ctx) }()
@@ -358,7 +361,7 @@ func (c *Client) pushLoop(ctx context.Context) {
 }
 
 // pushOnce learns the kiosk's name and announces its key if it has not
-// yet, then delivers one batch of desk events and one of taps.
+// yet, then delivers one batch each of desk events, passes and taps.
 func (c *Client) pushOnce(ctx context.Context) (int, error) {
 	if !c.named {
 		if err := c.learnName(ctx); err != nil {
@@ -371,25 +374,15 @@ func (c *Client) pushOnce(ctx context.Context) (int, error) {
 		}
 		c.keysSent = true
 	}
-	events, err := c.Store.PendingBadgeEvents(ctx, c.BatchSize)
-	if err != nil {
-		return 0, err
-	}
-	if len(events) > 0 {
-		if err := c.pushBadgeEvents(ctx, events); err != nil {
+	n := 0
+	for _, push := range []func(context.Context) (int, error){c.pushBadgeEvents, c.pushPasses, c.pushTaps} {
+		k, err := push(ctx)
+		if err != nil {
 			return 0, err
 		}
+		n += k
 	}
-	taps, err := c.Store.PendingTaps(ctx, c.BatchSize)
-	if err != nil {
-		return 0, err
-	}
-	if len(taps) > 0 {
-		if err := c.pushTaps(ctx, taps); err != nil {
-			return 0, err
-		}
-	}
-	return len(events) + len(taps), nil
+	return n, nil
 }
 
 // learnName asks the registry for the kiosk's name, once it answers (a
@@ -453,10 +446,21 @@ func (c *Client) pushKeys(ctx context.Context) error {
 // sent, and how the store learns what became of each entry.
 type outbox[T any] struct {
 	what      string // for the log: "tap", "badge event"
+	pending   func(ctx context.Context, limit int) ([]T, error)
 	id        func(T) string
 	send      func(ctx context.Context, batch []T) error // a *refusedError when the registry refuses the payload
 	delivered func(ctx context.Context, ids []string) error
 	setAside  func(ctx context.Context, id, why string) error
+}
+
+// deliverPending delivers a batch of what is pending, and says how many
+// entries it held.
+func deliverPending[T any](ctx context.Context, c *Client, o outbox[T]) (int, error) {
+	batch, err := o.pending(ctx, c.BatchSize)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	return len(batch), deliver(ctx, c, o, batch)
 }
 
 // deliver sends a batch. One the registry refuses as invalid is split
@@ -486,11 +490,12 @@ func deliver[T any](ctx context.Context, c *Client, o outbox[T], batch []T) erro
 	return o.delivered(ctx, ids)
 }
 
-// pushTaps delivers taps.
-func (c *Client) pushTaps(ctx context.Context, taps []kiosk.TapRecord) error {
-	return deliver(ctx, c, outbox[kiosk.TapRecord]{
-		what: "tap",
-		id:   func(t kiosk.TapRecord) string { return t.ID },
+// pushTaps delivers a batch of taps.
+func (c *Client) pushTaps(ctx context.Context) (int, error) {
+	return deliverPending(ctx, c, outbox[kiosk.TapRecord]{
+		what:    "tap",
+		pending: c.Store.PendingTaps,
+		id:      func(t kiosk.TapRecord) string { return t.ID },
 		send: func(ctx context.Context, taps []kiosk.TapRecord) error {
 			req := wire.CheckinsRequest{Events: make([]wire.CheckinEvent, len(taps))}
 			for i, t := range taps {
@@ -501,15 +506,16 @@ func (c *Client) pushTaps(ctx context.Context, taps []kiosk.TapRecord) error {
 		},
 		delivered: c.Store.MarkTapsDelivered,
 		setAside:  c.Store.MarkTapRefused,
-	}, taps)
+	})
 }
 
-// pushBadgeEvents delivers the desk's binds and revokes. A bind that lost
+// pushBadgeEvents delivers a batch of the desk's binds and revokes. A bind that lost
 // to an earlier one at another desk is delivered all the same, and logged.
-func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent) error {
-	return deliver(ctx, c, outbox[kiosk.BadgeEvent]{
-		what: "badge event",
-		id:   func(e kiosk.BadgeEvent) string { return e.ID },
+func (c *Client) pushBadgeEvents(ctx context.Context) (int, error) {
+	return deliverPending(ctx, c, outbox[kiosk.BadgeEvent]{
+		what:    "badge event",
+		pending: c.Store.PendingBadgeEvents,
+		id:      func(e kiosk.BadgeEvent) string { return e.ID },
 		send: func(ctx context.Context, events []kiosk.BadgeEvent) error {
 			req := wire.BadgesRequest{Events: make([]wire.BadgeEvent, len(events))}
 			for i, e := range events {
@@ -526,13 +532,35 @@ func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent)
 		},
 		delivered: c.Store.MarkBadgeEventsDelivered,
 		setAside:  c.Store.MarkBadgeEventRefused,
-	}, events)
+	})
 }
 
 // getJSON gets path and decodes the answer into out.
 func (c *Client) getJSON(ctx context.Context, path string, out any) error {
 	body, err := c.do(ctx, http.MethodGet, path, nil)
 	return decodeAnswer(path, body, err, out)
+}
+
+// pushPasses announces a batch of the passes the desk issued, after the key that
+// signed them. One the registry refuses (its key is not this kiosk's any
+// more, or it is dated ahead of the registry's clock) is set aside: it
+// opens this kiosk only, until a newer pass supersedes it.
+func (c *Client) pushPasses(ctx context.Context) (int, error) {
+	return deliverPending(ctx, c, outbox[kiosk.IssuedPass]{
+		what:    "pass",
+		pending: c.Store.PendingPasses,
+		id:      func(p kiosk.IssuedPass) string { return p.UID },
+		send: func(ctx context.Context, passes []kiosk.IssuedPass) error {
+			req := wire.PassesRequest{Passes: make([]wire.PassAnnouncement, len(passes))}
+			for i, p := range passes {
+				req.Passes[i] = wire.PassAnnouncement{Token: p.Token}
+			}
+			var resp wire.PassesResponse
+			return c.postJSON(ctx, "/sync/v1/passes", req, &resp)
+		},
+		delivered: c.Store.MarkPassesDelivered,
+		setAside:  c.Store.MarkPassRefused,
+	})
 }
 
 // postJSON posts v and decodes the answer into out.

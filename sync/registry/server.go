@@ -208,6 +208,7 @@ func (s *Server) newApp() *fiber.App {
 	api.Post("/badges", s.handleBadges)
 	api.Post("/keys", s.handleKeys)
 	api.Get("/whoami", s.handleWhoAmI)
+	api.Post("/passes", s.handlePasses)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	app.Get("/api/stats", s.handleStats)

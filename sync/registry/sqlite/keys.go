@@ -8,6 +8,10 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	ksqlite "checkin/kiosk/sqlite"
+	"checkin/kiosk/sqlitedb"
+	wire "checkin/sync"
+	"checkin/sync/registry"
 )
 
 // AddPassKey trusts a kiosk's public pass key (text form "<id>:<key>");
@@ -62,4 +66,42 @@ func withdrawKeys(ctx context.Context, tx *sql.Tx, kioskID string, now time.Time
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM pass_keys WHERE kiosk = ?`, kioskID)
 	return err
+}
+
+// KioskPassKeys returns the public pass keys (text form) a kiosk owns.
+func (s *Store) KioskPassKeys(ctx context.Context, kioskID string) ([]string, error) {
+	return sqlitedb.Collect(ctx, s.read, func(rows *sql.Rows) (string, error) {
+		var k string
+		return k, rows.Scan(&k)
+	}, `SELECT public_key FROM pass_keys WHERE kiosk = ? ORDER BY id`, kioskID)
+}
+
+// AddPasses records passes a kiosk announced, in one transaction, each as
+// its delegate's newest pass unless a newer one is known (the feed then
+// carries it to every kiosk). EINVALID if a pass's key is no longer the
+// kiosk's (withdrawn since it was verified).
+func (s *Store) AddPasses(ctx context.Context, kioskID string, passes []registry.VerifiedPass) (wire.PassesResponse, error) {
+	var res wire.PassesResponse
+	err := s.update(ctx, "add passes", func(tx *sql.Tx, _ time.Time) error {
+		for i, p := range passes {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pass_keys WHERE id = ? AND kiosk = ?`, p.KeyID, kioskID).Scan(&n); err != nil {
+				return err
+			} else if n == 0 {
+				return kiosk.Errorf(kiosk.EINVALID, "passes[%d]: key %s is not kiosk %s's", i, p.KeyID, kioskID)
+			}
+			p.Kiosk = kioskID
+			newest, err := ksqlite.RecordPass(ctx, tx, p.Pass)
+			if err != nil {
+				return err
+			}
+			if newest {
+				res.Accepted++
+			} else {
+				res.Superseded++
+			}
+		}
+		return nil
+	})
+	return res, err
 }
