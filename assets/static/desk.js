@@ -616,7 +616,7 @@
       t("desk.pass_q_text"), t("desk.pass_ok"), false);
     if (!ok) return;
     try {
-      const p = await S.api("GET", "/api/delegates/" + enc(d.id) + "/pass");
+      const p = await S.api("POST", "/api/delegates/" + enc(d.id) + "/pass"); // a new pass, replacing the last
       $("pass-name").textContent = d.name;
       $("pass-issued").textContent = S.fmtDateTime(p.issued_at);
       $("pass-id").textContent = p.pass_id || "";

@@ -145,21 +145,80 @@ func requireDelegate(ctx context.Context, tx *sql.Tx, id string) error {
 // DeskPass records a pass issued at this desk: as the delegate's newest
 // pass, which supersedes the earlier ones (here at once, elsewhere once
 // the registry has it), with its token, queued for the registry, and the
-// audit entries, in one transaction. ENOTFOUND for an unknown delegate.
-func (db *DB) DeskPass(ctx context.Context, actor string, p kiosk.PassIssue) error {
-	return db.update(ctx, "record pass", func(tx *sql.Tx, now time.Time) error {
+// audit entries, in one transaction, and returns it. With p.KeepCurrent
+// the delegate's current pass, if any, is kept and returned instead
+// (CurrentPass's errors). ENOTFOUND for an unknown delegate; ECONFLICT if
+// a newer pass of the delegate is known (a clock behind another kiosk's).
+func (db *DB) DeskPass(ctx context.Context, actor string, p kiosk.PassIssue) (kiosk.IssuedPass, error) {
+	var out kiosk.IssuedPass
+	err := db.update(ctx, "record pass", func(tx *sql.Tx, now time.Time) error {
 		if err := requireDelegate(ctx, tx, p.DelegateID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO issued_passes (uid, delegate_id, token, issued_us) VALUES (?, ?, ?, ?)`,
-			p.Pass.UID, p.DelegateID, p.Pass.Token, micros(p.Pass.IssuedAt)); err != nil {
+		if p.KeepCurrent {
+			cur, err := currentPass(ctx, tx, p.DelegateID)
+			if err == nil {
+				out = cur
+				return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p, false)...)
+			} else if kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+				return err
+			}
+		}
+		// Signatures are deterministic: a pass issued again within the same
+		// second is the same pass.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO issued_passes (uid, pass_id, delegate_id, token, issued_us) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (uid) DO NOTHING`, p.Pass.UID, p.Pass.ID, p.DelegateID, p.Pass.Token, micros(p.Pass.IssuedAt)); err != nil {
 			return fmt.Errorf("insert pass %s: %w", p.Pass.UID, err)
 		}
-		if _, err := RecordPass(ctx, tx, kiosk.Pass{DelegateID: p.DelegateID, UID: p.Pass.UID, IssuedAt: p.Pass.IssuedAt}); err != nil {
+		newest, err := RecordPass(ctx, tx, kiosk.Pass{DelegateID: p.DelegateID, UID: p.Pass.UID, IssuedAt: p.Pass.IssuedAt})
+		if err != nil {
 			return err
+		} else if !newest { // it would be superseded at once
+			return kiosk.Errorf(kiosk.ECONFLICT, "%s holds a pass dated after %s UTC, from another kiosk: is this kiosk's clock right?",
+				p.DelegateID, p.Pass.IssuedAt.UTC().Format("2006-01-02 15:04:05"))
 		}
-		return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p)...)
+		out = p.Pass
+		return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p, true)...)
 	})
+	return out, err
+}
+
+// CurrentPass returns a delegate's newest pass, issued at this desk, with
+// its token. ENOTFOUND if the delegate has none, ECONFLICT if the newest
+// was issued elsewhere.
+func (db *DB) CurrentPass(ctx context.Context, delegateID string) (kiosk.IssuedPass, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return kiosk.IssuedPass{}, fmt.Errorf("current pass: %w", err)
+	}
+	defer tx.Rollback()
+	return currentPass(ctx, tx, delegateID)
+}
+
+func currentPass(ctx context.Context, tx *sql.Tx, delegateID string) (kiosk.IssuedPass, error) {
+	var p kiosk.IssuedPass
+	var issued int64
+	var kioskID string
+	var id, token sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT p.uid, p.issued_us, p.kiosk, i.pass_id, i.token
+		FROM passes p LEFT JOIN issued_passes i ON i.uid = p.uid WHERE p.delegate_id = ?`, delegateID).
+		Scan(&p.UID, &issued, &kioskID, &id, &token)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return p, kiosk.Errorf(kiosk.ENOTFOUND, "delegate %q has no pass", delegateID)
+	case err != nil:
+		return p, fmt.Errorf("current pass of %s: %w", delegateID, err)
+	case !token.Valid:
+		if kioskID == "" {
+			kioskID = "another kiosk"
+		} else {
+			kioskID = "kiosk " + kioskID
+		}
+		return p, kiosk.Errorf(kiosk.ECONFLICT, "the current pass of %s was issued at %s (%s UTC): show or print it there, or issue a new pass here, which replaces it",
+			delegateID, kioskID, fromMicros(issued).Format("2006-01-02 15:04:05"))
+	}
+	p.ID, p.Token, p.IssuedAt = id.String, token.String, fromMicros(issued)
+	return p, nil
 }
 
 // DeskCheckIn decides a check-in made by hand with kiosk.Decide and records

@@ -95,7 +95,10 @@ func TestDeskChangesAllOrNothing(t *testing.T) {
 			Source: kiosk.SourceDesk, Gate: "desk", Direction: "in", Kiosk: "k1", At: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)})
 		return err
 	}
-	newPass := func(ctx context.Context, db *sqlite.DB) error { return db.DeskPass(ctx, "dana", pass(pass2)) }
+	newPass := func(ctx context.Context, db *sqlite.DB) error {
+		_, err := db.DeskPass(ctx, "dana", pass(pass2))
+		return err
+	}
 	tests := []struct {
 		name   string
 		failOn string
@@ -128,7 +131,7 @@ func TestDeskChangesAllOrNothing(t *testing.T) {
 			if err := bindBadge(ctx, db, "D1", "0F0F0F0F0F"); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.DeskPass(ctx, "ada", pass(pass1)); err != nil {
+			if _, err := db.DeskPass(ctx, "ada", pass(pass1)); err != nil {
 				t.Fatal(err)
 			}
 			failWhen(t, db, tc.failOn)

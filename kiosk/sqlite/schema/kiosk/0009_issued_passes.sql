@@ -4,6 +4,7 @@
 -- retried).
 CREATE TABLE issued_passes (
 	uid          TEXT PRIMARY KEY,
+	pass_id      TEXT NOT NULL,
 	delegate_id  TEXT NOT NULL,
 	token        TEXT NOT NULL,
 	issued_us    INTEGER NOT NULL,
