@@ -17,8 +17,10 @@ working when the registry is unreachable and catches up later.
 Every /sync/v1 request carries "Authorization: Bearer TOKEN". Tokens are
 issued per kiosk with `checkin token add --data REGDIR --kiosk ID`, shown
 once, and stored only as a SHA-256 hash; `checkin token revoke` withdraws
-one. A missing, wrong or revoked token is 401 with a JSON error body. The
-token names the kiosk: kiosk ids in bodies are informative only.
+one. A missing, wrong or revoked token is 401 with a JSON error body; for
+a token that was valid once and has been revoked or replaced, the answer
+also carries the header "Checkin-Token: revoked". The token names the
+kiosk: kiosk ids in bodies are informative only.
 
 Errors are JSON: {"error":"what is wrong","code":"invalid|unauthorized|…"}.
 
@@ -198,9 +200,12 @@ Trust in a key hangs on its kiosk's token: `checkin token revoke`, and
 `checkin token add` for a kiosk that had a token, withdraw the kiosk's key
 in the same transaction. The feed then carries a "key" delete, every
 kiosk that applies it stops trusting the key, and the passes it signed are
-refused as invalid_pass. A withdrawn key is never trusted again: announced
-once more (under the kiosk's new token) it is 403, and a kiosk that gets
-this answer makes a new key, stops trusting its old one too, and
-announces the new one.
+refused as invalid_pass. The kiosk whose token it was hears of it from
+the "Checkin-Token: revoked" of its next request: it stops trusting its
+own key too, so that the passes it signed open none of its doors either,
+and makes a new key, which it announces once it is given a new token
+(until then its desk's passes open its own doors only). A withdrawn key is
+never trusted again: announced once more it is 403, and a kiosk that gets
+this answer makes a new key in the same way and announces that.
 */
 package sync

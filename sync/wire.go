@@ -32,6 +32,14 @@ const (
 	HeaderMore = "Checkin-More"
 )
 
+// HeaderToken on a 401 answer says why the token was refused:
+// TokenRevoked for a token that was valid once and was revoked or
+// replaced (absent for a token never known).
+const (
+	HeaderToken  = "Checkin-Token"
+	TokenRevoked = "revoked"
+)
+
 // Change is one entry of the change feed.
 type Change struct {
 	Seq  int64           `json:"seq"`

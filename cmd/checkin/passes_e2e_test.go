@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"checkin/badge/pass"
 )
 
 // refusedStart runs a kiosk that must refuse to start and returns its
@@ -83,4 +85,97 @@ func TestKioskNameFromToken(t *testing.T) {
 	if id := kioskID(t, fresh.url); id != "north" {
 		t.Errorf("new offline kiosk is %q", id)
 	}
+}
+
+// registryPost sends a body to the registry with a kiosk's token and
+// returns the status.
+func registryPost(t *testing.T, v *venue, kiosk, path, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", v.reg.url+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+v.tokens[kiosk])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// newPass issues a new pass for a delegate at a kiosk's desk (POST).
+func newPass(t *testing.T, c *http.Client, csrf, url, delegate string) string {
+	t.Helper()
+	st, p := staffCall(t, c, csrf, "POST", url+"/api/delegates/"+delegate+"/pass", "")
+	token, _ := p["token"].(string)
+	if st != 201 || token == "" {
+		t.Fatalf("new pass for %s: %d %v", delegate, st, p)
+	}
+	return token
+}
+
+// TestPassTrust: trust in passes flows from tokens, through real
+// processes. A stolen token cannot add a key; passes announced through the
+// registry make the newest win at every kiosk, also after a split; a
+// revoked kiosk's passes stop opening doors everywhere.
+func TestPassTrust(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	v := newVenue(t, syncRoster, "north", "south", "east")
+	north, south := v.twoKiosks()
+	east := v.kiosk("east")
+	eventually(t, 10*time.Second, "roster reaches east", func() bool { return getHealth(t, east.url).Delegates == 3 })
+	cn, csrfN := staffLogin(t, v.bin, filepath.Join(v.dir, "north"), north.url)
+	cs, csrfS := staffLogin(t, v.bin, filepath.Join(v.dir, "south"), south.url)
+	kiosks := map[string]*process{"north": north, "south": south, "east": east}
+	everywhere := func(what, token, want string) {
+		t.Helper()
+		for name, k := range kiosks {
+			eventually(t, 10*time.Second, what+" at "+name, func() bool { return qrTap(t, k.url, token)["reason"] == want })
+		}
+	}
+	p0 := newPass(t, cn, csrfN, north.url, "D1")
+	everywhere("north's pass opens every door", p0, "")
+
+	// A stolen token announces a key of its own: refused, and what it signs
+	// opens no door.
+	thief, err := pass.NewKey("kThief")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := thief.Public()
+	if st := registryPost(t, v, "north", "/sync/v1/keys", `{"keys":[{"id":"`+pub.ID+`","public_key":"`+pub.String()+`","proof":"`+thief.Prove("north")+`"}]}`); st != 409 {
+		t.Errorf("a stolen token announces a key: %d, want 409", st)
+	}
+	forged, _, err := pass.Issue(thief, "D2", "checkin", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := registryPost(t, v, "north", "/sync/v1/passes", `{"passes":[{"token":"`+forged+`"}]}`); st != 400 {
+		t.Errorf("a stolen token announces a forged pass: %d, want 400", st)
+	}
+	for name, k := range kiosks {
+		if r := qrTap(t, k.url, forged); r["reason"] != "invalid_pass" {
+			t.Errorf("the thief's pass at %s: %v", name, r)
+		}
+	}
+
+	// Cut off from the registry, north and then south issue a pass for D2.
+	v.reg.cmd.Process.Kill()
+	v.reg.cmd.Wait()
+	older := newPass(t, cn, csrfN, north.url, "D2")
+	time.Sleep(1100 * time.Millisecond) // passes carry whole seconds
+	newer := newPass(t, cs, csrfS, south.url, "D2")
+	v.startRegistry()
+	everywhere("the older pass is superseded", older, "revoked_badge")
+	everywhere("the newer pass opens every door", newer, "")
+
+	// Revoking north's token withdraws its key: its passes stop opening
+	// doors everywhere, north's own included; south's still work.
+	out, err := runBin(v.bin, "token", "revoke", "--data", v.regDir, "--kiosk", "north")
+	if err != nil {
+		t.Fatalf("token revoke: %v\n%s", err, out)
+	}
+	everywhere("a revoked kiosk's pass", p0, "invalid_pass")
+	everywhere("south's pass after north's revocation", newer, "")
 }

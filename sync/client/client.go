@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"checkin/badge/pass"
@@ -54,7 +55,8 @@ type Client struct {
 	// Touched by the push loop only, once Run started: whether the kiosk's
 	// key was announced, and its name at the registry asked for.
 	keysSent, named bool
-	name            string // "" when not known
+	name            string      // "" when not known
+	revoked         atomic.Bool // the registry said the token was revoked, and the key was replaced
 	kick            chan struct{}
 	mu              gosync.Mutex
 	st              Status
@@ -152,6 +154,23 @@ func (c *Client) failed(what string, err error) {
 	c.Logger.Warn("registry "+what+" failed", "err", err)
 }
 
+// whenRevoked stops trusting the kiosk's own pass key, once a run, when
+// the registry says the kiosk's token was revoked: the registry withdrew
+// the key at every other kiosk, and the passes it signed stop opening this
+// kiosk's doors too. The kiosk makes a new key (Rotate), which it
+// announces once it has a new token.
+func (c *Client) whenRevoked(ctx context.Context, err error) {
+	var answer *answerError
+	if c.Key == nil || !errors.As(err, &answer) || !answer.revoked || !c.revoked.CompareAndSwap(false, true) {
+		return
+	}
+	c.Logger.Error("registry says this kiosk's token was revoked: its pass key is withdrawn, and the passes it signed no longer open doors here either; making a new key")
+	if err := c.Key.Rotate(ctx); err != nil {
+		c.Logger.Error("new pass key", "err", err)
+		c.revoked.Store(false) // try again
+	}
+}
+
 // Run pulls and pushes until ctx ends.
 func (c *Client) Run(ctx context.Context) error {
 	if c.URL == "" || c.Token == "" {
@@ -196,6 +215,7 @@ func (c *Client) pullLoop(ctx context.Context) {
 	for ctx.Err() == nil {
 		if err := c.follow(ctx, &b); err != nil {
 			c.failed("change feed", err)
+			c.whenRevoked(ctx, err)
 			b.sleep(ctx)
 		}
 	}
@@ -345,6 +365,7 @@ func (c *Client) pushLoop(ctx context.Context) {
 		n, err := c.pushOnce(ctx)
 		if err != nil {
 			c.failed("delivery", err)
+			c.whenRevoked(ctx, err)
 			b.sleep(ctx)
 			continue
 		}
@@ -588,8 +609,9 @@ func (e *refusedError) Error() string { return "registry refused: " + e.msg }
 
 // answerError is any other answer but 200 from the registry.
 type answerError struct {
-	status int
-	msg    string
+	status  int
+	msg     string
+	revoked bool // a 401 for a token that was revoked (wire.HeaderToken)
 }
 
 func (e *answerError) Error() string {
@@ -661,5 +683,6 @@ func (c *Client) doHeader(ctx context.Context, method, path string, body []byte,
 	case http.StatusForbidden, http.StatusConflict:
 		c.succeeded() // the registry is there, and says no
 	}
-	return nil, &answerError{status: resp.StatusCode, msg: msg}
+	return nil, &answerError{status: resp.StatusCode, msg: msg,
+		revoked: resp.StatusCode == http.StatusUnauthorized && resp.Header.Get(wire.HeaderToken) == wire.TokenRevoked}
 }

@@ -103,22 +103,29 @@ func bindBadge(ctx context.Context, db *sqlite.DB, delegateID, uid string) error
 	return err
 }
 
-// TestWithdrawnKeyIsReplaced: once its token is replaced, a kiosk's key is
-// withdrawn; the kiosk makes a new key, announces it, and no longer
-// trusts the passes the old one signed.
-func TestWithdrawnKeyIsReplaced(t *testing.T) {
-	v := newVenue(t, 10)
-	db := newKiosk(t)
-	ctx := context.Background()
-	book, err := passbook.Open(ctx, db, nil)
+// signedPass is a registry and a kiosk with its pass book, and a pass the
+// kiosk signed.
+func signedPass(t *testing.T) (*venue, *sqlite.DB, *passbook.Book, kiosk.IssuedPass) {
+	t.Helper()
+	v, db := newVenue(t, 10), newKiosk(t)
+	book, err := passbook.Open(context.Background(), db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := book.PublicKey()
 	p, err := book.SignPass("D000001")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return v, db, book, p
+}
+
+// TestWithdrawnKeyIsReplaced: once its token is replaced, a kiosk's key is
+// withdrawn; the kiosk makes a new key, announces it, and no longer
+// trusts the passes the old one signed.
+func TestWithdrawnKeyIsReplaced(t *testing.T) {
+	v, db, book, p := signedPass(t)
+	old := book.PublicKey()
+	ctx := context.Background()
 	owner := func(id string) string {
 		var k string
 		v.store.Readers.QueryRow(`SELECT kiosk FROM pass_keys WHERE id = ?`, id).Scan(&k)
@@ -165,5 +172,23 @@ func TestLearnsItsName(t *testing.T) {
 	}
 	if name, _ := db.KioskName(ctx, kiosk.HashSecret("another token")); name != "" {
 		t.Errorf("another token's name is %q, want none", name)
+	}
+}
+
+// TestRevokedKioskDropsItsKey: told that its token was revoked, a kiosk
+// stops trusting its own key too: its passes open no door, its own
+// included.
+func TestRevokedKioskDropsItsKey(t *testing.T) {
+	v, db, book, p := signedPass(t)
+	old := book.PublicKey()
+	ctx := context.Background()
+	c, _ := runWith(t, v, db, func(c *client.Client) { c.Key = book })
+	waitFor(t, "key announced", func() bool { return c.Status().Reachable })
+	if err := v.store.RevokeToken(ctx, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "own key replaced", func() bool { return book.PublicKey().ID != old.ID })
+	if c := book.VerifyPass(p.Token); !c.PassInvalid {
+		t.Errorf("a pass of the revoked kiosk's key still verifies there: %+v", c)
 	}
 }

@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"testing"
 
 	"checkin/badge/pass"
@@ -127,5 +128,22 @@ func TestWhoAmI(t *testing.T) {
 		{name: "whoami revoked", method: "GET", path: "/sync/v1/whoami", token: "revoked-token", status: 401},
 	} {
 		f.run(t, sc)
+	}
+}
+
+// TestRevokedTokenSaysSo: a token that was revoked is told so (a kiosk
+// then stops trusting its own key); one never known is not.
+func TestRevokedTokenSaysSo(t *testing.T) {
+	f := newFixture(t)
+	for token, want := range map[string]string{"revoked-token": wire.TokenRevoked, "guess": "", "good-token": ""} {
+		req := httptest.NewRequest("GET", "/sync/v1/whoami", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := f.server.App().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.Header.Get(wire.HeaderToken); got != want {
+			t.Errorf("%s: %s %q, want %q (status %d)", token, wire.HeaderToken, got, want, resp.StatusCode)
+		}
 	}
 }

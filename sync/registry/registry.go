@@ -6,6 +6,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	gosync "sync"
 	"time"
 
@@ -32,7 +33,8 @@ type Store interface {
 	// newest pass unless a newer one is known. EINVALID (naming the pass)
 	// if a pass's key is no longer the kiosk's.
 	AddPasses(ctx context.Context, kioskID string, passes []VerifiedPass) (wire.PassesResponse, error)
-	// KioskForToken returns a token's kiosk, or EUNAUTHORIZED.
+	// KioskForToken returns a token's kiosk, or EUNAUTHORIZED; for a token
+	// that was revoked (or replaced) the error also wraps ErrRevokedToken.
 	KioskForToken(ctx context.Context, token string) (string, error)
 	// Conflicts lists the latest lost badge binds.
 	Conflicts(ctx context.Context, limit int) ([]wire.LostBind, error)
@@ -46,6 +48,11 @@ type Store interface {
 	// any writer (this process, an import, another registry process).
 	Notify() <-chan struct{}
 }
+
+// ErrRevokedToken marks the EUNAUTHORIZED of a token that was revoked or
+// replaced, rather than never known: the answer tells the kiosk so
+// (wire.HeaderToken), and it stops trusting its own pass key.
+var ErrRevokedToken = errors.New("token revoked")
 
 // VerifiedPass is a pass a kiosk announced, whose token the registry
 // verified with one of the kiosk's keys.

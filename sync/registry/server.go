@@ -228,6 +228,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return kiosk.Errorf(kiosk.EUNAUTHORIZED, "missing bearer token")
 	}
 	id, err := s.Store.KioskForToken(c.UserContext(), token)
+	if errors.Is(err, ErrRevokedToken) {
+		c.Set(wire.HeaderToken, wire.TokenRevoked)
+	}
 	if err != nil {
 		return err
 	}

@@ -113,11 +113,11 @@ func registrySchema() fs.FS {
 // are withdrawn: whoever held the old token may have announced them.
 func (s *Store) AddToken(ctx context.Context, kioskID, token string) error {
 	return s.update(ctx, "add token", func(tx *sql.Tx, now time.Time) error {
-		r, err := tx.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
+		revoked, err := revokeToken(ctx, tx, kioskID, now)
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n > 0 {
+		if revoked {
 			if err := withdrawKeys(ctx, tx, kioskID, now); err != nil {
 				return err
 			}
@@ -133,15 +133,29 @@ func (s *Store) AddToken(ctx context.Context, kioskID, token string) error {
 // it has none.
 func (s *Store) RevokeToken(ctx context.Context, kioskID string) error {
 	return s.update(ctx, "revoke token", func(tx *sql.Tx, now time.Time) error {
-		r, err := tx.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
+		revoked, err := revokeToken(ctx, tx, kioskID, now)
 		if err != nil {
 			return err
-		}
-		if n, _ := r.RowsAffected(); n == 0 {
+		} else if !revoked {
 			return kiosk.Errorf(kiosk.ENOTFOUND, "kiosk %q has no token", kioskID)
 		}
 		return withdrawKeys(ctx, tx, kioskID, now)
 	})
+}
+
+// revokeToken removes a kiosk's token, if it has one, and remembers its
+// hash as revoked.
+func revokeToken(ctx context.Context, tx *sql.Tx, kioskID string, now time.Time) (bool, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO revoked_tokens (token_hash, kiosk, revoked_us)
+		SELECT token_hash, kiosk, ? FROM kiosk_tokens WHERE kiosk = ? ON CONFLICT DO NOTHING`, now.UnixMicro(), kioskID); err != nil {
+		return false, err
+	}
+	r, err := tx.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
+	if err != nil {
+		return false, err
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
 
 // update runs fn in one write transaction with the time taken once.
@@ -182,14 +196,20 @@ func (s *Store) TokenKiosks(ctx context.Context) (map[string]time.Time, error) {
 	return out, rows.Err()
 }
 
-// KioskForToken returns the kiosk a token belongs to, or EUNAUTHORIZED.
+// KioskForToken returns the kiosk a token belongs to, or EUNAUTHORIZED,
+// also wrapping registry.ErrRevokedToken for a token revoked or replaced.
 func (s *Store) KioskForToken(ctx context.Context, token string) (string, error) {
 	var k string
-	err := s.read.QueryRowContext(ctx, `SELECT kiosk FROM kiosk_tokens WHERE token_hash = ?`, kiosk.HashSecret(token)).Scan(&k)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", kiosk.Errorf(kiosk.EUNAUTHORIZED, "unknown or revoked token")
-	} else if err != nil {
+	var live bool
+	err := s.read.QueryRowContext(ctx, `SELECT kiosk, true FROM kiosk_tokens WHERE token_hash = ?1
+		UNION ALL SELECT kiosk, false FROM revoked_tokens WHERE token_hash = ?1`, kiosk.HashSecret(token)).Scan(&k, &live)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", kiosk.Errorf(kiosk.EUNAUTHORIZED, "unknown token")
+	case err != nil:
 		return "", fmt.Errorf("check token: %w", err)
+	case !live:
+		return "", fmt.Errorf("%w: %w", registry.ErrRevokedToken, kiosk.Errorf(kiosk.EUNAUTHORIZED, "revoked token"))
 	}
 	return k, nil
 }
