@@ -97,7 +97,7 @@ PassData), and
 the table in kinds.go lists the kinds this version knows.
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
-"meeting" is an addition to the kinds first listed in the SPEC. A client
+"meeting" and "pass" are additions to the kinds first listed in the SPEC. A client
 skips kinds it does not know, and a badge whose delegate it does not know
 yet (a later entry brings it again once the delegate is there). An arrival
 is a delegate's first accepted entry of a day at any kiosk: it is how a
@@ -153,8 +153,8 @@ verifies each token with the keys of the announcing kiosk only, for the
 meeting, not dated more than 10 minutes ahead of its own clock; any that
 does not is 400 naming it (passes[i]), and nothing is stored: the client
 splits the batch and sets the bad pass aside, as it does with events. A
-kiosk thus announces only its own passes, and a stolen token cannot date
-a pass ahead to supersede every other.
+kiosk thus announces only passes it signed itself, none dated far ahead
+to supersede every other, and a stolen token none at all.
 
 A pass is known by its UID, its pass id in hex (24 digits, 12 bytes: a
 length no RFID UID has), and the newest pass of a delegate wins: the later
@@ -162,9 +162,13 @@ issue time, and in the same second the greater UID, so that every node
 picks the same one. The registry keeps each delegate's newest pass and
 the feed carries it as kind "pass" (accepted: it is now the newest;
 superseded: a newer one was known already). Announcing a pass again
-changes nothing. The token itself never leaves the kiosk that issued it:
-the feed carries only what a kiosk needs to refuse older passes, so a
-token reading the feed learns no pass it could show at a door.
+changes nothing. The registry never deletes a delegate's pass entry; a
+client ignores a "pass" delete (a superseded pass stays superseded).
+
+The registry keeps no token and the feed carries none, only what a kiosk
+needs to refuse older passes: whoever reads the feed with a kiosk's token
+learns no pass they could show at a door. A pass's token stays at the
+desk that issued it, which alone can show or print it again.
 
 A kiosk keeps each delegate's newest pass it has heard of: issued at its
 own desk, from the feed, or shown at one of its entrances (a validly
@@ -172,9 +176,11 @@ signed pass newer than the one it knows). A pass whose signature verifies
 is refused as revoked_badge when a newer pass of its delegate is known
 there, and accepted otherwise: a kiosk offline, or not yet reached by the
 feed, still admits a pass issued elsewhere. So when two kiosks cut off
-from the registry each issued a pass for one delegate, each accepts both
-until they are back; then the newer one works at both and the older is
-revoked_badge at both, and at every kiosk the feed reaches.
+from the registry each issued a pass for one delegate, the one that
+issued the newer refuses the older at once, and the other accepts both
+until it hears of the newer; once they are back the newer works at both
+and the older is revoked_badge at both, and at every kiosk the feed
+reaches.
 
 # Pass keys
 
