@@ -48,6 +48,11 @@ type Book struct {
 	ring  *pass.Keyring
 	now   func() time.Time
 
+	// changing is held by Reload and Rotate for their whole run, so that
+	// a reload that read the keys before a rotation cannot trust the
+	// replaced key again.
+	changing sync.Mutex
+
 	mu      sync.RWMutex
 	key     pass.Key
 	meeting string
@@ -109,6 +114,8 @@ func (b *Book) ProveKey(holder string) string {
 // old key is no longer trusted here either: the passes it signed are
 // invalid everywhere, and the desk issues new ones.
 func (b *Book) Rotate(ctx context.Context) error {
+	b.changing.Lock()
+	defer b.changing.Unlock()
 	fresh, err := newKey()
 	if err != nil {
 		return err
@@ -131,6 +138,8 @@ func (b *Book) Rotate(ctx context.Context) error {
 // them. A key no longer in the store (withdrawn by the registry) is no
 // longer trusted.
 func (b *Book) Reload(ctx context.Context) error {
+	b.changing.Lock()
+	defer b.changing.Unlock()
 	keys, err := b.store.PassKeys(ctx)
 	if err != nil {
 		return err
