@@ -75,9 +75,16 @@ type DeskStore interface {
 	// the delegate) with Decide and records it; ENOTFOUND for an unknown
 	// delegate.
 	DeskCheckIn(ctx context.Context, actor string, tap Tap) (Recorded, error)
-	// DeskPass records a signed pass, revoking the delegate's earlier
-	// passes; ENOTFOUND for an unknown delegate.
-	DeskPass(ctx context.Context, actor string, p PassIssue) error
+	// DeskPass records a signed pass as the delegate's newest, superseding
+	// the earlier ones, and returns it. With p.KeepCurrent it records it
+	// only if the delegate has no pass, and otherwise returns the current
+	// one (CurrentPass's errors). ENOTFOUND for an unknown delegate,
+	// ECONFLICT if a newer pass of the delegate is known already.
+	DeskPass(ctx context.Context, actor string, p PassIssue) (IssuedPass, error)
+	// CurrentPass returns a delegate's newest pass, with its token: one
+	// this desk issued. ENOTFOUND if the delegate has none, ECONFLICT if the
+	// newest was issued elsewhere (its token stays there).
+	CurrentPass(ctx context.Context, delegateID string) (IssuedPass, error)
 	// SetNote sets or (with "") clears a delegate's attention note;
 	// ENOTFOUND for an unknown delegate.
 	SetNote(ctx context.Context, delegateID, note, actor string) error

@@ -48,6 +48,9 @@ type PassIssue struct {
 	DelegateID string
 	Pass       IssuedPass
 	Layout     string
+	// KeepCurrent records Pass only if the delegate has no pass yet, and
+	// otherwise keeps (and prints) the current one.
+	KeepCurrent bool
 }
 
 // MaxNoteLen bounds an attention note, in characters.
@@ -113,15 +116,20 @@ func (s *DeskService) Bind(ctx context.Context, actor string, req BindRequest) (
 	return b, nil
 }
 
-// Revoke revokes a badge or pass by its UID (any spelling) and returns the
+// Revoke revokes a badge by its UID (any spelling) and returns the
 // canonical UID. Revoking a revoked UID changes nothing. Returns EINVALID
-// for a malformed UID, ENOTFOUND for one never bound.
+// for a malformed UID, ENOTFOUND for one never bound, and for a QR pass
+// (a new pass supersedes it; passes recorded as badges before passes had a
+// kind of their own can still be revoked).
 func (s *DeskService) Revoke(ctx context.Context, actor, uid string) (string, error) {
 	uid, err := CanonicalUID(uid)
 	if err != nil {
 		return "", err
 	}
-	if err := s.Store.DeskRevoke(ctx, actor, uid); err != nil {
+	err = s.Store.DeskRevoke(ctx, actor, uid)
+	if IsPassUID(uid) && ErrorCode(err) == ENOTFOUND {
+		return "", Errorf(ENOTFOUND, "%s is not a badge: to withdraw a QR pass, issue a new pass, which supersedes it everywhere", uid)
+	} else if err != nil {
 		return "", err
 	}
 	s.changed()
@@ -146,26 +154,44 @@ func (s *DeskService) CheckIn(ctx context.Context, actor, delegateID, gate, dire
 	return s.Taps.answer(ctx, rec, start), nil
 }
 
-// IssuePass signs and records a fresh pass for a delegate, superseding the
+// IssuePass signs and records a new pass for a delegate, superseding the
 // delegate's earlier passes. Returns EUNAVAILABLE without a signer and
 // ENOTFOUND for an unknown delegate.
 func (s *DeskService) IssuePass(ctx context.Context, actor, delegateID string) (IssuedPass, error) {
+	return s.recordPass(ctx, actor, delegateID, false)
+}
+
+// CurrentPass returns the delegate's current pass, to show again, and
+// issues one only when the delegate has none: showing a pass twice, or a
+// viewer's second request, never breaks the pass already handed out.
+// Returns EUNAVAILABLE without a signer, ENOTFOUND for an unknown
+// delegate, and ECONFLICT when the current pass was issued at another
+// kiosk (its token stays there: issue a new one to replace it).
+func (s *DeskService) CurrentPass(ctx context.Context, actor, delegateID string) (IssuedPass, error) {
+	return s.recordPass(ctx, actor, delegateID, true)
+}
+
+func (s *DeskService) recordPass(ctx context.Context, actor, delegateID string, keep bool) (IssuedPass, error) {
 	p, err := s.signPass(delegateID)
 	if err != nil {
 		return IssuedPass{}, err
 	}
-	if err := s.Store.DeskPass(ctx, actor, PassIssue{DelegateID: delegateID, Pass: p}); err != nil {
+	got, err := s.Store.DeskPass(ctx, actor, PassIssue{DelegateID: delegateID, Pass: p, KeepCurrent: keep})
+	if err != nil {
 		return IssuedPass{}, err
 	}
-	s.changed()
-	return p, nil
+	if got.UID == p.UID {
+		s.changed()
+	}
+	return got, nil
 }
 
 // PrintBadge prints a delegate's badge as PDF in a layout ("cr80" or
-// "a6"), carrying a fresh pass. The pass is recorded, superseding earlier
-// ones, only once the badge is rendered. Returns EINVALID for another
-// layout, EUNAVAILABLE without a renderer or signer and ENOTFOUND for an
-// unknown delegate.
+// "a6"), carrying the delegate's current pass, or a new one when the
+// delegate has none, which is recorded only once the badge is rendered.
+// Returns EINVALID for another layout, EUNAVAILABLE without a renderer or
+// signer, ENOTFOUND for an unknown delegate, and ECONFLICT when the
+// current pass was issued at another kiosk.
 func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout string) ([]byte, error) {
 	if layout != "cr80" && layout != "a6" {
 		return nil, Errorf(EINVALID, "layout must be cr80 or a6, not %q", badge.Clip(layout))
@@ -181,18 +207,38 @@ func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout 
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.signPass(delegateID)
+	fresh, err := s.signPass(delegateID)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := s.Render(&buf, *d, m, p.Token, layout); err != nil {
-		return nil, fmt.Errorf("badge for %s: %w", delegateID, err)
-	}
-	if err := s.Store.DeskPass(ctx, actor, PassIssue{DelegateID: delegateID, Pass: p, Layout: layout}); err != nil {
+	p, err := s.Store.CurrentPass(ctx, delegateID)
+	if ErrorCode(err) == ENOTFOUND {
+		p, err = fresh, nil
+	} else if err != nil {
 		return nil, err
 	}
-	s.changed()
+	pdf, err := s.render(d, m, p.Token, layout)
+	if err != nil {
+		return nil, err
+	}
+	got, err := s.Store.DeskPass(ctx, actor, PassIssue{DelegateID: delegateID, Pass: fresh, Layout: layout, KeepCurrent: true})
+	if err != nil {
+		return nil, err
+	}
+	if got.UID == fresh.UID {
+		s.changed()
+	}
+	if got.UID != p.UID { // another request gave the delegate a pass meanwhile: print that one
+		return s.render(d, m, got.Token, layout)
+	}
+	return pdf, nil
+}
+
+func (s *DeskService) render(d *Delegate, m Meeting, token, layout string) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.Render(&buf, *d, m, token, layout); err != nil {
+		return nil, fmt.Errorf("badge for %s: %w", d.ID, err)
+	}
 	return buf.Bytes(), nil
 }
 
@@ -254,10 +300,13 @@ func AuditCheckIn(rec Recorded) AuditEntry {
 	return AuditEntry{Action: "checkin.manual", Detail: detail}
 }
 
-// AuditPass is the audit entries of a pass issued, and of the badge it was
-// printed on.
-func AuditPass(p PassIssue) []AuditEntry {
-	out := []AuditEntry{{Action: "pass.issue", Detail: p.DelegateID + " " + p.Pass.ID}}
+// AuditPass is the audit entries of a pass recorded: its issue, unless
+// it was kept (KeepCurrent, an existing pass), and the badge it was printed on.
+func AuditPass(p PassIssue, issued bool) []AuditEntry {
+	var out []AuditEntry
+	if issued {
+		out = append(out, AuditEntry{Action: "pass.issue", Detail: p.DelegateID + " " + p.Pass.ID})
+	}
 	if p.Layout != "" {
 		out = append(out, AuditEntry{Action: "badge.print", Detail: p.DelegateID + " " + p.Layout})
 	}

@@ -298,8 +298,12 @@ func TestDeskPasses(t *testing.T) {
 	if _, err := d.IssuePass(ctx, "dana", "D404"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 		t.Errorf("pass for no one: %v, want not found", err)
 	}
-	// A printed badge carries a fresh pass, which supersedes the first.
+	// Showing the pass again, and a printed badge, carry the current pass:
+	// neither breaks the pass already handed out.
 	d.now = d.now.Add(2 * time.Second) // passes carry whole seconds
+	if shown, err := d.CurrentPass(ctx, "dana", "D1"); err != nil || shown != first {
+		t.Errorf("CurrentPass = %+v, %v; want the first pass", shown, err)
+	}
 	var printed string
 	d.Render = func(w io.Writer, dl kiosk.Delegate, m kiosk.Meeting, token, layout string) error {
 		printed = token
@@ -310,6 +314,24 @@ func TestDeskPasses(t *testing.T) {
 	if err != nil || string(pdf) != "%PDF Jürgen Müller SG12 a6" {
 		t.Fatalf("PrintBadge = %q, %v", pdf, err)
 	}
+	if printed != first.Token {
+		t.Errorf("the badge carries %q, want the current pass", printed)
+	}
+	// A badge for a delegate with no pass carries a new one.
+	if _, err := d.PrintBadge(ctx, "dana", "D2", "cr80"); err != nil {
+		t.Fatal(err)
+	}
+	if current, err := d.CurrentPass(ctx, "dana", "D2"); err != nil || current.Token != printed {
+		t.Errorf("D2's pass %+v, %v: want the printed one", current, err)
+	}
+	// A new pass supersedes the first; the card says so.
+	second, err := d.IssuePass(ctx, "dana", "D1")
+	if err != nil || second.Token == first.Token {
+		t.Fatalf("IssuePass = %+v, %v; want a new pass", second, err)
+	}
+	if again, err := d.IssuePass(ctx, "dana", "D1"); err != nil || again != second {
+		t.Errorf("a new pass in the same second: %+v, %v; want the same pass (signatures are deterministic)", again, err)
+	}
 	card, _ := d.db.DeskCard(ctx, "D1", "2026-11-22")
 	var passes []string
 	for _, b := range card.Badges {
@@ -318,27 +340,48 @@ func TestDeskPasses(t *testing.T) {
 		}
 	}
 	if !slices.Equal(passes, []string{"false false", "true true"}) {
-		t.Errorf("passes (first?, revoked?) = %q, want the printed one valid, the first revoked", passes)
+		t.Errorf("passes (first?, revoked?) = %q, want the new one valid, the first revoked", passes)
 	}
 	audit := d.audit(t)
-	if len(audit) != 3 || audit[0] != "dana pass.issue: D1 "+first.ID || !strings.HasPrefix(audit[1], "dana pass.issue: D1 ") ||
-		audit[2] != "dana badge.print: D1 a6" {
+	if len(audit) != 6 || audit[0] != "dana pass.issue: D1 "+first.ID || audit[1] != "dana badge.print: D1 a6" ||
+		!strings.HasPrefix(audit[2], "dana pass.issue: D2 ") || audit[3] != "dana badge.print: D2 cr80" ||
+		audit[4] != "dana pass.issue: D1 "+second.ID || audit[5] != audit[4] {
 		t.Errorf("audit %q", audit)
-	}
-	if printed == "" || printed == first.Token {
-		t.Errorf("the badge carries %q, want a fresh pass", printed)
 	}
 
 	// A badge that cannot be rendered: no pass recorded, nothing audited.
 	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string) error {
 		return errors.New("out of toner")
 	}
-	before := d.queued(t)
-	if _, err := d.PrintBadge(ctx, "dana", "D1", "cr80"); err == nil || kiosk.ErrorCode(err) != kiosk.EINTERNAL {
+	if _, err := d.PrintBadge(ctx, "dana", "D4", "cr80"); err == nil || kiosk.ErrorCode(err) != kiosk.EINTERNAL {
 		t.Errorf("render failure: %v, want internal", err)
 	}
-	if got := d.queued(t); !slices.Equal(got, before) || len(d.audit(t)) != 3 {
-		t.Errorf("a badge not printed changed things: queued %q, audit %q", got, d.audit(t))
+	if _, err := d.CurrentPass(ctx, "dana", "D4"); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.audit(t); len(got) != 7 || !strings.HasPrefix(got[6], "dana pass.issue: D4 ") {
+		t.Errorf("a badge not printed left a trace: audit %q", got)
+	}
+
+	// The current pass was issued at another kiosk: its token is there.
+	elsewhere := &kiosk.Pass{DelegateID: "D1", UID: "FFFFFFFFFFFFFFFFFFFFFFFF", IssuedAt: d.now.Add(time.Minute).Truncate(time.Second), Kiosk: "south"}
+	if _, err := d.db.ApplyChanges(ctx, []kiosk.Change{{Seq: 1, Kind: kiosk.ChangePass, Op: kiosk.OpUpsert, Value: elsewhere}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.CurrentPass(ctx, "dana", "D1"); kiosk.ErrorCode(err) != kiosk.ECONFLICT || !strings.Contains(err.Error(), "south") {
+		t.Errorf("current pass issued elsewhere: %v, want a conflict naming the kiosk", err)
+	}
+	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string) error { return nil }
+	if _, err := d.PrintBadge(ctx, "dana", "D1", "cr80"); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+		t.Errorf("printing a pass issued elsewhere: %v, want a conflict", err)
+	}
+	// A clock behind that kiosk's would issue a pass superseded at once.
+	if _, err := d.IssuePass(ctx, "dana", "D1"); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+		t.Errorf("a new pass older than the current one: %v, want a conflict", err)
+	}
+	d.now = d.now.Add(2 * time.Minute)
+	if _, err := d.IssuePass(ctx, "dana", "D1"); err != nil {
+		t.Errorf("a new pass replaces one issued elsewhere: %v", err)
 	}
 	for _, tc := range []struct {
 		name, layout, code string

@@ -18,6 +18,7 @@ const (
 	ChangeMeeting  = "meeting"
 	ChangeArrival  = "arrival"
 	ChangeKey      = "key"
+	ChangePass     = "pass"
 
 	OpUpsert = "upsert"
 	OpDelete = "delete"
@@ -25,7 +26,7 @@ const (
 
 // ChangeKinds returns every kind of registry change, sorted.
 func ChangeKinds() []string {
-	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangeRoom, ChangeSession}
+	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangeRoom, ChangeSession}
 }
 
 // Change is one decoded entry of the registry's change feed.
@@ -34,8 +35,8 @@ type Change struct {
 	Kind string
 	Op   string
 	// Value is the entity, a pointer to the domain type of its Kind:
-	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival or
-	// *PassKey. For a delete only its key fields are set.
+	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival,
+	// *PassKey or *Pass. For a delete only its key fields are set.
 	Value any
 }
 
@@ -52,6 +53,25 @@ type Arrival struct {
 	Day        string
 	At         time.Time
 	Kiosk      string
+}
+
+// Pass is a QR pass as kiosks learn of it: issued for a delegate at some
+// kiosk's desk. The newest pass of a delegate supersedes the others.
+type Pass struct {
+	DelegateID string
+	UID        string    // the UID the pass is recorded under (PassUIDLen hex digits)
+	IssuedAt   time.Time // whole seconds
+	Kiosk      string    // where it was issued, when known
+}
+
+// Newer reports whether p supersedes q: it was issued later, or in the
+// same second with the greater UID, so that every kiosk picks the same
+// one.
+func (p Pass) Newer(q Pass) bool {
+	if !p.IssuedAt.Equal(q.IssuedAt) {
+		return p.IssuedAt.After(q.IssuedAt)
+	}
+	return p.UID > q.UID
 }
 
 // Applied says what a page of changes touched, so screens can be told.
@@ -99,11 +119,26 @@ type SyncStore interface {
 	// MarkBadgeEventRefused parks a refused desk event.
 	MarkBadgeEventRefused(ctx context.Context, id, why string) error
 
+	// PendingPasses returns up to limit passes this kiosk's desk issued
+	// that the registry has not taken yet, oldest first.
+	PendingPasses(ctx context.Context, limit int) ([]IssuedPass, error)
+	// MarkPassesDelivered records that the registry took these passes (by UID).
+	MarkPassesDelivered(ctx context.Context, uids []string) error
+	// MarkPassRefused parks a pass the registry refused (it then opens
+	// this kiosk only, until a newer pass supersedes it).
+	MarkPassRefused(ctx context.Context, uid, why string) error
+
 	// Outbox counts what waits for delivery.
 	Outbox(ctx context.Context) (OutboxCount, error)
+
+	// KioskName returns the name the registry gave the kiosk of a sync
+	// token (known by its HashSecret), as last learnt; "" if never.
+	KioskName(ctx context.Context, tokenHash string) (string, error)
+	// SetKioskName keeps the name the registry gave the kiosk of a token.
+	SetKioskName(ctx context.Context, tokenHash, name string) error
 }
 
 // OutboxCount is what a kiosk still has to deliver, and what was refused.
 type OutboxCount struct {
-	Taps, BadgeEvents, Refused int
+	Taps, BadgeEvents, Passes, Refused int
 }

@@ -17,8 +17,10 @@ working when the registry is unreachable and catches up later.
 Every /sync/v1 request carries "Authorization: Bearer TOKEN". Tokens are
 issued per kiosk with `checkin token add --data REGDIR --kiosk ID`, shown
 once, and stored only as a SHA-256 hash; `checkin token revoke` withdraws
-one. A missing, wrong or revoked token is 401 with a JSON error body. The
-token names the kiosk: kiosk ids in bodies are informative only.
+one. A missing, wrong or revoked token is 401 with a JSON error body; for
+a token that was valid once and has been revoked or replaced, the answer
+also carries the header "Checkin-Token: revoked". The token names the
+kiosk: kiosk ids in bodies are informative only.
 
 Errors are JSON: {"error":"what is wrong","code":"invalid|unauthorized|…"}.
 
@@ -33,6 +35,29 @@ registry it cannot verify. A kiosk may be given several registry URLs
 answers and stays with it; a refused or timed-out connection or a 5xx
 moves it to the next. Every request is safe to repeat elsewhere: the
 feed is read by sequence number and deliveries are idempotent on ids.
+
+# Kiosk names
+
+	GET /sync/v1/whoami  → 200 {"kiosk":"north-1"}
+
+A kiosk takes its name from its token: the registry says which kiosk the
+token was issued for, and the kiosk keeps the answer in its database,
+with the hash of the token it was given for. It asks at start when it has
+no name kept for its token (waiting at most 3 seconds), and refuses to
+start (exit code 2, naming both) when --kiosk-id gives another name; a
+kiosk with a name kept starts without asking, offline too, and refuses a
+--kiosk-id that disagrees with it in the same way.
+
+A brand-new kiosk that cannot reach the registry at start still starts
+and serves: it goes by --kiosk-id (or its host name) and keeps every tap
+as usual. When the registry answers, the sync client asks before it
+delivers anything, keeps the name, and logs it (as an error when
+--kiosk-id said otherwise). The registry files every check-in under the
+token's kiosk whatever the events say, so the taps made meanwhile are
+that kiosk's at the registry; the kiosk itself goes by the name from its
+next start (and then refuses a --kiosk-id that disagrees). A registry
+that answers 404 (an older version) leaves the kiosk with the name it
+was given.
 
 # Change feed
 
@@ -75,13 +100,16 @@ false), mean nothing and are to be ignored.
 	           "moved_from"}  (moved_from: the room a re-import moved it from)  key: id
 	arrival   {"delegate_id","day","at","kiosk"}                 key: delegate_id, day
 	key       {"id","public_key"}  (QR pass verification keys)   key: id
+	pass      {"delegate_id","uid","issued_at","kiosk"}  (a delegate's newest
+	           QR pass, issued at kiosk)                          key: delegate_id
 
 In Go, each kind's data is a type of this package (MeetingData,
-DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData), and
+DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData,
+PassData), and
 the table in kinds.go lists the kinds this version knows.
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
-"meeting" is an addition to the kinds first listed in the SPEC. A client
+"meeting" and "pass" are additions to the kinds first listed in the SPEC. A client
 skips kinds it does not know, and a badge whose delegate it does not know
 yet (a later entry brings it again once the delegate is there). An arrival
 is a delegate's first accepted entry of a day at any kiosk: it is how a
@@ -126,21 +154,80 @@ zone) or after its arrival at the registry counts as made when it
 arrived, so a desk's wrong clock (or a forged "at") cannot take a badge
 from its holder.
 
-A QR pass travels as a badge too: its UID is its pass id in hex, 24
-digits (12 bytes, a length no RFID UID has). Issuing a new pass at a desk
-binds the new pass and revokes the delegate's earlier ones, so every kiosk
-the revocation reaches refuses a superseded pass as revoked_badge.
+QR passes are not badge events (see Passes below); a kiosk that ran an
+earlier version may still deliver binds and revokes of pass UIDs (24 hex
+digits), which apply as before.
+
+# Passes
+
+	POST /sync/v1/passes  {"passes":[{"token":"CK1.…"}, …]}   (1 to 1000)
+	→ 200 {"accepted":N,"superseded":M}
+
+Every pass a kiosk's desk issues is announced, with its signed token, as
+soon as the registry can be reached (after the kiosk's key). The registry
+verifies each token with the keys of the announcing kiosk only, for the
+meeting, not dated more than 10 minutes ahead of its own clock; any that
+does not is 400 naming it (passes[i]), and nothing is stored: the client
+splits the batch and sets the bad pass aside, as it does with events. A
+kiosk thus announces only passes it signed itself, none dated far ahead
+to supersede every other, and a stolen token none at all.
+
+A pass is known by its UID, its pass id in hex (24 digits, 12 bytes: a
+length no RFID UID has), and the newest pass of a delegate wins: the later
+issue time, and in the same second the greater UID, so that every node
+picks the same one. The registry keeps each delegate's newest pass and
+the feed carries it as kind "pass" (accepted: it is now the newest;
+superseded: a newer one was known already). Announcing a pass again
+changes nothing. The registry never deletes a delegate's pass entry; a
+client ignores a "pass" delete (a superseded pass stays superseded).
+
+The registry keeps no token and the feed carries none, only what a kiosk
+needs to refuse older passes: whoever reads the feed with a kiosk's token
+learns no pass they could show at a door. A pass's token stays at the
+desk that issued it, which alone can show or print it again.
+
+A kiosk keeps each delegate's newest pass it has heard of: issued at its
+own desk, from the feed, or shown at one of its entrances (a validly
+signed pass newer than the one it knows). A pass whose signature verifies
+is refused as revoked_badge when a newer pass of its delegate is known
+there, and accepted otherwise: a kiosk offline, or not yet reached by the
+feed, still admits a pass issued elsewhere. So when two kiosks cut off
+from the registry each issued a pass for one delegate, the one that
+issued the newer refuses the older at once, and the other accepts both
+until it hears of the newer; once they are back the newer works at both
+and the older is revoked_badge at both, and at every kiosk the feed
+reaches.
 
 # Pass keys
 
-	POST /sync/v1/keys  {"keys":[{"id","public_key"}, …]}   (1 to 16 keys)
+	POST /sync/v1/keys  {"keys":[{"id","public_key","proof"}, …]}   (1 to 16 keys)
 	→ 200 {"accepted":N}
 
 Each kiosk signs the passes its desk issues with its own Ed25519 key and
 announces the public key (text form "<id>:<base64url>", whose id must be
-the key's id) once per run. The registry trusts it for the token's kiosk
-and hands it to every kiosk as a change of kind "key", so a pass printed
-at any desk verifies at every entrance, offline. Announcing a key again is
-a no-op; a different key under an id already held is 409.
+the key's id) once per run, once it knows its name (whoami). proof shows
+that the kiosk holds the private key: the key's Ed25519 signature, in
+base64url, of the bytes "CK1 key proof", 0x00, the kiosk's name (its
+token's), 0x00, and the public key's text form (pass.Key.Prove). Without
+a proof that verifies for the token's kiosk the request is 400, so a
+token cannot claim a key it does not hold, nor replay another kiosk's
+announcement. The key then belongs to the kiosk whose token announced it,
+and the registry hands it to every kiosk as a change of kind "key", so a
+pass printed at any desk verifies at every entrance, offline. Announcing a key again is a no-op. A kiosk has one key: a
+different key from a kiosk that has one, a key id that names another key,
+or one that another kiosk owns, is 409 (a stolen token cannot add a key
+of its own to a kiosk that announced one).
+
+Trust in a key hangs on its kiosk's token: `checkin token revoke`, and
+`checkin token add` for a kiosk that had a token, withdraw the kiosk's key
+in the same transaction. The feed then carries a "key" delete, every
+kiosk that applies it stops trusting the key, and the passes it signed are
+refused as invalid_pass. The kiosk whose token it was hears of it from
+the "Checkin-Token: revoked" of its next request: it stops trusting its
+own key too, so that the passes it signed open none of its doors either,
+and makes a new key, which it announces once it is given a new token
+(until then its desk's passes open its own doors only). A withdrawn key is
+never trusted again: announced once more it is 403, and a kiosk that gets
+this answer makes a new key in the same way and announces that.
 */
 package sync

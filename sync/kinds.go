@@ -22,6 +22,7 @@ var kinds = map[string]kind{
 	kiosk.ChangeSession:  kindOf((*SessionData).change),
 	kiosk.ChangeArrival:  kindOf((*ArrivalData).change),
 	kiosk.ChangeKey:      kindOf((*KeyData).change),
+	kiosk.ChangePass:     kindOf((*PassData).change),
 }
 
 // A kind is what the protocol knows of one kind of change.
@@ -191,6 +192,38 @@ func (d *KeyData) change(upsert bool) (kiosk.PassKey, error) {
 		return kiosk.PassKey{}, fmt.Errorf("key without id")
 	}
 	return kiosk.PassKey{ID: d.ID, PublicKey: d.PublicKey, Origin: "registry"}, nil
+}
+
+// PassData is the data of a pass change: the newest QR pass issued for a
+// delegate at any kiosk (its token stays with the kiosk that issued it).
+// IssuedAt is an RFC 3339 time, whole seconds.
+type PassData struct {
+	DelegateID string `json:"delegate_id"`
+	UID        string `json:"uid,omitempty"`
+	IssuedAt   string `json:"issued_at,omitempty"`
+	Kiosk      string `json:"kiosk,omitempty"`
+}
+
+func (d *PassData) change(upsert bool) (kiosk.Pass, error) {
+	at, err := parseTime(d.IssuedAt)
+	if err != nil || !kiosk.ValidLabel(d.DelegateID) || upsert && (!validPassUID(d.UID) || at.IsZero()) {
+		return kiosk.Pass{}, fmt.Errorf("pass of %q", badge.Clip(d.DelegateID))
+	}
+	return kiosk.Pass{DelegateID: d.DelegateID, UID: d.UID, IssuedAt: at.UTC(), Kiosk: d.Kiosk}, nil
+}
+
+// validPassUID reports whether uid is a pass's UID: PassUIDLen upper-case
+// hex digits.
+func validPassUID(uid string) bool {
+	if !kiosk.IsPassUID(uid) {
+		return false
+	}
+	for i := 0; i < len(uid); i++ {
+		if c := uid[i]; !('0' <= c && c <= '9' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // FormatTime is how times go in change data: RFC 3339 with the time's own

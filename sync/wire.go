@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -29,6 +30,14 @@ const (
 const (
 	HeaderNext = "Checkin-Next"
 	HeaderMore = "Checkin-More"
+)
+
+// HeaderToken on a 401 answer says why the token was refused:
+// TokenRevoked for a token that was valid once and was revoked or
+// replaced (absent for a token never known).
+const (
+	HeaderToken  = "Checkin-Token"
+	TokenRevoked = "revoked"
 )
 
 // Change is one entry of the change feed.
@@ -135,6 +144,12 @@ type BadgesResponse struct {
 	Lost       []LostBind `json:"lost"`
 }
 
+// WhoAmI is the answer to GET /sync/v1/whoami: the kiosk the token was
+// issued for.
+type WhoAmI struct {
+	Kiosk string `json:"kiosk"`
+}
+
 // ErrorBody is the JSON of every error answer.
 type ErrorBody struct {
 	Error string `json:"error"`
@@ -203,11 +218,21 @@ func validateCheckin(e CheckinEvent) error {
 
 // KeysRequest is the body of POST /sync/v1/keys: a kiosk's public pass keys.
 type KeysRequest struct {
-	Keys []KeyData `json:"keys"`
+	Keys []KeyAnnouncement `json:"keys"`
 }
 
-// DecodeKeys decodes and validates a POST /sync/v1/keys body.
-func DecodeKeys(data []byte) ([]KeyData, error) {
+// KeyAnnouncement is a kiosk's public pass key (text form
+// "<id>:<base64url>") with the proof that the kiosk holds it: the key's
+// signature over the kiosk's name (pass.Key.Prove).
+type KeyAnnouncement struct {
+	ID        string `json:"id"`
+	PublicKey string `json:"public_key"`
+	Proof     string `json:"proof,omitempty"`
+}
+
+// DecodeKeys decodes and validates a POST /sync/v1/keys body from the
+// kiosk named kioskID: each key must come with its proof for that kiosk.
+func DecodeKeys(data []byte, kioskID string) ([]KeyAnnouncement, error) {
 	var req KeysRequest
 	if err := kiosk.DecodeJSON(data, &req); err != nil {
 		return nil, err
@@ -223,8 +248,57 @@ func DecodeKeys(data []byte) ([]KeyData, error) {
 		if pk.ID != k.ID {
 			return nil, invalid("keys[%d]: id %q does not match the key's id %q", i, badge.Clip(k.ID), pk.ID)
 		}
+		if err := pk.CheckProof(kioskID, k.Proof); err != nil {
+			return nil, invalid("keys[%d]: no proof that kiosk %s holds key %s (the key's signature of the kiosk's name)", i, badge.Clip(kioskID), pk.ID)
+		}
 	}
 	return req.Keys, nil
+}
+
+// PassesRequest is the body of POST /sync/v1/passes: passes a kiosk's
+// desk issued, as their tokens.
+type PassesRequest struct {
+	Passes []PassAnnouncement `json:"passes"`
+}
+
+// PassAnnouncement is one pass a kiosk issued.
+type PassAnnouncement struct {
+	Token string `json:"token"`
+}
+
+// PassesResponse is its answer: how many passes are now their delegate's
+// newest, and how many were superseded already by a newer one.
+type PassesResponse struct {
+	Accepted   int `json:"accepted"`
+	Superseded int `json:"superseded"`
+}
+
+// DecodePasses decodes a POST /sync/v1/passes body and checks the form of
+// each token (the registry verifies their signatures). Any bad entry makes
+// the whole body invalid (EINVALID naming its index).
+func DecodePasses(data []byte) ([]PassAnnouncement, error) {
+	var req PassesRequest
+	if err := kiosk.DecodeJSON(data, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Passes) == 0 || len(req.Passes) > MaxEventsPerPost {
+		return nil, invalid("send 1 to %d passes", MaxEventsPerPost)
+	}
+	for i, p := range req.Passes {
+		if !strings.HasPrefix(p.Token, pass.Prefix) || len(p.Token) > pass.MaxTokenLen || !printableASCII(p.Token) {
+			return nil, invalid("passes[%d]: a token is %s… of at most %d printable characters", i, pass.Prefix, pass.MaxTokenLen)
+		}
+	}
+	return req.Passes, nil
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // DecodeBadgeEvents decodes and validates a POST /sync/v1/badges body.

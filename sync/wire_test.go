@@ -1,10 +1,12 @@
 package sync_test
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"checkin/badge/pass"
 	"checkin/kiosk"
@@ -51,11 +53,14 @@ func FuzzDecodeBadgeEvents(f *testing.F) {
 }
 
 func FuzzDecodeKeys(f *testing.F) {
-	f.Add(`{"keys":[{"id":"k1","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)
+	k := pass.Key{ID: "k1", Private: ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))} // the same every run
+	pub := k.Public().String()
+	f.Add(`{"keys":[{"id":"k1","public_key":"` + pub + `","proof":"` + k.Prove("north") + `"}]}`)
+	f.Add(`{"keys":[{"id":"k1","public_key":"` + pub + `","proof":"` + k.Prove("south") + `"}]}`)
 	f.Add(`{"keys":[{"id":"k2","public_key":"k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)
 	f.Add(`{"keys":[]}`)
 	f.Fuzz(func(t *testing.T, in string) {
-		keys, err := wire.DecodeKeys([]byte(in))
+		keys, err := wire.DecodeKeys([]byte(in), "north")
 		if err != nil {
 			return
 		}
@@ -67,6 +72,9 @@ func FuzzDecodeKeys(f *testing.F) {
 			if err != nil || pk.ID != k.ID {
 				t.Fatalf("accepted invalid key %+v: %v", k, err)
 			}
+			if pk.CheckProof("north", k.Proof) != nil {
+				t.Fatalf("accepted a key without north's proof: %+v", k)
+			}
 		}
 	})
 }
@@ -75,6 +83,7 @@ func FuzzDecodeChangesPage(f *testing.F) {
 	f.Add(`{"changes":[{"seq":1,"kind":"delegate","op":"upsert","data":{"id":"D1","family_name":"Müller"}},{"seq":2,"kind":"badge","op":"upsert","data":{"uid":"0a0b","delegate_id":"D1"}}],"next":2,"more":false}`)
 	f.Add(`{"changes":[{"seq":3,"kind":"session","op":"upsert","data":{"id":"s","room":"K","start":"2026-11-22T09:00:00+01:00","end":"2026-11-22T10:00:00+01:00"}}],"next":3}`)
 	f.Add(`{"changes":[{"seq":4,"kind":"arrival","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","at":"2026-11-22T08:00:00Z"}},{"seq":5,"kind":"future","op":"upsert","data":{}}],"next":5}`)
+	f.Add(`{"changes":[{"seq":6,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789ABCDEF01234567","issued_at":"2026-11-22T08:00:00Z"}}],"next":6}`)
 	f.Add(`{"changes":[],"next":0}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
@@ -93,6 +102,8 @@ func FuzzDecodeChangesPage(f *testing.F) {
 				bad = v.UID == ""
 			case *kiosk.Session:
 				bad = c.Op == "upsert" && !v.End.After(v.Start)
+			case *kiosk.Pass:
+				bad = v.DelegateID == "" || c.Op == "upsert" && (!kiosk.IsPassUID(v.UID) || v.IssuedAt.IsZero())
 			}
 			if bad {
 				t.Fatalf("invalid change passed: %+v", c)
@@ -158,8 +169,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":31,"kind":"key","op":"delete","data":{}},
 		{"seq":32,"kind":"hologram","op":"upsert","data":{"id":"h1"}},
 		{"seq":33,"kind":"delegate","op":"merge","data":{"id":"D1","family_name":"Müller"}},
-		{"seq":34,"kind":"Delegate","op":"upsert","data":{"id":"D1","family_name":"Müller"}}],
-		"next":34,"more":true,"extra":"ignored"}`
+		{"seq":34,"kind":"Delegate","op":"upsert","data":{"id":"D1","family_name":"Müller"}},
+		{"seq":35,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789ABCDEF01234567","issued_at":"2026-11-22T08:00:00+01:00","kiosk":"north"}},
+		{"seq":36,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789abcdef01234567","issued_at":"2026-11-22T08:00:00+01:00"}},
+		{"seq":37,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0A0B0C0D0E","issued_at":"2026-11-22T08:00:00+01:00"}},
+		{"seq":38,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789ABCDEF01234567"}},
+		{"seq":39,"kind":"pass","op":"delete","data":{"delegate_id":"D2"}}],
+		"next":39,"more":true,"extra":"ignored"}`
 	page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -190,11 +206,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"26 arrival upsert &{DelegateID:D1 Day:2026-11-23 At:0001-01-01 00:00:00 +0000 UTC Kiosk:}",
 		"28 key upsert &{ID:k1 PublicKey:k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo Origin:registry}",
 		"30 key delete &{ID:k3 PublicKey: Origin:registry}",
+		"35 pass upsert &{DelegateID:D1 UID:0123456789ABCDEF01234567 IssuedAt:2026-11-22 07:00:00 +0000 UTC Kiosk:north}",
+		"39 pass delete &{DelegateID:D2 UID: IssuedAt:0001-01-01 00:00:00 +0000 UTC Kiosk:}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if skipped != 19 || len(page.Changes) != 35 || page.Next != 34 || !page.More {
+	if skipped != 22 || len(page.Changes) != 40 || page.Next != 39 || !page.More {
 		t.Errorf("skipped %d of %d, next %d, more %v", skipped, len(page.Changes), page.Next, page.More)
 	}
 	// Data of the wrong shape for its kind makes the page malformed.
@@ -209,4 +227,31 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 			t.Errorf("accepted %s", bad)
 		}
 	}
+}
+
+func FuzzDecodePasses(f *testing.F) {
+	k := pass.Key{ID: "k1", Private: ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))}
+	token, _, _ := pass.Issue(k, "D1", "SG12", time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
+	f.Add(`{"passes":[{"token":"` + token + `"}]}`)
+	f.Add(`{"passes":[{"token":"` + token + `"},{"token":"CK1.AAAA.BBBB"}]}`)
+	f.Add(`{"passes":[{"token":"CK1.\u00e9"}]}`)
+	f.Add(`{"passes":[]}`)
+	f.Add(`{"passes":[{"token":"hello"}],"x":1}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		passes, err := wire.DecodePasses([]byte(in))
+		if err != nil {
+			if kiosk.ErrorCode(err) != kiosk.EINVALID {
+				t.Fatalf("error without code invalid: %v", err)
+			}
+			return
+		}
+		if len(passes) == 0 || len(passes) > wire.MaxEventsPerPost {
+			t.Fatalf("accepted %d passes", len(passes))
+		}
+		for _, p := range passes {
+			if !strings.HasPrefix(p.Token, pass.Prefix) || len(p.Token) > pass.MaxTokenLen || strings.ContainsAny(p.Token, " \n\x00") {
+				t.Fatalf("accepted token %q", p.Token)
+			}
+		}
+	})
 }

@@ -355,7 +355,7 @@
       b.revoked ? pill("neutral", "✕", t("desk.badge_revoked")) : pill("ok", "✓", t("desk.badge_active")),
       el("span", { class: "uid", dir: "ltr", text: b.uid }),
       el("span", { class: "meta" }, meta.flatMap((m, k) => [k ? " · " : null, el("span", { class: "nw", text: m })])));
-    if (!b.revoked) {
+    if (!b.revoked && b.source !== "pass") { // a new pass supersedes a pass
       li.append(el("button", {
         type: "button", class: "btn small danger", "data-testid": "revoke",
         "aria-label": t("desk.revoke_label", { uid: b.uid }),
@@ -616,7 +616,7 @@
       t("desk.pass_q_text"), t("desk.pass_ok"), false);
     if (!ok) return;
     try {
-      const p = await S.api("GET", "/api/delegates/" + enc(d.id) + "/pass");
+      const p = await S.api("POST", "/api/delegates/" + enc(d.id) + "/pass"); // a new pass, replacing the last
       $("pass-name").textContent = d.name;
       $("pass-issued").textContent = S.fmtDateTime(p.issued_at);
       $("pass-id").textContent = p.pass_id || "";

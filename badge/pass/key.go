@@ -164,3 +164,35 @@ var b64Alphabet = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// ErrBadProof reports a proof of possession that does not verify.
+var ErrBadProof = errors.New("pass: bad proof of possession")
+
+// Prove returns a proof that the holder of k announces its public key on
+// behalf of holder (a kiosk's name): an Ed25519 signature by k over both,
+// in base64url (86 characters), for PublicKey.CheckProof. It cannot be
+// made without the private key, nor used for another holder.
+func (k Key) Prove(holder string) string {
+	if len(k.Private) != ed25519.PrivateKeySize {
+		return ""
+	}
+	return b64.EncodeToString(ed25519.Sign(k.Private, proofMessage(k.Public(), holder)))
+}
+
+// CheckProof reports whether proof was made by Prove with p's private key
+// for holder; otherwise an error wrapping ErrBadProof.
+func (p PublicKey) CheckProof(holder, proof string) error {
+	sig, err := b64.DecodeString(proof)
+	if err != nil || len(sig) != ed25519.SignatureSize || len(p.Key) != ed25519.PublicKeySize ||
+		!ed25519.Verify(p.Key, proofMessage(p, holder), sig) {
+		return fmt.Errorf("%w: key %q for %q", ErrBadProof, p.ID, badge.Clip(holder))
+	}
+	return nil
+}
+
+// proofMessage is what a proof of possession signs: a domain, the
+// holder, and the public key's text form. Pass tokens start "CK1.", so
+// no proof is ever a pass.
+func proofMessage(p PublicKey, holder string) []byte {
+	return []byte("CK1 key proof\x00" + holder + "\x00" + p.String())
+}

@@ -594,3 +594,40 @@ func TestVerifyAllocs(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyProof(t *testing.T) {
+	k, _ := pass.NewKey("k1")
+	other, _ := pass.NewKey("k1")
+	proof := k.Prove("north")
+	if len(proof) != 86 {
+		t.Errorf("proof is %d characters, want 86", len(proof))
+	}
+	if err := k.Public().CheckProof("north", proof); err != nil {
+		t.Errorf("own proof: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		key           pass.PublicKey
+		holder, proof string
+	}{
+		"another holder": {k.Public(), "south", proof},
+		"another key":    {other.Public(), "north", proof},
+		"another key's":  {k.Public(), "north", other.Prove("north")},
+		"none":           {k.Public(), "north", ""},
+		"not base64url":  {k.Public(), "north", strings.Repeat("*", 86)},
+		"altered":        {k.Public(), "north", flip(proof, 40)},
+		"no key":         {pass.PublicKey{ID: "k1"}, "north", proof},
+	} {
+		if err := tc.key.CheckProof(tc.holder, tc.proof); !errors.Is(err, pass.ErrBadProof) {
+			t.Errorf("%s: %v, want ErrBadProof", name, err)
+		}
+	}
+}
+
+// flip changes the character at i of a base64url text for another.
+func flip(s string, i int) string {
+	c := byte('A')
+	if s[i] == 'A' {
+		c = 'B'
+	}
+	return s[:i] + string(c) + s[i+1:]
+}

@@ -53,7 +53,7 @@ func (p *process) logged(s string) int {
 	return n
 }
 
-var servingURL = regexp.MustCompile(`url=(https?://127\.0\.0\.1:\d+)`)
+var servingURL = regexp.MustCompile(`serving" url=(https?://127\.0\.0\.1:\d+)`)
 
 func startKiosk(t testing.TB, bin string, args ...string) *process {
 	t.Helper()

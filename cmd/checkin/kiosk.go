@@ -46,7 +46,7 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	var tokenFile, caFile string
 	fs.StringVar(&cfg.data, "data", "", "data directory (created if missing)")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to serve on")
-	fs.StringVar(&cfg.kioskID, "kiosk-id", "", "this kiosk's id (default: host name)")
+	fs.StringVar(&cfg.kioskID, "kiosk-id", "", "this kiosk's id (under a registry: its token's, which the registry tells it, and another is refused; else the host name)")
 	fs.Var(&readers, "reader", "badge reader `PORT[,format=F][,baud=N][,gate=G][,direction=in|out][,role=entrance|desk]`, repeatable\n(CHECKIN_READER: several separated by spaces); see `checkin readers`")
 	fs.DurationVar(&cfg.holdoff, "holdoff", badge.DefaultHoldoff, "a card held on a reader taps again only after this long away")
 	fs.StringVar(&cfg.registry, "registry", "", "registry base `URL[,URL...]`, e.g. https://registry.venue:8090; several: the first that answers,\nthe next when it fails (default: standalone)")
@@ -191,15 +191,24 @@ type kioskApp struct {
 // openKiosk opens the data directory and starts serving. demo, when set,
 // adds the simulated reader's routes.
 func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTapper) (*kioskApp, error) {
-	if cfg.kioskID == "" {
-		host, err := os.Hostname()
-		if err != nil {
-			host = "kiosk"
-		}
-		cfg.kioskID = host
-	}
 	db, err := e.openDB(cfg.data)
 	if err != nil {
+		return nil, err
+	}
+	var sc *client.Client
+	given := cfg.kioskID
+	if cfg.registry != "" {
+		sc = client.New(cfg.registry, cfg.token, db)
+		if cfg.registryCA != nil {
+			sc.HTTP.Transport = client.NewTransport(cfg.registryCA)
+		}
+		sc.Logger = e.logger
+		cfg.kioskID, err = kioskName(e, sc, given)
+	} else if cfg.kioskID == "" {
+		cfg.kioskID = hostName()
+	}
+	if err != nil {
+		db.Close()
 		return nil, err
 	}
 	server := web.NewServer()
@@ -247,13 +256,19 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 		server.Readers = app.readers
 		server.Metrics.AddReaders(app.readers.States)
 	}
-	if cfg.registry != "" {
-		app.sync = client.New(cfg.registry, cfg.token, db)
-		if cfg.registryCA != nil {
-			app.sync.HTTP.Transport = client.NewTransport(cfg.registryCA)
+	if sc != nil {
+		app.sync = sc
+		app.sync.Key = book
+		app.sync.OnKiosk = func(name string) {
+			switch {
+			case name == cfg.kioskID:
+			case given != "":
+				e.logger.Error("this kiosk's token was issued for another kiosk: its taps reach the registry as that kiosk's, and its next start refuses --kiosk-id",
+					"kiosk_id", given, "token_kiosk", name)
+			default:
+				e.logger.Info("the registry knows this kiosk by its token's name; it goes by it from its next start", "kiosk", name, "now", cfg.kioskID)
+			}
 		}
-		app.sync.Logger = e.logger
-		app.sync.PassKeys = []string{book.PublicKey().String()}
 		app.sync.OnApplied = func(a kiosk.Applied) {
 			// Schedule and meeting changes reach the screens and the pass
 			// checks through followSchedule; new keys through here.
@@ -278,6 +293,52 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	return app, nil
 }
 
+// identifyTimeout bounds how long a kiosk that has never learnt its name
+// waits for the registry at start before serving under a provisional one.
+const identifyTimeout = 3 * time.Second
+
+// kioskName is the name a kiosk under a registry goes by: the one its
+// token was issued for, as the registry tells it (or told it before: the
+// database keeps it for that token), so that no configuration passes one
+// kiosk off as another. A --kiosk-id (given) that says otherwise is bad
+// usage. A kiosk that has never reached the registry serves under given
+// (or its host name) until it learns its name (see sync/doc.go).
+func kioskName(e *env, sc *client.Client, given string) (string, error) {
+	ctx := context.Background()
+	name, err := sc.Kiosk(ctx)
+	if err != nil {
+		return "", err
+	}
+	if name == "" {
+		ictx, cancel := context.WithTimeout(ctx, identifyTimeout)
+		name, err = sc.Identify(ictx)
+		cancel()
+		if err != nil {
+			e.logger.Warn("cannot learn this kiosk's name from the registry; serving under a provisional one until it answers", "err", err)
+		}
+	}
+	switch {
+	case name == "":
+		if given == "" {
+			return hostName(), nil
+		}
+		return given, nil
+	case given != "" && given != name:
+		return "", usagef("kiosk: --kiosk-id %s does not match this kiosk's token, which the registry issued for kiosk %s (leave --kiosk-id out, or give the token of kiosk %s)",
+			given, name, given)
+	}
+	return name, nil
+}
+
+// hostName is a kiosk's name when nothing else names it.
+func hostName() string {
+	host, err := os.Hostname()
+	if err != nil {
+		return "kiosk"
+	}
+	return host
+}
+
 // registryStatus is the registry part of /healthz.
 func (a *kioskApp) registryStatus() web.RegistryStatus {
 	st := a.sync.Status()
@@ -288,7 +349,7 @@ func (a *kioskApp) registryStatus() web.RegistryStatus {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if n, err := a.db.Outbox(ctx); err == nil {
-		rs.Outbox, rs.Refused = n.Taps+n.BadgeEvents, n.Refused
+		rs.Outbox, rs.Refused = n.Taps+n.BadgeEvents+n.Passes, n.Refused
 	}
 	return rs
 }

@@ -143,12 +143,12 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		}
 		// Shown once: only its hash is stored.
 		fmt.Fprintln(e.stdout, token)
-		fmt.Fprintf(e.stderr, "token for kiosk %s created; it is shown only now (an earlier token of this kiosk no longer works)\n", *kioskID)
+		fmt.Fprintf(e.stderr, "token for kiosk %s created; it is shown only now (an earlier token of this kiosk no longer works, and the pass key it announced is withdrawn)\n", *kioskID)
 	case "revoke":
 		if err := store.RevokeToken(ctx, *kioskID); err != nil {
 			return usagef("token revoke: %v", err)
 		}
-		fmt.Fprintf(e.stdout, "token of kiosk %s revoked\n", *kioskID)
+		fmt.Fprintf(e.stdout, "token of kiosk %s revoked; its pass key is withdrawn at every kiosk (passes it signed become invalid_pass)\n", *kioskID)
 	case "list":
 		kiosks, err := store.TokenKiosks(ctx)
 		if err != nil {

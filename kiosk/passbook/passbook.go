@@ -5,12 +5,15 @@
 // desk keeps issuing passes while the network is down) and the registry.
 // The public keys travel the other way: a kiosk announces its key to the
 // registry, which hands every trusted key to every kiosk through the change
-// feed (kind "key"), so any entrance verifies any desk's pass offline.
+// feed (kind "key"), so any entrance verifies any desk's pass offline; a
+// key the registry withdraws (its kiosk's token was revoked) is no longer
+// trusted, and a kiosk whose own key was withdrawn makes a new one
+// (Rotate).
 //
-// A pass is recorded like a badge, under a UID derived from its signature
-// (PassUID), by the desk (kiosk.DeskService), which revokes the delegate's
-// earlier passes through the ordinary badge events, so a superseded pass is
-// refused as revoked_badge wherever the revocation has arrived.
+// A pass is known by a UID derived from its signature (PassUID). The desk
+// (kiosk.DeskService) records it as its delegate's newest pass, and the
+// registry announces it to every kiosk (kind "pass"), where it supersedes
+// the delegate's older passes (revoked_badge).
 package passbook
 
 import (
@@ -32,6 +35,7 @@ import (
 type Store interface {
 	kiosk.MeetingStore
 	InitOwnPassKey(ctx context.Context, secret, id, public string) (string, error)
+	ReplaceOwnPassKey(ctx context.Context, secret, id, public string) error
 	PassKeys(ctx context.Context) ([]kiosk.PassKey, error)
 }
 
@@ -41,11 +45,16 @@ var _ kiosk.PassSigner = (*Book)(nil)
 // keys it trusts. It is safe for concurrent use.
 type Book struct {
 	store Store
-	key   pass.Key
 	ring  *pass.Keyring
 	now   func() time.Time
 
+	// changing is held by Reload and Rotate for their whole run, so that
+	// a reload that read the keys before a rotation cannot trust the
+	// replaced key again.
+	changing sync.Mutex
+
 	mu      sync.RWMutex
+	key     pass.Key
 	meeting string
 }
 
@@ -55,7 +64,7 @@ func Open(ctx context.Context, store Store, now func() time.Time) (*Book, error)
 	if now == nil {
 		now = time.Now
 	}
-	fresh, err := pass.NewKey(newKeyID())
+	fresh, err := newKey()
 	if err != nil {
 		return nil, err
 	}
@@ -77,25 +86,67 @@ func Open(ctx context.Context, store Store, now func() time.Time) (*Book, error)
 	return b, nil
 }
 
-// newKeyID names a key "k" plus 9 random base64url characters: unique
-// among the kiosks of a meeting without coordination.
-func newKeyID() string {
+// newKey makes a signing key named "k" plus 9 random base64url
+// characters: unique among the kiosks of a meeting without coordination.
+func newKey() (pass.Key, error) {
 	raw := make([]byte, 7)
 	rand.Read(raw) // never fails (crypto/rand)
-	return "k" + base64.RawURLEncoding.EncodeToString(raw)[:9]
+	return pass.NewKey("k" + base64.RawURLEncoding.EncodeToString(raw)[:9])
 }
 
 // PublicKey is this kiosk's verification key, to announce to the registry.
-func (b *Book) PublicKey() pass.PublicKey { return b.key.Public() }
+func (b *Book) PublicKey() pass.PublicKey {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.key.Public()
+}
 
-// Reload rereads the trusted keys and the meeting id, after sync changed them.
+// ProveKey proves that the kiosk named holder holds this kiosk's key, for
+// the registry to trust it (pass.Key.Prove).
+func (b *Book) ProveKey(holder string) string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.key.Prove(holder)
+}
+
+// Rotate replaces the kiosk's signing key with a new one, after the
+// registry withdrew it (the kiosk's token was revoked or replaced). The
+// old key is no longer trusted here either: the passes it signed are
+// invalid everywhere, and the desk issues new ones.
+func (b *Book) Rotate(ctx context.Context) error {
+	b.changing.Lock()
+	defer b.changing.Unlock()
+	fresh, err := newKey()
+	if err != nil {
+		return err
+	}
+	if err := b.store.ReplaceOwnPassKey(ctx, fresh.Secret(), fresh.ID, fresh.Public().String()); err != nil {
+		return err
+	}
+	if err := b.ring.Add(fresh.Public()); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	old := b.key.ID
+	b.key = fresh
+	b.mu.Unlock()
+	b.ring.Remove(old)
+	return nil
+}
+
+// Reload rereads the trusted keys and the meeting id, after sync changed
+// them. A key no longer in the store (withdrawn by the registry) is no
+// longer trusted.
 func (b *Book) Reload(ctx context.Context) error {
+	b.changing.Lock()
+	defer b.changing.Unlock()
 	keys, err := b.store.PassKeys(ctx)
 	if err != nil {
 		return err
 	}
 	// A bad key is reported, but does not keep the others out.
 	var errs []error
+	held := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		pk, err := pass.ParsePublicKey(k.PublicKey)
 		if err == nil {
@@ -103,6 +154,14 @@ func (b *Book) Reload(ctx context.Context) error {
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("passbook: key %s: %w", k.ID, err))
+			continue
+		}
+		held[pk.ID] = true
+	}
+	held[b.PublicKey().ID] = true // the own key goes only by Rotate
+	for _, k := range b.ring.Keys() {
+		if !held[k.ID] {
+			b.ring.Remove(k.ID)
 		}
 	}
 	m, err := b.store.Meeting(ctx)
@@ -110,14 +169,15 @@ func (b *Book) Reload(ctx context.Context) error {
 		return err
 	}
 	b.mu.Lock()
-	b.meeting = meetingID(m)
+	b.meeting = MeetingID(m)
 	b.mu.Unlock()
 	return errors.Join(errs...)
 }
 
-// meetingID is what passes are bound to; a kiosk with no meeting id set
-// (a quick standalone set-up) still issues passes that verify locally.
-func meetingID(m kiosk.Meeting) string {
+// MeetingID is what passes of a meeting are bound to; a kiosk with no
+// meeting id set (a quick standalone set-up) still issues passes that
+// verify locally.
+func MeetingID(m kiosk.Meeting) string {
 	if m.ID == "" {
 		return "checkin"
 	}
@@ -128,9 +188,9 @@ func meetingID(m kiosk.Meeting) string {
 // part.
 func (b *Book) SignPass(delegateID string) (kiosk.IssuedPass, error) {
 	b.mu.RLock()
-	meeting := b.meeting
+	key, meeting := b.key, b.meeting
 	b.mu.RUnlock()
-	token, p, err := pass.Issue(b.key, delegateID, meeting, b.now())
+	token, p, err := pass.Issue(key, delegateID, meeting, b.now())
 	if err != nil {
 		return kiosk.IssuedPass{}, kiosk.Errorf(kiosk.EINVALID, "cannot issue a pass: %v", err)
 	}

@@ -94,3 +94,48 @@ func TestForeignPasses(t *testing.T) {
 		t.Fatalf("a pass for meeting SG13 verified at SG12: %+v", c)
 	}
 }
+
+// TestWithdrawnKey: a key the registry withdraws (a `key` delete in the
+// feed, after its kiosk's token was revoked) no longer verifies passes.
+func TestWithdrawnKey(t *testing.T) {
+	ctx := context.Background()
+	here, there := openDB(t, "SG12"), openDB(t, "SG12")
+	h, _ := passbook.Open(ctx, here, nil)
+	th, _ := passbook.Open(ctx, there, nil)
+	p, err := th.SignPass("D1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := &kiosk.PassKey{ID: th.PublicKey().ID, PublicKey: th.PublicKey().String()}
+	if _, err := here.ApplyChanges(ctx, []kiosk.Change{{Seq: 1, Kind: kiosk.ChangeKey, Op: kiosk.OpUpsert, Value: key}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.VerifyPass(p.Token); c.PassInvalid {
+		t.Fatalf("pass of a trusted key: %+v", c)
+	}
+	if _, err := here.ApplyChanges(ctx, []kiosk.Change{{Seq: 2, Kind: kiosk.ChangeKey, Op: kiosk.OpDelete,
+		Value: &kiosk.PassKey{ID: key.ID}}}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.VerifyPass(p.Token); !c.PassInvalid {
+		t.Errorf("pass of a withdrawn key verified: %+v", c)
+	}
+	if own := h.VerifyPass(mustSign(t, h)); own.PassInvalid {
+		t.Errorf("the kiosk's own key was dropped too")
+	}
+}
+
+func mustSign(t *testing.T, b *passbook.Book) string {
+	t.Helper()
+	p, err := b.SignPass("D1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Token
+}

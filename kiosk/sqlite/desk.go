@@ -64,9 +64,18 @@ func (db *DB) DeskCard(ctx context.Context, id, day string) (kiosk.DeskCard, err
 	return card, nil
 }
 
+// delegateBadges lists a delegate's badges and passes: the passes this
+// desk issued (superseded ones revoked, from when the newer one was
+// issued) and the delegate's newest pass if it was issued elsewhere.
 func delegateBadges(ctx context.Context, tx *sql.Tx, id string) ([]kiosk.BadgeInfo, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT uid, source, revoked, created_us, revoked_us FROM badges
-		WHERE delegate_id = ? ORDER BY revoked, created_us DESC`, id)
+	rows, err := tx.QueryContext(ctx, `SELECT uid, source, revoked, created_us, revoked_us FROM badges WHERE delegate_id = ?1
+		UNION ALL
+		SELECT i.uid, 'pass', p.uid <> i.uid, i.issued_us, CASE WHEN p.uid <> i.uid THEN p.issued_us END
+		FROM issued_passes i JOIN passes p ON p.delegate_id = i.delegate_id WHERE i.delegate_id = ?1
+		UNION ALL
+		SELECT uid, 'pass', 0, issued_us, NULL FROM passes p
+		WHERE delegate_id = ?1 AND NOT EXISTS (SELECT 1 FROM issued_passes i WHERE i.uid = p.uid)
+		ORDER BY 3, 4 DESC`, id)
 	if err != nil {
 		return nil, fmt.Errorf("badges: %w", err)
 	}
@@ -133,34 +142,83 @@ func requireDelegate(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
-// DeskPass records a new QR pass (under its UID) for a delegate and
-// revokes the delegate's earlier passes, queueing both for the registry so
-// that every kiosk learns that the old pass is superseded, with the audit
-// entries, in one transaction. ENOTFOUND for an unknown delegate.
-func (db *DB) DeskPass(ctx context.Context, actor string, p kiosk.PassIssue) error {
-	return db.update(ctx, "record pass", func(tx *sql.Tx, now time.Time) error {
+// DeskPass records a pass issued at this desk: as the delegate's newest
+// pass, which supersedes the earlier ones (here at once, elsewhere once
+// the registry has it), with its token, queued for the registry, and the
+// audit entries, in one transaction, and returns it. With p.KeepCurrent
+// the delegate's current pass, if any, is kept and returned instead
+// (CurrentPass's errors). ENOTFOUND for an unknown delegate; ECONFLICT if
+// a newer pass of the delegate is known (a clock behind another kiosk's).
+func (db *DB) DeskPass(ctx context.Context, actor string, p kiosk.PassIssue) (kiosk.IssuedPass, error) {
+	var out kiosk.IssuedPass
+	err := db.update(ctx, "record pass", func(tx *sql.Tx, now time.Time) error {
 		if err := requireDelegate(ctx, tx, p.DelegateID); err != nil {
 			return err
 		}
-		old, err := stringSet(ctx, tx, `SELECT uid FROM badges WHERE delegate_id = ? AND length(uid) = ? AND revoked = 0 AND uid <> ?`,
-			p.DelegateID, kiosk.PassUIDLen, p.Pass.UID)
-		if err != nil {
-			return fmt.Errorf("earlier passes: %w", err)
-		}
-		for uid := range old {
-			if err := db.revokeBadge(ctx, tx, uid, now); err != nil {
+		if p.KeepCurrent {
+			cur, err := currentPass(ctx, tx, p.DelegateID)
+			if err == nil {
+				out = cur
+				return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p, false)...)
+			} else if kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us) VALUES (?, ?, ?, ?)
-			ON CONFLICT (uid) DO NOTHING`, p.Pass.UID, p.DelegateID, kiosk.BadgeSourcePass, micros(p.Pass.IssuedAt)); err != nil {
+		// Signatures are deterministic: a pass issued again within the same
+		// second is the same pass.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO issued_passes (uid, pass_id, delegate_id, token, issued_us) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (uid) DO NOTHING`, p.Pass.UID, p.Pass.ID, p.DelegateID, p.Pass.Token, micros(p.Pass.IssuedAt)); err != nil {
 			return fmt.Errorf("insert pass %s: %w", p.Pass.UID, err)
 		}
-		if err := db.queueBadgeEvent(ctx, tx, kiosk.BadgeBind, p.Pass.UID, p.DelegateID, now); err != nil {
+		newest, err := RecordPass(ctx, tx, kiosk.Pass{DelegateID: p.DelegateID, UID: p.Pass.UID, IssuedAt: p.Pass.IssuedAt})
+		if err != nil {
 			return err
+		} else if !newest { // it would be superseded at once
+			return kiosk.Errorf(kiosk.ECONFLICT, "%s holds a pass dated after %s UTC, from another kiosk: is this kiosk's clock right?",
+				p.DelegateID, p.Pass.IssuedAt.UTC().Format("2006-01-02 15:04:05"))
 		}
-		return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p)...)
+		out = p.Pass
+		return insertAudit(ctx, tx, now, actor, kiosk.AuditPass(p, true)...)
 	})
+	return out, err
+}
+
+// CurrentPass returns a delegate's newest pass, issued at this desk, with
+// its token. ENOTFOUND if the delegate has none, ECONFLICT if the newest
+// was issued elsewhere.
+func (db *DB) CurrentPass(ctx context.Context, delegateID string) (kiosk.IssuedPass, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return kiosk.IssuedPass{}, fmt.Errorf("current pass: %w", err)
+	}
+	defer tx.Rollback()
+	return currentPass(ctx, tx, delegateID)
+}
+
+func currentPass(ctx context.Context, tx *sql.Tx, delegateID string) (kiosk.IssuedPass, error) {
+	var p kiosk.IssuedPass
+	var issued int64
+	var kioskID string
+	var id, token sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT p.uid, p.issued_us, p.kiosk, i.pass_id, i.token
+		FROM passes p LEFT JOIN issued_passes i ON i.uid = p.uid WHERE p.delegate_id = ?`, delegateID).
+		Scan(&p.UID, &issued, &kioskID, &id, &token)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return p, kiosk.Errorf(kiosk.ENOTFOUND, "delegate %q has no pass", delegateID)
+	case err != nil:
+		return p, fmt.Errorf("current pass of %s: %w", delegateID, err)
+	case !token.Valid:
+		if kioskID == "" {
+			kioskID = "another kiosk"
+		} else {
+			kioskID = "kiosk " + kioskID
+		}
+		return p, kiosk.Errorf(kiosk.ECONFLICT, "the current pass of %s was issued at %s (%s UTC): show or print it there, or issue a new pass here, which replaces it",
+			delegateID, kioskID, fromMicros(issued).Format("2006-01-02 15:04:05"))
+	}
+	p.ID, p.Token, p.IssuedAt = id.String, token.String, fromMicros(issued)
+	return p, nil
 }
 
 // DeskCheckIn decides a check-in made by hand with kiosk.Decide and records

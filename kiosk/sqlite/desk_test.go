@@ -72,11 +72,13 @@ const (
 	onAudit  = `BEFORE INSERT ON audit_log`
 	onEvent  = `BEFORE INSERT ON badge_events`
 	onTap    = `BEFORE INSERT ON taps`
+	onNewest = `BEFORE UPDATE ON passes`
+	onIssued = `BEFORE INSERT ON issued_passes`
 )
 
 // TestDeskChangesAllOrNothing: a desk change whose any step fails leaves
 // the database exactly as it was: no bind without its revocations, no
-// badge event, tap or audit entry of a change that did not happen.
+// badge event, pass, tap or audit entry of a change that did not happen.
 func TestDeskChangesAllOrNothing(t *testing.T) {
 	pass := func(uid string) kiosk.PassIssue {
 		return kiosk.PassIssue{DelegateID: "D1", Pass: kiosk.IssuedPass{ID: "p-" + uid, UID: uid,
@@ -93,7 +95,10 @@ func TestDeskChangesAllOrNothing(t *testing.T) {
 			Source: kiosk.SourceDesk, Gate: "desk", Direction: "in", Kiosk: "k1", At: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)})
 		return err
 	}
-	newPass := func(ctx context.Context, db *sqlite.DB) error { return db.DeskPass(ctx, "dana", pass(pass2)) }
+	newPass := func(ctx context.Context, db *sqlite.DB) error {
+		_, err := db.DeskPass(ctx, "dana", pass(pass2))
+		return err
+	}
 	tests := []struct {
 		name   string
 		failOn string
@@ -110,7 +115,8 @@ func TestDeskChangesAllOrNothing(t *testing.T) {
 		{"revoke: its audit fails", onAudit, revoke},
 		{"manual check-in: its audit fails", onAudit, checkIn},
 		{"manual check-in: the tap fails", onTap, checkIn},
-		{"new pass: revoking the earlier one fails", onRevoke, newPass},
+		{"new pass: superseding the earlier one fails", onNewest, newPass},
+		{"new pass: keeping its token fails", onIssued, newPass},
 		{"new pass: its audit fails", onAudit, newPass},
 		{"note: its audit fails", onAudit, func(ctx context.Context, db *sqlite.DB) error {
 			return db.SetNote(ctx, "D1", "see secretariat", "dana")
@@ -125,7 +131,7 @@ func TestDeskChangesAllOrNothing(t *testing.T) {
 			if err := bindBadge(ctx, db, "D1", "0F0F0F0F0F"); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.DeskPass(ctx, "ada", pass(pass1)); err != nil {
+			if _, err := db.DeskPass(ctx, "ada", pass(pass1)); err != nil {
 				t.Fatal(err)
 			}
 			failWhen(t, db, tc.failOn)

@@ -93,6 +93,13 @@ var changeKinds = map[string]changeKind{
 		remove: deleteBy(`DELETE FROM pass_keys WHERE id = ? AND origin = 'registry'`, func(k *kiosk.PassKey) any { return k.ID }),
 		keys:   true,
 	},
+	kiosk.ChangePass: {
+		// The newest pass of a delegate wins, in whatever order kiosks
+		// learn of them. A delete changes nothing: a superseded pass stays
+		// superseded.
+		upsert: upsertRows(upsertPassPrefix, upsertPassRow, upsertPassSuffix,
+			func(args []any, _ *applier, p *kiosk.Pass) []any { return passArgs(args, p) }),
+	},
 }
 
 // A changeKind is how the kiosk applies one kind of change.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"checkin/kiosk"
 	"checkin/kiosk/sqlitedb"
@@ -16,11 +17,8 @@ const keyOwnPassKey = "pass.key"
 
 // OwnPassKey returns the kiosk's own signing key as stored, or "" if none.
 func (db *DB) OwnPassKey(ctx context.Context) (string, error) {
-	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keyOwnPassKey).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	} else if err != nil {
+	v, err := db.setting(ctx, keyOwnPassKey)
+	if err != nil {
 		return "", fmt.Errorf("own pass key: %w", err)
 	}
 	return v, nil
@@ -49,6 +47,23 @@ func (db *DB) InitOwnPassKey(ctx context.Context, secret, id, public string) (st
 		return "", fmt.Errorf("own pass key: %w", err)
 	}
 	return secret, tx.Commit()
+}
+
+// ReplaceOwnPassKey makes secret the kiosk's signing key, in place of the
+// one it had, which is no longer trusted here (the registry withdrew it).
+func (db *DB) ReplaceOwnPassKey(ctx context.Context, secret, id, public string) error {
+	return db.update(ctx, "replace own pass key", func(tx *sql.Tx, now time.Time) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pass_keys WHERE origin = 'own'`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, keyOwnPassKey, secret); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO pass_keys (id, public_key, origin, created_us) VALUES (?, ?, 'own', ?)`,
+			id, public, micros(now))
+		return err
+	})
 }
 
 // PassKeys returns every public key passes may be signed with.

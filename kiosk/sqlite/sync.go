@@ -13,16 +13,42 @@ import (
 
 var _ kiosk.SyncStore = (*DB)(nil)
 
-const keySyncCursor = "sync.cursor"
+const (
+	keySyncCursor = "sync.cursor"
+	// The name the registry gave this kiosk, after the hash of the token
+	// it was given for and a space: another token may name another kiosk.
+	keyKioskName = "sync.kiosk"
+)
+
+// KioskName returns the name the registry gave the kiosk of a token (by
+// its hash), as last learnt; "" if never, or for another token.
+func (db *DB) KioskName(ctx context.Context, tokenHash string) (string, error) {
+	v, err := db.setting(ctx, keyKioskName)
+	if err != nil {
+		return "", fmt.Errorf("kiosk name: %w", err)
+	}
+	hash, name, _ := strings.Cut(v, " ")
+	if hash != tokenHash {
+		return "", nil
+	}
+	return name, nil
+}
+
+// SetKioskName keeps the name the registry gave the kiosk of a token.
+func (db *DB) SetKioskName(ctx context.Context, tokenHash, name string) error {
+	if err := db.putSetting(ctx, keyKioskName, tokenHash+" "+name); err != nil {
+		return fmt.Errorf("kiosk name: %w", err)
+	}
+	return nil
+}
 
 // SyncCursor returns the sequence number of the last applied change.
 func (db *DB) SyncCursor(ctx context.Context) (int64, error) {
-	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, keySyncCursor).Scan(&v)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	} else if err != nil {
+	v, err := db.setting(ctx, keySyncCursor)
+	if err != nil {
 		return 0, fmt.Errorf("sync cursor: %w", err)
+	} else if v == "" {
+		return 0, nil
 	}
 	return strconv.ParseInt(v, 10, 64)
 }
@@ -90,13 +116,12 @@ func (db *DB) PendingTaps(ctx context.Context, limit int) ([]kiosk.TapRecord, er
 
 // MarkTapsDelivered marks taps as stored by the registry.
 func (db *DB) MarkTapsDelivered(ctx context.Context, ids []string) error {
-	return db.markIDs(ctx, `UPDATE taps SET synced = 1 WHERE synced = 0 AND id IN `, ids)
+	return db.markDelivered(ctx, tapsOutbox, ids)
 }
 
 // MarkTapRefused parks a tap the registry refused.
 func (db *DB) MarkTapRefused(ctx context.Context, id, why string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE taps SET synced = 2, sync_error = ? WHERE id = ?`, why, id)
-	return err
+	return db.markRefused(ctx, tapsOutbox, id, why)
 }
 
 // PendingBadgeEvents returns up to limit undelivered desk events.
@@ -116,12 +141,33 @@ func (db *DB) PendingBadgeEvents(ctx context.Context, limit int) ([]kiosk.BadgeE
 
 // MarkBadgeEventsDelivered marks desk events as taken by the registry.
 func (db *DB) MarkBadgeEventsDelivered(ctx context.Context, ids []string) error {
-	return db.markIDs(ctx, `UPDATE badge_events SET synced = 1 WHERE synced = 0 AND id IN `, ids)
+	return db.markDelivered(ctx, badgeEventsOutbox, ids)
 }
 
 // MarkBadgeEventRefused parks a refused desk event.
 func (db *DB) MarkBadgeEventRefused(ctx context.Context, id, why string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE badge_events SET synced = 2, sync_error = ? WHERE id = ?`, why, id)
+	return db.markRefused(ctx, badgeEventsOutbox, id, why)
+}
+
+// An outbox is a table whose rows are also entries waiting for the
+// registry (synced 0), delivered (1) or refused and set aside (2, with
+// sync_error): its name and its key column.
+type outbox struct{ table, key string }
+
+var (
+	tapsOutbox        = outbox{"taps", "id"}
+	badgeEventsOutbox = outbox{"badge_events", "id"}
+	passesOutbox      = outbox{"issued_passes", "uid"}
+)
+
+// markDelivered marks entries of an outbox as delivered.
+func (db *DB) markDelivered(ctx context.Context, o outbox, ids []string) error {
+	return db.markIDs(ctx, `UPDATE `+o.table+` SET synced = 1 WHERE synced = 0 AND `+o.key+` IN `, ids)
+}
+
+// markRefused sets an entry of an outbox aside, with why.
+func (db *DB) markRefused(ctx context.Context, o outbox, id, why string) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE `+o.table+` SET synced = 2, sync_error = ? WHERE `+o.key+` = ?`, why, id)
 	return err
 }
 
@@ -153,8 +199,10 @@ func (db *DB) Outbox(ctx context.Context) (kiosk.OutboxCount, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM taps WHERE synced = 0),
 		(SELECT count(*) FROM badge_events WHERE synced = 0),
-		(SELECT count(*) FROM taps WHERE synced = 2) + (SELECT count(*) FROM badge_events WHERE synced = 2)`).
-		Scan(&c.Taps, &c.BadgeEvents, &c.Refused)
+		(SELECT count(*) FROM issued_passes WHERE synced = 0),
+		(SELECT count(*) FROM taps WHERE synced = 2) + (SELECT count(*) FROM badge_events WHERE synced = 2) +
+		(SELECT count(*) FROM issued_passes WHERE synced = 2)`).
+		Scan(&c.Taps, &c.BadgeEvents, &c.Passes, &c.Refused)
 	if err != nil {
 		return c, fmt.Errorf("outbox: %w", err)
 	}

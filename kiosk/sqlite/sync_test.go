@@ -51,3 +51,54 @@ func TestApplyChangesTells(t *testing.T) {
 		t.Errorf("badge 0909090909: %+v", st)
 	}
 }
+
+// TestNewestPassWins: a validly signed pass is refused as revoked_badge
+// once a newer pass of its delegate is known, from the feed or from an
+// entrance, whatever order they come in; in the same second the greater
+// UID is the newer.
+func TestNewestPassWins(t *testing.T) {
+	db, _ := newDB(t)
+	seed(t, db)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	p := func(uid string, minutes int) kiosk.Pass {
+		return kiosk.Pass{DelegateID: "D1", UID: uid, IssuedAt: at.Add(time.Duration(minutes) * time.Minute)}
+	}
+	p1, p2, p3 := p("111111111111111111111111", 1), p("222222222222222222222222", 2), p("333333333333333333333333", 3)
+	twin := p("000000000000000000000001", 2) // issued in p2's second, smaller UID
+	tap := func(q kiosk.Pass) string {
+		t.Helper()
+		rec, err := db.RecordTap(ctx, kiosk.Tap{ID: kiosk.NewID(), Source: kiosk.SourceQR, Gate: "main", Direction: "in", Kiosk: "k1",
+			At: at.Add(time.Hour), Credential: kiosk.Credential{UID: q.UID, PassDelegate: q.DelegateID, PassIssued: q.IssuedAt}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.Reason
+	}
+	if r := tap(p1); r != "" {
+		t.Fatalf("a pass this kiosk never heard of, newest known: %q", r)
+	}
+	if _, err := db.ApplyChanges(ctx, []kiosk.Change{change(1, kiosk.ChangePass, kiosk.OpUpsert, &p2)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	// Late news of an older pass, and a delete, change nothing.
+	if _, err := db.ApplyChanges(ctx, []kiosk.Change{change(2, kiosk.ChangePass, kiosk.OpUpsert, &p1),
+		change(3, kiosk.ChangePass, kiosk.OpDelete, &kiosk.Pass{DelegateID: "D1"})}, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		pass kiosk.Pass
+		want string
+	}{
+		{"older than the feed's", p1, kiosk.ReasonRevokedBadge},
+		{"the feed's", p2, ""},
+		{"same second, smaller UID", twin, kiosk.ReasonRevokedBadge},
+		{"newer, shown here", p3, ""},
+		{"the feed's, once a newer was shown", p2, kiosk.ReasonRevokedBadge},
+	} {
+		if got := tap(tc.pass); got != tc.want {
+			t.Errorf("%s: reason %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

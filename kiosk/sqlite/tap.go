@@ -134,13 +134,14 @@ func (db *DB) commitTaps(batch []tapRequest) ([]kiosk.Recorded, error) {
 // tapStmts are the statements of the tap path, prepared once: parsing SQL
 // costs more than running these indexed lookups.
 type tapStmts struct {
-	badge, passHolder, arrival, insertTap *sql.Stmt
+	badge, passHolder, newestPass, arrival, insertTap, learnPass *sql.Stmt
 }
 
 const (
 	sqlBadge = `SELECT ` + delegateColumns + `, b.revoked
 		FROM badges b JOIN delegates d ON d.id = b.delegate_id WHERE b.uid = ?`
 	sqlPassHolder = `SELECT ` + delegateColumns + ` FROM delegates d WHERE d.id = ?`
+	sqlNewestPass = `SELECT uid, issued_us FROM passes WHERE delegate_id = ?`
 	sqlArrival    = `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 	sqlInsertTap = `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk,
@@ -156,6 +157,9 @@ func prepareTapStmts(ctx context.Context, db *sql.DB, write bool) (*tapStmts, er
 	if s.passHolder, err = db.PrepareContext(ctx, sqlPassHolder); err != nil {
 		return nil, err
 	}
+	if s.newestPass, err = db.PrepareContext(ctx, sqlNewestPass); err != nil {
+		return nil, err
+	}
 	if !write {
 		return &s, nil
 	}
@@ -165,13 +169,17 @@ func prepareTapStmts(ctx context.Context, db *sql.DB, write bool) (*tapStmts, er
 	if s.insertTap, err = db.PrepareContext(ctx, sqlInsertTap); err != nil {
 		return nil, err
 	}
+	if s.learnPass, err = db.PrepareContext(ctx, sqlUpsertPass); err != nil {
+		return nil, err
+	}
 	return &s, nil
 }
 
 // inTx binds the statements to a transaction.
 func (s *tapStmts) inTx(ctx context.Context, tx *sql.Tx) *tapStmts {
 	return &tapStmts{badge: tx.StmtContext(ctx, s.badge), passHolder: tx.StmtContext(ctx, s.passHolder),
-		arrival: tx.StmtContext(ctx, s.arrival), insertTap: tx.StmtContext(ctx, s.insertTap)}
+		newestPass: tx.StmtContext(ctx, s.newestPass), arrival: tx.StmtContext(ctx, s.arrival),
+		insertTap: tx.StmtContext(ctx, s.insertTap), learnPass: tx.StmtContext(ctx, s.learnPass)}
 }
 
 func recordTap(ctx context.Context, st *tapStmts, tap kiosk.Tap, m kiosk.Meeting, loc *time.Location) (kiosk.Recorded, error) {
@@ -186,6 +194,14 @@ func recordTap(ctx context.Context, st *tapStmts, tap kiosk.Tap, m kiosk.Meeting
 	var delegateID, name string
 	if d := standing.Delegate; d != nil {
 		delegateID, name = d.ID, d.Name()
+	}
+	if isPass(tap.Credential) && standing.Known && !standing.Revoked {
+		// A pass shown here is heard of here: older ones of the delegate
+		// are superseded from now on, before the registry says so.
+		p := kiosk.Pass{DelegateID: delegateID, UID: tap.UID, IssuedAt: tap.PassIssued}
+		if _, err := st.learnPass.ExecContext(ctx, passArgs(nil, &p)...); err != nil {
+			return kiosk.Recorded{}, fmt.Errorf("learn pass: %w", err)
+		}
 	}
 	if rec.Result == kiosk.ResultAccepted && tap.Direction == kiosk.DirectionIn {
 		r, err := st.arrival.ExecContext(ctx, delegateID, day, tap.ID, micros(tap.At), tap.Kiosk)
@@ -214,19 +230,10 @@ func lookupStanding(ctx context.Context, st *tapStmts, c kiosk.Credential) (kios
 		} else if err != nil {
 			return kiosk.Standing{}, fmt.Errorf("look up pass holder: %w", err)
 		}
-		// A pass the store has seen revoked (superseded by a newer pass, or
-		// revoked at a desk) is refused; an unseen but validly signed pass
-		// stands on its signature.
 		revoked := false
-		if c.UID != "" {
-			var rev bool
-			holder, err := scanDelegate(st.badge.QueryRowContext(ctx, c.UID), &rev)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-			case err != nil:
-				return kiosk.Standing{}, fmt.Errorf("look up pass: %w", err)
-			default:
-				revoked = rev || holder.ID != d.ID
+		if isPass(c) {
+			if revoked, err = passSuperseded(ctx, st, c, d.ID); err != nil {
+				return kiosk.Standing{}, err
 			}
 		}
 		return kiosk.Standing{Known: true, Revoked: revoked, Delegate: d}, nil
@@ -240,6 +247,38 @@ func lookupStanding(ctx context.Context, st *tapStmts, c kiosk.Credential) (kios
 	}
 	return kiosk.Standing{Known: true, Revoked: revoked, Delegate: d}, nil
 }
+
+// passSuperseded reports whether a validly signed pass of a delegate is
+// no longer good: a newer pass of the delegate is known here (issued here,
+// announced by the registry, or shown here), or, for passes recorded as
+// badges before passes had a kind of their own, it was revoked at a desk.
+// Otherwise a pass stands on its signature.
+func passSuperseded(ctx context.Context, st *tapStmts, c kiosk.Credential, delegateID string) (bool, error) {
+	var revoked bool
+	holder, err := scanDelegate(st.badge.QueryRowContext(ctx, c.UID), &revoked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return false, fmt.Errorf("look up pass: %w", err)
+	case revoked || holder.ID != delegateID:
+		return true, nil
+	}
+	var newest kiosk.Pass
+	var issued int64
+	err = st.newestPass.QueryRowContext(ctx, delegateID).Scan(&newest.UID, &issued)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("look up newest pass: %w", err)
+	}
+	newest.IssuedAt = fromMicros(issued)
+	return newest.Newer(kiosk.Pass{UID: c.UID, IssuedAt: c.PassIssued}), nil
+}
+
+// isPass tells a verified QR pass from an RFID UID and from a check-in
+// by hand (which names its delegate, with no UID).
+func isPass(c kiosk.Credential) bool { return c.PassDelegate != "" && c.UID != "" && !c.PassInvalid }
 
 // LookupBadge returns the standing of an RFID UID without recording a tap,
 // for the desk and for benchmarks of the decision path.

@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"io/fs"
 	"sync"
 
@@ -53,4 +55,21 @@ func (db *Venue) Open() error {
 	}
 	db.write, db.read = db.Writer, db.Readers
 	return nil
+}
+
+// setting returns a value of the settings table, "" if it is not set.
+func (db *Venue) setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// putSetting sets a value of the settings table.
+func (db *Venue) putSetting(ctx context.Context, key, value string) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
 }

@@ -328,12 +328,18 @@ type passBody struct {
 	QR string `json:"qr"` // data: URL of the QR code as PNG
 }
 
+// handlePass shows the delegate's current pass (GET), issuing one only
+// when there is none, or issues a new one that supersedes it (POST).
 func (s *Server) handlePass(c *fiber.Ctx) error {
 	id, err := pathParam(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.Desk.IssuePass(c.UserContext(), actorOf(c), id)
+	pass, status := s.Desk.CurrentPass, fiber.StatusOK
+	if c.Method() == fiber.MethodPost {
+		pass, status = s.Desk.IssuePass, fiber.StatusCreated
+	}
+	p, err := pass(c.UserContext(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -342,7 +348,7 @@ func (s *Server) handlePass(c *fiber.Ctx) error {
 		return fmt.Errorf("qr code: %w", err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(passBody{IssuedPass: p, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)})
+	return c.Status(status).JSON(passBody{IssuedPass: p, QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)})
 }
 
 func (s *Server) handleBadgePDF(c *fiber.Ctx) error {
@@ -452,6 +458,7 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Post("/api/delegates/:id/checkins", staff(s.handleManualCheckin)...)
 	app.Put("/api/delegates/:id/note", staff(s.handleNote)...)
 	app.Get("/api/delegates/:id/pass", staff(s.handlePass)...)
+	app.Post("/api/delegates/:id/pass", staff(s.handlePass)...)
 	app.Get("/api/delegates/:id/badge.pdf", staff(s.handleBadgePDF)...)
 	app.Get("/api/badges/:uid", staff(s.handleBadgeLookup)...)
 	app.Delete("/api/badges/:uid", staff(s.handleRevoke)...)

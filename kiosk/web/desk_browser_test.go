@@ -82,6 +82,34 @@ func TestDeskInBrowser(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, "desk-bound")
 
+	// A new QR pass (POST, never the one D1 holds): shown in a dialog,
+	// listed with no revoke button (a new pass replaces it).
+	earlier, err := f.server.Desk.IssuePass(context.Background(), "ada", "D1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := f.Now().Add(2 * time.Second) // a different issue second
+	f.now.Store(&later)
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="pass"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm-ok"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="confirm-ok"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="pass-dialog"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	shown := waitText(`[data-testid="pass-token"]`, "CK1.")
+	current, err := f.db.CurrentPass(context.Background(), "D1")
+	if err != nil || current.Token != shown || shown == earlier.Token {
+		t.Fatalf("the desk shows %q; the current pass is %q (%v), the earlier %q", shown, current.Token, err, earlier.Token)
+	}
+	waitText(`[data-testid="badges"]`, current.UID)
+	revokable, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('[data-uid="`+current.UID+`"] [data-testid="revoke"]')`))
+	if err != nil || revokable {
+		t.Errorf("the pass has a revoke button (%v)", err)
+	}
+	browsertest.Screenshot(t, ctx, "desk-pass")
+
 	// A badge that belongs to someone else is refused, naming the holder.
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(f.url+"/desk"),

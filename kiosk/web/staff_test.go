@@ -519,12 +519,12 @@ func TestPasses(t *testing.T) {
 	b.login("dana", "correct horse battery")
 	issue := func() string {
 		t.Helper()
-		resp, body := b.api("GET", "/api/delegates/D1/pass", "")
+		resp, body := b.api("POST", "/api/delegates/D1/pass", "")
 		var p struct {
 			Token string `json:"token"`
 			QR    string `json:"qr"`
 		}
-		if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &p) != nil || !strings.HasPrefix(p.Token, "CK1.") ||
+		if resp.StatusCode != 201 || json.Unmarshal([]byte(body), &p) != nil || !strings.HasPrefix(p.Token, "CK1.") ||
 			!strings.HasPrefix(p.QR, "data:image/png;base64,") {
 			t.Fatalf("pass: %d %s", resp.StatusCode, clip([]byte(body)))
 		}

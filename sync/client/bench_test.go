@@ -96,19 +96,28 @@ func newKiosk(tb testing.TB) *ksqlite.DB {
 }
 
 func runClient(tb testing.TB, v *venue, db *ksqlite.DB, onApplied func(kiosk.Applied)) *client.Client {
-	return runClientAt(tb, v.server.URL(), v.token, db, onApplied)
+	c, _ := runWith(tb, v.server.URL(), v.token, db, func(c *client.Client) { c.OnApplied = onApplied })
+	return c
 }
 
 // runClientAt runs a client of the registries at urls ("URL[,URL…]").
 func runClientAt(tb testing.TB, urls, token string, db *ksqlite.DB, onApplied func(kiosk.Applied)) *client.Client {
-	c := client.New(urls, token, db)
+	c, _ := runWith(tb, urls, token, db, func(c *client.Client) { c.OnApplied = onApplied })
+	return c
+}
+
+// runWith runs a client of db for the registries at urls with token, set
+// up by setup first, until stop or the end of the test.
+func runWith(tb testing.TB, urls, token string, db *ksqlite.DB, setup func(*client.Client)) (c *client.Client, stop func()) {
+	c = client.New(urls, token, db)
 	c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	c.OnApplied = onApplied
+	setup(c)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { c.Run(ctx); close(done) }()
-	tb.Cleanup(func() { cancel(); <-done })
-	return c
+	stop = func() { cancel(); <-done }
+	tb.Cleanup(stop)
+	return c, stop
 }
 
 // BenchmarkInitialSync100k: a fresh kiosk downloads a 100k-delegate roster

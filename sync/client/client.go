@@ -21,8 +21,10 @@ import (
 	"strconv"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
+	"checkin/badge/pass"
 	"checkin/kiosk"
 	wire "checkin/sync"
 )
@@ -46,20 +48,37 @@ type Client struct {
 	Idle      time.Duration // outbox re-check when nothing kicks it
 
 	// OnApplied is told what each applied page touched; OnStatus of every
-	// change of reachability. Both may be nil.
+	// change of reachability; OnKiosk of the name the registry gave this
+	// kiosk, when the client learns it after Run started. Each may be nil.
 	OnApplied func(kiosk.Applied)
 	OnStatus  func(Status)
+	OnKiosk   func(name string)
 
-	// PassKeys are this kiosk's public pass keys (text form), announced to
-	// the registry once per run so every kiosk can verify its passes.
-	PassKeys []string
+	// Key is this kiosk's own pass key, announced to the registry once per
+	// run so every kiosk can verify its passes; nil announces none.
+	Key OwnKey
 
-	keysSent bool // touched by the push loop only
-	kick     chan struct{}
-	mu       gosync.Mutex
-	st       Status
-	next     int // the URL a request tries first
-	using    int // the URL that answered last; -1 before any did
+	// Touched by the push loop only, once Run started: whether the kiosk's
+	// key was announced, and its name at the registry asked for.
+	keysSent, named bool
+	name            string      // "" when not known
+	revoked         atomic.Bool // the registry said the token was revoked, and the key was replaced
+	kick            chan struct{}
+	mu              gosync.Mutex
+	st              Status
+	next            int // the URL a request tries first
+	using           int // the URL that answered last; -1 before any did
+}
+
+// OwnKey is the kiosk's own pass signing key, as the client announces it.
+type OwnKey interface {
+	PublicKey() pass.PublicKey
+	// ProveKey proves that the kiosk named holder holds the key
+	// (pass.Key.Prove).
+	ProveKey(holder string) string
+	// Rotate replaces the key with a new one, after the registry withdrew
+	// it (the kiosk's token was revoked or replaced).
+	Rotate(ctx context.Context) error
 }
 
 // Status is the client's view of the registry.
@@ -104,6 +123,30 @@ func NewTransport(roots *x509.CertPool) *http.Transport {
 	}
 }
 
+// Kiosk returns the name the registry gave this kiosk's token, as learnt
+// before (the store keeps it): "" if never.
+func (c *Client) Kiosk(ctx context.Context) (string, error) {
+	return c.Store.KioskName(ctx, kiosk.HashSecret(c.Token))
+}
+
+// Identify asks the registry which kiosk this kiosk's token names
+// (GET /sync/v1/whoami) and keeps the answer in the store.
+func (c *Client) Identify(ctx context.Context) (string, error) {
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var who wire.WhoAmI
+	if err := c.getJSON(rctx, "/sync/v1/whoami", &who); err != nil {
+		return "", err
+	}
+	if !kiosk.ValidLabel(who.Kiosk) {
+		return "", fmt.Errorf("registry named this kiosk %q", who.Kiosk)
+	}
+	if err := c.Store.SetKioskName(ctx, kiosk.HashSecret(c.Token), who.Kiosk); err != nil {
+		return "", err
+	}
+	return who.Kiosk, nil
+}
+
 // Kick asks for the outbox to be delivered now (a tap was just recorded).
 func (c *Client) Kick() {
 	select {
@@ -142,6 +185,23 @@ func (c *Client) failed(what string, err error) {
 	c.Logger.Warn("registry "+what+" failed", "err", err)
 }
 
+// whenRevoked stops trusting the kiosk's own pass key, once a run, when
+// the registry says the kiosk's token was revoked: the registry withdrew
+// the key at every other kiosk, and the passes it signed stop opening this
+// kiosk's doors too. The kiosk makes a new key (Rotate), which it
+// announces once it has a new token.
+func (c *Client) whenRevoked(ctx context.Context, err error) {
+	var answer *answerError
+	if c.Key == nil || !errors.As(err, &answer) || !answer.revoked || !c.revoked.CompareAndSwap(false, true) {
+		return
+	}
+	c.Logger.Error("registry says this kiosk's token was revoked: its pass key is withdrawn, and the passes it signed no longer open doors here either; making a new key")
+	if err := c.Key.Rotate(ctx); err != nil {
+		c.Logger.Error("new pass key", "err", err)
+		c.revoked.Store(false) // try again
+	}
+}
+
 // Run pulls and pushes until ctx ends.
 func (c *Client) Run(ctx context.Context) error {
 	if len(c.URLs) == 0 || c.Token == "" {
@@ -150,6 +210,12 @@ func (c *Client) Run(ctx context.Context) error {
 	if cursor, err := c.Store.SyncCursor(ctx); err == nil {
 		c.setStatus(func(s *Status) { s.Cursor = cursor })
 	}
+	if name, err := c.Kiosk(ctx); err == nil && name != "" {
+		c.name, c.named = name, true
+	}
+	// Connections kept for the next request go with the client: a server
+	// shutting down waits for them.
+	defer c.HTTP.CloseIdleConnections()
 	var wg gosync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); c.pullLoop(ctx) }()
@@ -180,6 +246,7 @@ func (c *Client) pullLoop(ctx context.Context) {
 	for ctx.Err() == nil {
 		if err := c.follow(ctx, &b); err != nil {
 			c.failed("change feed", err)
+			c.whenRevoked(ctx, err)
 			b.sleep(ctx)
 		}
 	}
@@ -329,6 +396,7 @@ func (c *Client) pushLoop(ctx context.Context) {
 		n, err := c.pushOnce(ctx)
 		if err != nil {
 			c.failed("delivery", err)
+			c.whenRevoked(ctx, err)
 			b.sleep(ctx)
 			continue
 		}
@@ -344,61 +412,107 @@ func (c *Client) pushLoop(ctx context.Context) {
 	}
 }
 
-// pushOnce delivers one batch of desk events and one of taps.
+// pushOnce learns the kiosk's name and announces its key if it has not
+// yet, then delivers one batch each of desk events, passes and taps.
 func (c *Client) pushOnce(ctx context.Context) (int, error) {
-	if !c.keysSent && len(c.PassKeys) > 0 {
+	if !c.named {
+		if err := c.learnName(ctx); err != nil {
+			return 0, err
+		}
+	}
+	if !c.keysSent && c.Key != nil {
 		if err := c.pushKeys(ctx); err != nil {
 			return 0, err
 		}
 		c.keysSent = true
 	}
-	events, err := c.Store.PendingBadgeEvents(ctx, c.BatchSize)
-	if err != nil {
-		return 0, err
-	}
-	if len(events) > 0 {
-		if err := c.pushBadgeEvents(ctx, events); err != nil {
+	n := 0
+	for _, push := range []func(context.Context) (int, error){c.pushBadgeEvents, c.pushPasses, c.pushTaps} {
+		k, err := push(ctx)
+		if err != nil {
 			return 0, err
 		}
+		n += k
 	}
-	taps, err := c.Store.PendingTaps(ctx, c.BatchSize)
-	if err != nil {
-		return 0, err
-	}
-	if len(taps) > 0 {
-		if err := c.pushTaps(ctx, taps); err != nil {
-			return 0, err
-		}
-	}
-	return len(events) + len(taps), nil
+	return n, nil
 }
 
-// pushKeys announces the kiosk's pass keys. A registry that refuses them
-// (an older one, or a clash of key ids) is logged once and not asked again
-// this run: passes then verify at this kiosk only.
-func (c *Client) pushKeys(ctx context.Context) error {
-	req := wire.KeysRequest{}
-	for _, k := range c.PassKeys {
-		id, _, _ := strings.Cut(k, ":")
-		req.Keys = append(req.Keys, wire.KeyData{ID: id, PublicKey: k})
-	}
-	_, err := c.post(ctx, "/sync/v1/keys", req)
-	var refused *refusedError
-	if errors.As(err, &refused) {
-		c.Logger.Error("registry refused this kiosk's pass key; its passes will open only this kiosk", "err", err)
+// learnName asks the registry for the kiosk's name, once it answers (a
+// kiosk that could not reach it at start learns it here), and tells
+// OnKiosk. A registry without whoami (an older version: 404) is not asked
+// again this run.
+func (c *Client) learnName(ctx context.Context) error {
+	name, err := c.Identify(ctx)
+	var answer *answerError
+	switch {
+	case errors.As(err, &answer) && answer.status == http.StatusNotFound:
+		c.Logger.Warn("registry does not tell kiosks their names (an older version?)")
+		c.named = true
 		return nil
+	case err != nil:
+		return err
 	}
-	return err
+	c.name, c.named = name, true
+	if c.OnKiosk != nil {
+		c.OnKiosk(name)
+	}
+	return nil
+}
+
+// pushKeys announces the kiosk's pass key. A key the registry withdrew
+// (403: this kiosk's token was revoked or replaced since) is replaced by a
+// new one, which is announced instead. A key the registry refuses (400,
+// or 409: another kiosk holds its id, or this kiosk already has another
+// key) is logged and not offered again this run: this kiosk's passes then
+// open only this kiosk.
+func (c *Client) pushKeys(ctx context.Context) error {
+	for range 2 {
+		pub := c.Key.PublicKey()
+		k := wire.KeyAnnouncement{ID: pub.ID, PublicKey: pub.String()}
+		if c.name != "" { // else an older registry, which wants no proof
+			k.Proof = c.Key.ProveKey(c.name)
+		}
+		_, err := c.post(ctx, "/sync/v1/keys", wire.KeysRequest{Keys: []wire.KeyAnnouncement{k}})
+		var refused *refusedError
+		var answer *answerError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &answer) && answer.status == http.StatusForbidden:
+			c.Logger.Warn("registry withdrew this kiosk's pass key; its passes no longer open doors, making a new key", "key", pub.ID, "why", answer.msg)
+			if err := c.Key.Rotate(ctx); err != nil {
+				return fmt.Errorf("new pass key: %w", err)
+			}
+			continue
+		case errors.As(err, &refused), errors.As(err, &answer) && answer.status == http.StatusConflict:
+			c.Logger.Error("registry refused this kiosk's pass key; its passes will open only this kiosk", "key", pub.ID, "err", err)
+			return nil
+		default:
+			return err
+		}
+	}
+	return nil
 }
 
 // outbox is one kind of entry waiting for the registry: how a batch is
 // sent, and how the store learns what became of each entry.
 type outbox[T any] struct {
 	what      string // for the log: "tap", "badge event"
+	pending   func(ctx context.Context, limit int) ([]T, error)
 	id        func(T) string
 	send      func(ctx context.Context, batch []T) error // a *refusedError when the registry refuses the payload
 	delivered func(ctx context.Context, ids []string) error
 	setAside  func(ctx context.Context, id, why string) error
+}
+
+// deliverPending delivers a batch of what is pending, and says how many
+// entries it held.
+func deliverPending[T any](ctx context.Context, c *Client, o outbox[T]) (int, error) {
+	batch, err := o.pending(ctx, c.BatchSize)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	return len(batch), deliver(ctx, c, o, batch)
 }
 
 // deliver sends a batch. One the registry refuses as invalid is split
@@ -428,11 +542,12 @@ func deliver[T any](ctx context.Context, c *Client, o outbox[T], batch []T) erro
 	return o.delivered(ctx, ids)
 }
 
-// pushTaps delivers taps.
-func (c *Client) pushTaps(ctx context.Context, taps []kiosk.TapRecord) error {
-	return deliver(ctx, c, outbox[kiosk.TapRecord]{
-		what: "tap",
-		id:   func(t kiosk.TapRecord) string { return t.ID },
+// pushTaps delivers a batch of taps.
+func (c *Client) pushTaps(ctx context.Context) (int, error) {
+	return deliverPending(ctx, c, outbox[kiosk.TapRecord]{
+		what:    "tap",
+		pending: c.Store.PendingTaps,
+		id:      func(t kiosk.TapRecord) string { return t.ID },
 		send: func(ctx context.Context, taps []kiosk.TapRecord) error {
 			req := wire.CheckinsRequest{Events: make([]wire.CheckinEvent, len(taps))}
 			for i, t := range taps {
@@ -443,15 +558,16 @@ func (c *Client) pushTaps(ctx context.Context, taps []kiosk.TapRecord) error {
 		},
 		delivered: c.Store.MarkTapsDelivered,
 		setAside:  c.Store.MarkTapRefused,
-	}, taps)
+	})
 }
 
-// pushBadgeEvents delivers the desk's binds and revokes. A bind that lost
+// pushBadgeEvents delivers a batch of the desk's binds and revokes. A bind that lost
 // to an earlier one at another desk is delivered all the same, and logged.
-func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent) error {
-	return deliver(ctx, c, outbox[kiosk.BadgeEvent]{
-		what: "badge event",
-		id:   func(e kiosk.BadgeEvent) string { return e.ID },
+func (c *Client) pushBadgeEvents(ctx context.Context) (int, error) {
+	return deliverPending(ctx, c, outbox[kiosk.BadgeEvent]{
+		what:    "badge event",
+		pending: c.Store.PendingBadgeEvents,
+		id:      func(e kiosk.BadgeEvent) string { return e.ID },
 		send: func(ctx context.Context, events []kiosk.BadgeEvent) error {
 			req := wire.BadgesRequest{Events: make([]wire.BadgeEvent, len(events))}
 			for i, e := range events {
@@ -468,12 +584,45 @@ func (c *Client) pushBadgeEvents(ctx context.Context, events []kiosk.BadgeEvent)
 		},
 		delivered: c.Store.MarkBadgeEventsDelivered,
 		setAside:  c.Store.MarkBadgeEventRefused,
-	}, events)
+	})
+}
+
+// getJSON gets path and decodes the answer into out.
+func (c *Client) getJSON(ctx context.Context, path string, out any) error {
+	body, err := c.do(ctx, http.MethodGet, path, nil)
+	return decodeAnswer(path, body, err, out)
+}
+
+// pushPasses announces a batch of the passes the desk issued, after the key that
+// signed them. One the registry refuses (its key is not this kiosk's any
+// more, or it is dated ahead of the registry's clock) is set aside: it
+// opens this kiosk only, until a newer pass supersedes it.
+func (c *Client) pushPasses(ctx context.Context) (int, error) {
+	return deliverPending(ctx, c, outbox[kiosk.IssuedPass]{
+		what:    "pass",
+		pending: c.Store.PendingPasses,
+		id:      func(p kiosk.IssuedPass) string { return p.UID },
+		send: func(ctx context.Context, passes []kiosk.IssuedPass) error {
+			req := wire.PassesRequest{Passes: make([]wire.PassAnnouncement, len(passes))}
+			for i, p := range passes {
+				req.Passes[i] = wire.PassAnnouncement{Token: p.Token}
+			}
+			var resp wire.PassesResponse
+			return c.postJSON(ctx, "/sync/v1/passes", req, &resp)
+		},
+		delivered: c.Store.MarkPassesDelivered,
+		setAside:  c.Store.MarkPassRefused,
+	})
 }
 
 // postJSON posts v and decodes the answer into out.
 func (c *Client) postJSON(ctx context.Context, path string, v, out any) error {
 	body, err := c.post(ctx, path, v)
+	return decodeAnswer(path, body, err, out)
+}
+
+// decodeAnswer decodes the body of a good answer from path into out.
+func decodeAnswer(path string, body []byte, err error, out any) error {
 	if err != nil {
 		return err
 	}
@@ -488,6 +637,21 @@ func (c *Client) postJSON(ctx context.Context, path string, v, out any) error {
 type refusedError struct{ msg string }
 
 func (e *refusedError) Error() string { return "registry refused: " + e.msg }
+
+// answerError is any other answer but 200 from the registry.
+type answerError struct {
+	host    string
+	status  int
+	msg     string
+	revoked bool // a 401 for a token that was revoked (wire.HeaderToken)
+}
+
+func (e *answerError) Error() string {
+	if e.status == http.StatusUnauthorized {
+		return "registry refused this kiosk's token (" + e.msg + "): check --token-file"
+	}
+	return fmt.Sprintf("registry %s answered %d: %s", e.host, e.status, e.msg)
+}
 
 func (c *Client) post(ctx context.Context, path string, v any) ([]byte, error) {
 	data, err := json.Marshal(v)
@@ -600,8 +764,9 @@ func (c *Client) result(resp *http.Response, data []byte) ([]byte, error) {
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
 		c.succeeded() // the registry is there; the payload is the problem
 		return nil, &refusedError{msg: msg}
-	case http.StatusUnauthorized:
-		return nil, fmt.Errorf("registry refused this kiosk's token (%s): check --token-file", msg)
+	case http.StatusForbidden, http.StatusConflict:
+		c.succeeded() // the registry is there, and says no
 	}
-	return nil, fmt.Errorf("registry %s answered %d: %s", resp.Request.URL.Host, resp.StatusCode, msg)
+	return nil, &answerError{host: resp.Request.URL.Host, status: resp.StatusCode, msg: msg,
+		revoked: resp.StatusCode == http.StatusUnauthorized && resp.Header.Get(wire.HeaderToken) == wire.TokenRevoked}
 }

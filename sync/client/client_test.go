@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/passbook"
 	"checkin/kiosk/sqlite"
+	"checkin/sync/client"
 )
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -161,4 +163,94 @@ func TestFailover(t *testing.T) {
 		svc.Tap(ctx, kiosk.TapRequest{UID: fmt.Sprintf("%010X", i)})
 	}
 	waitFor(t, "taps delivered through the second registry", delivered(15))
+}
+
+// signedPass is a registry and a kiosk with its pass book, and a pass the
+// kiosk signed.
+func signedPass(t *testing.T) (*venue, *sqlite.DB, *passbook.Book, kiosk.IssuedPass) {
+	t.Helper()
+	v, db := newVenue(t, 10), newKiosk(t)
+	book, err := passbook.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := book.SignPass("D000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, db, book, p
+}
+
+// TestWithdrawnKeyIsReplaced: once its token is replaced, a kiosk's key is
+// withdrawn; the kiosk makes a new key, announces it, and no longer
+// trusts the passes the old one signed.
+func TestWithdrawnKeyIsReplaced(t *testing.T) {
+	v, db, book, p := signedPass(t)
+	old := book.PublicKey()
+	ctx := context.Background()
+	owner := func(id string) string {
+		var k string
+		v.store.Readers.QueryRow(`SELECT kiosk FROM pass_keys WHERE id = ?`, id).Scan(&k)
+		return k
+	}
+	_, stop := runWith(t, v.server.URL(), v.token, db, func(c *client.Client) { c.Key = book })
+	waitFor(t, "key announced", func() bool { return owner(old.ID) == "k1" })
+	stop()
+
+	v.store.AddToken(ctx, "k1", "token-k1-new") // withdraws the key
+	vb := *v
+	vb.token = "token-k1-new"
+	runWith(t, vb.server.URL(), vb.token, db, func(c *client.Client) { c.Key = book })
+	waitFor(t, "new key announced", func() bool { return owner(book.PublicKey().ID) == "k1" })
+	if book.PublicKey().ID == old.ID {
+		t.Fatal("the key was not replaced")
+	}
+	if c := book.VerifyPass(p.Token); !c.PassInvalid {
+		t.Errorf("a pass of the withdrawn key still verifies here: %+v", c)
+	}
+	if owner(old.ID) != "" {
+		t.Errorf("the withdrawn key is back at the registry")
+	}
+}
+
+// TestLearnsItsName: a kiosk that did not know its name learns it from
+// the registry once it answers, keeps it for its token, and says so.
+func TestLearnsItsName(t *testing.T) {
+	v := newVenue(t, 1)
+	db := newKiosk(t)
+	ctx := context.Background()
+	learnt := make(chan string, 1)
+	runWith(t, v.server.URL(), v.token, db, func(c *client.Client) { c.OnKiosk = func(name string) { learnt <- name } })
+	select {
+	case name := <-learnt:
+		if name != "k1" {
+			t.Errorf("learnt %q, want k1", name)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the client did not learn its name")
+	}
+	if name, err := db.KioskName(ctx, kiosk.HashSecret(v.token)); name != "k1" || err != nil {
+		t.Errorf("kept name %q, %v; want k1", name, err)
+	}
+	if name, _ := db.KioskName(ctx, kiosk.HashSecret("another token")); name != "" {
+		t.Errorf("another token's name is %q, want none", name)
+	}
+}
+
+// TestRevokedKioskDropsItsKey: told that its token was revoked, a kiosk
+// stops trusting its own key too: its passes open no door, its own
+// included.
+func TestRevokedKioskDropsItsKey(t *testing.T) {
+	v, db, book, p := signedPass(t)
+	old := book.PublicKey()
+	ctx := context.Background()
+	c, _ := runWith(t, v.server.URL(), v.token, db, func(c *client.Client) { c.Key = book })
+	waitFor(t, "key announced", func() bool { return c.Status().Reachable })
+	if err := v.store.RevokeToken(ctx, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "own key replaced", func() bool { return book.PublicKey().ID != old.ID })
+	if c := book.VerifyPass(p.Token); !c.PassInvalid {
+		t.Errorf("a pass of the revoked kiosk's key still verifies there: %+v", c)
+	}
 }

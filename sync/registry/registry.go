@@ -6,6 +6,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	gosync "sync"
 	"time"
 
@@ -26,7 +27,14 @@ type Store interface {
 	// AddPassKey trusts a kiosk's public pass key (text form); ECONFLICT if
 	// its id already names another key.
 	AddPassKey(ctx context.Context, kioskID, publicKey string) error
-	// KioskForToken returns a token's kiosk, or EUNAUTHORIZED.
+	// KioskPassKeys returns the public pass keys (text form) a kiosk owns.
+	KioskPassKeys(ctx context.Context, kioskID string) ([]string, error)
+	// AddPasses records passes a kiosk announced, each as its delegate's
+	// newest pass unless a newer one is known. EINVALID (naming the pass)
+	// if a pass's key is no longer the kiosk's.
+	AddPasses(ctx context.Context, kioskID string, passes []VerifiedPass) (wire.PassesResponse, error)
+	// KioskForToken returns a token's kiosk, or EUNAUTHORIZED; for a token
+	// that was revoked (or replaced) the error also wraps ErrRevokedToken.
 	KioskForToken(ctx context.Context, token string) (string, error)
 	// Conflicts lists the latest lost badge binds.
 	Conflicts(ctx context.Context, limit int) ([]wire.LostBind, error)
@@ -39,6 +47,18 @@ type Store interface {
 	// Notify returns a channel closed at the next change to the store, by
 	// any writer (this process, an import, another registry process).
 	Notify() <-chan struct{}
+}
+
+// ErrRevokedToken marks the EUNAUTHORIZED of a token that was revoked or
+// replaced, rather than never known: the answer tells the kiosk so
+// (wire.HeaderToken), and it stops trusting its own pass key.
+var ErrRevokedToken = errors.New("token revoked")
+
+// VerifiedPass is a pass a kiosk announced, whose token the registry
+// verified with one of the kiosk's keys.
+type VerifiedPass struct {
+	kiosk.Pass
+	KeyID string // the key that signed it
 }
 
 // notifier wakes long polls when the change log grows: Server.Run

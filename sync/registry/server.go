@@ -233,6 +233,8 @@ func (s *Server) newApp() *fiber.App {
 	api.Post("/checkins", s.handleCheckins)
 	api.Post("/badges", s.handleBadges)
 	api.Post("/keys", s.handleKeys)
+	api.Get("/whoami", s.handleWhoAmI)
+	api.Post("/passes", s.handlePasses)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	if s.auth != nil {
@@ -257,6 +259,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return kiosk.Errorf(kiosk.EUNAUTHORIZED, "missing bearer token")
 	}
 	id, err := s.Store.KioskForToken(c.UserContext(), token)
+	if errors.Is(err, ErrRevokedToken) {
+		c.Set(wire.HeaderToken, wire.TokenRevoked)
+	}
 	if err != nil {
 		return err
 	}
@@ -377,11 +382,11 @@ func (s *Server) handleBadges(c *fiber.Ctx) error {
 // handleKeys takes a kiosk's public pass keys, which the feed then hands
 // to every kiosk so that a pass issued at one desk opens every entrance.
 func (s *Server) handleKeys(c *fiber.Ctx) error {
-	keys, err := wire.DecodeKeys(c.Body())
+	id, _ := c.Locals("kiosk").(string)
+	keys, err := wire.DecodeKeys(c.Body(), id)
 	if err != nil {
 		return err
 	}
-	id, _ := c.Locals("kiosk").(string)
 	for _, k := range keys {
 		if err := s.Store.AddPassKey(c.UserContext(), id, k.PublicKey); err != nil {
 			return err
@@ -389,6 +394,13 @@ func (s *Server) handleKeys(c *fiber.Ctx) error {
 	}
 	s.refreshHead(c.UserContext())
 	return c.JSON(fiber.Map{"accepted": len(keys)})
+}
+
+// handleWhoAmI tells a kiosk the name its token was issued for: a kiosk
+// takes its name from its token, never from its own configuration.
+func (s *Server) handleWhoAmI(c *fiber.Ctx) error {
+	id, _ := c.Locals("kiosk").(string)
+	return c.JSON(wire.WhoAmI{Kiosk: id})
 }
 
 // kioskList returns the kiosks seen, by id.

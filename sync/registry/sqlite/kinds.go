@@ -56,6 +56,17 @@ var feedKinds = map[string]feedKind{
 		},
 		deleted: func(key, _ string) any { return wire.KeyData{ID: key} },
 	},
+	kiosk.ChangePass: {
+		query: `SELECT c.seq, p.delegate_id, p.uid, p.issued_us, p.kiosk FROM changes c JOIN passes p ON p.delegate_id = c.key`,
+		scan: func(r *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var p wire.PassData
+			var issued int64
+			err = r.Scan(&seq, &p.DelegateID, &p.UID, &issued, &p.Kiosk)
+			p.IssuedAt = wire.FormatTime(time.UnixMicro(issued).UTC())
+			return seq, p, err
+		},
+		deleted: func(key, _ string) any { return wire.PassData{DelegateID: key} },
+	},
 	kiosk.ChangeRoom: {
 		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity FROM changes c JOIN rooms r ON r.name = c.key`,
 		scan: func(rows *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {

@@ -14,6 +14,7 @@ import (
 	"checkin/kiosk"
 	ksqlite "checkin/kiosk/sqlite"
 	wire "checkin/sync"
+	"checkin/sync/registry"
 	regsqlite "checkin/sync/registry/sqlite"
 )
 
@@ -104,6 +105,14 @@ func everyKind(t *testing.T, s *regsqlite.Store) {
 	if _, err := w.ExecContext(ctx, `DELETE FROM pass_keys WHERE id = 'k2'`); err != nil {
 		t.Fatal(err)
 	}
+	// Passes north's desk issued: the newer one of D1 is what the feed has.
+	passes := []registry.VerifiedPass{
+		{KeyID: "k1", Pass: kiosk.Pass{DelegateID: "D1", UID: "0123456789ABCDEF01234567", IssuedAt: nine.Add(-2 * time.Hour)}},
+		{KeyID: "k1", Pass: kiosk.Pass{DelegateID: "D1", UID: "76543210FEDCBA9876543210", IssuedAt: nine.Add(-time.Hour)}},
+	}
+	if _, err := s.AddPasses(ctx, "north", passes); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dumpKiosk renders what a kiosk holds of the registry's data, table by
@@ -120,6 +129,7 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 		{"sessions", `SELECT id, date, start_us, end_us, room, building, title, groups, status, moved_from FROM sessions ORDER BY id`},
 		{"arrivals", `SELECT delegate_id, day, tap_id, at_us, kiosk FROM arrivals ORDER BY delegate_id, day`},
 		{"pass_keys", `SELECT id, public_key, origin, created_us FROM pass_keys WHERE origin = 'registry' ORDER BY id`},
+		{"passes", `SELECT delegate_id, uid, issued_us, kiosk FROM passes ORDER BY delegate_id`},
 	} {
 		rows, err := r.Query(q[1])
 		if err != nil {

@@ -108,25 +108,71 @@ func registrySchema() fs.FS {
 	return s
 }
 
-// AddToken stores a kiosk's token (its hash), replacing any earlier one.
+// AddToken stores a kiosk's token (its hash). A token the kiosk held
+// before stops working, and, as when it is revoked, the kiosk's pass keys
+// are withdrawn: whoever held the old token may have announced them.
 func (s *Store) AddToken(ctx context.Context, kioskID, token string) error {
-	_, err := s.write.ExecContext(ctx, `INSERT INTO kiosk_tokens (kiosk, token_hash, created_us) VALUES (?, ?, ?)
-		ON CONFLICT (kiosk) DO UPDATE SET token_hash = excluded.token_hash, created_us = excluded.created_us`,
-		kioskID, kiosk.HashSecret(token), s.Now().UnixMicro())
-	if err != nil {
-		return fmt.Errorf("add token: %w", err)
-	}
-	return nil
+	return s.update(ctx, "add token", func(tx *sql.Tx, now time.Time) error {
+		revoked, err := revokeToken(ctx, tx, kioskID, now)
+		if err != nil {
+			return err
+		}
+		if revoked {
+			if err := withdrawKeys(ctx, tx, kioskID, now); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO kiosk_tokens (kiosk, token_hash, created_us) VALUES (?, ?, ?)`,
+			kioskID, kiosk.HashSecret(token), now.UnixMicro())
+		return err
+	})
 }
 
-// RevokeToken removes a kiosk's token. ENOTFOUND if it has none.
+// RevokeToken removes a kiosk's token and withdraws its pass keys at every
+// kiosk (the feed carries their deletes), in one transaction. ENOTFOUND if
+// it has none.
 func (s *Store) RevokeToken(ctx context.Context, kioskID string) error {
-	r, err := s.write.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
+	return s.update(ctx, "revoke token", func(tx *sql.Tx, now time.Time) error {
+		revoked, err := revokeToken(ctx, tx, kioskID, now)
+		if err != nil {
+			return err
+		} else if !revoked {
+			return kiosk.Errorf(kiosk.ENOTFOUND, "kiosk %q has no token", kioskID)
+		}
+		return withdrawKeys(ctx, tx, kioskID, now)
+	})
+}
+
+// revokeToken removes a kiosk's token, if it has one, and remembers its
+// hash as revoked.
+func revokeToken(ctx context.Context, tx *sql.Tx, kioskID string, now time.Time) (bool, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO revoked_tokens (token_hash, kiosk, revoked_us)
+		SELECT token_hash, kiosk, ? FROM kiosk_tokens WHERE kiosk = ? ON CONFLICT DO NOTHING`, now.UnixMicro(), kioskID); err != nil {
+		return false, err
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return kiosk.Errorf(kiosk.ENOTFOUND, "kiosk %q has no token", kioskID)
+	r, err := tx.ExecContext(ctx, `DELETE FROM kiosk_tokens WHERE kiosk = ?`, kioskID)
+	if err != nil {
+		return false, err
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
+}
+
+// update runs fn in one write transaction with the time taken once.
+func (s *Store) update(ctx context.Context, what string, fn func(tx *sql.Tx, now time.Time) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx, s.Now()); err != nil {
+		if kiosk.ErrorCode(err) != kiosk.EINTERNAL {
+			return err
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -150,14 +196,20 @@ func (s *Store) TokenKiosks(ctx context.Context) (map[string]time.Time, error) {
 	return out, rows.Err()
 }
 
-// KioskForToken returns the kiosk a token belongs to, or EUNAUTHORIZED.
+// KioskForToken returns the kiosk a token belongs to, or EUNAUTHORIZED,
+// also wrapping registry.ErrRevokedToken for a token revoked or replaced.
 func (s *Store) KioskForToken(ctx context.Context, token string) (string, error) {
 	var k string
-	err := s.read.QueryRowContext(ctx, `SELECT kiosk FROM kiosk_tokens WHERE token_hash = ?`, kiosk.HashSecret(token)).Scan(&k)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", kiosk.Errorf(kiosk.EUNAUTHORIZED, "unknown or revoked token")
-	} else if err != nil {
+	var live bool
+	err := s.read.QueryRowContext(ctx, `SELECT kiosk, true FROM kiosk_tokens WHERE token_hash = ?1
+		UNION ALL SELECT kiosk, false FROM revoked_tokens WHERE token_hash = ?1`, kiosk.HashSecret(token)).Scan(&k, &live)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", kiosk.Errorf(kiosk.EUNAUTHORIZED, "unknown token")
+	case err != nil:
 		return "", fmt.Errorf("check token: %w", err)
+	case !live:
+		return "", fmt.Errorf("%w: %w", registry.ErrRevokedToken, kiosk.Errorf(kiosk.EUNAUTHORIZED, "revoked token"))
 	}
 	return k, nil
 }
@@ -263,28 +315,4 @@ func (s *Store) meetingIn(ctx context.Context, tx *sql.Tx) (kiosk.Meeting, error
 		}
 	}
 	return m, rows.Err()
-}
-
-// AddPassKey trusts a kiosk's public pass key; the insert puts it in the
-// change feed. The same key again is a no-op; another key under a held id
-// is a conflict.
-func (s *Store) AddPassKey(ctx context.Context, kioskID, publicKey string) error {
-	id, _, _ := strings.Cut(publicKey, ":")
-	w := s.write
-	var held string
-	err := w.QueryRowContext(ctx, `SELECT public_key FROM pass_keys WHERE id = ?`, id).Scan(&held)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return fmt.Errorf("add pass key: %w", err)
-	case held == publicKey:
-		return nil
-	default:
-		return kiosk.Errorf(kiosk.ECONFLICT, "key id %q already names another key", id)
-	}
-	if _, err := w.ExecContext(ctx, `INSERT INTO pass_keys (id, public_key, origin, created_us) VALUES (?, ?, ?, ?)
-		ON CONFLICT (id) DO NOTHING`, id, publicKey, "kiosk:"+kioskID, time.Now().UnixMicro()); err != nil {
-		return fmt.Errorf("add pass key: %w", err)
-	}
-	return nil
 }
