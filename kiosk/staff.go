@@ -17,6 +17,24 @@ type Staff struct {
 	Username string
 	Role     string
 	Created  time.Time
+	// Source says where a kiosk's login comes from: StaffLocal (made with
+	// `checkin staff add` in its data directory) or StaffFromRegistry
+	// (managed at the registry, received through the change feed).
+	Source string
+}
+
+// Where a staff login comes from.
+const (
+	StaffLocal        = "local"
+	StaffFromRegistry = "registry"
+)
+
+// StaffAccount is a staff login as the registry hands it to every kiosk:
+// the password's argon2id hash, never the password.
+type StaffAccount struct {
+	Username     string
+	Role         string
+	PasswordHash string
 }
 
 // AuditEntry is one staff action.

@@ -19,6 +19,7 @@ const (
 	ChangeArrival  = "arrival"
 	ChangeKey      = "key"
 	ChangePass     = "pass"
+	ChangeStaff    = "staff"
 
 	OpUpsert = "upsert"
 	OpDelete = "delete"
@@ -26,7 +27,7 @@ const (
 
 // ChangeKinds returns every kind of registry change, sorted.
 func ChangeKinds() []string {
-	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangeRoom, ChangeSession}
+	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangeRoom, ChangeSession, ChangeStaff}
 }
 
 // Change is one decoded entry of the registry's change feed.
@@ -36,7 +37,8 @@ type Change struct {
 	Op   string
 	// Value is the entity, a pointer to the domain type of its Kind:
 	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival,
-	// *PassKey or *Pass. For a delete only its key fields are set.
+	// *PassKey, *Pass or *StaffAccount. For a delete only its key fields
+	// are set.
 	Value any
 }
 

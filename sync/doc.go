@@ -102,14 +102,17 @@ false), mean nothing and are to be ignored.
 	key       {"id","public_key"}  (QR pass verification keys)   key: id
 	pass      {"delegate_id","uid","issued_at","kiosk"}  (a delegate's newest
 	           QR pass, issued at kiosk)                          key: delegate_id
+	staff     {"username","role","password_hash"}  (a staff login managed at
+	           the registry: its argon2id hash, never the password)  key: username
 
 In Go, each kind's data is a type of this package (MeetingData,
 DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData,
-PassData), and
-the table in kinds.go lists the kinds this version knows.
+PassData, StaffData), and the table in kinds.go lists the kinds this
+version knows.
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
-"meeting" and "pass" are additions to the kinds first listed in the SPEC. A client
+"meeting", "pass" and "staff" are additions to the kinds first listed in
+the SPEC. A client
 skips kinds it does not know, and a badge whose delegate it does not know
 yet (a later entry brings it again once the delegate is there). An arrival
 is a delegate's first accepted entry of a day at any kiosk: it is how a

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"checkin/badge"
@@ -23,6 +24,7 @@ var kinds = map[string]kind{
 	kiosk.ChangeArrival:  kindOf((*ArrivalData).change),
 	kiosk.ChangeKey:      kindOf((*KeyData).change),
 	kiosk.ChangePass:     kindOf((*PassData).change),
+	kiosk.ChangeStaff:    kindOf((*StaffData).change),
 }
 
 // A kind is what the protocol knows of one kind of change.
@@ -235,4 +237,24 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return time.Parse(time.RFC3339Nano, s)
+}
+
+// StaffData is the data of a staff change: a login managed at the
+// registry, which every kiosk accepts. It carries the password's argon2id
+// hash (PHC string), never the password.
+type StaffData struct {
+	Username     string `json:"username"`
+	Role         string `json:"role,omitempty"`
+	PasswordHash string `json:"password_hash,omitempty"`
+}
+
+func (d *StaffData) change(upsert bool) (kiosk.StaffAccount, error) {
+	if !kiosk.ValidUsername(d.Username) {
+		return kiosk.StaffAccount{}, fmt.Errorf("staff username %q", badge.Clip(d.Username))
+	}
+	if upsert && ((d.Role != kiosk.RoleDesk && d.Role != kiosk.RoleAdmin) ||
+		!strings.HasPrefix(d.PasswordHash, "$argon2id$") || len(d.PasswordHash) > 256) {
+		return kiosk.StaffAccount{}, fmt.Errorf("staff login %q: role %q or password hash not acceptable", d.Username, badge.Clip(d.Role))
+	}
+	return kiosk.StaffAccount{Username: d.Username, Role: d.Role, PasswordHash: d.PasswordHash}, nil
 }

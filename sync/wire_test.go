@@ -174,8 +174,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":36,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789abcdef01234567","issued_at":"2026-11-22T08:00:00+01:00"}},
 		{"seq":37,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0A0B0C0D0E","issued_at":"2026-11-22T08:00:00+01:00"}},
 		{"seq":38,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789ABCDEF01234567"}},
-		{"seq":39,"kind":"pass","op":"delete","data":{"delegate_id":"D2"}}],
-		"next":39,"more":true,"extra":"ignored"}`
+		{"seq":39,"kind":"pass","op":"delete","data":{"delegate_id":"D2"}},
+		{"seq":40,"kind":"staff","op":"upsert","data":{"username":"maria","role":"desk","password_hash":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"}},
+		{"seq":41,"kind":"staff","op":"upsert","data":{"username":"root","role":"superuser","password_hash":"$argon2id$v=19$x"}},
+		{"seq":42,"kind":"staff","op":"upsert","data":{"username":"eve","role":"admin","password_hash":"plaintext"}},
+		{"seq":43,"kind":"staff","op":"upsert","data":{"username":"a b","role":"desk","password_hash":"$argon2id$v=19$x"}},
+		{"seq":44,"kind":"staff","op":"delete","data":{"username":"quentin"}}],
+		"next":44,"more":true,"extra":"ignored"}`
 	page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -208,11 +213,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"30 key delete &{ID:k3 PublicKey: Origin:registry}",
 		"35 pass upsert &{DelegateID:D1 UID:0123456789ABCDEF01234567 IssuedAt:2026-11-22 07:00:00 +0000 UTC Kiosk:north}",
 		"39 pass delete &{DelegateID:D2 UID: IssuedAt:0001-01-01 00:00:00 +0000 UTC Kiosk:}",
+		"40 staff upsert &{Username:maria Role:desk PasswordHash:$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA}",
+		"44 staff delete &{Username:quentin Role: PasswordHash:}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if skipped != 22 || len(page.Changes) != 40 || page.Next != 39 || !page.More {
+	if skipped != 25 || len(page.Changes) != 45 || page.Next != 44 || !page.More {
 		t.Errorf("skipped %d of %d, next %d, more %v", skipped, len(page.Changes), page.Next, page.More)
 	}
 	// Data of the wrong shape for its kind makes the page malformed.

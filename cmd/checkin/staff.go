@@ -58,9 +58,9 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "USER\tROLE\tCREATED")
+		fmt.Fprintln(tw, "USER\tROLE\tCREATED\tFROM")
 		for _, s := range list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Username, s.Role, s.Created.Format("2006-01-02 15:04"))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Username, s.Role, s.Created.Format("2006-01-02 15:04"), s.Source)
 		}
 		return tw.Flush()
 	case "remove":

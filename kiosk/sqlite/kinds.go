@@ -100,6 +100,25 @@ var changeKinds = map[string]changeKind{
 		upsert: upsertRows(upsertPassPrefix, upsertPassRow, upsertPassSuffix,
 			func(args []any, _ *applier, p *kiosk.Pass) []any { return passArgs(args, p) }),
 	},
+	kiosk.ChangeStaff: {
+		// A login managed at the registry: it replaces a local login of
+		// the same name, and a new password or role ends the login's
+		// sessions here, as it would at the registry. A delete removes
+		// only a login that came from the registry.
+		upsert: do(func(a *applier, st *kiosk.StaffAccount) error {
+			if _, err := a.tx.ExecContext(a.ctx, `DELETE FROM staff_sessions WHERE username = ? AND EXISTS
+				(SELECT 1 FROM staff WHERE username = ? AND (role IS NOT ? OR password_hash IS NOT ?))`,
+				st.Username, st.Username, st.Role, st.PasswordHash); err != nil {
+				return err
+			}
+			_, err := a.tx.ExecContext(a.ctx, `INSERT INTO staff (username, role, password_hash, created_us, source)
+				VALUES (?, ?, ?, ?, 'registry') ON CONFLICT (username) DO UPDATE SET role = excluded.role,
+				password_hash = excluded.password_hash, source = 'registry'`, st.Username, st.Role, st.PasswordHash, a.now)
+			return err
+		}),
+		remove: deleteBy(`DELETE FROM staff WHERE username = ? AND source = 'registry'`,
+			func(st *kiosk.StaffAccount) any { return st.Username }),
+	},
 }
 
 // A changeKind is how the kiosk applies one kind of change.

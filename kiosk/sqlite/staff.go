@@ -26,9 +26,10 @@ func (db *Venue) AddStaff(ctx context.Context, s kiosk.Staff, hash string) error
 	return nil
 }
 
-// SetStaffPassword replaces a password hash; ENOTFOUND for no such user.
+// SetStaffPassword replaces a password hash; ENOTFOUND for no such user,
+// EINVALID for a login the registry manages (change it there).
 func (db *Venue) SetStaffPassword(ctx context.Context, username, hash string) error {
-	if err := db.changeStaff(ctx, `UPDATE staff SET password_hash = ? WHERE username = ?`, username, hash, username); err != nil {
+	if err := db.changeStaff(ctx, `UPDATE staff SET password_hash = ? WHERE username = ? AND source = 'local'`, username, hash, username); err != nil {
 		return err
 	}
 	// A new password signs the user out everywhere.
@@ -38,20 +39,29 @@ func (db *Venue) SetStaffPassword(ctx context.Context, username, hash string) er
 	return nil
 }
 
-// RemoveStaff deletes a login; ENOTFOUND for no such user.
+// RemoveStaff deletes a login; ENOTFOUND for no such user, EINVALID for
+// a login the registry manages (remove it there).
 func (db *Venue) RemoveStaff(ctx context.Context, username string) error {
-	return db.changeStaff(ctx, `DELETE FROM staff WHERE username = ?`, username, username)
+	return db.changeStaff(ctx, `DELETE FROM staff WHERE username = ? AND source = 'local'`, username, username)
 }
 
+// changeStaff runs a change of a local login.
 func (db *Venue) changeStaff(ctx context.Context, query, username string, args ...any) error {
 	r, err := db.write.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("staff %s: %w", username, err)
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return kiosk.Errorf(kiosk.ENOTFOUND, "no staff user %q", username)
+	if n, _ := r.RowsAffected(); n > 0 {
+		return nil
 	}
-	return nil
+	var source string
+	err = db.read.QueryRowContext(ctx, `SELECT source FROM staff WHERE username = ?`, username).Scan(&source)
+	if errors.Is(err, sql.ErrNoRows) {
+		return kiosk.Errorf(kiosk.ENOTFOUND, "no staff user %q", username)
+	} else if err != nil {
+		return fmt.Errorf("staff %s: %w", username, err)
+	}
+	return kiosk.Errorf(kiosk.EINVALID, "staff user %q is managed at the registry: change it there", username)
 }
 
 // ListStaff lists logins by username.
@@ -59,10 +69,10 @@ func (db *Venue) ListStaff(ctx context.Context) ([]kiosk.Staff, error) {
 	out, err := sqlitedb.Collect(ctx, db.read, func(rows *sql.Rows) (kiosk.Staff, error) {
 		var s kiosk.Staff
 		var us int64
-		err := rows.Scan(&s.Username, &s.Role, &us)
+		err := rows.Scan(&s.Username, &s.Role, &us, &s.Source)
 		s.Created = fromMicros(us)
 		return s, err
-	}, `SELECT username, role, created_us FROM staff ORDER BY username`)
+	}, `SELECT username, role, created_us, source FROM staff ORDER BY username`)
 	if err != nil {
 		return nil, fmt.Errorf("list staff: %w", err)
 	}

@@ -67,6 +67,15 @@ var feedKinds = map[string]feedKind{
 		},
 		deleted: func(key, _ string) any { return wire.PassData{DelegateID: key} },
 	},
+	kiosk.ChangeStaff: {
+		query: `SELECT c.seq, s.username, s.role, s.password_hash FROM changes c JOIN staff s ON s.username = c.key`,
+		scan: func(r *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var st wire.StaffData
+			err = r.Scan(&seq, &st.Username, &st.Role, &st.PasswordHash)
+			return seq, st, err
+		},
+		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
+	},
 	kiosk.ChangeRoom: {
 		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity FROM changes c JOIN rooms r ON r.name = c.key`,
 		scan: func(rows *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {

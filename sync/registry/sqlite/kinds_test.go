@@ -113,6 +113,16 @@ func everyKind(t *testing.T, s *regsqlite.Store) {
 	if _, err := s.AddPasses(ctx, "north", passes); err != nil {
 		t.Fatal(err)
 	}
+	// Staff logins managed here: one stays, one leaves. (Fixed hashes: the
+	// feed carries them as they are.)
+	for _, u := range []string{"olga", "quentin"} {
+		if err := s.AddStaff(ctx, kiosk.Staff{Username: u, Role: kiosk.RoleDesk}, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$"+u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RemoveStaff(ctx, "quentin"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dumpKiosk renders what a kiosk holds of the registry's data, table by
@@ -130,6 +140,7 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 		{"arrivals", `SELECT delegate_id, day, tap_id, at_us, kiosk FROM arrivals ORDER BY delegate_id, day`},
 		{"pass_keys", `SELECT id, public_key, origin, created_us FROM pass_keys WHERE origin = 'registry' ORDER BY id`},
 		{"passes", `SELECT delegate_id, uid, issued_us, kiosk FROM passes ORDER BY delegate_id`},
+		{"staff", `SELECT username, role, password_hash, source FROM staff ORDER BY username`},
 	} {
 		rows, err := r.Query(q[1])
 		if err != nil {
