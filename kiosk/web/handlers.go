@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,10 +19,9 @@ import (
 	"checkin/kiosk"
 )
 
-// requireLocal admits requests from loopback only. Staff sessions, once
-// they exist, are the other way in.
+// requireLocal admits requests from this machine only.
 func (s *Server) requireLocal(c *fiber.Ctx) error {
-	if !isLoopback(c) {
+	if !fromThisMachine(c) {
 		return kiosk.Errorf(kiosk.EUNAUTHORIZED, "taps are accepted from this machine or with a staff session")
 	}
 	return c.Next()
@@ -29,6 +30,56 @@ func (s *Server) requireLocal(c *fiber.Ctx) error {
 func isLoopback(c *fiber.Ctx) bool {
 	ip := net.ParseIP(c.Context().RemoteIP().String())
 	return ip != nil && ip.IsLoopback()
+}
+
+// fromThisMachine reports whether a request comes from this machine: over
+// loopback, addressed to a name of loopback. A page of another site whose
+// name was made to point at 127.0.0.1 (DNS rebinding) comes over loopback
+// too, but under its own name.
+func fromThisMachine(c *fiber.Ctx) bool {
+	if !isLoopback(c) {
+		return false
+	}
+	host := string(c.Request().Host())
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}
+
+// ownOrigin refuses a request a browser sent for a page of another origin:
+// an Origin header other than the kiosk's own (the scheme and Host of the
+// request), or Sec-Fetch-Site saying it is cross-site. Scripts send
+// neither and pass.
+func ownOrigin(c *fiber.Ctx) error {
+	if site := c.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return kiosk.Errorf(kiosk.EFORBIDDEN, "a page of another site may not do this")
+	}
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
+		scheme := "http://"
+		if c.Context().IsTLS() {
+			scheme = "https://"
+		}
+		if origin != scheme+string(c.Request().Host()) {
+			return kiosk.Errorf(kiosk.EFORBIDDEN, "a page of another origin may not do this")
+		}
+	}
+	return c.Next()
+}
+
+// requireJSON refuses bodies other than JSON: a plain form or a text/plain
+// POST is what a page of another site can send without asking.
+func requireJSON(c *fiber.Ctx) error {
+	mt, _, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
+	if err != nil || mt != fiber.MIMEApplicationJSON {
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json")
+	}
+	return c.Next()
 }
 
 // handleTap runs POST /api/taps through the same path as a serial read.

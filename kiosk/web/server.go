@@ -203,9 +203,9 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/metrics", s.handleMetrics())
 	app.Get("/api/events", s.handleEvents)
 	app.Get("/api/schedule", s.handleSchedule)
-	app.Post("/api/taps", s.requireLocalOrStaff, s.handleTap)
+	app.Post("/api/taps", ownOrigin, s.requireLocalOrStaff, requireJSON, s.handleTap)
 	if s.Demo != nil {
-		app.Post("/api/demo/tap", s.requireLocal, s.handleDemoTap)
+		app.Post("/api/demo/tap", ownOrigin, s.requireLocal, requireJSON, s.handleDemoTap)
 	}
 	if s.Staff != nil {
 		s.staffRoutes(app)

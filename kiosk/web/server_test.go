@@ -137,7 +137,7 @@ func (sc scenario) run(t *testing.T, base string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sc.body != "" {
+	if sc.body != "" || sc.method == "POST" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)

@@ -182,7 +182,7 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 // requireLocalOrStaff admits taps from this machine (readers, keyboard
 // wedges, tests) or from signed-in staff with a CSRF token.
 func (s *Server) requireLocalOrStaff(c *fiber.Ctx) error {
-	if isLoopback(c) && c.Cookies(sessionCookie) == "" {
+	if fromThisMachine(c) && c.Cookies(sessionCookie) == "" {
 		return c.Next()
 	}
 	if s.Staff == nil {
