@@ -1,10 +1,6 @@
 package web
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
-	"fmt"
 	"mime"
 	"net"
 	"strings"
@@ -13,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/valyala/fasthttp"
 
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
@@ -93,126 +88,6 @@ func (s *Server) handleTap(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res)
-}
-
-// handleEvents streams `tap`, `schedule` and `reader` events.
-func (s *Server) handleEvents(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Set("X-Accel-Buffering", "no")
-	heartbeat := s.Heartbeat
-	var readers []serialreader.ReaderState
-	if s.Readers != nil {
-		readers = s.Readers.States()
-	}
-	var registry []byte
-	if s.Sync != nil {
-		registry, _ = json.Marshal(s.Sync())
-	}
-	staff := false
-	if s.Staff != nil {
-		sess, err := s.loadSession(c)
-		if err != nil {
-			return err
-		}
-		staff = sess != nil
-	}
-	c.Context().SetBodyStreamWriter(fasthttp.StreamWriter(func(w *bufio.Writer) {
-		sub, ok := s.Hub.SubscribeAs(staff)
-		if !ok {
-			return
-		}
-		defer s.Hub.Unsubscribe(sub)
-		// The retry hint and current reader states go first: a screen that
-		// (re)connects knows at once where things stand.
-		fmt.Fprintf(w, "retry: 2000\n: connected\n\n")
-		for _, r := range readers {
-			if data, err := json.Marshal(r); err == nil {
-				writeEvent(w, Event{Name: "reader", Data: data})
-			}
-		}
-		if registry != nil {
-			writeEvent(w, Event{Name: "registry", Data: registry})
-		}
-		if w.Flush() != nil {
-			return
-		}
-		tick := time.NewTicker(heartbeat)
-		defer tick.Stop()
-		for {
-			select {
-			case ev, ok := <-sub.C:
-				if !ok {
-					return
-				}
-				writeEvent(w, ev)
-			case <-tick.C:
-				fmt.Fprintf(w, ": ping\n\n")
-			}
-			// A failed flush means the client has gone: unsubscribe.
-			if err := w.Flush(); err != nil {
-				return
-			}
-		}
-	}))
-	return nil
-}
-
-// DeskTap is a badge shown to a desk reader: no decision, just the badge,
-// for the registration desk to bind or look up.
-type DeskTap struct {
-	Role   string    `json:"role"` // always "desk"
-	UID    string    `json:"uid"`
-	Source string    `json:"source"`
-	Reader string    `json:"reader"`
-	Gate   string    `json:"gate"`
-	At     time.Time `json:"at"`
-}
-
-// PublishDeskTap sends a desk reader's badge as a `tap` event with
-// "role":"desk" to the event streams of signed-in staff only.
-func (s *Server) PublishDeskTap(t DeskTap) {
-	t.Role = "desk"
-	if err := s.Hub.PublishStaff("tap", t); err != nil {
-		s.Logger.Error("publish desk tap", "err", err)
-	}
-}
-
-func writeEvent(w *bufio.Writer, ev Event) {
-	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Name, ev.Data)
-}
-
-// PublishTap sends a tap result to every screen.
-func (s *Server) PublishTap(res kiosk.TapResult) {
-	if err := s.Hub.Publish("tap", res); err != nil {
-		s.Logger.Error("publish tap", "err", err)
-	}
-}
-
-// PublishReader sends a reader's new state to every screen.
-func (s *Server) PublishReader(st serialreader.ReaderState) {
-	if err := s.Hub.Publish("reader", st); err != nil {
-		s.Logger.Error("publish reader", "err", err)
-	}
-}
-
-// PublishSchedule tells screens that the schedule changed.
-func (s *Server) PublishSchedule() {
-	loc := time.UTC
-	if m, err := s.Store.Meeting(context.Background()); err == nil {
-		loc = m.Location()
-	}
-	if err := s.Hub.Publish("schedule", map[string]string{"date": kiosk.LocalDate(s.Now(), loc)}); err != nil {
-		s.Logger.Error("publish schedule", "err", err)
-	}
-}
-
-// PublishRegistry tells screens whether the registry is reachable (for the
-// staff strip).
-func (s *Server) PublishRegistry(st RegistryStatus) {
-	if err := s.Hub.Publish("registry", st); err != nil {
-		s.Logger.Error("publish registry", "err", err)
-	}
 }
 
 // healthBody is the JSON of /healthz.

@@ -75,6 +75,12 @@ type Server struct {
 	// Heartbeat is the SSE keep-alive interval; it also bounds how long a
 	// vanished client stays subscribed.
 	Heartbeat time.Duration
+	// MaxStreamsPerAddr bounds the event streams one address other than
+	// loopback may hold (429 beyond); 0: no bound.
+	MaxStreamsPerAddr int
+	// StreamWriteTimeout is how long a write to an event stream may take
+	// before the screen is dropped as too slow.
+	StreamWriteTimeout time.Duration
 
 	Hub     *Hub
 	Metrics *Metrics
@@ -94,6 +100,9 @@ func NewServer() *Server {
 		Logger:    slog.Default(),
 		Now:       time.Now,
 		Heartbeat: 15 * time.Second,
+
+		MaxStreamsPerAddr:  DefaultMaxStreamsPerAddr,
+		StreamWriteTimeout: DefaultStreamWriteTimeout,
 
 		SessionIdle: DefaultSessionIdle,
 		SessionMax:  DefaultSessionMax,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -128,12 +129,28 @@ func csrfToken(c *fiber.Ctx) string {
 // loadSession finds the staff session of the request, if any, expiring it
 // when idle or too old, and keeps its last-seen time roughly current.
 func (s *Server) loadSession(c *fiber.Ctx) (*kiosk.StaffSession, error) {
-	token := c.Cookies(sessionCookie)
-	if token == "" || len(token) > 128 {
+	h := sessionHash(c)
+	if h == "" {
 		return nil, nil
 	}
-	h := kiosk.HashSecret(token)
-	sess, err := s.Staff.Session(c.UserContext(), h)
+	return s.sessionOf(c.UserContext(), h, true)
+}
+
+// sessionHash is the hash of the request's session token, "" if it has
+// none.
+func sessionHash(c *fiber.Ctx) string {
+	token := c.Cookies(sessionCookie)
+	if token == "" || len(token) > 128 {
+		return ""
+	}
+	return kiosk.HashSecret(token)
+}
+
+// sessionOf returns the session whose token hashes to h, or nil if there
+// is none or it ended (an ended one is deleted). With touch, its
+// last-seen time is kept roughly current: the request is a use.
+func (s *Server) sessionOf(ctx context.Context, h string, touch bool) (*kiosk.StaffSession, error) {
+	sess, err := s.Staff.Session(ctx, h)
 	if kiosk.ErrorCode(err) == kiosk.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {
@@ -141,13 +158,13 @@ func (s *Server) loadSession(c *fiber.Ctx) (*kiosk.StaffSession, error) {
 	}
 	now := s.Now()
 	if now.Sub(sess.Seen) > s.SessionIdle || now.Sub(sess.Created) > s.SessionMax {
-		if err := s.Staff.DeleteSession(c.UserContext(), h); err != nil {
+		if err := s.Staff.DeleteSession(ctx, h); err != nil {
 			return nil, err
 		}
 		return nil, nil
 	}
-	if now.Sub(sess.Seen) > touchEvery {
-		if err := s.Staff.TouchSession(c.UserContext(), h, now); err != nil {
+	if touch && now.Sub(sess.Seen) > touchEvery {
+		if err := s.Staff.TouchSession(ctx, h, now); err != nil {
 			return nil, err
 		}
 	}
