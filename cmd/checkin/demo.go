@@ -174,7 +174,7 @@ func printDemo(e *env, base, registryURL string, gen demo.Generated) {
 	fmt.Fprintf(w, "  Schedule (JSON)   %s/api/schedule\n", base)
 	fmt.Fprintf(w, "  Health            %s/healthz\n", base)
 	fmt.Fprintf(w, "  Registry          %s/           (dashboard: kiosks, arrivals, badge conflicts; same demo logins)\n", registryURL)
-	fmt.Fprintf(w, "\nBadges to try (curl -d '{\"uid\":\"…\"}' %s/api/taps):\n", base)
+	fmt.Fprintf(w, "\nBadges to try (curl -H 'Content-Type: application/json' -d '{\"uid\":\"…\"}' %s/api/taps):\n", base)
 	for _, s := range gen.Samples {
 		fmt.Fprintf(w, "  %-12s %-28s → %s\n", s.UID, s.Name, s.Expect)
 	}

@@ -71,6 +71,10 @@ func (l *Listening) Wait(ctx context.Context) error {
 func (l *Listening) Shutdown(ctx context.Context, app *fiber.App) error {
 	err := app.ShutdownWithContext(ctx)
 	if l != nil {
+		// Closing the listener too ends serving that had not started yet
+		// when the app shut down (Shutdown right after Listen), which
+		// would otherwise serve on and never be done.
+		l.ln.Close()
 		<-l.done
 	}
 	return err

@@ -237,13 +237,28 @@ func (a *Auth) Session(c *fiber.Ctx) (*kiosk.StaffSession, error) {
 	return a.SessionOf(c.UserContext(), c.Cookies(SessionCookie))
 }
 
-// SessionOf is Session for a session cookie's value: event streams check
-// it again on every event.
+// SessionOf is Session for a session cookie's value.
 func (a *Auth) SessionOf(ctx context.Context, token string) (*kiosk.StaffSession, error) {
 	if token == "" || len(token) > 128 {
 		return nil, nil
 	}
-	h := kiosk.HashSecret(token)
+	return a.SessionByHash(ctx, kiosk.HashSecret(token), true)
+}
+
+// SessionHash is the hash of the request's session token, "" if it has
+// none: what an event stream keeps to check the session again later.
+func SessionHash(c *fiber.Ctx) string {
+	token := c.Cookies(SessionCookie)
+	if token == "" || len(token) > 128 {
+		return ""
+	}
+	return kiosk.HashSecret(token)
+}
+
+// SessionByHash returns the session whose token hashes to h, or nil if
+// there is none or it ended (an ended one is deleted). With touch, its
+// last-seen time is kept roughly current: the request is a use of it.
+func (a *Auth) SessionByHash(ctx context.Context, h string, touch bool) (*kiosk.StaffSession, error) {
 	sess, err := a.Store.Session(ctx, h)
 	if kiosk.ErrorCode(err) == kiosk.ENOTFOUND {
 		return nil, nil
@@ -257,7 +272,7 @@ func (a *Auth) SessionOf(ctx context.Context, token string) (*kiosk.StaffSession
 		}
 		return nil, nil
 	}
-	if now.Sub(sess.Seen) > touchEvery {
+	if touch && now.Sub(sess.Seen) > touchEvery {
 		if err := a.Store.TouchSession(ctx, h, now); err != nil {
 			return nil, err
 		}

@@ -1,26 +1,22 @@
 package web
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
-	"fmt"
+	"mime"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/valyala/fasthttp"
 
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
 )
 
-// requireLocal admits requests from loopback only. Staff sessions, once
-// they exist, are the other way in.
+// requireLocal admits requests from this machine only.
 func (s *Server) requireLocal(c *fiber.Ctx) error {
-	if !isLoopback(c) {
+	if !fromThisMachine(c) {
 		return kiosk.Errorf(kiosk.EUNAUTHORIZED, "taps are accepted from this machine or with a staff session")
 	}
 	return c.Next()
@@ -29,6 +25,56 @@ func (s *Server) requireLocal(c *fiber.Ctx) error {
 func isLoopback(c *fiber.Ctx) bool {
 	ip := net.ParseIP(c.Context().RemoteIP().String())
 	return ip != nil && ip.IsLoopback()
+}
+
+// fromThisMachine reports whether a request comes from this machine: over
+// loopback, addressed to a name of loopback. A page of another site whose
+// name was made to point at 127.0.0.1 (DNS rebinding) comes over loopback
+// too, but under its own name.
+func fromThisMachine(c *fiber.Ctx) bool {
+	if !isLoopback(c) {
+		return false
+	}
+	host := string(c.Request().Host())
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}
+
+// ownOrigin refuses a request a browser sent for a page of another origin:
+// an Origin header other than the kiosk's own (the scheme and Host of the
+// request), or Sec-Fetch-Site saying it is cross-site. Scripts send
+// neither and pass.
+func ownOrigin(c *fiber.Ctx) error {
+	if site := c.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return kiosk.Errorf(kiosk.EFORBIDDEN, "a page of another site may not do this")
+	}
+	if origin := c.Get(fiber.HeaderOrigin); origin != "" {
+		scheme := "http://"
+		if c.Context().IsTLS() {
+			scheme = "https://"
+		}
+		if origin != scheme+string(c.Request().Host()) {
+			return kiosk.Errorf(kiosk.EFORBIDDEN, "a page of another origin may not do this")
+		}
+	}
+	return c.Next()
+}
+
+// requireJSON refuses bodies other than JSON: a plain form or a text/plain
+// POST is what a page of another site can send without asking.
+func requireJSON(c *fiber.Ctx) error {
+	mt, _, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
+	if err != nil || mt != fiber.MIMEApplicationJSON {
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json")
+	}
+	return c.Next()
 }
 
 // handleTap runs POST /api/taps through the same path as a serial read.
@@ -42,136 +88,6 @@ func (s *Server) handleTap(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res)
-}
-
-// handleEvents streams `tap`, `schedule` and `reader` events.
-func (s *Server) handleEvents(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Set("X-Accel-Buffering", "no")
-	heartbeat := s.Heartbeat
-	var readers []serialreader.ReaderState
-	if s.Readers != nil {
-		readers = s.Readers.States()
-	}
-	var registry []byte
-	if s.Sync != nil {
-		registry, _ = json.Marshal(s.Sync())
-	}
-	store, _ := json.Marshal(s.Store.WriteHealth())
-	staff := false
-	if s.Staff != nil {
-		sess, err := s.auth.Session(c)
-		if err != nil {
-			return err
-		}
-		staff = sess != nil
-	}
-	c.Context().SetBodyStreamWriter(fasthttp.StreamWriter(func(w *bufio.Writer) {
-		sub, ok := s.Hub.SubscribeAs(staff)
-		if !ok {
-			return
-		}
-		defer s.Hub.Unsubscribe(sub)
-		// The retry hint and current reader states go first: a screen that
-		// (re)connects knows at once where things stand.
-		fmt.Fprintf(w, "retry: 2000\n: connected\n\n")
-		for _, r := range readers {
-			if data, err := json.Marshal(r); err == nil {
-				writeEvent(w, Event{Name: "reader", Data: data})
-			}
-		}
-		if registry != nil {
-			writeEvent(w, Event{Name: "registry", Data: registry})
-		}
-		writeEvent(w, Event{Name: "store", Data: store})
-		if w.Flush() != nil {
-			return
-		}
-		tick := time.NewTicker(heartbeat)
-		defer tick.Stop()
-		for {
-			select {
-			case ev, ok := <-sub.C:
-				if !ok {
-					return
-				}
-				writeEvent(w, ev)
-			case <-tick.C:
-				fmt.Fprintf(w, ": ping\n\n")
-			}
-			// A failed flush means the client has gone: unsubscribe.
-			if err := w.Flush(); err != nil {
-				return
-			}
-		}
-	}))
-	return nil
-}
-
-// DeskTap is a badge shown to a desk reader: no decision, just the badge,
-// for the registration desk to bind or look up.
-type DeskTap struct {
-	Role   string    `json:"role"` // always "desk"
-	UID    string    `json:"uid"`
-	Source string    `json:"source"`
-	Reader string    `json:"reader"`
-	Gate   string    `json:"gate"`
-	At     time.Time `json:"at"`
-}
-
-// PublishDeskTap sends a desk reader's badge as a `tap` event with
-// "role":"desk" to the event streams of signed-in staff only.
-func (s *Server) PublishDeskTap(t DeskTap) {
-	t.Role = "desk"
-	if err := s.Hub.PublishStaff("tap", t); err != nil {
-		s.Logger.Error("publish desk tap", "err", err)
-	}
-}
-
-func writeEvent(w *bufio.Writer, ev Event) {
-	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.Name, ev.Data)
-}
-
-// PublishTap sends a tap result to every screen.
-func (s *Server) PublishTap(res kiosk.TapResult) {
-	if err := s.Hub.Publish("tap", res); err != nil {
-		s.Logger.Error("publish tap", "err", err)
-	}
-}
-
-// PublishReader sends a reader's new state to every screen.
-func (s *Server) PublishReader(st serialreader.ReaderState) {
-	if err := s.Hub.Publish("reader", st); err != nil {
-		s.Logger.Error("publish reader", "err", err)
-	}
-}
-
-// PublishSchedule tells screens that the schedule changed.
-func (s *Server) PublishSchedule() {
-	loc := time.UTC
-	if m, err := s.Store.Meeting(context.Background()); err == nil {
-		loc = m.Location()
-	}
-	if err := s.Hub.Publish("schedule", map[string]string{"date": kiosk.LocalDate(s.Now(), loc)}); err != nil {
-		s.Logger.Error("publish schedule", "err", err)
-	}
-}
-
-// PublishStore tells screens whether taps can be written: when not, the
-// entrance screen shows that it is out of order, and why, to staff.
-func (s *Server) PublishStore(h kiosk.StoreHealth) {
-	if err := s.Hub.Publish("store", h); err != nil {
-		s.Logger.Error("publish store", "err", err)
-	}
-}
-
-// PublishRegistry tells screens whether the registry is reachable (for the
-// staff strip).
-func (s *Server) PublishRegistry(st RegistryStatus) {
-	if err := s.Hub.Publish("registry", st); err != nil {
-		s.Logger.Error("publish registry", "err", err)
-	}
 }
 
 // healthBody is the JSON of /healthz.

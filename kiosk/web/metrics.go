@@ -17,6 +17,8 @@ type Metrics struct {
 	taps       *prometheus.CounterVec
 	tapLatency prometheus.Histogram
 	sseClients prometheus.Gauge
+	sseDropped prometheus.Counter
+	sseRefused prometheus.Counter
 }
 
 // NewMetrics registers the kiosk metrics and the Go runtime's.
@@ -36,8 +38,16 @@ func NewMetrics() *Metrics {
 			Name: "checkin_sse_clients",
 			Help: "Screens connected to the event stream.",
 		}),
+		sseDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "checkin_sse_dropped_total",
+			Help: "Event streams ended because the screen could not keep up.",
+		}),
+		sseRefused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "checkin_sse_refused_total",
+			Help: "Event streams refused: too many from one address.",
+		}),
 	}
-	m.Registry.MustRegister(m.taps, m.tapLatency, m.sseClients,
+	m.Registry.MustRegister(m.taps, m.tapLatency, m.sseClients, m.sseDropped, m.sseRefused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every series exists from the start, so dashboards show zeros, not gaps.
 	m.taps.WithLabelValues(kiosk.ResultAccepted, "")

@@ -80,6 +80,12 @@ type Server struct {
 	// Heartbeat is the SSE keep-alive interval; it also bounds how long a
 	// vanished client stays subscribed.
 	Heartbeat time.Duration
+	// MaxStreamsPerAddr bounds the event streams one address other than
+	// loopback may hold (429 beyond); 0: no bound.
+	MaxStreamsPerAddr int
+	// StreamWriteTimeout is how long a write to an event stream may take
+	// before the screen is dropped as too slow.
+	StreamWriteTimeout time.Duration
 
 	Hub     *Hub
 	Metrics *Metrics
@@ -99,6 +105,9 @@ func NewServer() *Server {
 		Logger:    slog.Default(),
 		Now:       time.Now,
 		Heartbeat: 15 * time.Second,
+
+		MaxStreamsPerAddr:  DefaultMaxStreamsPerAddr,
+		StreamWriteTimeout: DefaultStreamWriteTimeout,
 
 		SessionIdle: DefaultSessionIdle,
 		SessionMax:  DefaultSessionMax,
@@ -191,9 +200,9 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/metrics", s.handleMetrics())
 	app.Get("/api/events", s.handleEvents)
 	app.Get("/api/schedule", s.handleSchedule)
-	app.Post("/api/taps", s.requireLocalOrStaff, s.handleTap)
+	app.Post("/api/taps", ownOrigin, s.requireLocalOrStaff, requireJSON, s.handleTap)
 	if s.Demo != nil {
-		app.Post("/api/demo/tap", s.requireLocal, s.handleDemoTap)
+		app.Post("/api/demo/tap", ownOrigin, s.requireLocal, requireJSON, s.handleDemoTap)
 	}
 	if s.Staff != nil {
 		s.staffRoutes(app)

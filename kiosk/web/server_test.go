@@ -165,7 +165,7 @@ func (sc scenario) do(t *testing.T, base string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sc.body != "" {
+	if sc.body != "" || sc.method == "POST" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)

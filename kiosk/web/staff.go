@@ -37,7 +37,7 @@ func csrfToken(c *fiber.Ctx) string { return staffauth.CSRFToken(c) }
 // requireLocalOrStaff admits taps from this machine (readers, keyboard
 // wedges, tests) or from signed-in staff with a CSRF token.
 func (s *Server) requireLocalOrStaff(c *fiber.Ctx) error {
-	if isLoopback(c) && c.Cookies(staffauth.SessionCookie) == "" {
+	if fromThisMachine(c) && c.Cookies(staffauth.SessionCookie) == "" {
 		return c.Next()
 	}
 	if s.Staff == nil {
