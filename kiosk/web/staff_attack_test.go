@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"checkin/assets"
 	"checkin/kiosk"
@@ -207,5 +208,41 @@ func TestThrottledFloodIsOneRowAMinute(t *testing.T) {
 	}
 	if len(entries) > 10 {
 		t.Errorf("300 guesses wrote %d audit rows, want at most the 5 checked ones (the rest are summed up each minute)", len(entries))
+	}
+}
+
+// BenchmarkLoginBurst: 200 wrong passwords for one user at once, per
+// iteration; reports how many were checked (the limit is 5) and how long
+// the burst took.
+func BenchmarkLoginBurst(b *testing.B) {
+	for b.Loop() {
+		f := newFixture(b)
+		addStaff(b, f, "dana", kiosk.RoleDesk, "correct horse battery")
+		transport := &http.Transport{MaxIdleConnsPerHost: 200}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		checked := 0
+		start := time.Now()
+		for range 200 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := &http.Client{Transport: transport}
+				resp, err := c.Post(f.url+"/login", "application/json", strings.NewReader(`{"username":"dana","password":"wrong"}`))
+				if err != nil {
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusUnauthorized {
+					mu.Lock()
+					checked++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		b.ReportMetric(float64(checked), "checked")
+		b.ReportMetric(float64(time.Since(start).Milliseconds()), "burst-ms")
+		transport.CloseIdleConnections()
 	}
 }
