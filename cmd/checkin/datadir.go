@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 
+	"checkin/kiosk"
 	"checkin/kiosk/sqlite"
 	"checkin/kiosk/sqlitedb"
 	regsqlite "checkin/sync/registry/sqlite"
@@ -36,6 +38,21 @@ func (e *env) openVenue(dir string) (venue *sqlite.Venue, closeFn func() error, 
 		return nil, nil, err
 	}
 	return db.Venue, db.Close, nil
+}
+
+// openMeeting is openVenue for a command that needs the meeting's settings
+// (its zone and dates) too.
+func (e *env) openMeeting(ctx context.Context, dir string) (*sqlite.Venue, kiosk.Meeting, func() error, error) {
+	venue, closeFn, err := e.openVenue(dir)
+	if err != nil {
+		return nil, kiosk.Meeting{}, nil, err
+	}
+	m, err := venue.Meeting(ctx)
+	if err != nil {
+		closeFn()
+		return nil, m, nil, err
+	}
+	return venue, m, closeFn, nil
 }
 
 // openDB opens (creating if needed) the kiosk database in a data directory.

@@ -21,13 +21,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("export checkins", "export checkins --data DIR [--date YYYY-MM-DD] [FILE]", e.stderr)
 	data := fs.String("data", "", "data directory")
 	date := fs.String("date", "", "only taps of this local date (YYYY-MM-DD)")
-	rest, err := parseFlags(fs, args[1:], e.getenv)
+	rest, err := parseWithData(fs, args[1:], e.getenv, data)
 	if err != nil {
 		return err
 	}
 	switch {
-	case *data == "":
-		return usagef("export checkins: --data is required")
 	case *date != "" && !kiosk.ValidDate(*date):
 		return usagef("export checkins: --date %q is not YYYY-MM-DD", *date)
 	case len(rest) > 1:
@@ -36,15 +34,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if _, err := os.Stat(filepath.Join(*data, dbFile)); err != nil {
 		return usagef("export checkins: no checkin database in %s", *data)
 	}
-	db, closeDB, err := e.openVenue(*data)
+	db, m, closeDB, err := e.openMeeting(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	m, err := db.Meeting(ctx)
-	if err != nil {
-		return err
-	}
 	write := func(w io.Writer) error { return kiosk.WriteCheckinsCSV(ctx, w, db, *date, m.Location()) }
 	if len(rest) == 0 || rest[0] == "-" {
 		return write(e.stdout)

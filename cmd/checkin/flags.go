@@ -76,3 +76,16 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) ([]
 	})
 	return positional, err
 }
+
+// parseWithData is parseFlags for a command that works on a data
+// directory, given as --data (or CHECKIN_DATA): it is required.
+func parseWithData(fs *flag.FlagSet, args []string, getenv func(string) string, data *string) ([]string, error) {
+	rest, err := parseFlags(fs, args, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if *data == "" {
+		return nil, usagef("%s: --data is required", fs.Name())
+	}
+	return rest, nil
+}

@@ -83,12 +83,9 @@ func readInput(e *env, cmd string, rest []string) (name string, data []byte, err
 func runImportRoster(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("import roster", "import roster --data DIR FILE.csv", e.stderr)
 	data := fs.String("data", "", "data directory of a kiosk or the registry")
-	rest, err := parseFlags(fs, args, e.getenv)
+	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
-	}
-	if *data == "" {
-		return usagef("import roster: --data is required")
 	}
 	name, body, err := readInput(e, "import roster", rest)
 	if err != nil {
@@ -128,12 +125,9 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("import schedule", "import schedule --data DIR [--tz ZONE] FILE.csv|FILE.ics", e.stderr)
 	data := fs.String("data", "", "data directory of a kiosk or the registry")
 	tz := fs.String("tz", "", "meeting time zone for CSV times (default: the meeting's, else "+kiosk.DefaultTimeZone+")")
-	rest, err := parseFlags(fs, args, e.getenv)
+	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
-	}
-	if *data == "" {
-		return usagef("import schedule: --data is required")
 	}
 	if *tz != "" {
 		if err := kiosk.ValidTimeZone(*tz); err != nil {

@@ -15,25 +15,18 @@ func runMeeting(ctx context.Context, e *env, args []string) error {
 	start := fs.String("start", "", "first day, YYYY-MM-DD")
 	end := fs.String("end", "", "last day, YYYY-MM-DD")
 	tz := fs.String("tz", "", "IANA time zone deciding \"today\", e.g. Europe/Zurich")
-	rest, err := parseFlags(fs, args, e.getenv)
+	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
-	}
-	if *data == "" {
-		return usagef("meeting: --data is required")
 	}
 	if len(rest) > 0 {
 		return usagef("meeting: unexpected argument %q", rest[0])
 	}
-	db, closeDB, err := e.openVenue(*data)
+	db, m, closeDB, err := e.openMeeting(ctx, *data)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	m, err := db.Meeting(ctx)
-	if err != nil {
-		return err
-	}
 	changed := false
 	for _, f := range []struct {
 		val *string

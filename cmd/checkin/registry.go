@@ -20,15 +20,12 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8090", "address to serve on")
 	certFile := fs.String("tls-cert", "", "serve HTTPS only, with this certificate (PEM; the chain after it)")
 	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM)")
-	rest, err := parseFlags(fs, args, e.getenv)
+	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usagef("registry: unexpected argument %q", rest[0])
-	}
-	if *data == "" {
-		return usagef("registry: --data is required")
 	}
 	tlsConfig, err := serverTLS(*certFile, *keyFile)
 	if err != nil {
@@ -115,15 +112,13 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("token "+verb, "token "+verb+" --data REGDIR --kiosk ID", e.stderr)
 	data := fs.String("data", "", "the registry's data directory")
 	kioskID := fs.String("kiosk", "", "the kiosk's id")
-	rest, err := parseFlags(fs, args[1:], e.getenv)
+	rest, err := parseWithData(fs, args[1:], e.getenv, data)
 	if err != nil {
 		return err
 	}
 	switch {
 	case len(rest) > 0:
 		return usagef("token %s: unexpected argument %q", verb, rest[0])
-	case *data == "":
-		return usagef("token %s: --data is required", verb)
 	case verb != "list" && !validKioskID(*kioskID):
 		return usagef("token %s: --kiosk must be 1 to 64 letters, digits, '-', '_' or '.'", verb)
 	}

@@ -32,15 +32,13 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 	data := fs.String("data", "", "data directory of a kiosk or the registry")
 	user := fs.String("user", "", "staff username")
 	role := fs.String("role", kiosk.RoleDesk, "desk or admin (add only)")
-	rest, err := parseFlags(fs, args[1:], e.getenv)
+	rest, err := parseWithData(fs, args[1:], e.getenv, data)
 	if err != nil {
 		return err
 	}
 	switch {
 	case len(rest) > 0:
 		return usagef("staff %s: unexpected argument %q", verb, rest[0])
-	case *data == "":
-		return usagef("staff %s: --data is required", verb)
 	case verb != "list" && !kiosk.ValidUsername(*user):
 		return usagef("staff %s: --user must be 1 to 64 letters, digits, '.', '_', '-' or '@'", verb)
 	case *role != kiosk.RoleDesk && *role != kiosk.RoleAdmin:

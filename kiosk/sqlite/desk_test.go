@@ -11,45 +11,20 @@ import (
 
 	"checkin/kiosk"
 	"checkin/kiosk/sqlite"
+	"checkin/kiosk/sqlitedb/sqlitetest"
 )
 
 // dump is every row of every table, as text: two dumps are equal when the
 // database holds the same data.
 func dump(t testing.TB, db *sqlite.DB) string {
 	t.Helper()
-	ctx := context.Background()
-	read := db.Readers
-	tables, err := read.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for tables.Next() {
-		var n string
-		tables.Scan(&n)
-		names = append(names, n)
-	}
-	tables.Close()
 	var b strings.Builder
-	for _, name := range names {
-		rows, err := read.QueryContext(ctx, `SELECT * FROM "`+name+`"`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
+	for _, table := range sqlitetest.Rows(t, db.Readers, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`) {
+		name := table[0].(string)
 		var lines []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, fmt.Sprintf("%v", vals))
+		for _, row := range sqlitetest.Rows(t, db.Readers, `SELECT * FROM "`+name+`"`) {
+			lines = append(lines, fmt.Sprintf("%v", row))
 		}
-		rows.Close()
 		slices.Sort(lines)
 		fmt.Fprintf(&b, "%s (%d rows)\n%s\n", name, len(lines), strings.Join(lines, "\n"))
 	}

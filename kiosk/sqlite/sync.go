@@ -107,9 +107,14 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 
 // PendingTaps returns up to limit undelivered taps, oldest first.
 func (db *DB) PendingTaps(ctx context.Context, limit int) ([]kiosk.TapRecord, error) {
-	out, err := sqlitedb.Collect(ctx, db.read, scanTapRow, `SELECT `+tapColumns+` FROM taps WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
+	return pending(ctx, db, "taps", scanTapRow, `SELECT `+tapColumns+` FROM taps WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
+}
+
+// pending reads up to limit entries of an outbox, oldest first.
+func pending[T any](ctx context.Context, db *DB, what string, scan func(*sql.Rows) (T, error), query string, limit int) ([]T, error) {
+	out, err := sqlitedb.Collect(ctx, db.read, scan, query, limit)
 	if err != nil {
-		return nil, fmt.Errorf("pending taps: %w", err)
+		return nil, fmt.Errorf("pending %s: %w", what, err)
 	}
 	return out, nil
 }
@@ -126,17 +131,16 @@ func (db *DB) MarkTapRefused(ctx context.Context, id, why string) error {
 
 // PendingBadgeEvents returns up to limit undelivered desk events.
 func (db *DB) PendingBadgeEvents(ctx context.Context, limit int) ([]kiosk.BadgeEvent, error) {
-	out, err := sqlitedb.Collect(ctx, db.read, func(rows *sql.Rows) (kiosk.BadgeEvent, error) {
-		var e kiosk.BadgeEvent
-		var at int64
-		err := rows.Scan(&e.ID, &e.Op, &e.UID, &e.DelegateID, &at)
-		e.At = fromMicros(at)
-		return e, err
-	}, `SELECT id, op, uid, delegate_id, at_us FROM badge_events WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("pending badge events: %w", err)
-	}
-	return out, nil
+	return pending(ctx, db, "badge events", scanBadgeEvent,
+		`SELECT id, op, uid, delegate_id, at_us FROM badge_events WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
+}
+
+func scanBadgeEvent(rows *sql.Rows) (kiosk.BadgeEvent, error) {
+	var e kiosk.BadgeEvent
+	var at int64
+	err := rows.Scan(&e.ID, &e.Op, &e.UID, &e.DelegateID, &at)
+	e.At = fromMicros(at)
+	return e, err
 }
 
 // MarkBadgeEventsDelivered marks desk events as taken by the registry.

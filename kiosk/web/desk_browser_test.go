@@ -18,20 +18,7 @@ import (
 func TestDeskInBrowser(t *testing.T) {
 	f := staffFixture(t)
 	ctx := browsertest.New(t, 1366, 768)
-	waitText := func(sel, want string) string {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			got, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
-			if err == nil && strings.Contains(got, want) {
-				return got
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("text of %s = %q (err %v), want it to contain %q", sel, got, err, want)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	waitText := func(sel, want string) string { t.Helper(); return browsertest.WaitText(t, ctx, sel, want) }
 	waitSubscribed := func(n int) { t.Helper(); f.waitSubscribed(t, n) }
 
 	// Signed out, the desk sends the browser to the login form.

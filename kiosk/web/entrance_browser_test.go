@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"checkin/kiosk/sqlitedb/sqlitetest"
 	"checkin/kiosk/web/browsertest"
 )
 
@@ -17,13 +18,12 @@ import (
 func TestEntranceScreenInBrowser(t *testing.T) {
 	f := newFixture(t)
 	ctx := browsertest.New(t, 1920, 1080)
-	text := func(sel string) string {
+	text := func(sel string) string { t.Helper(); return browsertest.Text(t, ctx, sel) }
+	expect := func(sel, want string) {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.TextContent(sel))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
+		if got := text(sel); got != want {
+			t.Errorf("%s = %q, want %q", sel, got, want)
 		}
-		return strings.TrimSpace(s)
 	}
 	bodyClass := func(want string) {
 		t.Helper()
@@ -46,87 +46,42 @@ func TestEntranceScreenInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitSubscribed(1)
-	if got := text("#idle h1"); got != "Tap your badge" {
-		t.Errorf("idle prompt = %q", got)
-	}
+	expect("#idle h1", "Tap your badge")
 	browsertest.Screenshot(t, ctx, "entrance-idle")
 
 	post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E"}`)
 	bodyClass("accepted")
-	if got := text("#name"); got != "Jürgen Müller" {
-		t.Errorf("welcome name = %q", got)
-	}
-	if got := text("#headline"); got != "Welcome" {
-		t.Errorf("headline = %q, want Welcome (first arrival)", got)
-	}
+	expect("#name", "Jürgen Müller")
+	expect("#headline", "Welcome") // first arrival
 	if got := text("#session-list"); !strings.Contains(got, "WP1/12 plenary") || !strings.Contains(got, "Popov Room") {
 		t.Errorf("sessions = %q", got)
 	}
-	if got := text("#mark"); got != "✓" {
-		t.Errorf("mark = %q: colour must not be the only signal", got)
-	}
+	expect("#mark", "✓") // colour must not be the only signal
 	browsertest.Screenshot(t, ctx, "entrance-welcome")
 
 	post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E"}`)
-	deadline := time.Now().Add(5 * time.Second)
-	for text("#headline") != "Welcome back" {
-		if time.Now().After(deadline) {
-			t.Fatalf("second tap headline = %q, want Welcome back", text("#headline"))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	browsertest.WaitText(t, ctx, "#headline", "Welcome back")
 
 	// Carla's language is French: the screen answers her in French.
 	post(t, f.url+"/api/taps", `{"uid":"2222222222"}`)
 	bodyClass("rejected")
-	if got := text("#headline"); got != "Votre inscription a été annulée" {
-		t.Errorf("reason = %q", got)
-	}
-	if got := text("#action"); got != "Veuillez vous rendre au bureau d'inscription" {
-		t.Errorf("action = %q", got)
-	}
+	expect("#headline", "Votre inscription a été annulée")
+	expect("#action", "Veuillez vous rendre au bureau d'inscription")
 	browsertest.Screenshot(t, ctx, "entrance-rejected-cancelled")
 
 	post(t, f.url+"/api/taps", `{"uid":"DEADBEEF"}`)
-	deadline = time.Now().Add(5 * time.Second)
-	for text("#headline") != "We don't recognise this badge" {
-		if time.Now().After(deadline) {
-			t.Fatalf("unknown badge headline = %q", text("#headline"))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if got := text("#name"); got != "" {
-		t.Errorf("unknown badge shows a name %q", got)
-	}
+	browsertest.WaitText(t, ctx, "#headline", "We don't recognise this badge")
+	expect("#name", "") // an unknown badge has no name
 	browsertest.Screenshot(t, ctx, "entrance-rejected-unknown")
 
-	// Back to idle by itself after the rejection has been shown.
-	deadline = time.Now().Add(15 * time.Second)
-	for {
-		got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.className`))
-		if got == "idle" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("screen did not return to idle")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	// Back to idle by itself after the rejection has been shown (9 s).
+	time.Sleep(5 * time.Second)
+	browsertest.WaitJS(t, ctx, "back to idle", `document.body.className === "idle"`)
 
 	// Kill the event stream (as a kiosk restart would): the screen shows the
 	// staff strip, then reconnects by itself.
 	f.server.Hub.Close()
-	deadline = time.Now().Add(10 * time.Second)
-	for {
-		hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("status").hidden`))
-		if !hidden {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("status strip not shown after the stream ended")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	browsertest.WaitJS(t, ctx, "status strip after the stream ended", `!document.getElementById("status").hidden`)
 	browsertest.Screenshot(t, ctx, "entrance-offline")
 }
 
@@ -175,4 +130,56 @@ func TestEntranceKeepsTheKioskClock(t *testing.T) {
 			browsertest.WaitJS(t, ctx, "clock follows the kiosk", `document.getElementById("clock").textContent === "18:05"`)
 		})
 	}
+}
+
+// TestEntranceOutOfOrderWhenTapsCannotBeSaved: when taps cannot be written
+// the entrance screen stops inviting taps, sends people to the desk and
+// tells staff why in its strip; when taps go through again it is back.
+func TestEntranceOutOfOrderWhenTapsCannotBeSaved(t *testing.T) {
+	f := newFixture(t)
+	ctx := browsertest.New(t, 1920, 1080)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/"), chromedp.WaitVisible("#prompt")); err != nil {
+		t.Fatal(err)
+	}
+	f.waitSubscribed(t, 1)
+	screen := func() (prompt, hint, status string, hidden, outOfOrder bool) {
+		if idle, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById("idle").hidden`)); !idle {
+			prompt = "(a tap's result) "
+		}
+		text, _ := chromedp.Run(ctx, chromedp.TextContent("#prompt"))
+		prompt += text
+		hint, _ = chromedp.Run(ctx, chromedp.TextContent("#hint"))
+		status, _ = chromedp.Run(ctx, chromedp.TextContent("#status"))
+		hidden, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("status").hidden`))
+		outOfOrder, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.classList.contains("out-of-order")`))
+		return
+	}
+	waitScreen := func(what string, ok func(prompt, hint, status string, hidden, outOfOrder bool) bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			p, h, s, hid, o := screen()
+			if ok(p, h, s, hid, o) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: prompt %q, hint %q, status %q (hidden %v), out of order %v", what, p, h, s, hid, o)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	room := sqlitetest.Fill(t, f.db.Writer)
+	tapUntilRefused(t, f)
+	waitScreen("out of order", func(p, h, s string, hid, o bool) bool {
+		return p == "Entrance out of order" && h == "Please go to the registration desk" && o && !hid &&
+			strings.Contains(s, "Check-ins cannot be saved on this kiosk (disk full)")
+	})
+	browsertest.Screenshot(t, ctx, "entrance-store-failing")
+
+	room(true)
+	scenario{name: "tap with room again", method: "POST", path: "/api/taps", body: `{"uid":"0A0B0C0D0E"}`, status: 200}.run(t, f.url)
+	waitScreen("back in order", func(p, h, s string, hid, o bool) bool {
+		return strings.HasSuffix(p, "Tap your badge") && hid && !o
+	})
 }

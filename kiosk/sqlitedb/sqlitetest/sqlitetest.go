@@ -1,5 +1,5 @@
 // Package sqlitetest helps tests of the SQLite stores: a database that is
-// full, as on a full disk.
+// full, as on a full disk, and what a database holds, row by row.
 package sqlitetest
 
 import (
@@ -30,4 +30,35 @@ func Fill(t testing.TB, writer *sql.DB) (room func(free bool)) {
 	}
 	room(false)
 	return room
+}
+
+// Rows runs query on db and returns every row's values, for tests that
+// compare what a database holds.
+func Rows(t testing.TB, db *sql.DB, query string) [][]any {
+	t.Helper()
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -215,3 +215,31 @@ func ContrastProblems(t testing.TB, ctx context.Context) []string {
 	}
 	return out
 }
+
+// Text returns the trimmed text of the element sel, failing the test if
+// there is none.
+func Text(t testing.TB, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// WaitText waits until the text of sel contains want and returns it; it
+// fails the test after 10 seconds.
+func WaitText(t testing.TB, ctx context.Context, sel, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
+		if err == nil && strings.Contains(got, want) {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("text of %s = %q (err %v), want it to contain %q", sel, got, err, want)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"checkin/kiosk"
 	ksqlite "checkin/kiosk/sqlite"
+	"checkin/kiosk/sqlitedb/sqlitetest"
 	wire "checkin/sync"
 	"checkin/sync/registry"
 	regsqlite "checkin/sync/registry/sqlite"
@@ -142,23 +143,9 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 		{"passes", `SELECT delegate_id, uid, issued_us, kiosk FROM passes ORDER BY delegate_id`},
 		{"staff", `SELECT username, role, password_hash, source FROM staff ORDER BY username`},
 	} {
-		rows, err := r.Query(q[1])
-		if err != nil {
-			t.Fatal(err)
+		for _, row := range sqlitetest.Rows(t, r, q[1]) {
+			fmt.Fprintf(&b, "%s %#v\n", q[0], row)
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%s %#v\n", q[0], vals)
-		}
-		rows.Close()
 	}
 	return b.String()
 }
