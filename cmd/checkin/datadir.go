@@ -10,6 +10,7 @@ import (
 	"checkin/kiosk"
 	"checkin/kiosk/sqlite"
 	"checkin/kiosk/sqlitedb"
+	"checkin/sync/registry"
 	regsqlite "checkin/sync/registry/sqlite"
 )
 
@@ -21,7 +22,7 @@ const dbFile = "checkin.db"
 // role's: a registry's database is opened as the registry's store, so that
 // it keeps its own schema and its change log sees what changes; any other
 // (also a new one) as a kiosk's.
-func (e *env) openVenue(dir string) (venue *sqlite.Venue, closeFn func() error, err error) {
+func (e *env) openVenue(dir string) (venue registry.Venue, closeFn func() error, err error) {
 	isReg, err := regsqlite.IsRegistry(filepath.Join(dir, dbFile))
 	if err != nil {
 		return nil, nil, err
@@ -31,7 +32,7 @@ func (e *env) openVenue(dir string) (venue *sqlite.Venue, closeFn func() error, 
 		if err != nil {
 			return nil, nil, err
 		}
-		return store.Venue, store.Close, nil
+		return store, store.Close, nil
 	}
 	db, err := e.openDB(dir)
 	if err != nil {
@@ -42,7 +43,7 @@ func (e *env) openVenue(dir string) (venue *sqlite.Venue, closeFn func() error, 
 
 // openMeeting is openVenue for a command that needs the meeting's settings
 // (its zone and dates) too.
-func (e *env) openMeeting(ctx context.Context, dir string) (*sqlite.Venue, kiosk.Meeting, func() error, error) {
+func (e *env) openMeeting(ctx context.Context, dir string) (registry.Venue, kiosk.Meeting, func() error, error) {
 	venue, closeFn, err := e.openVenue(dir)
 	if err != nil {
 		return nil, kiosk.Meeting{}, nil, err
@@ -71,7 +72,7 @@ func (e *env) openDB(dir string) (*sqlite.DB, error) {
 
 // openRegistryStore opens (creating if needed) the registry's database in
 // a data directory.
-func (e *env) openRegistryStore(dir string) (*regsqlite.Store, error) {
+func (e *env) openRegistryStore(dir string) (registry.Admin, error) {
 	if err := makeDataDir(dir); err != nil {
 		return nil, err
 	}
@@ -79,6 +80,7 @@ func (e *env) openRegistryStore(dir string) (*regsqlite.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	store.Logger = e.logger
 	e.warnIfShared(dir)
 	return store, nil
 }

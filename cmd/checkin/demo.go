@@ -132,7 +132,7 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 		return gen, err
 	}
 	defer store.Close()
-	db := store.Venue
+	db := store
 	res, err := roster.Parse(strings.NewReader(string(gen.RosterCSV)))
 	if err != nil {
 		return gen, fmt.Errorf("demo roster: %w", err)

@@ -13,7 +13,7 @@ import (
 	"checkin/kiosk"
 	"checkin/kiosk/roster"
 	"checkin/kiosk/schedule"
-	"checkin/kiosk/sqlite"
+	"checkin/sync/registry"
 )
 
 // problemsError is bad input described line by line ("FILE:LINE: column:
@@ -158,7 +158,7 @@ func isICS(name string, body []byte) bool {
 // importSchedule parses and stores a schedule (.ics or CSV). A --tz becomes
 // the meeting's time zone (times without a zone are read in it), and the
 // meeting's dates follow the schedule when they were not set.
-func importSchedule(ctx context.Context, e *env, db *sqlite.Venue, name string, body []byte, tz string) error {
+func importSchedule(ctx context.Context, e *env, db registry.Venue, name string, body []byte, tz string) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err

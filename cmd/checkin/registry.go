@@ -11,7 +11,6 @@ import (
 
 	"checkin/assets"
 	"checkin/sync/registry"
-	regsqlite "checkin/sync/registry/sqlite"
 )
 
 func runRegistry(ctx context.Context, e *env, args []string) error {
@@ -41,7 +40,7 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 
 // registryApp is a running registry.
 type registryApp struct {
-	store  *regsqlite.Store
+	store  registry.Admin
 	server *registry.Server
 }
 
@@ -65,7 +64,6 @@ func openRegistry(e *env, dir, addr string, tlsConfig *tls.Config) (*registryApp
 	if err != nil {
 		return nil, err
 	}
-	store.Logger = e.logger
 	server := registry.NewServer()
 	server.Addr = addr
 	server.TLS = tlsConfig

@@ -49,6 +49,44 @@ type Store interface {
 	Notify() <-chan struct{}
 }
 
+// Venue is the venue's data as the commands that work on it use it
+// (`checkin import|export|meeting|staff`), the same for a kiosk's data
+// directory and for the registry's store of either engine.
+type Venue interface {
+	// ReplaceRoster replaces the roster in one transaction, keeping badges
+	// bound at a desk; a *kiosk.RosterConflictError when the roster gives
+	// a UID a desk bound to someone else.
+	ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.RosterImport, error)
+	// ImportSchedule stores the meeting settings and replaces the schedule
+	// in one transaction.
+	ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error
+	// Meeting returns the meeting settings; SetMeeting stores them
+	// (EINVALID for bad ones).
+	Meeting(ctx context.Context) (kiosk.Meeting, error)
+	SetMeeting(ctx context.Context, m kiosk.Meeting) error
+	// Taps calls fn for each check-in in time order ("" for every date).
+	Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error
+	kiosk.StaffStore
+}
+
+// Admin is a registry's store as its operators' commands use it: the
+// venue's data, kiosk tokens, and what its own server needs.
+type Admin interface {
+	Store
+	Venue
+	kiosk.SessionStore // staff signed in to the dashboard
+	// AddToken stores a kiosk's token (its hash), replacing any earlier
+	// one (whose pass keys are withdrawn).
+	AddToken(ctx context.Context, kioskID, token string) error
+	// RevokeToken removes a kiosk's token and withdraws its pass keys;
+	// ENOTFOUND if it has none.
+	RevokeToken(ctx context.Context, kioskID string) error
+	// TokenKiosks lists the kiosks that hold tokens, with when they were made.
+	TokenKiosks(ctx context.Context) (map[string]time.Time, error)
+	// Close stops the store's work after what it was handed is committed.
+	Close() error
+}
+
 // ErrRevokedToken marks the EUNAUTHORIZED of a token that was revoked or
 // replaced, rather than never known: the answer tells the kiosk so
 // (wire.HeaderToken), and it stops trusting its own pass key.

@@ -26,7 +26,7 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-var _ registry.Store = (*Store)(nil)
+var _ registry.Admin = (*Store)(nil)
 
 // Store is the registry's database.
 type Store struct {
