@@ -342,7 +342,7 @@ func hostName() string {
 // registryStatus is the registry part of /healthz.
 func (a *kioskApp) registryStatus() web.RegistryStatus {
 	st := a.sync.Status()
-	rs := web.RegistryStatus{Configured: true, Reachable: st.Reachable, Cursor: st.Cursor, LastError: st.LastError}
+	rs := web.RegistryStatus{Configured: true, Reachable: st.Reachable, Cursor: st.Cursor, LastError: st.LastError, URL: st.URL}
 	if !st.LastSync.IsZero() {
 		rs.LastSync = &st.LastSync
 	}

@@ -41,6 +41,7 @@ type RegistryStatus struct {
 	Refused    int        `json:"refused,omitempty"` // set aside as malformed
 	Cursor     int64      `json:"cursor"`
 	LastError  string     `json:"last_error,omitempty"`
+	URL        string     `json:"url,omitempty"` // the registry in use, of those given
 }
 
 // Store is what the web layer reads directly.

@@ -87,6 +87,8 @@ type Status struct {
 	LastSync  time.Time `json:"last_sync"`
 	LastError string    `json:"last_error,omitempty"`
 	Cursor    int64     `json:"cursor"`
+	// URL is the registry that answered last (of several, the one in use).
+	URL string `json:"url,omitempty"`
 }
 
 // New returns a client with defaults for the registry at urls: one base
@@ -710,6 +712,7 @@ func (c *Client) answered(n int) {
 	c.next = n
 	changed := c.using != n
 	c.using = n
+	c.st.URL = c.URLs[n]
 	c.mu.Unlock()
 	if changed {
 		c.Logger.Info("using registry", "url", c.URLs[n])

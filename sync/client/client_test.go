@@ -156,6 +156,9 @@ func TestFailover(t *testing.T) {
 	if n := unavailable.Load(); n != hits {
 		t.Errorf("the client went back to the broken registry %d times after finding a working one", n-hits)
 	}
+	if u := c.Status().URL; u != working.URL() {
+		t.Errorf("status names registry %q, want the working one %q", u, working.URL())
+	}
 
 	// The working registry goes away: the next one takes over.
 	stopWorking()
@@ -163,6 +166,9 @@ func TestFailover(t *testing.T) {
 		svc.Tap(ctx, kiosk.TapRequest{UID: fmt.Sprintf("%010X", i)})
 	}
 	waitFor(t, "taps delivered through the second registry", delivered(15))
+	if u := c.Status().URL; u != second.URL() {
+		t.Errorf("status names registry %q after the failover, want %q", u, second.URL())
+	}
 }
 
 // signedPass is a registry and a kiosk with its pass book, and a pass the
