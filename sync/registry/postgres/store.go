@@ -173,21 +173,39 @@ func (s *Store) listenOnce(ctx context.Context, cfg *pgx.ConnConfig, connected f
 }
 
 // update runs fn in one read-committed write transaction with the time
-// taken once. Errors other than the store's own (kiosk.Error) are wrapped
-// with what, and a lost database becomes EUNAVAILABLE.
+// taken once. A transaction the database aborted to break a deadlock or a
+// serialisation conflict with another process is run again (fn must start
+// from scratch each time). Errors other than the store's own (kiosk.Error)
+// are wrapped with what, and a lost database becomes EUNAVAILABLE.
 func (s *Store) update(ctx context.Context, what string, fn func(tx pgx.Tx, now time.Time) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.updateOnce(ctx, fn)
+		if err == nil || attempt == maxAttempts || !retryable(err) {
+			return wrap(what, err)
+		}
+	}
+}
+
+// maxAttempts bounds how often update runs a transaction that was aborted.
+const maxAttempts = 5
+
+func (s *Store) updateOnce(ctx context.Context, fn func(tx pgx.Tx, now time.Time) error) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return wrap(what, err)
+		return err
 	}
 	defer tx.Rollback(context.Background())
 	if err := fn(tx, s.now()); err != nil {
-		return wrap(what, err)
+		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return wrap(what, err)
-	}
-	return nil
+	return tx.Commit(ctx)
+}
+
+// retryable tells a deadlock or serialisation failure: the transaction was
+// rolled back and may simply run again.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // wrap adds context to a database error; a kiosk.Error keeps its code, and
