@@ -97,11 +97,11 @@ func testBadgeEventRules(t *testing.T, open Opener) {
 	s, _ := newStore(t, open)
 	importRoster(t, s)
 	events := []wire.BadgeEvent{
-		bind("x1", "0A0B0C0D0E", "D2", nine),               // D1's roster badge: the roster wins
-		bind("x2", "1234567890", "D404", nine),             // unknown delegate: ignored
-		bind("x3", "1234567890", "D2", nine),               // applies
-		revoke("x4", "1234567890", nine.Add(-time.Hour)),   // older than the bind: stale
-		revoke("x5", "1234567890", nine.Add(time.Hour)),    // applies
+		bind("x1", "0A0B0C0D0E", "D2", nine),                // D1's roster badge: the roster wins
+		bind("x2", "1234567890", "D404", nine),              // unknown delegate: ignored
+		bind("x3", "1234567890", "D2", nine),                // applies
+		revoke("x4", "1234567890", nine.Add(-time.Hour)),    // older than the bind: stale
+		revoke("x5", "1234567890", nine.Add(time.Hour)),     // applies
 		bind("x6", "5555555555", "D3", nine.Add(time.Hour)), // applies
 		bind("x6", "5555555555", "D3", nine.Add(time.Hour)), // the same event twice in a batch
 	}

@@ -236,7 +236,9 @@ func testNotify(t *testing.T, open Opener) {
 			_, err := s.ApplyBadgeEvents(ctx, "north", []wire.BadgeEvent{bind("b1", "1234567890", "D2", nine)}, nine)
 			return err
 		}},
-		{"add staff", func() error { return s.AddStaff(ctx, kiosk.Staff{Username: "olga", Role: kiosk.RoleDesk}, staffHash("olga")) }},
+		{"add staff", func() error {
+			return s.AddStaff(ctx, kiosk.Staff{Username: "olga", Role: kiosk.RoleDesk}, staffHash("olga"))
+		}},
 	}
 	for _, w := range writes {
 		ch := s.Notify()

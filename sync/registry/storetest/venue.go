@@ -87,7 +87,7 @@ func testRosterConflict(t *testing.T, open Opener) {
 	}, nine.Add(time.Hour))
 	h := head(t, s)
 	r := roster()
-	r[2].Badges = []string{"ABCDEF0123"}           // D2's at the desk
+	r[2].Badges = []string{"ABCDEF0123"}            // D2's at the desk
 	r[0].Badges = append(r[0].Badges, "5555555555") // D4's at the desk
 	_, err := s.ReplaceRoster(context.Background(), r)
 	var ce *kiosk.RosterConflictError
