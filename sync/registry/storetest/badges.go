@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -184,9 +185,9 @@ func testBadgeRevoke(t *testing.T, open Opener) {
 
 // testDeskTimeTrustedWithinMeeting: a desk event's own time counts only
 // between the meeting's first day (local midnight) and its arrival at the
-// registry; otherwise it counts as made when it arrived.
+// registry; otherwise it counts as made when it arrived. Each case has a
+// UID of its own, in one store with the meeting's dates and one without.
 func testDeskTimeTrustedWithinMeeting(t *testing.T, open Opener) {
-	const uid = "ABCDEF0123"
 	y2020 := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	y2099 := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -197,44 +198,53 @@ func testDeskTimeTrustedWithinMeeting(t *testing.T, open Opener) {
 		lostBy    string          // who Conflicts lists as losing
 		noMeeting bool
 	}{
-		{"bind stamped before the meeting", bind("a", uid, "D2", nine), bind("b", uid, "D3", y2020), "D2", "D3", false},
-		{"bind stamped the evening before the first day", bind("a", uid, "D2", nine),
-			bind("b", uid, "D3", time.Date(2026, 11, 20, 23, 59, 0, 0, zurich)), "D2", "D3", false},
-		{"bind stamped at the first day's local midnight", bind("a", uid, "D2", nine),
-			bind("b", uid, "D3", time.Date(2026, 11, 21, 0, 0, 0, 0, zurich)), "D3", "D2", false},
-		{"bind stamped after its arrival", bind("a", uid, "D2", y2099), bind("b", uid, "D3", nine.Add(30*time.Minute)), "D2", "D3", false},
-		{"bind stamped after its arrival, no meeting dates", bind("a", uid, "D2", y2099),
-			bind("b", uid, "D3", nine.Add(30*time.Minute)), "D2", "D3", true},
-		{"an honest earlier bind still wins", bind("a", uid, "D2", nine), bind("b", uid, "D3", nine.Add(-time.Hour)), "D3", "D2", false},
-		{"revoke from a desk whose clock is in 2020", bind("a", uid, "D2", y2020), revoke("b", uid, y2020.Add(5*time.Minute)), "", "", false},
+		{"bind stamped before the meeting", bind("a", "", "D2", nine), bind("b", "", "D3", y2020), "D2", "D3", false},
+		{"bind stamped the evening before the first day", bind("a", "", "D2", nine),
+			bind("b", "", "D3", time.Date(2026, 11, 20, 23, 59, 0, 0, zurich)), "D2", "D3", false},
+		{"bind stamped at the first day's local midnight", bind("a", "", "D2", nine),
+			bind("b", "", "D3", time.Date(2026, 11, 21, 0, 0, 0, 0, zurich)), "D3", "D2", false},
+		{"bind stamped after its arrival", bind("a", "", "D2", y2099), bind("b", "", "D3", nine.Add(30*time.Minute)), "D2", "D3", false},
+		{"bind stamped after its arrival, no meeting dates", bind("a", "", "D2", y2099),
+			bind("b", "", "D3", nine.Add(30*time.Minute)), "D2", "D3", true},
+		{"an honest earlier bind still wins", bind("a", "", "D2", nine), bind("b", "", "D3", nine.Add(-time.Hour)), "D3", "D2", false},
+		{"revoke from a desk whose clock is in 2020", bind("a", "", "D2", y2020), revoke("b", "", y2020.Add(5*time.Minute)), "", "", false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _ := newStore(t, open)
-			ctx := context.Background()
-			if !tt.noMeeting {
-				if err := s.SetMeeting(ctx, meeting); err != nil {
-					t.Fatal(err)
-				}
+	ctx := context.Background()
+	withMeeting, _ := newStore(t, open)
+	importRoster(t, withMeeting)
+	noMeeting, _ := newStore(t, open)
+	if _, err := noMeeting.ReplaceRoster(ctx, roster()); err != nil {
+		t.Fatal(err)
+	}
+	for i, tt := range tests {
+		s := withMeeting
+		if tt.noMeeting {
+			s = noMeeting
+		}
+		uid := fmt.Sprintf("ABCDEF01%02d", i)
+		first, second := tt.first, tt.second
+		first.ID, second.ID = fmt.Sprint(i, first.ID), fmt.Sprint(i, second.ID)
+		first.UID, second.UID = uid, uid
+		applyBadges(t, s, "desk-a", []wire.BadgeEvent{first}, nine)
+		applyBadges(t, s, "desk-b", []wire.BadgeEvent{second}, nine.Add(time.Hour))
+		b := badgeAfter(t, s, uid)
+		if tt.holder == "" {
+			if !b.Revoked {
+				t.Errorf("%s: badge %+v, want it revoked", tt.name, b)
 			}
-			if _, err := s.ReplaceRoster(ctx, roster()); err != nil {
-				t.Fatal(err)
+			continue
+		}
+		if b.DelegateID != tt.holder || b.Revoked {
+			t.Errorf("%s: badge %+v, want held by %s", tt.name, b, tt.holder)
+		}
+		var lost []string
+		for _, l := range conflicts(t, s, 100) {
+			if l.UID == uid {
+				lost = append(lost, l.DelegateID)
 			}
-			applyBadges(t, s, "desk-a", []wire.BadgeEvent{tt.first}, nine)
-			applyBadges(t, s, "desk-b", []wire.BadgeEvent{tt.second}, nine.Add(time.Hour))
-			b := badgeAfter(t, s, uid)
-			if tt.holder == "" {
-				if !b.Revoked {
-					t.Errorf("badge %+v, want it revoked", b)
-				}
-				return
-			}
-			if b.DelegateID != tt.holder || b.Revoked {
-				t.Errorf("badge %+v, want held by %s", b, tt.holder)
-			}
-			if got := conflicts(t, s, 10); len(got) != 1 || got[0].DelegateID != tt.lostBy || got[0].UID != uid {
-				t.Errorf("conflicts = %+v, want %s listed as losing", got, tt.lostBy)
-			}
-		})
+		}
+		if len(lost) != 1 || lost[0] != tt.lostBy {
+			t.Errorf("%s: conflicts list %v as losing, want %s", tt.name, lost, tt.lostBy)
+		}
 	}
 }
