@@ -1,12 +1,8 @@
-//go:build pgstore
-
-// The build tag keeps this file out until package postgres exists on this
-// branch; the integrator removes it.
-
 package postgres_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -20,7 +16,7 @@ import (
 // sub-test gets a database of its own (pgtest), dropped when it ends.
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, now func() time.Time) registry.Admin {
-		s, err := postgres.Open(context.Background(), pgtest.NewDatabase(t), now)
+		s, err := postgres.Open(context.Background(), pgtest.NewDatabase(t), now, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

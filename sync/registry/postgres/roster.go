@@ -30,7 +30,7 @@ func (s *Store) ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) (
 	var res kiosk.RosterImport
 	err := s.update(ctx, "replace roster", func(tx pgx.Tx, now time.Time) error {
 		res = kiosk.RosterImport{}
-		if err := serialize(ctx, tx); err != nil {
+		if err := lockChangeLog(ctx, tx); err != nil {
 			return err
 		}
 		return replaceRoster(ctx, tx, delegates, now.UnixMicro(), &res)

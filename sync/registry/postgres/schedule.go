@@ -21,7 +21,7 @@ func (s *Store) ImportSchedule(ctx context.Context, m kiosk.Meeting, sch kiosk.S
 		return err
 	}
 	return s.update(ctx, "replace schedule", func(tx pgx.Tx, _ time.Time) error {
-		if err := serialize(ctx, tx); err != nil {
+		if err := lockChangeLog(ctx, tx); err != nil {
 			return err
 		}
 		if err := writeMeeting(ctx, tx, m); err != nil {

@@ -14,6 +14,7 @@ import (
 // commands that work on it see it, with the semantics of kiosk/sqlite's
 // Venue, which is the reference.
 var (
+	_ registry.Admin     = (*Store)(nil)
 	_ registry.Venue     = (*Store)(nil)
 	_ kiosk.SessionStore = (*Store)(nil)
 )
@@ -25,17 +26,3 @@ type querier interface {
 
 // timeOf is an instant of the database (microseconds since the epoch) in UTC.
 func timeOf(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
-// changeLogLock is the transaction-level advisory lock log_change takes
-// before it appends to the change log (migrations/0001_init.sql).
-const changeLogLock = 7955998916423557230
-
-// serialize takes the change log's lock at the start of a transaction that
-// reads what it then rewrites (a roster or a schedule import): every
-// other writer of the mirrored tables takes it at its first write, so the
-// import sees and replaces a state no one changes under it, as the SQLite
-// store's single writer does.
-func serialize(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(changeLogLock))
-	return err
-}
