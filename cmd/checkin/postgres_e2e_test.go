@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"checkin/sync/faultproxy"
 	"checkin/sync/registry/postgres/pgtest"
 )
 
@@ -29,13 +32,29 @@ type pgVenue struct {
 
 func newPGVenue(t *testing.T, roster string, kiosks ...string) *pgVenue {
 	t.Helper()
+	return newPGVenueVia(t, nil, roster, kiosks...)
+}
+
+// newPGVenueVia is newPGVenue with the registries reaching PostgreSQL
+// through proxy (nil: directly).
+func newPGVenueVia(t *testing.T, proxy *faultproxy.Proxy, roster string, kiosks ...string) *pgVenue {
+	t.Helper()
 	v := &pgVenue{t: t, bin: buildBinary(t), dir: t.TempDir(), db: pgtest.NewDatabase(t), tokens: map[string]string{}}
+	direct := v.db
+	if proxy != nil {
+		u, err := url.Parse(v.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Host = proxy.Addr()
+		v.db = u.String()
+	}
 	f := writeFile(t, v.dir, "roster.csv", roster)
-	if out, err := runBin(v.bin, "import", "roster", "--db", v.db, f); err != nil {
+	if out, err := runBin(v.bin, "import", "roster", "--db", direct, f); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	for _, k := range kiosks {
-		out, err := exec.Command(v.bin, "token", "add", "--db", v.db, "--kiosk", k).Output()
+		out, err := exec.Command(v.bin, "token", "add", "--db", direct, "--kiosk", k).Output()
 		if err != nil {
 			t.Fatalf("token add: %v", err)
 		}
@@ -199,4 +218,78 @@ func httpPostJSON(url, body string) (map[string]any, error) {
 	}
 	var out map[string]any
 	return out, json.NewDecoder(resp.Body).Decode(&out)
+}
+
+// PostgreSQL unreachable for 30 s while kiosks tap: the registries answer
+// 503, the kiosks keep every tap, and after the database is back each
+// acknowledged tap is at the registry exactly once.
+func TestPostgresOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes")
+	}
+	pgtest.Connect(t).Close(context.Background()) // skips (or fails in CI) without a server
+	u, err := url.Parse(pgtest.ServerURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, err := faultproxy.Listen(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	v := newPGVenueVia(t, proxy, syncRoster, "north", "south")
+	north, south := v.kiosk("north", 0, 1), v.kiosk("south", 1, 0)
+	eventually(t, 10*time.Second, "roster reaches both kiosks", func() bool {
+		return getHealth(t, north.url).Delegates == 3 && getHealth(t, south.url).Delegates == 3
+	})
+
+	acked := map[string]bool{}
+	uids := []string{"0A0B0C0D0E", "1111111111", "2222222222", "FFFFFFFFFF"}
+	tapFor := func(d time.Duration) {
+		for end, i := time.Now().Add(d), 0; time.Now().Before(end); i++ {
+			for _, k := range []*process{north, south} {
+				r := tap(t, k.url, uids[i%len(uids)])
+				acked[r["id"].(string)] = true
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	tapFor(time.Second)
+	proxy.Cut() // the database is gone, as in a restart or a network fault
+	start := time.Now()
+	eventually(t, 10*time.Second, "registries answer 503", func() bool {
+		for _, r := range v.regs {
+			resp, err := http.Get(r.url + "/healthz")
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusServiceUnavailable {
+				return false
+			}
+		}
+		return true
+	})
+	tapFor(30*time.Second - time.Since(start))
+	if h := getHealth(t, north.url); h.Registry.Outbox == 0 {
+		t.Errorf("north's outbox is empty during the outage: %+v", h.Registry)
+	}
+	proxy.Restore()
+	t.Logf("database cut for %v; %d taps acknowledged", time.Since(start).Round(time.Second), len(acked))
+	took := eventually(t, 60*time.Second, "outboxes drain", func() bool {
+		hn, hs := getHealth(t, north.url), getHealth(t, south.url)
+		return hn.Registry.Reachable && hs.Registry.Reachable && hn.Registry.Outbox == 0 && hs.Registry.Outbox == 0
+	})
+	t.Logf("outboxes drained %v after the database came back", took.Round(time.Millisecond))
+	north.stop(t)
+	south.stop(t)
+	reg := exportAt(t, v.bin, "--db", v.db)
+	for id := range acked {
+		if reg[id] != 1 {
+			t.Errorf("acknowledged tap %s is at the registry %d times, want once", id, reg[id])
+		}
+	}
+	if len(reg) != len(acked) {
+		t.Errorf("registry has %d taps, kiosks acknowledged %d", len(reg), len(acked))
+	}
 }
