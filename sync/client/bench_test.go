@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,12 +20,15 @@ import (
 	wire "checkin/sync"
 	"checkin/sync/client"
 	"checkin/sync/registry"
+	"checkin/sync/registry/postgres"
+	"checkin/sync/registry/postgres/pgtest"
 	regsqlite "checkin/sync/registry/sqlite"
 )
 
 // venue is a registry on loopback with a token for one kiosk.
 type venue struct {
-	store  *regsqlite.Store
+	store  *regsqlite.Store // nil on PostgreSQL
+	admin  registry.Admin   // the store, of either engine
 	server *registry.Server
 	token  string
 }
@@ -38,7 +40,31 @@ func newVenue(tb testing.TB, delegates int) *venue {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	v := &venue{store: store, token: "token-k1"}
+	v := newVenueOn(tb, store, delegates)
+	v.store = store
+	return v
+}
+
+// openPostgres opens a registry store on a new PostgreSQL database (as a
+// registry process does); more opens more on the same database.
+func openPostgres(tb testing.TB) (store *postgres.Store, more func() *postgres.Store) {
+	tb.Helper()
+	url := pgtest.NewDatabase(tb)
+	more = func() *postgres.Store {
+		s, err := postgres.Open(context.Background(), url, nil, slog.New(slog.DiscardHandler))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { s.Close() })
+		return s
+	}
+	return more(), more
+}
+
+// newVenueOn is newVenue on a store of either engine.
+func newVenueOn(tb testing.TB, store registry.Admin, delegates int) *venue {
+	tb.Helper()
+	v := &venue{admin: store, token: "token-k1"}
 	ctx := context.Background()
 	roster := make([]kiosk.Delegate, delegates)
 	for i := range roster {
@@ -59,9 +85,15 @@ func newVenue(tb testing.TB, delegates int) *venue {
 // the test does.
 func (v *venue) serve(tb testing.TB) (s *registry.Server, stop func()) {
 	tb.Helper()
+	return serveStore(tb, v.admin)
+}
+
+// serveStore runs a registry server on store until stop or the test's end.
+func serveStore(tb testing.TB, store registry.Store) (s *registry.Server, stop func()) {
+	tb.Helper()
 	s = registry.NewServer()
 	s.Addr = "127.0.0.1:0"
-	s.Store = v.store
+	s.Store = store
 	s.Assets = assets.FS()
 	s.Logger = slog.New(slog.DiscardHandler)
 	if err := s.Open(); err != nil {
@@ -121,10 +153,18 @@ func runWith(tb testing.TB, urls, token string, db *ksqlite.DB, setup func(*clie
 }
 
 // BenchmarkInitialSync100k: a fresh kiosk downloads a 100k-delegate roster
-// (100k delegates and 100k badges) from a registry on loopback.
+// (100k delegates and 100k badges) from a registry on loopback, on each
+// store engine.
 func BenchmarkInitialSync100k(b *testing.B) {
-	v := newVenue(b, 100_000)
-	head, _ := v.store.Head(context.Background())
+	b.Run("sqlite", func(b *testing.B) { benchmarkInitialSync(b, newVenue(b, 100_000)) })
+	b.Run("postgres", func(b *testing.B) {
+		store, _ := openPostgres(b)
+		benchmarkInitialSync(b, newVenueOn(b, store, 100_000))
+	})
+}
+
+func benchmarkInitialSync(b *testing.B, v *venue) {
+	head, _ := v.admin.Head(context.Background())
 	for b.Loop() {
 		db := newKiosk(b)
 		start := time.Now()
@@ -138,24 +178,34 @@ func BenchmarkInitialSync100k(b *testing.B) {
 }
 
 // BenchmarkPropagation: a badge bound at one desk (a desk event through the
-// registry's HTTP API) until another kiosk has applied it; and the same for
-// a change written to the registry's database by another writer (as an
-// import is), which the registry notices by polling.
+// registry's HTTP API) until another kiosk has applied it; the same for a
+// change written to the registry's database by another writer (as an
+// import is); and, on PostgreSQL, a desk event posted to one registry
+// while the kiosk long-polls another registry (its own store: connection
+// pool and LISTEN) on the same database.
 func BenchmarkPropagation(b *testing.B) {
-	for _, via := range []string{"desk-event", "database-write"} {
+	for _, via := range []string{"desk-event", "database-write", "postgres-two-registries"} {
 		b.Run(via, func(b *testing.B) {
-			v := newVenue(b, 1000)
+			var v *venue
+			pollURL := ""
+			if via == "postgres-two-registries" {
+				store, more := openPostgres(b)
+				v = newVenueOn(b, store, 1000)
+				other, _ := serveStore(b, more())
+				pollURL = other.URL()
+			} else {
+				v = newVenue(b, 1000)
+				pollURL = v.server.URL()
+			}
 			db := newKiosk(b)
-			var applied atomic.Int64
 			wake := make(chan struct{}, 1)
-			runClient(b, v, db, func(kiosk.Applied) {
-				applied.Add(1)
+			runClientAt(b, pollURL, v.token, db, func(kiosk.Applied) {
 				select {
 				case wake <- struct{}{}:
 				default:
 				}
 			})
-			head, _ := v.store.Head(context.Background())
+			head, _ := v.admin.Head(context.Background())
 			for {
 				if cur, _ := db.SyncCursor(context.Background()); cur >= head {
 					break
@@ -169,11 +219,13 @@ func BenchmarkPropagation(b *testing.B) {
 				uid := fmt.Sprintf("AB%08X", i)
 				delegate := fmt.Sprintf("D%06d", i%1000)
 				start := time.Now()
-				if via == "desk-event" {
+				if via == "database-write" {
+					if _, err := v.store.Writer.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us)
+						VALUES (?, ?, 'desk', ?)`, uid, delegate, start.UnixMicro()); err != nil { // as another process would
+						b.Fatal(err)
+					}
+				} else {
 					postBadge(b, v, wire.BadgeEvent{ID: "e" + uid, Op: "bind", UID: uid, DelegateID: delegate, At: start})
-				} else if _, err := v.store.Writer.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, created_us)
-					VALUES (?, ?, 'desk', ?)`, uid, delegate, start.UnixMicro()); err != nil { // as another process would
-					b.Fatal(err)
 				}
 				for {
 					if st, _ := db.LookupBadge(ctx, uid); st.Known {

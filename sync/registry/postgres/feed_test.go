@@ -17,7 +17,7 @@ import (
 
 // openStores opens n stores on one new database, as n registry processes
 // would (each its own connection pool and listener).
-func openStores(t *testing.T, n int) []*Store {
+func openStores(t testing.TB, n int) []*Store {
 	t.Helper()
 	url := pgtest.NewDatabase(t)
 	stores := make([]*Store, n)
@@ -201,5 +201,49 @@ func TestNotifyAcrossStores(t *testing.T) {
 	case <-wait:
 	case <-time.After(10 * time.Second):
 		t.Fatal("a change through one store did not wake the other's Notify")
+	}
+}
+
+// Two desks bind one UID to two delegates and their binds reach two
+// registry processes at the same moment, in either pairing: the earlier
+// bind keeps the badge every time, and the later is the conflict.
+func TestBindConflictAcrossStores(t *testing.T) {
+	at := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
+	for round := range 6 {
+		stores := openStores(t, 2)
+		ctx := context.Background()
+		roster := []kiosk.Delegate{
+			{ID: "D1", FamilyName: "Okonkwo", GivenName: "Chidi", Role: "delegate", Status: "registered", Language: "en"},
+			{ID: "D2", FamilyName: "王", GivenName: "伟", Role: "delegate", Status: "registered", Language: "zh"},
+		}
+		if _, err := stores[0].ReplaceRoster(ctx, roster); err != nil {
+			t.Fatal(err)
+		}
+		early := wire.BadgeEvent{ID: "early", Op: kiosk.BadgeBind, UID: "ABCDEF0123", DelegateID: "D1", At: at}
+		late := wire.BadgeEvent{ID: "late", Op: kiosk.BadgeBind, UID: "ABCDEF0123", DelegateID: "D2", At: at.Add(time.Second)}
+		first, second := stores[round%2], stores[1-round%2]
+		var g errgroup.Group
+		g.Go(func() error {
+			_, err := first.ApplyBadgeEvents(ctx, "north", []wire.BadgeEvent{early}, at.Add(time.Minute))
+			return err
+		})
+		g.Go(func() error {
+			_, err := second.ApplyBadgeEvents(ctx, "south", []wire.BadgeEvent{late}, at.Add(time.Minute))
+			return err
+		})
+		if err := g.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		var holder string
+		if err := stores[0].pool.QueryRow(ctx, `SELECT delegate_id FROM badges WHERE uid = 'ABCDEF0123' AND NOT revoked`).Scan(&holder); err != nil {
+			t.Fatal(err)
+		}
+		if holder != "D1" {
+			t.Fatalf("round %d: the badge is D2's, want the earlier bind's (D1)", round)
+		}
+		lost, err := stores[1].Conflicts(ctx, 10)
+		if err != nil || len(lost) != 1 || lost[0].DelegateID != "D2" || lost[0].HeldBy != "D1" {
+			t.Fatalf("round %d: conflicts %+v, %v; want D2's bind lost to D1", round, lost, err)
+		}
 	}
 }
