@@ -58,7 +58,6 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (wire.Chang
 		return page, wrap("changes", err)
 	}
 	var entries []entry
-	kinds := map[string]bool{}
 	for rows.Next() {
 		var e entry
 		if err := rows.Scan(&e.seq, &e.kind, &e.key, &e.key2, &e.op); err != nil {
@@ -66,7 +65,6 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (wire.Chang
 			return page, wrap("changes", err)
 		}
 		entries = append(entries, e)
-		kinds[e.kind] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -79,9 +77,22 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (wire.Chang
 		return page, nil
 	}
 	hi := entries[len(entries)-1].seq
+	// The current state of each entity the page's upserts name, read by
+	// key (an index lookup whatever the table's size), one query a kind.
+	keys := map[string]map[entityKey][]int64{} // kind → entity → entry seqs
+	for _, e := range entries {
+		if e.op != kiosk.OpUpsert {
+			continue
+		}
+		if keys[e.kind] == nil {
+			keys[e.kind] = map[entityKey][]int64{}
+		}
+		k := entityKey{e.key, e.key2}
+		keys[e.kind][k] = append(keys[e.kind][k], e.seq)
+	}
 	data := map[int64]any{} // seq → current state, for entries whose entity exists
-	for kind := range kinds {
-		if err := loadKind(ctx, tx, kind, since, hi, data); err != nil {
+	for kind, entities := range keys {
+		if err := loadKind(ctx, tx, kind, entities, data); err != nil {
 			return page, wrap("changes: "+kind, err)
 		}
 	}
@@ -103,104 +114,106 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (wire.Chang
 	return page, nil
 }
 
+// entityKey names an entity of the feed: the log's key and key2.
+type entityKey struct{ key, key2 string }
+
 // feedKinds is how the change feed serves each kind: the query that reads
-// the current rows of a page's upserts (the change log c joined to the
-// kind's table), how a row becomes the kind's data, and the data of a
-// delete entry (its key fields). Entries of a kind not here are served as
-// deletes with empty data. The same as the SQLite store's.
+// the current rows of the entities a page's upserts name (by key: $1 the
+// keys, $2 the key2s where the kind has them), how a row becomes its
+// entity's key and data, and the data of a delete entry (its key fields).
+// Entries of a kind not here are served as deletes with empty data. The
+// data are the SQLite store's.
 var feedKinds = map[string]feedKind{
 	kiosk.ChangeMeeting: {
 		meeting: true,
-		query:   `SELECT c.seq FROM changes c`,
-		scan: func(r pgx.Rows, m *feedMeeting) (seq int64, data any, err error) {
-			err = r.Scan(&seq)
-			return seq, wire.MeetingData{ID: m.ID, Name: m.Name, TimeZone: m.TimeZone, Start: m.Start, End: m.End}, err
+		scan: func(r pgx.Rows, m *feedMeeting) (entityKey, any, error) {
+			return entityKey{}, wire.MeetingData{ID: m.ID, Name: m.Name, TimeZone: m.TimeZone, Start: m.Start, End: m.End}, nil
 		},
 	},
 	kiosk.ChangeDelegate: {
-		query: `SELECT c.seq, d.id, d.family_name, d.given_name, d.organization, d.country, d.role, d.groups,
-			d.valid_from, d.valid_to, d.status, d.language, d.email FROM changes c JOIN delegates d ON d.id = c.key`,
-		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT d.id, d.family_name, d.given_name, d.organization, d.country, d.role, d.groups,
+			d.valid_from, d.valid_to, d.status, d.language, d.email FROM delegates d WHERE d.id = ANY($1)`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var d wire.DelegateData
 			var groups string
-			err = r.Scan(&seq, &d.ID, &d.FamilyName, &d.GivenName, &d.Organization, &d.Country, &d.Role, &groups,
+			err := r.Scan(&d.ID, &d.FamilyName, &d.GivenName, &d.Organization, &d.Country, &d.Role, &groups,
 				&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email)
 			d.Groups = split(groups)
-			return seq, d, err
+			return entityKey{key: d.ID}, d, err
 		},
 		deleted: func(key, _ string) any { return wire.DelegateData{ID: key} },
 	},
 	kiosk.ChangeBadge: {
-		query: `SELECT c.seq, b.uid, b.delegate_id, b.revoked FROM changes c JOIN badges b ON b.uid = c.key`,
-		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT b.uid, b.delegate_id, b.revoked FROM badges b WHERE b.uid = ANY($1)`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var b wire.BadgeData
-			err = r.Scan(&seq, &b.UID, &b.DelegateID, &b.Revoked)
-			return seq, b, err
+			err := r.Scan(&b.UID, &b.DelegateID, &b.Revoked)
+			return entityKey{key: b.UID}, b, err
 		},
 		deleted: func(key, _ string) any { return wire.BadgeData{UID: key} },
 	},
 	kiosk.ChangeKey: {
-		query: `SELECT c.seq, k.id, k.public_key FROM changes c JOIN pass_keys k ON k.id = c.key`,
-		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT k.id, k.public_key FROM pass_keys k WHERE k.id = ANY($1)`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var k wire.KeyData
-			err = r.Scan(&seq, &k.ID, &k.PublicKey)
-			return seq, k, err
+			err := r.Scan(&k.ID, &k.PublicKey)
+			return entityKey{key: k.ID}, k, err
 		},
 		deleted: func(key, _ string) any { return wire.KeyData{ID: key} },
 	},
 	kiosk.ChangePass: {
-		query: `SELECT c.seq, p.delegate_id, p.uid, p.issued_us, p.kiosk FROM changes c JOIN passes p ON p.delegate_id = c.key`,
-		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT p.delegate_id, p.uid, p.issued_us, p.kiosk FROM passes p WHERE p.delegate_id = ANY($1)`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var p wire.PassData
 			var issued int64
-			err = r.Scan(&seq, &p.DelegateID, &p.UID, &issued, &p.Kiosk)
+			err := r.Scan(&p.DelegateID, &p.UID, &issued, &p.Kiosk)
 			p.IssuedAt = wire.FormatTime(time.UnixMicro(issued).UTC())
-			return seq, p, err
+			return entityKey{key: p.DelegateID}, p, err
 		},
 		deleted: func(key, _ string) any { return wire.PassData{DelegateID: key} },
 	},
 	kiosk.ChangeStaff: {
-		query: `SELECT c.seq, s.username, s.role, s.password_hash FROM changes c JOIN staff s ON s.username = c.key`,
-		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT s.username, s.role, s.password_hash FROM staff s WHERE s.username = ANY($1)`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var st wire.StaffData
-			err = r.Scan(&seq, &st.Username, &st.Role, &st.PasswordHash)
-			return seq, st, err
+			err := r.Scan(&st.Username, &st.Role, &st.PasswordHash)
+			return entityKey{key: st.Username}, st, err
 		},
 		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
 	},
 	kiosk.ChangeRoom: {
-		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity FROM changes c JOIN rooms r ON r.name = c.key`,
-		scan: func(rows pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT r.name, r.building, r.floor, r.capacity FROM rooms r WHERE r.name = ANY($1)`,
+		scan: func(rows pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var r wire.RoomData
-			err = rows.Scan(&seq, &r.Name, &r.Building, &r.Floor, &r.Capacity)
-			return seq, r, err
+			err := rows.Scan(&r.Name, &r.Building, &r.Floor, &r.Capacity)
+			return entityKey{key: r.Name}, r, err
 		},
 		deleted: func(key, _ string) any { return wire.RoomData{Name: key} },
 	},
 	kiosk.ChangeSession: {
 		meeting: true,
-		query: `SELECT c.seq, s.id, s.title, s.room, s.building, s.start_us, s.end_us, s.groups, s.status, s.moved_from
-			FROM changes c JOIN sessions s ON s.id = c.key`,
-		scan: func(r pgx.Rows, m *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT s.id, s.title, s.room, s.building, s.start_us, s.end_us, s.groups, s.status, s.moved_from
+			FROM sessions s WHERE s.id = ANY($1)`,
+		scan: func(r pgx.Rows, m *feedMeeting) (entityKey, any, error) {
 			var start, end int64
 			var se wire.SessionData
 			var groups string
-			err = r.Scan(&seq, &se.ID, &se.Title, &se.Room, &se.Building, &start, &end, &groups, &se.Status, &se.MovedFrom)
+			err := r.Scan(&se.ID, &se.Title, &se.Room, &se.Building, &start, &end, &groups, &se.Status, &se.MovedFrom)
 			se.Start, se.End = wire.FormatTime(time.UnixMicro(start).In(m.loc)), wire.FormatTime(time.UnixMicro(end).In(m.loc))
 			se.Groups = split(groups)
-			return seq, se, err
+			return entityKey{key: se.ID}, se, err
 		},
 		deleted: func(key, _ string) any { return wire.SessionData{ID: key} },
 	},
 	kiosk.ChangeArrival: {
-		query: `SELECT c.seq, a.delegate_id, a.day, a.at_us, a.kiosk FROM changes c
-			JOIN arrivals a ON a.delegate_id = c.key AND a.day = c.key2`,
-		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+		query: `SELECT a.delegate_id, a.day, a.at_us, a.kiosk FROM arrivals a
+			JOIN unnest($1::text[], $2::text[]) AS k(delegate_id, day) ON a.delegate_id = k.delegate_id AND a.day = k.day`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var at int64
 			var a wire.ArrivalData
-			err = r.Scan(&seq, &a.DelegateID, &a.Day, &at, &a.Kiosk)
+			err := r.Scan(&a.DelegateID, &a.Day, &at, &a.Kiosk)
 			a.At = wire.FormatTime(time.UnixMicro(at).UTC())
-			return seq, a, err
+			return entityKey{a.DelegateID, a.Day}, a, err
 		},
 		deleted: func(key, key2 string) any { return wire.ArrivalData{DelegateID: key, Day: key2} },
 	},
@@ -209,8 +222,8 @@ var feedKinds = map[string]feedKind{
 // A feedKind is how the change feed serves one kind.
 type feedKind struct {
 	meeting bool   // scan needs the meeting
-	query   string // selects c.seq first, then what scan reads
-	scan    func(r pgx.Rows, m *feedMeeting) (seq int64, data any, err error)
+	query   string // "": one entity (the meeting), scanned without a row
+	scan    func(r pgx.Rows, m *feedMeeting) (entityKey, any, error)
 	deleted func(key, key2 string) any // nil: no key fields
 }
 
@@ -228,9 +241,9 @@ func deletedKey(kind, key, key2 string) any {
 	return struct{}{}
 }
 
-// loadKind reads the current rows of one kind for the log entries in
-// (lo, hi] into data, by entry seq.
-func loadKind(ctx context.Context, tx pgx.Tx, kind string, lo, hi int64, data map[int64]any) error {
+// loadKind reads the current state of one kind's entities into data, for
+// each of their entries' seqs.
+func loadKind(ctx context.Context, tx pgx.Tx, kind string, entities map[entityKey][]int64, data map[int64]any) error {
 	k, ok := feedKinds[kind]
 	if !ok {
 		return nil // a kind this registry does not serve: entries become deletes
@@ -243,17 +256,36 @@ func loadKind(ctx context.Context, tx pgx.Tx, kind string, lo, hi int64, data ma
 		}
 		m.loc = m.Location()
 	}
-	rows, err := tx.Query(ctx, k.query+` WHERE c.seq > $1 AND c.seq <= $2 AND c.kind = $3 AND c.op = 'upsert'`, lo, hi, kind)
+	if k.query == "" {
+		_, v, _ := k.scan(nil, &m)
+		for _, seqs := range entities {
+			for _, seq := range seqs {
+				data[seq] = v
+			}
+		}
+		return nil
+	}
+	keys, keys2 := make([]string, 0, len(entities)), make([]string, 0, len(entities))
+	for e := range entities {
+		keys, keys2 = append(keys, e.key), append(keys2, e.key2)
+	}
+	args := []any{keys}
+	if strings.Contains(k.query, "$2") {
+		args = append(args, keys2)
+	}
+	rows, err := tx.Query(ctx, k.query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		seq, v, err := k.scan(rows, &m)
+		key, v, err := k.scan(rows, &m)
 		if err != nil {
 			return err
 		}
-		data[seq] = v
+		for _, seq := range entities[key] {
+			data[seq] = v
+		}
 	}
 	return rows.Err()
 }
