@@ -128,9 +128,10 @@ such window. On PostgreSQL several registry processes and `checkin
 import` write at once, and a sequence hands out numbers in the order
 transactions ask, not the order they commit.
 
-The PostgreSQL store serialises appends to the change log: the function
-every logging trigger calls (log_change) takes a transaction-level
-advisory lock before it draws the next seq, and the lock is held until
+The PostgreSQL store serialises appends to the change log: the functions
+the logging triggers call (log_rows, once per statement, and log_change)
+take a transaction-level advisory lock before they draw the next seq,
+and the lock is held until
 the transaction commits or rolls back. A transaction that draws seq 18
 therefore draws it after the one holding 17 has ended, and PostgreSQL
 releases a transaction's locks only once its commit is visible; so by the
