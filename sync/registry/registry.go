@@ -92,6 +92,25 @@ type Admin interface {
 // (wire.HeaderToken), and it stops trusting its own pass key.
 var ErrRevokedToken = errors.New("token revoked")
 
+// TrustedTime is when a desk event counts as made. The desk says when,
+// and its word decides who keeps a badge two desks bound (the earlier
+// bind), so it is trusted only within the meeting: an event stamped before
+// the meeting's first day (local midnight) or after it reached the
+// registry counts as made when it arrived. A desk's clock set back, or a
+// forged event stamped 2020, cannot take a badge from its holder, and one
+// stamped 2099 is not displaced by every later bind. Revokes are held to
+// the same rule, so that a desk whose clock is wrong can still revoke what
+// it bound.
+func TrustedTime(at time.Time, m kiosk.Meeting, received time.Time) time.Time {
+	if at.After(received) {
+		return received
+	}
+	if first, err := time.ParseInLocation(kiosk.DateLayout, m.Start, m.Location()); err == nil && at.Before(first) {
+		return received
+	}
+	return at
+}
+
 // VerifiedPass is a pass a kiosk announced, whose token the registry
 // verified with one of the kiosk's keys.
 type VerifiedPass struct {

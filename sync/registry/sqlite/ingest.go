@@ -12,6 +12,7 @@ import (
 	"checkin/kiosk"
 	"checkin/kiosk/sqlitedb"
 	wire "checkin/sync"
+	"checkin/sync/registry"
 )
 
 // ingestRows is how many events one multi-row statement carries.
@@ -254,7 +255,7 @@ const (
 // binds of one UID to different delegates resolve to the earlier event
 // time, whatever order they arrive in; roster badges (bound before any
 // desk event) always keep their holder. An event's time is the desk's
-// word, trusted only within the meeting (see trustedTime). Losers are
+// word, trusted only within the meeting (see registry.TrustedTime). Losers are
 // returned and kept for the dashboard.
 func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []wire.BadgeEvent, received time.Time) (wire.BadgesResponse, error) {
 	res := wire.BadgesResponse{Lost: []wire.LostBind{}}
@@ -276,7 +277,7 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 			res.Duplicates++
 			continue
 		}
-		outcome, heldBy, err := applyBadgeEvent(ctx, tx, e, trustedTime(e.At, m, received))
+		outcome, heldBy, err := applyBadgeEvent(ctx, tx, e, registry.TrustedTime(e.At, m, received))
 		if err != nil {
 			return res, fmt.Errorf("badge event %s: %w", e.ID, err)
 		}
@@ -296,25 +297,6 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 		return res, fmt.Errorf("badge events: commit: %w", err)
 	}
 	return res, nil
-}
-
-// trustedTime is when a desk event counts as made. The desk says when,
-// and its word decides who keeps a badge two desks bound (the earlier
-// bind), so it is trusted only within the meeting: an event stamped before
-// the meeting's first day (local midnight) or after it reached the
-// registry counts as made when it arrived. A desk's clock set back, or a
-// forged event stamped 2020, cannot take a badge from its holder, and one
-// stamped 2099 is not displaced by every later bind. Revokes are held to
-// the same rule, so that a desk whose clock is wrong can still revoke what
-// it bound.
-func trustedTime(at time.Time, m kiosk.Meeting, received time.Time) time.Time {
-	if at.After(received) {
-		return received
-	}
-	if first, err := time.ParseInLocation(kiosk.DateLayout, m.Start, m.Location()); err == nil && at.Before(first) {
-		return received
-	}
-	return at
 }
 
 // applyBadgeEvent applies one desk event as made at trusted (the time it

@@ -1,0 +1,297 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/jackc/pgx/v5"
+
+	"checkin/kiosk"
+	wire "checkin/sync"
+)
+
+// changeLogLock is the transaction-level advisory lock under which the
+// change log is appended (log_change in migrations/0001_init.sql takes it
+// too). A transaction that will write several logged tables takes it
+// first, so that it never waits for it while holding row locks another
+// log writer needs.
+const changeLogLock = 7955998916423557230
+
+// lockChangeLog takes changeLogLock in tx, until tx ends.
+func lockChangeLog(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(changeLogLock))
+	return err
+}
+
+// Head returns the newest committed change's sequence number (0 for none).
+func (s *Store) Head(ctx context.Context) (int64, error) {
+	var head int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM changes`).Scan(&head); err != nil {
+		return 0, wrap("head", err)
+	}
+	return head, nil
+}
+
+// Changes returns a page of the change feed after since. The page is read
+// in one repeatable-read transaction, so that its entries and the rows
+// they serve are one snapshot. Every change below one visible here is
+// visible too: appends are serialised (lockChangeLog), so seq order is
+// commit order.
+func (s *Store) Changes(ctx context.Context, since int64, limit int) (wire.ChangesPage, error) {
+	page := wire.ChangesPage{Changes: []wire.Change{}, Next: since}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return page, wrap("changes", err)
+	}
+	defer tx.Rollback(context.Background())
+	type entry struct {
+		seq             int64
+		kind, key, key2 string
+		op              string
+	}
+	rows, err := tx.Query(ctx, `SELECT seq, kind, key, key2, op FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, since, limit+1)
+	if err != nil {
+		return page, wrap("changes", err)
+	}
+	var entries []entry
+	kinds := map[string]bool{}
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.seq, &e.kind, &e.key, &e.key2, &e.op); err != nil {
+			rows.Close()
+			return page, wrap("changes", err)
+		}
+		entries = append(entries, e)
+		kinds[e.kind] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return page, wrap("changes", err)
+	}
+	if len(entries) > limit {
+		entries, page.More = entries[:limit], true
+	}
+	if len(entries) == 0 {
+		return page, nil
+	}
+	hi := entries[len(entries)-1].seq
+	data := map[int64]any{} // seq → current state, for entries whose entity exists
+	for kind := range kinds {
+		if err := loadKind(ctx, tx, kind, since, hi, data); err != nil {
+			return page, wrap("changes: "+kind, err)
+		}
+	}
+	page.Changes = make([]wire.Change, len(entries))
+	for i, e := range entries {
+		c := wire.Change{Seq: e.seq, Kind: e.kind, Op: kiosk.OpUpsert}
+		v, ok := data[e.seq]
+		if e.op != kiosk.OpUpsert || !ok {
+			// Deleted, or an upsert whose entity is gone since (the log
+			// holds a later delete too): served as what it now is.
+			c.Op, v = kiosk.OpDelete, deletedKey(e.kind, e.key, e.key2)
+		}
+		if c.Data, err = jsonv2.Marshal(v); err != nil {
+			return page, err
+		}
+		page.Changes[i] = c
+	}
+	page.Next = hi
+	return page, nil
+}
+
+// meetingIn reads the meeting's settings in tx (or the pool). Unset fields
+// are empty, but the time zone, which defaults to kiosk.DefaultTimeZone.
+func meetingIn(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}) (kiosk.Meeting, error) {
+	m := kiosk.Meeting{TimeZone: kiosk.DefaultTimeZone}
+	rows, err := q.Query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'meeting.%'`)
+	if err != nil {
+		return m, fmt.Errorf("meeting: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return m, err
+		}
+		switch strings.TrimPrefix(k, "meeting.") {
+		case "id":
+			m.ID = v
+		case "name":
+			m.Name = v
+		case "timezone":
+			m.TimeZone = v
+		case "start":
+			m.Start = v
+		case "end":
+			m.End = v
+		}
+	}
+	return m, rows.Err()
+}
+
+// feedKinds is how the change feed serves each kind: the query that reads
+// the current rows of a page's upserts (the change log c joined to the
+// kind's table), how a row becomes the kind's data, and the data of a
+// delete entry (its key fields). Entries of a kind not here are served as
+// deletes with empty data. The same as the SQLite store's.
+var feedKinds = map[string]feedKind{
+	kiosk.ChangeMeeting: {
+		meeting: true,
+		query:   `SELECT c.seq FROM changes c`,
+		scan: func(r pgx.Rows, m *feedMeeting) (seq int64, data any, err error) {
+			err = r.Scan(&seq)
+			return seq, wire.MeetingData{ID: m.ID, Name: m.Name, TimeZone: m.TimeZone, Start: m.Start, End: m.End}, err
+		},
+	},
+	kiosk.ChangeDelegate: {
+		query: `SELECT c.seq, d.id, d.family_name, d.given_name, d.organization, d.country, d.role, d.groups,
+			d.valid_from, d.valid_to, d.status, d.language, d.email FROM changes c JOIN delegates d ON d.id = c.key`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var d wire.DelegateData
+			var groups string
+			err = r.Scan(&seq, &d.ID, &d.FamilyName, &d.GivenName, &d.Organization, &d.Country, &d.Role, &groups,
+				&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email)
+			d.Groups = split(groups)
+			return seq, d, err
+		},
+		deleted: func(key, _ string) any { return wire.DelegateData{ID: key} },
+	},
+	kiosk.ChangeBadge: {
+		query: `SELECT c.seq, b.uid, b.delegate_id, b.revoked FROM changes c JOIN badges b ON b.uid = c.key`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var b wire.BadgeData
+			err = r.Scan(&seq, &b.UID, &b.DelegateID, &b.Revoked)
+			return seq, b, err
+		},
+		deleted: func(key, _ string) any { return wire.BadgeData{UID: key} },
+	},
+	kiosk.ChangeKey: {
+		query: `SELECT c.seq, k.id, k.public_key FROM changes c JOIN pass_keys k ON k.id = c.key`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var k wire.KeyData
+			err = r.Scan(&seq, &k.ID, &k.PublicKey)
+			return seq, k, err
+		},
+		deleted: func(key, _ string) any { return wire.KeyData{ID: key} },
+	},
+	kiosk.ChangePass: {
+		query: `SELECT c.seq, p.delegate_id, p.uid, p.issued_us, p.kiosk FROM changes c JOIN passes p ON p.delegate_id = c.key`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var p wire.PassData
+			var issued int64
+			err = r.Scan(&seq, &p.DelegateID, &p.UID, &issued, &p.Kiosk)
+			p.IssuedAt = wire.FormatTime(time.UnixMicro(issued).UTC())
+			return seq, p, err
+		},
+		deleted: func(key, _ string) any { return wire.PassData{DelegateID: key} },
+	},
+	kiosk.ChangeStaff: {
+		query: `SELECT c.seq, s.username, s.role, s.password_hash FROM changes c JOIN staff s ON s.username = c.key`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var st wire.StaffData
+			err = r.Scan(&seq, &st.Username, &st.Role, &st.PasswordHash)
+			return seq, st, err
+		},
+		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
+	},
+	kiosk.ChangeRoom: {
+		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity FROM changes c JOIN rooms r ON r.name = c.key`,
+		scan: func(rows pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var r wire.RoomData
+			err = rows.Scan(&seq, &r.Name, &r.Building, &r.Floor, &r.Capacity)
+			return seq, r, err
+		},
+		deleted: func(key, _ string) any { return wire.RoomData{Name: key} },
+	},
+	kiosk.ChangeSession: {
+		meeting: true,
+		query: `SELECT c.seq, s.id, s.title, s.room, s.building, s.start_us, s.end_us, s.groups, s.status, s.moved_from
+			FROM changes c JOIN sessions s ON s.id = c.key`,
+		scan: func(r pgx.Rows, m *feedMeeting) (seq int64, data any, err error) {
+			var start, end int64
+			var se wire.SessionData
+			var groups string
+			err = r.Scan(&seq, &se.ID, &se.Title, &se.Room, &se.Building, &start, &end, &groups, &se.Status, &se.MovedFrom)
+			se.Start, se.End = wire.FormatTime(time.UnixMicro(start).In(m.loc)), wire.FormatTime(time.UnixMicro(end).In(m.loc))
+			se.Groups = split(groups)
+			return seq, se, err
+		},
+		deleted: func(key, _ string) any { return wire.SessionData{ID: key} },
+	},
+	kiosk.ChangeArrival: {
+		query: `SELECT c.seq, a.delegate_id, a.day, a.at_us, a.kiosk FROM changes c
+			JOIN arrivals a ON a.delegate_id = c.key AND a.day = c.key2`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var at int64
+			var a wire.ArrivalData
+			err = r.Scan(&seq, &a.DelegateID, &a.Day, &at, &a.Kiosk)
+			a.At = wire.FormatTime(time.UnixMicro(at).UTC())
+			return seq, a, err
+		},
+		deleted: func(key, key2 string) any { return wire.ArrivalData{DelegateID: key, Day: key2} },
+	},
+}
+
+// A feedKind is how the change feed serves one kind.
+type feedKind struct {
+	meeting bool   // scan needs the meeting
+	query   string // selects c.seq first, then what scan reads
+	scan    func(r pgx.Rows, m *feedMeeting) (seq int64, data any, err error)
+	deleted func(key, key2 string) any // nil: no key fields
+}
+
+// feedMeeting is the meeting, for the kinds whose data depends on it.
+type feedMeeting struct {
+	kiosk.Meeting
+	loc *time.Location
+}
+
+// deletedKey is the data of a delete entry: the entity's key fields.
+func deletedKey(kind, key, key2 string) any {
+	if k := feedKinds[kind]; k.deleted != nil {
+		return k.deleted(key, key2)
+	}
+	return struct{}{}
+}
+
+// loadKind reads the current rows of one kind for the log entries in
+// (lo, hi] into data, by entry seq.
+func loadKind(ctx context.Context, tx pgx.Tx, kind string, lo, hi int64, data map[int64]any) error {
+	k, ok := feedKinds[kind]
+	if !ok {
+		return nil // a kind this registry does not serve: entries become deletes
+	}
+	var m feedMeeting
+	if k.meeting {
+		var err error
+		if m.Meeting, err = meetingIn(ctx, tx); err != nil {
+			return err
+		}
+		m.loc = m.Location()
+	}
+	rows, err := tx.Query(ctx, k.query+` WHERE c.seq > $1 AND c.seq <= $2 AND c.kind = $3 AND c.op = 'upsert'`, lo, hi, kind)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		seq, v, err := k.scan(rows, &m)
+		if err != nil {
+			return err
+		}
+		data[seq] = v
+	}
+	return rows.Err()
+}
+
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ";")
+}

@@ -1,0 +1,253 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"checkin/kiosk"
+	wire "checkin/sync"
+	"checkin/sync/registry"
+)
+
+// AddCheckins stores check-in events from a kiosk in one transaction, each
+// event id once, whichever registry process receives it and however many
+// at the same moment: the taps' primary key decides (ON CONFLICT DO
+// NOTHING waits for a concurrent insert of the same id and then counts it
+// a duplicate). An accepted entry becomes the delegate's arrival of its
+// local day unless an earlier one is known; arrivals reach every kiosk
+// through the change feed.
+func (s *Store) AddCheckins(ctx context.Context, kioskID string, events []wire.CheckinEvent, received time.Time) (accepted, duplicates int, err error) {
+	if len(events) == 0 {
+		return 0, 0, nil
+	}
+	// In id order, so that two deliveries of overlapping batches wait for
+	// each other's rows in one order and cannot deadlock.
+	sorted := slices.Clone(events)
+	slices.SortFunc(sorted, func(a, b wire.CheckinEvent) int { return cmp.Compare(a.ID, b.ID) })
+	err = s.update(ctx, "add checkins", func(tx pgx.Tx, _ time.Time) error {
+		m, err := meetingIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		loc := m.Location()
+		names, err := delegateNames(ctx, tx, sorted)
+		if err != nil {
+			return err
+		}
+		n := len(sorted)
+		ids, days, uids, sources, gates, dirs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		delegates, dnames, results, reasons := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		ats := make([]int64, n)
+		type arrivalKey struct{ delegate, day string }
+		first := map[arrivalKey]int{} // the earliest arrival event of each delegate and day, by index
+		for i, e := range sorted {
+			ids[i], ats[i], days[i], uids[i], sources[i], gates[i], dirs[i] = e.ID, e.At.UnixMicro(), kiosk.LocalDate(e.At, loc), e.UID, e.Source, e.Gate, e.Direction
+			delegates[i], dnames[i], results[i], reasons[i] = e.DelegateID, names[e.DelegateID], e.Result, e.Reason
+			if isArrival(e) {
+				k := arrivalKey{e.DelegateID, days[i]}
+				if j, ok := first[k]; !ok || ats[i] < ats[j] {
+					first[k] = i
+				}
+			}
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, delegate_id,
+			delegate_name, result, reason, received_us)
+			SELECT id, at_us, day, uid, source, gate, direction, $8, delegate_id, delegate_name, result, reason, $12
+			FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+				$9::text[], $10::text[], $11::text[], $13::text[])
+				AS e(id, at_us, day, uid, source, gate, direction, delegate_id, delegate_name, result, reason)
+			ON CONFLICT (id) DO NOTHING`,
+			ids, ats, days, uids, sources, gates, dirs, kioskID, delegates, dnames, results, received.UnixMicro(), reasons)
+		if err != nil {
+			return err
+		}
+		accepted = int(tag.RowsAffected())
+		if len(first) == 0 {
+			return nil
+		}
+		var aDelegates, aDays, aTaps []string
+		var aAts []int64
+		idx := make([]int, 0, len(first))
+		for _, i := range first {
+			idx = append(idx, i)
+		}
+		slices.SortFunc(idx, func(a, b int) int {
+			return cmp.Or(cmp.Compare(delegates[a], delegates[b]), cmp.Compare(days[a], days[b]))
+		})
+		for _, i := range idx {
+			aDelegates, aDays, aTaps, aAts = append(aDelegates, delegates[i]), append(aDays, days[i]), append(aTaps, ids[i]), append(aAts, ats[i])
+		}
+		// The log's lock before the arrivals' rows, as every log writer.
+		if err := lockChangeLog(ctx, tx); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
+			SELECT delegate_id, day, tap_id, at_us, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+				AS a(delegate_id, day, tap_id, at_us)
+			ON CONFLICT (delegate_id, day) DO UPDATE SET tap_id = excluded.tap_id, at_us = excluded.at_us,
+				kiosk = excluded.kiosk WHERE excluded.at_us < arrivals.at_us`,
+			aDelegates, aDays, aTaps, aAts, kioskID)
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return accepted, len(events) - accepted, nil
+}
+
+// isArrival tells an event that can be a delegate's arrival of the day.
+func isArrival(e wire.CheckinEvent) bool {
+	return e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != ""
+}
+
+// delegateNames looks up the display names of the delegates of a batch.
+func delegateNames(ctx context.Context, tx pgx.Tx, events []wire.CheckinEvent) (map[string]string, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, e := range events {
+		if e.DelegateID != "" && !seen[e.DelegateID] {
+			seen[e.DelegateID] = true
+			ids = append(ids, e.DelegateID)
+		}
+	}
+	names := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT id, family_name, given_name FROM delegates WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d kiosk.Delegate
+		if err := rows.Scan(&d.ID, &d.FamilyName, &d.GivenName); err != nil {
+			return nil, err
+		}
+		names[d.ID] = d.Name()
+	}
+	return names, rows.Err()
+}
+
+// Outcomes of desk events.
+const (
+	outcomeApplied   = "applied"
+	outcomeDisplaced = "displaced" // applied, taking the UID from a later bind
+	outcomeLost      = "lost"      // a bind that lost to an earlier one
+	outcomeStale     = "stale"     // older than the state it would change
+	outcomeUnknown   = "unknown_delegate"
+)
+
+// ApplyBadgeEvents applies desk binds and revokes, each event id once,
+// with the SQLite store's rules (two binds of one UID resolve to the
+// earlier trusted time, whatever order they arrive in). The transaction
+// takes the change log's lock first: the desk events of every registry
+// process are decided one delivery at a time, against the state the
+// previous delivery left, so the outcome does not depend on which process
+// received which bind.
+func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []wire.BadgeEvent, received time.Time) (wire.BadgesResponse, error) {
+	var res wire.BadgesResponse
+	err := s.update(ctx, "badge events", func(tx pgx.Tx, _ time.Time) error {
+		res = wire.BadgesResponse{Lost: []wire.LostBind{}}
+		if err := lockChangeLog(ctx, tx); err != nil {
+			return err
+		}
+		m, err := meetingIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			var seen bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM desk_events WHERE id = $1)`, e.ID).Scan(&seen); err != nil {
+				return err
+			}
+			if seen {
+				res.Duplicates++
+				continue
+			}
+			outcome, heldBy, err := applyBadgeEvent(ctx, tx, e, registry.TrustedTime(e.At, m, received))
+			if err != nil {
+				return err
+			}
+			switch outcome {
+			case outcomeApplied, outcomeDisplaced:
+				res.Applied++
+			case outcomeLost:
+				res.Lost = append(res.Lost, wire.LostBind{ID: e.ID, UID: e.UID, DelegateID: e.DelegateID, HeldBy: heldBy})
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO desk_events (id, op, uid, delegate_id, kiosk, at_us, received_us, outcome, held_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.ID, e.Op, e.UID, e.DelegateID, kioskID, e.At.UnixMicro(),
+				received.UnixMicro(), outcome, heldBy); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// applyBadgeEvent applies one desk event as made at trusted.
+func applyBadgeEvent(ctx context.Context, tx pgx.Tx, e wire.BadgeEvent, trusted time.Time) (outcome, heldBy string, err error) {
+	at := trusted.UnixMicro()
+	var holder string
+	var revoked bool
+	var boundUS int64
+	err = tx.QueryRow(ctx, `SELECT delegate_id, revoked, bound_us FROM badges WHERE uid = $1`, e.UID).Scan(&holder, &revoked, &boundUS)
+	exists := err == nil
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return "", "", err
+	}
+	if e.Op == kiosk.BadgeRevoke {
+		if !exists || revoked || at < boundUS {
+			return outcomeStale, holder, nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE badges SET revoked = true, revoked_us = $1 WHERE uid = $2`, at, e.UID)
+		return outcomeApplied, "", err
+	}
+	var known bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM delegates WHERE id = $1)`, e.DelegateID).Scan(&known); err != nil {
+		return "", "", err
+	}
+	switch {
+	case !known:
+		return outcomeUnknown, "", nil
+	case exists && !revoked && holder == e.DelegateID:
+		return outcomeApplied, "", nil
+	case exists && !revoked && at >= boundUS:
+		return outcomeLost, holder, nil
+	}
+	outcome = outcomeApplied
+	if exists && !revoked {
+		outcome, heldBy = outcomeDisplaced, holder
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO badges (uid, delegate_id, source, revoked, created_us, bound_us)
+		VALUES ($1, $2, 'desk', false, $3, $3) ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id,
+		source = 'desk', revoked = false, revoked_us = NULL, created_us = excluded.created_us, bound_us = excluded.bound_us`,
+		e.UID, e.DelegateID, at)
+	return outcome, heldBy, err
+}
+
+// Conflicts lists the latest binds that lost, or displaced a later bind.
+func (s *Store) Conflicts(ctx context.Context, limit int) ([]wire.LostBind, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, uid, delegate_id, held_by, outcome FROM desk_events
+		WHERE outcome IN ('lost', 'displaced') ORDER BY received_us DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, wrap("conflicts", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (wire.LostBind, error) {
+		var l wire.LostBind
+		var outcome string
+		err := r.Scan(&l.ID, &l.UID, &l.DelegateID, &l.HeldBy, &outcome)
+		if outcome == outcomeDisplaced {
+			// The earlier bind won: the one it displaced is the loser.
+			l.DelegateID, l.HeldBy = l.HeldBy, l.DelegateID
+		}
+		return l, err
+	})
+	return out, wrap("conflicts", err)
+}
