@@ -29,6 +29,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"checkin/kiosk/demo"
 	"checkin/sync/faultproxy"
 )
@@ -54,6 +56,8 @@ type Config struct {
 	Rush      time.Duration // the morning rush; 0: 45% of Duration
 	RushShare float64       // delegates arriving in the rush; 0: 60%
 	Seed      uint64
+	// Faults is the fault schedule; nil: Schedule's.
+	Faults []Fault
 
 	Out io.Writer // progress, the fault log and the report
 }
@@ -172,12 +176,20 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 	if (cfg.DB == "") == !cfg.SQLite {
 		return nil, errors.New("soak: give the PostgreSQL database (--db), or SQLite for one registry on SQLite")
 	}
-	plan, err := Schedule(cfg.Duration, !cfg.SQLite)
-	if err != nil {
-		return nil, err
+	plan := cfg.Faults
+	if plan == nil {
+		var err error
+		if plan, err = Schedule(cfg.Duration, !cfg.SQLite); err != nil {
+			return nil, err
+		}
 	}
 	if err := emptyDir(cfg.Dir); err != nil {
 		return nil, err
+	}
+	if !cfg.SQLite {
+		if err := emptyDatabase(ctx, cfg.DB); err != nil {
+			return nil, err
+		}
 	}
 	r := &rehearsal{cfg: cfg, logDir: filepath.Join(cfg.Dir, "logs"), rejected: map[string]int{},
 		http: newHTTP(nil), rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x50a4))}
@@ -194,6 +206,28 @@ func Run(ctx context.Context, cfg Config) (res *Result, err error) {
 		return nil, err
 	}
 	return r.finish(ctx)
+}
+
+// emptyDatabase makes sure the PostgreSQL database answers and holds no
+// tables: the rehearsal fills it with a crowd of fictional delegates and
+// its kiosks' tokens, so it must be one made for it.
+func emptyDatabase(ctx context.Context, db string) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		return fmt.Errorf("soak: --db %s: %v", redact(db), err)
+	}
+	defer conn.Close(context.Background())
+	var tables int
+	err = conn.QueryRow(ctx, `select count(*) from pg_catalog.pg_tables where schemaname not in ('pg_catalog', 'information_schema')`).Scan(&tables)
+	if err != nil {
+		return fmt.Errorf("soak: --db %s: %v", redact(db), err)
+	}
+	if tables > 0 {
+		return fmt.Errorf("soak: database %s is not empty (%d tables): give a database made for the rehearsal (createdb), which it fills with fictional delegates and tokens", redact(db), tables)
+	}
+	return nil
 }
 
 // emptyDir makes sure dir is new or empty: a rehearsal never runs on data
