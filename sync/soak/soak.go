@@ -71,6 +71,7 @@ const (
 	tapWorkers       = 64
 	tapTries         = 6 // kiosks a delegate tries before giving up
 	drainTimeout     = 5 * time.Minute
+	slowBind         = 2 * time.Second // a bind slower than this with no fault on is told at once
 )
 
 // registryNode is one registry process, restarted on a new port after a
@@ -788,10 +789,14 @@ func (r *rehearsal) bindOne(ctx context.Context) {
 	for time.Now().Before(deadline) {
 		st, data, err := r.staffCall(context.WithoutCancel(ctx), b, http.MethodGet, "/api/badges/"+uid, nil)
 		if err == nil && st == http.StatusOK && strings.Contains(string(data), `"id":"`+delegate+`"`) {
+			took := time.Since(t0)
 			r.mu.Lock()
 			during = during || r.faultActive > 0 || r.faultEpoch != epoch
-			r.binds = append(r.binds, bindSample{took: time.Since(t0), fault: during})
+			r.binds = append(r.binds, bindSample{took: took, fault: during})
 			r.mu.Unlock()
+			if took > slowBind && !during {
+				r.printf("slow bind with no fault on: bound at %s, known at %s %v later", a.id, b.id, took.Round(time.Millisecond))
+			}
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -807,11 +812,25 @@ func (r *rehearsal) runFaults(ctx context.Context, plan []Fault) error {
 	r.rngMu.Lock()
 	victims := r.rng.Perm(len(r.kiosks))[:2] // the kiosk killed, the kiosk cut off
 	r.rngMu.Unlock()
+	var prev *faultResult
 	for _, f := range plan {
 		if !sleepUntil(ctx, r.start.Add(f.At)) {
 			return nil
 		}
+		if prev != nil { // one fault at a time: each drain is its own
+			select {
+			case <-prev.measureDone:
+			default:
+				r.printf("      %s waits for the outboxes to drain after %s", f.Kind, prev.Kind)
+				select {
+				case <-prev.measureDone:
+				case <-ctx.Done():
+					return nil
+				}
+			}
+		}
 		fr := &faultResult{Fault: f, measureDone: make(chan struct{})}
+		prev = fr
 		r.mu.Lock()
 		r.faults = append(r.faults, fr)
 		r.faultActive++
