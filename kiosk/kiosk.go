@@ -62,3 +62,24 @@ func ValidTimeZone(name string) error {
 	}
 	return nil
 }
+
+// ValidateMeeting returns EINVALID for meeting settings a store must not
+// keep: no or an unknown time zone, malformed dates, or an end before the
+// start.
+func ValidateMeeting(m Meeting) error {
+	if m.TimeZone == "" {
+		return Errorf(EINVALID, "meeting time zone is empty")
+	}
+	if err := ValidTimeZone(m.TimeZone); err != nil {
+		return err
+	}
+	for _, d := range []string{m.Start, m.End} {
+		if d != "" && !ValidDate(d) {
+			return Errorf(EINVALID, "meeting date %q is not YYYY-MM-DD", d)
+		}
+	}
+	if m.Start != "" && m.End != "" && m.End < m.Start {
+		return Errorf(EINVALID, "meeting ends (%s) before it starts (%s)", m.End, m.Start)
+	}
+	return nil
+}

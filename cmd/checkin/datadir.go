@@ -6,11 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"checkin/kiosk"
 	"checkin/kiosk/sqlite"
 	"checkin/kiosk/sqlitedb"
 	"checkin/sync/registry"
+	"checkin/sync/registry/postgres"
 	regsqlite "checkin/sync/registry/sqlite"
 )
 
@@ -41,10 +43,23 @@ func (e *env) openVenue(dir string) (venue registry.Venue, closeFn func() error,
 	return db.Venue, db.Close, nil
 }
 
-// openMeeting is openVenue for a command that needs the meeting's settings
-// (its zone and dates) too.
-func (e *env) openMeeting(ctx context.Context, dir string) (registry.Venue, kiosk.Meeting, func() error, error) {
-	venue, closeFn, err := e.openVenue(dir)
+// openVenueAt is openVenue for a data directory or the registry's
+// PostgreSQL database.
+func (e *env) openVenueAt(at location) (registry.Venue, func() error, error) {
+	if at.db == "" {
+		return e.openVenue(at.dir)
+	}
+	store, err := e.openRegistryAt(at)
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, store.Close, nil
+}
+
+// openMeeting is openVenueAt for a command that needs the meeting's
+// settings (its zone and dates) too.
+func (e *env) openMeeting(ctx context.Context, at location) (registry.Venue, kiosk.Meeting, func() error, error) {
+	venue, closeFn, err := e.openVenueAt(at)
 	if err != nil {
 		return nil, kiosk.Meeting{}, nil, err
 	}
@@ -68,6 +83,17 @@ func (e *env) openDB(dir string) (*sqlite.DB, error) {
 	}
 	e.warnIfShared(dir)
 	return db, nil
+}
+
+// openRegistryAt opens the registry's store: on PostgreSQL for a database
+// URL (migrating it if needed), else in a data directory.
+func (e *env) openRegistryAt(at location) (registry.Admin, error) {
+	if at.db == "" {
+		return e.openRegistryStore(at.dir)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return postgres.Open(ctx, at.db, nil, e.logger)
 }
 
 // openRegistryStore opens (creating if needed) the registry's database in

@@ -56,7 +56,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := demoStaff(ctx, e, regDir); err != nil { // the registry's dashboard
 		return err
 	}
-	reg, err := openRegistry(e, regDir, "127.0.0.1:0", nil)
+	reg, err := openRegistry(e, location{dir: regDir}, "127.0.0.1:0", nil)
 	if err != nil {
 		return err
 	}

@@ -13,13 +13,13 @@ import (
 func runExport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "checkins" {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(e.stdout, "Usage: checkin export checkins --data DIR [--date YYYY-MM-DD] [FILE]")
+			fmt.Fprintln(e.stdout, "Usage: checkin export checkins (--data DIR | --db URL) [--date YYYY-MM-DD] [FILE]")
 			return errHelp
 		}
 		return usagef("export: say what to export: export checkins --data DIR [--date D] [FILE]")
 	}
-	fs := newFlagSet("export checkins", "export checkins --data DIR [--date YYYY-MM-DD] [FILE]", e.stderr)
-	data := fs.String("data", "", "data directory")
+	fs := newFlagSet("export checkins", "export checkins (--data DIR | --db URL) [--date YYYY-MM-DD] [FILE]", e.stderr)
+	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	date := fs.String("date", "", "only taps of this local date (YYYY-MM-DD)")
 	rest, err := parseWithData(fs, args[1:], e.getenv, data)
 	if err != nil {
@@ -31,10 +31,10 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	case len(rest) > 1:
 		return usagef("export checkins: at most one output file")
 	}
-	if _, err := os.Stat(filepath.Join(*data, dbFile)); err != nil {
-		return usagef("export checkins: no checkin database in %s", *data)
+	if _, err := os.Stat(filepath.Join(*data.data, dbFile)); *data.data != "" && err != nil {
+		return usagef("export checkins: no checkin database in %s", *data.data)
 	}
-	db, m, closeDB, err := e.openMeeting(ctx, *data)
+	db, m, closeDB, err := e.openMeeting(ctx, data.location())
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"checkin/sync/registry/postgres"
 )
 
 // errHelp ends a command after --help was printed.
@@ -77,15 +79,74 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) ([]
 	return positional, err
 }
 
+// dataFlags are where a command's data lives: a data directory (SQLite;
+// a kiosk's or a registry's) or, for the registry's data, its PostgreSQL
+// database (--db postgres://…, CHECKIN_DB).
+type dataFlags struct {
+	data, db *string
+	dbFlag   bool // the command takes --db
+}
+
+// addDataFlag adds --data to fs.
+func addDataFlag(fs *flag.FlagSet, usage string) *dataFlags {
+	return &dataFlags{data: fs.String("data", "", usage)}
+}
+
+// addDataFlags adds --data and --db to fs.
+func addDataFlags(fs *flag.FlagSet, usage string) *dataFlags {
+	d := addDataFlag(fs, usage)
+	d.db, d.dbFlag = fs.String("db", "", "the registry's PostgreSQL database, postgres://USER@HOST/NAME (instead of --data)"), true
+	return d
+}
+
+// location is where the flags point.
+func (d *dataFlags) location() location {
+	l := location{dir: *d.data}
+	if d.db != nil {
+		l.db = *d.db
+	}
+	return l
+}
+
+// location is a command's data: a directory, or a PostgreSQL database.
+type location struct{ dir, db string }
+
+// String names the location for logs, without a password.
+func (l location) String() string {
+	if l.db != "" {
+		return postgres.Describe(l.db)
+	}
+	return l.dir
+}
+
 // parseWithData is parseFlags for a command that works on a data
-// directory, given as --data (or CHECKIN_DATA): it is required.
-func parseWithData(fs *flag.FlagSet, args []string, getenv func(string) string, data *string) ([]string, error) {
+// directory or database: one of them is required. A flag given on the
+// command line wins over the other one's environment variable.
+func parseWithData(fs *flag.FlagSet, args []string, getenv func(string) string, d *dataFlags) ([]string, error) {
 	rest, err := parseFlags(fs, args, getenv)
 	if err != nil {
 		return nil, err
 	}
-	if *data == "" {
-		return nil, usagef("%s: --data is required", fs.Name())
+	if !d.dbFlag {
+		if *d.data == "" {
+			return nil, usagef("%s: --data is required", fs.Name())
+		}
+		return rest, nil
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case *d.data != "" && *d.db != "" && set["data"] && !set["db"]:
+		*d.db = "" // --data given, CHECKIN_DB from the environment
+	case *d.data != "" && *d.db != "" && set["db"] && !set["data"]:
+		*d.data = ""
+	case *d.data != "" && *d.db != "":
+		return nil, usagef("%s: give --data DIR or --db URL, not both", fs.Name())
+	case *d.data == "" && *d.db == "":
+		return nil, usagef("%s: --data DIR or --db postgres://… is required", fs.Name())
+	}
+	if *d.db != "" && !postgres.IsURL(*d.db) {
+		return nil, usagef("%s: --db must be a postgres:// URL (a data directory goes to --data)", fs.Name())
 	}
 	return rest, nil
 }

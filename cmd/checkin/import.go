@@ -50,7 +50,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	case "schedule":
 		return runImportSchedule(ctx, e, args[1:])
 	case "--help", "-h":
-		fmt.Fprintln(e.stdout, "Usage: checkin import roster --data DIR FILE.csv\n       checkin import schedule --data DIR [--tz ZONE] FILE.csv|FILE.ics")
+		fmt.Fprintln(e.stdout, "Usage: checkin import roster (--data DIR | --db URL) FILE.csv\n       checkin import schedule --data DIR [--tz ZONE] FILE.csv|FILE.ics")
 		return errHelp
 	}
 	return usagef("import: unknown kind %q: use roster or schedule", args[0])
@@ -81,8 +81,8 @@ func readInput(e *env, cmd string, rest []string) (name string, data []byte, err
 }
 
 func runImportRoster(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import roster", "import roster --data DIR FILE.csv", e.stderr)
-	data := fs.String("data", "", "data directory of a kiosk or the registry")
+	fs := newFlagSet("import roster", "import roster (--data DIR | --db URL) FILE.csv", e.stderr)
+	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
@@ -99,7 +99,7 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	} else if err != nil {
 		return err
 	}
-	db, closeDB, err := e.openVenue(*data)
+	db, closeDB, err := e.openVenueAt(data.location())
 	if err != nil {
 		return err
 	}
@@ -122,8 +122,8 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 }
 
 func runImportSchedule(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import schedule", "import schedule --data DIR [--tz ZONE] FILE.csv|FILE.ics", e.stderr)
-	data := fs.String("data", "", "data directory of a kiosk or the registry")
+	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] FILE.csv|FILE.ics", e.stderr)
+	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	tz := fs.String("tz", "", "meeting time zone for CSV times (default: the meeting's, else "+kiosk.DefaultTimeZone+")")
 	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
@@ -138,7 +138,7 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, closeDB, err := e.openVenue(*data)
+	db, closeDB, err := e.openVenueAt(data.location())
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 )
 
 func runMeeting(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("meeting", "meeting --data DIR [--id ID] [--name NAME] [--start D] [--end D] [--tz ZONE]", e.stderr)
-	data := fs.String("data", "", "data directory")
+	fs := newFlagSet("meeting", "meeting (--data DIR | --db URL) [--id ID] [--name NAME] [--start D] [--end D] [--tz ZONE]", e.stderr)
+	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	id := fs.String("id", "", "meeting id (goes into QR passes)")
 	name := fs.String("name", "", "meeting name shown on screens")
 	start := fs.String("start", "", "first day, YYYY-MM-DD")
@@ -22,7 +22,7 @@ func runMeeting(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("meeting: unexpected argument %q", rest[0])
 	}
-	db, m, closeDB, err := e.openMeeting(ctx, *data)
+	db, m, closeDB, err := e.openMeeting(ctx, data.location())
 	if err != nil {
 		return err
 	}

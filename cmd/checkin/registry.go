@@ -14,8 +14,8 @@ import (
 )
 
 func runRegistry(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("registry", "registry --data DIR --addr HOST:PORT [--tls-cert FILE --tls-key FILE]", e.stderr)
-	data := fs.String("data", "", "data directory (created if missing)")
+	fs := newFlagSet("registry", "registry (--data DIR | --db URL) --addr HOST:PORT [--tls-cert FILE --tls-key FILE]", e.stderr)
+	data := addDataFlags(fs, "data directory, for the registry on SQLite (created if missing)")
 	addr := fs.String("addr", "127.0.0.1:8090", "address to serve on")
 	certFile := fs.String("tls-cert", "", "serve HTTPS only, with this certificate (PEM; the chain after it)")
 	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM)")
@@ -30,11 +30,11 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := openRegistry(e, *data, *addr, tlsConfig)
+	app, err := openRegistry(e, data.location(), *addr, tlsConfig)
 	if err != nil {
 		return err
 	}
-	e.logger.Info("registry serving", "url", app.server.URL(), "data", *data, "version", version)
+	e.logger.Info("registry serving", "url", app.server.URL(), "data", data.location().String(), "version", version)
 	return app.run(ctx)
 }
 
@@ -59,8 +59,8 @@ func serverTLS(certFile, keyFile string) (*tls.Config, error) {
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
-func openRegistry(e *env, dir, addr string, tlsConfig *tls.Config) (*registryApp, error) {
-	store, err := e.openRegistryStore(dir)
+func openRegistry(e *env, at location, addr string, tlsConfig *tls.Config) (*registryApp, error) {
+	store, err := e.openRegistryAt(at)
 	if err != nil {
 		return nil, err
 	}
@@ -101,14 +101,14 @@ func (a *registryApp) run(ctx context.Context) error {
 func runToken(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "revoke" && args[0] != "list") {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(e.stdout, "Usage: checkin token add|revoke --data REGDIR --kiosk ID\n       checkin token list --data REGDIR")
+			fmt.Fprintln(e.stdout, "Usage: checkin token add|revoke (--data REGDIR | --db URL) --kiosk ID\n       checkin token list (--data REGDIR | --db URL)")
 			return errHelp
 		}
-		return usagef("token: say add, revoke or list: token add --data REGDIR --kiosk ID")
+		return usagef("token: say add, revoke or list: token add (--data REGDIR | --db URL) --kiosk ID")
 	}
 	verb := args[0]
-	fs := newFlagSet("token "+verb, "token "+verb+" --data REGDIR --kiosk ID", e.stderr)
-	data := fs.String("data", "", "the registry's data directory")
+	fs := newFlagSet("token "+verb, "token "+verb+" (--data REGDIR | --db URL) --kiosk ID", e.stderr)
+	data := addDataFlags(fs, "the registry's data directory")
 	kioskID := fs.String("kiosk", "", "the kiosk's id")
 	rest, err := parseWithData(fs, args[1:], e.getenv, data)
 	if err != nil {
@@ -120,7 +120,7 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	case verb != "list" && !validKioskID(*kioskID):
 		return usagef("token %s: --kiosk must be 1 to 64 letters, digits, '-', '_' or '.'", verb)
 	}
-	store, err := e.openRegistryStore(*data)
+	store, err := e.openRegistryAt(data.location())
 	if err != nil {
 		return err
 	}

@@ -20,16 +20,16 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 	verbs := map[string]bool{"add": true, "list": true, "remove": true, "passwd": true}
 	if len(args) == 0 || !verbs[args[0]] {
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(e.stdout, "Usage: checkin staff add --data DIR --user NAME [--role desk|admin]   (password on stdin)\n"+
-				"       checkin staff passwd --data DIR --user NAME                       (password on stdin)\n"+
-				"       checkin staff remove --data DIR --user NAME\n       checkin staff list --data DIR")
+			fmt.Fprintln(e.stdout, "Usage: checkin staff add (--data DIR | --db URL) --user NAME [--role desk|admin]   (password on stdin)\n"+
+				"       checkin staff passwd (--data DIR | --db URL) --user NAME                       (password on stdin)\n"+
+				"       checkin staff remove (--data DIR | --db URL) --user NAME\n       checkin staff list --data DIR")
 			return errHelp
 		}
 		return usagef("staff: say add, list, remove or passwd")
 	}
 	verb := args[0]
 	fs := newFlagSet("staff "+verb, "staff "+verb+" --data DIR --user NAME", e.stderr)
-	data := fs.String("data", "", "data directory of a kiosk or the registry")
+	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	user := fs.String("user", "", "staff username")
 	role := fs.String("role", kiosk.RoleDesk, "desk or admin (add only)")
 	rest, err := parseWithData(fs, args[1:], e.getenv, data)
@@ -44,7 +44,7 @@ func runStaff(ctx context.Context, e *env, args []string) error {
 	case *role != kiosk.RoleDesk && *role != kiosk.RoleAdmin:
 		return usagef("staff %s: --role must be desk or admin", verb)
 	}
-	db, closeDB, err := e.openVenue(*data)
+	db, closeDB, err := e.openVenueAt(data.location())
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,7 @@ type health struct {
 		Outbox    int
 		Cursor    int64
 		LastError string `json:"last_error"`
+		URL       string // the registry in use
 	}
 	Head int64 `json:"change_seq"`
 }

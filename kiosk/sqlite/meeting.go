@@ -58,7 +58,7 @@ func readMeeting(ctx context.Context, q queryer) (kiosk.Meeting, error) {
 // SetMeeting stores the meeting settings. Returns EINVALID for an unknown
 // time zone or malformed dates.
 func (db *Venue) SetMeeting(ctx context.Context, m kiosk.Meeting) error {
-	if err := validateMeeting(m); err != nil {
+	if err := kiosk.ValidateMeeting(m); err != nil {
 		return err
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
@@ -81,24 +81,6 @@ func writeMeeting(ctx context.Context, tx *sql.Tx, m kiosk.Meeting) error {
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
 			return fmt.Errorf("set meeting: %w", err)
 		}
-	}
-	return nil
-}
-
-func validateMeeting(m kiosk.Meeting) error {
-	if m.TimeZone == "" {
-		return kiosk.Errorf(kiosk.EINVALID, "meeting time zone is empty")
-	}
-	if err := kiosk.ValidTimeZone(m.TimeZone); err != nil {
-		return err
-	}
-	for _, d := range []string{m.Start, m.End} {
-		if d != "" && !kiosk.ValidDate(d) {
-			return kiosk.Errorf(kiosk.EINVALID, "meeting date %q is not YYYY-MM-DD", d)
-		}
-	}
-	if m.Start != "" && m.End != "" && m.End < m.Start {
-		return kiosk.Errorf(kiosk.EINVALID, "meeting ends (%s) before it starts (%s)", m.End, m.Start)
 	}
 	return nil
 }

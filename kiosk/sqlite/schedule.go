@@ -22,7 +22,7 @@ func (db *Venue) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
 // ImportSchedule stores the meeting settings and replaces the schedule in
 // one transaction, so that a failed import changes nothing.
 func (db *Venue) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error {
-	if err := validateMeeting(m); err != nil {
+	if err := kiosk.ValidateMeeting(m); err != nil {
 		return err
 	}
 	tx, err := db.write.BeginTx(ctx, nil)

@@ -64,6 +64,7 @@ type Client struct {
 	name            string      // "" when not known
 	revoked         atomic.Bool // the registry said the token was revoked, and the key was replaced
 	kick            chan struct{}
+	recovered       chan struct{} // the registry answers again: deliver now
 	mu              gosync.Mutex
 	st              Status
 	next            int // the URL a request tries first
@@ -101,7 +102,7 @@ func New(urls, token string, store kiosk.SyncStore) *Client {
 		HTTP:   &http.Client{Transport: NewTransport(nil)},
 		Logger: slog.Default(), Now: time.Now,
 		PageSize: wire.MaxPage, BatchSize: 500, Wait: 25 * time.Second, Idle: 2 * time.Second,
-		kick: make(chan struct{}, 1), using: -1,
+		kick: make(chan struct{}, 1), recovered: make(chan struct{}, 1), using: -1,
 	}
 	for _, u := range strings.Split(urls, ",") {
 		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
@@ -170,6 +171,14 @@ func (c *Client) setStatus(f func(*Status)) {
 	f(&c.st)
 	st := c.st
 	c.mu.Unlock()
+	if st.Reachable && !before {
+		// The feed reached the registry again: the outbox should not wait
+		// out its own backoff (up to 10 s) to find out.
+		select {
+		case c.recovered <- struct{}{}:
+		default:
+		}
+	}
 	if st.Reachable != before && c.OnStatus != nil {
 		c.OnStatus(st)
 	}
@@ -226,17 +235,21 @@ func (c *Client) Run(ctx context.Context) error {
 	return nil
 }
 
-// backoff grows from 250 ms to 30 s with jitter, so that twenty kiosks
+// backoff grows from 250 ms to 10 s with jitter, so that twenty kiosks
 // coming back together do not knock on the registry in step.
 type backoff struct{ d time.Duration }
 
 func (b *backoff) reset() { b.d = 0 }
 
-func (b *backoff) sleep(ctx context.Context) {
-	b.d = min(max(2*b.d, 250*time.Millisecond), 30*time.Second)
+func (b *backoff) sleep(ctx context.Context) { b.sleepUnless(ctx, nil) }
+
+// sleepUnless is sleep, cut short by wake.
+func (b *backoff) sleepUnless(ctx context.Context, wake <-chan struct{}) {
+	b.d = min(max(2*b.d, 250*time.Millisecond), 10*time.Second)
 	d := b.d/2 + rand.N(b.d/2+1)
 	select {
 	case <-ctx.Done():
+	case <-wake:
 	case <-time.After(d):
 	}
 }
@@ -399,7 +412,7 @@ func (c *Client) pushLoop(ctx context.Context) {
 		if err != nil {
 			c.failed("delivery", err)
 			c.whenRevoked(ctx, err)
-			b.sleep(ctx)
+			b.sleepUnless(ctx, c.recovered)
 			continue
 		}
 		b.reset()

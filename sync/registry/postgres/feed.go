@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -15,9 +14,11 @@ import (
 
 // changeLogLock is the transaction-level advisory lock under which the
 // change log is appended (log_change in migrations/0001_init.sql takes it
-// too). A transaction that will write several logged tables takes it
-// first, so that it never waits for it while holding row locks another
-// log writer needs.
+// too). A transaction that reads what it then rewrites (an import, a desk
+// bind's decision) or writes several logged tables takes it first: it
+// sees a state no other writer changes under it, as under the SQLite
+// store's single writer, and it never waits for the lock while holding
+// row locks another log writer needs.
 const changeLogLock = 7955998916423557230
 
 // lockChangeLog takes changeLogLock in tx, until tx ends.
@@ -100,38 +101,6 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) (wire.Chang
 	}
 	page.Next = hi
 	return page, nil
-}
-
-// meetingIn reads the meeting's settings in tx (or the pool). Unset fields
-// are empty, but the time zone, which defaults to kiosk.DefaultTimeZone.
-func meetingIn(ctx context.Context, q interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}) (kiosk.Meeting, error) {
-	m := kiosk.Meeting{TimeZone: kiosk.DefaultTimeZone}
-	rows, err := q.Query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'meeting.%'`)
-	if err != nil {
-		return m, fmt.Errorf("meeting: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return m, err
-		}
-		switch strings.TrimPrefix(k, "meeting.") {
-		case "id":
-			m.ID = v
-		case "name":
-			m.Name = v
-		case "timezone":
-			m.TimeZone = v
-		case "start":
-			m.Start = v
-		case "end":
-			m.End = v
-		}
-	}
-	return m, rows.Err()
 }
 
 // feedKinds is how the change feed serves each kind: the query that reads
@@ -269,7 +238,7 @@ func loadKind(ctx context.Context, tx pgx.Tx, kind string, lo, hi int64, data ma
 	var m feedMeeting
 	if k.meeting {
 		var err error
-		if m.Meeting, err = meetingIn(ctx, tx); err != nil {
+		if m.Meeting, err = readMeeting(ctx, tx); err != nil {
 			return err
 		}
 		m.loc = m.Location()

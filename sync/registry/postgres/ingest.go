@@ -30,7 +30,7 @@ func (s *Store) AddCheckins(ctx context.Context, kioskID string, events []wire.C
 	sorted := slices.Clone(events)
 	slices.SortFunc(sorted, func(a, b wire.CheckinEvent) int { return cmp.Compare(a.ID, b.ID) })
 	err = s.update(ctx, "add checkins", func(tx pgx.Tx, _ time.Time) error {
-		m, err := meetingIn(ctx, tx)
+		m, err := readMeeting(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 		if err := lockChangeLog(ctx, tx); err != nil {
 			return err
 		}
-		m, err := meetingIn(ctx, tx)
+		m, err := readMeeting(ctx, tx)
 		if err != nil {
 			return err
 		}
