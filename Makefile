@@ -8,7 +8,7 @@ ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 10s
 BIN      := bin
 
-.PHONY: all build build-arm64 build-all demo test vet fmt-check bench fuzz clean
+.PHONY: all build build-arm64 build-all demo test vet fmt-check bench fuzz soak clean
 
 all: build
 
@@ -48,6 +48,19 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+# The fleet rehearsal, five minutes compressed (README "Rehearsing a
+# venue"): 50 kiosks and two registries on a fresh database of the
+# PostgreSQL server SOAK_PG, dropped afterwards whatever happens.
+# SOAK_ARGS adds flags, e.g. SOAK_ARGS=--full for the real morning.
+SOAK_PG   ?= postgres://postgres@127.0.0.1:5432
+SOAK_ARGS ?=
+soak: build
+	@db=checkin_soak_$$$$; \
+	psql "$(SOAK_PG)/postgres" -qc "CREATE DATABASE $$db" || exit 1; \
+	trap 'psql "$(SOAK_PG)/postgres" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)"' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/checkin soak --db "$(SOAK_PG)/$$db" --duration 5m $(SOAK_ARGS)
 
 clean:
 	rm -rf $(BIN) artifacts

@@ -65,6 +65,7 @@ func commands() []command {
 		{"staff", "manage staff logins: staff add|list|remove|passwd --data DIR [--user NAME]", runStaff},
 		{"readers", "list serial ports and the --reader value for each", runReaders},
 		{"meeting", "show or set the meeting's name, dates and time zone", runMeeting},
+		{"soak", "rehearse a venue on this machine: kiosks, registries, a morning rush and faults", runSoak},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "checkin", version)
 			return nil

@@ -56,6 +56,11 @@ func TestUsage(t *testing.T) {
 		{[]string{"kiosk", "--data", t.TempDir(), "--reader", "/dev/x,format=nfc"}, 2, "", "want one of em4100, line, line-dec, wiegand, qr"},
 		{[]string{"kiosk", "--data", t.TempDir(), "--reader", "/dev/x", "--reader", "/dev/x,gate=b"}, 2, "", "given twice"},
 		{[]string{"kiosk", "--data", t.TempDir(), "--holdoff", "0s"}, 2, "", "--holdoff must be positive"},
+		{[]string{"soak", "--help"}, 0, "", "-pg-restart-cmd"},
+		{[]string{"soak"}, 2, "", "--db is required"},
+		{[]string{"soak", "--sqlite", "--db", "postgres://x/y"}, 2, "", "not both"},
+		{[]string{"soak", "--sqlite", "--kiosks", "1"}, 2, "", "--kiosks must be 2 to 500"},
+		{[]string{"soak", "--sqlite", "--duration", "1m"}, 2, "", "too short for its faults"},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := run(t, nil, "", tt.args...)
