@@ -134,15 +134,6 @@ func delegateNames(ctx context.Context, tx pgx.Tx, events []wire.CheckinEvent) (
 	return names, rows.Err()
 }
 
-// Outcomes of desk events.
-const (
-	outcomeApplied   = "applied"
-	outcomeDisplaced = "displaced" // applied, taking the UID from a later bind
-	outcomeLost      = "lost"      // a bind that lost to an earlier one
-	outcomeStale     = "stale"     // older than the state it would change
-	outcomeUnknown   = "unknown_delegate"
-)
-
 // ApplyBadgeEvents applies desk binds and revokes, each event id once,
 // with the SQLite store's rules (two binds of one UID resolve to the
 // earlier trusted time, whatever order they arrive in). The transaction
@@ -175,9 +166,9 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 				return err
 			}
 			switch outcome {
-			case outcomeApplied, outcomeDisplaced:
+			case registry.OutcomeApplied, registry.OutcomeDisplaced:
 				res.Applied++
-			case outcomeLost:
+			case registry.OutcomeLost:
 				res.Lost = append(res.Lost, wire.LostBind{ID: e.ID, UID: e.UID, DelegateID: e.DelegateID, HeldBy: heldBy})
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO desk_events (id, op, uid, delegate_id, kiosk, at_us, received_us, outcome, held_by)
@@ -191,44 +182,40 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 	return res, err
 }
 
-// applyBadgeEvent applies one desk event as made at trusted.
+// applyBadgeEvent applies one desk event as made at trusted (the time it
+// counts as made; the desk's own stamp stays in desk_events), by
+// registry.DecideBadgeEvent.
 func applyBadgeEvent(ctx context.Context, tx pgx.Tx, e wire.BadgeEvent, trusted time.Time) (outcome, heldBy string, err error) {
 	at := trusted.UnixMicro()
-	var holder string
-	var revoked bool
-	var boundUS int64
-	err = tx.QueryRow(ctx, `SELECT delegate_id, revoked, bound_us FROM badges WHERE uid = $1`, e.UID).Scan(&holder, &revoked, &boundUS)
-	exists := err == nil
+	var b registry.BadgeRow
+	var revokedUS *int64
+	err = tx.QueryRow(ctx, `SELECT delegate_id, revoked, bound_us, revoked_us FROM badges WHERE uid = $1`, e.UID).
+		Scan(&b.Holder, &b.Revoked, &b.BoundUS, &revokedUS)
+	b.Exists = err == nil
+	if revokedUS != nil {
+		b.RevokedUS = *revokedUS
+	}
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return "", "", err
 	}
-	if e.Op == kiosk.BadgeRevoke {
-		if !exists || revoked || at < boundUS {
-			return outcomeStale, holder, nil
+	known := false
+	if e.Op != kiosk.BadgeRevoke {
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM delegates WHERE id = $1)`, e.DelegateID).Scan(&known); err != nil {
+			return "", "", err
 		}
-		_, err = tx.Exec(ctx, `UPDATE badges SET revoked = true, revoked_us = $1 WHERE uid = $2`, at, e.UID)
-		return outcomeApplied, "", err
 	}
-	var known bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM delegates WHERE id = $1)`, e.DelegateID).Scan(&known); err != nil {
-		return "", "", err
-	}
+	outcome, heldBy, write := registry.DecideBadgeEvent(e.Op, e.DelegateID, known, b, at)
+	err = nil
 	switch {
-	case !known:
-		return outcomeUnknown, "", nil
-	case exists && !revoked && holder == e.DelegateID:
-		return outcomeApplied, "", nil
-	case exists && !revoked && at >= boundUS:
-		return outcomeLost, holder, nil
+	case !write:
+	case e.Op == kiosk.BadgeRevoke:
+		_, err = tx.Exec(ctx, `UPDATE badges SET revoked = true, revoked_us = $1 WHERE uid = $2`, at, e.UID)
+	default:
+		_, err = tx.Exec(ctx, `INSERT INTO badges (uid, delegate_id, source, revoked, created_us, bound_us)
+			VALUES ($1, $2, 'desk', false, $3, $3) ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id,
+			source = 'desk', revoked = false, revoked_us = NULL, created_us = excluded.created_us, bound_us = excluded.bound_us`,
+			e.UID, e.DelegateID, at)
 	}
-	outcome = outcomeApplied
-	if exists && !revoked {
-		outcome, heldBy = outcomeDisplaced, holder
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO badges (uid, delegate_id, source, revoked, created_us, bound_us)
-		VALUES ($1, $2, 'desk', false, $3, $3) ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id,
-		source = 'desk', revoked = false, revoked_us = NULL, created_us = excluded.created_us, bound_us = excluded.bound_us`,
-		e.UID, e.DelegateID, at)
 	return outcome, heldBy, err
 }
 
@@ -243,7 +230,7 @@ func (s *Store) Conflicts(ctx context.Context, limit int) ([]wire.LostBind, erro
 		var l wire.LostBind
 		var outcome string
 		err := r.Scan(&l.ID, &l.UID, &l.DelegateID, &l.HeldBy, &outcome)
-		if outcome == outcomeDisplaced {
+		if outcome == registry.OutcomeDisplaced {
 			// The earlier bind won: the one it displaced is the loser.
 			l.DelegateID, l.HeldBy = l.HeldBy, l.DelegateID
 		}

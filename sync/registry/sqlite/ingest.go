@@ -242,15 +242,6 @@ func delegateNames(ctx context.Context, tx *sql.Tx, events []wire.CheckinEvent) 
 	return names, nil
 }
 
-// Outcomes of desk events.
-const (
-	outcomeApplied   = "applied"
-	outcomeDisplaced = "displaced" // applied, taking the UID from a later bind
-	outcomeLost      = "lost"      // a bind that lost to an earlier one
-	outcomeStale     = "stale"     // older than the state it would change
-	outcomeUnknown   = "unknown_delegate"
-)
-
 // ApplyBadgeEvents applies desk binds and revokes, each event id once. Two
 // binds of one UID to different delegates resolve to the earlier event
 // time, whatever order they arrive in; roster badges (bound before any
@@ -282,9 +273,9 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 			return res, fmt.Errorf("badge event %s: %w", e.ID, err)
 		}
 		switch outcome {
-		case outcomeApplied, outcomeDisplaced:
+		case registry.OutcomeApplied, registry.OutcomeDisplaced:
 			res.Applied++
-		case outcomeLost:
+		case registry.OutcomeLost:
 			res.Lost = append(res.Lost, wire.LostBind{ID: e.ID, UID: e.UID, DelegateID: e.DelegateID, HeldBy: heldBy})
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO desk_events (id, op, uid, delegate_id, kiosk, at_us, received_us, outcome, held_by)
@@ -300,45 +291,36 @@ func (s *Store) ApplyBadgeEvents(ctx context.Context, kioskID string, events []w
 }
 
 // applyBadgeEvent applies one desk event as made at trusted (the time it
-// counts as made; the desk's own stamp stays in desk_events).
+// counts as made; the desk's own stamp stays in desk_events), by
+// registry.DecideBadgeEvent.
 func applyBadgeEvent(ctx context.Context, tx *sql.Tx, e wire.BadgeEvent, trusted time.Time) (outcome, heldBy string, err error) {
 	at := trusted.UnixMicro()
-	var holder string
-	var revoked bool
-	var boundUS int64
-	err = tx.QueryRowContext(ctx, `SELECT delegate_id, revoked, bound_us FROM badges WHERE uid = ?`, e.UID).
-		Scan(&holder, &revoked, &boundUS)
-	exists := err == nil
+	var b registry.BadgeRow
+	var revokedUS sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT delegate_id, revoked, bound_us, revoked_us FROM badges WHERE uid = ?1`, e.UID).
+		Scan(&b.Holder, &b.Revoked, &b.BoundUS, &revokedUS)
+	b.Exists, b.RevokedUS = err == nil, revokedUS.Int64
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", "", err
 	}
-	if e.Op == kiosk.BadgeRevoke {
-		if !exists || revoked || at < boundUS {
-			return outcomeStale, holder, nil
+	known := false
+	if e.Op != kiosk.BadgeRevoke {
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM delegates WHERE id = ?1)`, e.DelegateID).Scan(&known); err != nil {
+			return "", "", err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE badges SET revoked = 1, revoked_us = ? WHERE uid = ?`, at, e.UID)
-		return outcomeApplied, "", err
 	}
-	var known int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM delegates WHERE id = ?`, e.DelegateID).Scan(&known); err != nil {
-		return "", "", err
-	}
+	outcome, heldBy, write := registry.DecideBadgeEvent(e.Op, e.DelegateID, known, b, at)
+	err = nil
 	switch {
-	case known == 0:
-		return outcomeUnknown, "", nil
-	case exists && !revoked && holder == e.DelegateID:
-		return outcomeApplied, "", nil
-	case exists && !revoked && at >= boundUS:
-		return outcomeLost, holder, nil
+	case !write:
+	case e.Op == kiosk.BadgeRevoke:
+		_, err = tx.ExecContext(ctx, `UPDATE badges SET revoked = 1, revoked_us = ?1 WHERE uid = ?2`, at, e.UID)
+	default:
+		_, err = tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, revoked, created_us, bound_us)
+			VALUES (?1, ?2, 'desk', 0, ?3, ?3) ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id,
+			source = 'desk', revoked = 0, revoked_us = NULL, created_us = excluded.created_us, bound_us = excluded.bound_us`,
+			e.UID, e.DelegateID, at)
 	}
-	outcome = outcomeApplied
-	if exists && !revoked {
-		outcome, heldBy = outcomeDisplaced, holder
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO badges (uid, delegate_id, source, revoked, created_us, bound_us)
-		VALUES (?, ?, 'desk', 0, ?, ?) ON CONFLICT (uid) DO UPDATE SET delegate_id = excluded.delegate_id,
-		source = 'desk', revoked = 0, revoked_us = NULL, created_us = excluded.created_us, bound_us = excluded.bound_us`,
-		e.UID, e.DelegateID, at, at)
 	return outcome, heldBy, err
 }
 
@@ -348,7 +330,7 @@ func (s *Store) Conflicts(ctx context.Context, limit int) ([]wire.LostBind, erro
 		var l wire.LostBind
 		var outcome string
 		err := rows.Scan(&l.ID, &l.UID, &l.DelegateID, &l.HeldBy, &outcome)
-		if outcome == outcomeDisplaced {
+		if outcome == registry.OutcomeDisplaced {
 			// The earlier bind won: the one it displaced is the loser.
 			l.DelegateID, l.HeldBy = l.HeldBy, l.DelegateID
 		}

@@ -174,6 +174,17 @@ func testBadgeRevoke(t *testing.T, open Opener) {
 	if b := badgeAfter(t, s, uid); b != (kiosk.BadgeBinding{UID: uid, DelegateID: "D3"}) {
 		t.Errorf("after the new bind: %+v", b)
 	}
+	// A bind made before a revoke, delivered after it (a desk that was
+	// offline), cannot bring the revoked badge back.
+	applyBadges(t, s, "desk", []wire.BadgeEvent{revoke("r4", uid, nine.Add(5*time.Minute))}, recv)
+	h = head(t, s)
+	if res := applyBadges(t, s, "desk-offline", []wire.BadgeEvent{bind("b3", uid, "D1", nine.Add(4*time.Minute))}, recv); res.Applied != 0 {
+		t.Errorf("a bind older than the revoke: %+v, want nothing applied", res)
+	}
+	unchanged(t, s, h, "a bind older than the revoke")
+	if b := badgeAfter(t, s, uid); b != (kiosk.BadgeBinding{UID: uid, DelegateID: "D3", Revoked: true}) {
+		t.Errorf("after a bind older than the revoke: %+v, want still revoked", b)
+	}
 	// A roster badge can be revoked at a desk.
 	if res := applyBadges(t, s, "desk", []wire.BadgeEvent{revoke("r3", "0A0B0C0D0E", nine)}, recv); res.Applied != 1 {
 		t.Errorf("revoke of a roster badge: %+v, want applied", res)
