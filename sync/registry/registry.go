@@ -130,6 +130,13 @@ func newNotifier(head int64) *notifier {
 	return &notifier{head: head, ch: make(chan struct{})}
 }
 
+// current returns the newest head the notifier knows.
+func (n *notifier) current() int64 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.head
+}
+
 // advance records a new head and wakes every waiter.
 func (n *notifier) advance(head int64) {
 	n.mu.Lock()

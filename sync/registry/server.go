@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/singleflight"
 
 	"checkin/kiosk"
 	"checkin/kiosk/httpserve"
@@ -49,6 +50,7 @@ type Server struct {
 	listening *httpserve.Listening
 	tmpl      *template.Template
 	notify    *notifier
+	reads     singleflight.Group // feed pages being read, shared by identical polls
 	metrics   *metrics
 	auth      *staffauth.Auth
 
@@ -314,28 +316,56 @@ func (s *Server) handleChanges(c *fiber.Ctx) error {
 	}
 	s.seen(c, func(k *kioskSeen) { k.Cursor = since })
 	ctx := c.UserContext()
-	page, err := s.Store.Changes(ctx, since, int(limit))
-	if err != nil {
-		return err
+	var page feedPage
+	// A kiosk at the head has nothing to read: it waits for the next
+	// change without asking the database first.
+	if wait == 0 || since < s.notify.current() {
+		if page, err = s.readPage(ctx, since, int(limit)); err != nil {
+			return err
+		}
 	}
 	if len(page.Changes) == 0 && wait > 0 {
 		s.metrics.polls.Inc()
 		s.notify.wait(ctx, since, time.Duration(wait)*time.Second)
 		s.metrics.polls.Dec()
-		if page, err = s.Store.Changes(ctx, since, int(limit)); err != nil {
+		if page, err = s.readPage(ctx, since, int(limit)); err != nil {
 			return err
 		}
-	}
-	body, err := page.MarshalJSON() // directly: c.JSON would re-validate every entry
-	if err != nil {
-		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	// Next and more also as headers: a client can ask for the next page
 	// while it is still decoding this one.
 	c.Set(wire.HeaderNext, strconv.FormatInt(page.Next, 10))
 	c.Set(wire.HeaderMore, strconv.FormatBool(page.More))
-	return c.Send(body)
+	return c.Send(page.body)
+}
+
+// feedPage is a page of the feed with its JSON.
+type feedPage struct {
+	wire.ChangesPage
+	body []byte
+}
+
+// readPage reads and encodes a page of the feed. Kiosks at the same
+// cursor woken by the same change ask for the same page at once (fifty
+// kiosks, one commit): they share one read of the store and one encoding,
+// keyed by the head they were woken for, so that a read begun before a
+// change is not shared with polls woken by it.
+func (s *Server) readPage(ctx context.Context, since int64, limit int) (feedPage, error) {
+	key := fmt.Sprintf("%d/%d/%d", since, limit, s.notify.current())
+	v, err, _ := s.reads.Do(key, func() (any, error) {
+		// Not the first caller's context: its kiosk may leave while
+		// others wait on the same read.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		page, err := s.Store.Changes(rctx, since, limit)
+		if err != nil {
+			return feedPage{}, err
+		}
+		body, err := page.MarshalJSON() // directly: c.JSON would re-validate every entry
+		return feedPage{page, body}, err
+	})
+	return v.(feedPage), err
 }
 
 func (s *Server) handleCheckins(c *fiber.Ctx) error {

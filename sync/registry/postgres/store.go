@@ -62,6 +62,12 @@ func Open(ctx context.Context, url string, now func() time.Time, logger *slog.Lo
 		return nil, kiosk.Errorf(kiosk.EINVALID, "--db: %v", redact(err))
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "checkin registry"
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (4 on a small machine) queues fifty kiosks'
+		// deliveries and feed reads behind each other; PostgreSQL's
+		// default of 100 connections leaves room for several registries.
+		cfg.MaxConns = 16
+	}
 	// A database that stops answering must not hold a request forever: the
 	// handler answers 503 and the kiosk retries.
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
