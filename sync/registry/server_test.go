@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,21 +18,48 @@ import (
 	"checkin/kiosk/password"
 	wire "checkin/sync"
 	"checkin/sync/registry"
+	"checkin/sync/registry/postgres"
+	"checkin/sync/registry/postgres/pgtest"
 	regsqlite "checkin/sync/registry/sqlite"
 )
 
 type fixture struct {
-	store  *regsqlite.Store
+	store  registry.Admin
 	server *registry.Server
+	// another opens another handle on the same database, as another
+	// process (an import, a second registry) would.
+	another func() registry.Admin
+}
+
+// openStore opens a fresh registry store: on SQLite, or on PostgreSQL
+// when CHECKIN_TEST_REGISTRY_STORE=postgres (make test runs this package
+// both ways). It returns a way to open more handles on the same database.
+func openStore(t *testing.T) (registry.Admin, func() registry.Admin) {
+	t.Helper()
+	var open func() (registry.Admin, error)
+	if os.Getenv("CHECKIN_TEST_REGISTRY_STORE") == "postgres" {
+		url := pgtest.NewDatabase(t)
+		open = func() (registry.Admin, error) {
+			return postgres.Open(context.Background(), url, nil, slog.New(slog.DiscardHandler))
+		}
+	} else {
+		path := filepath.Join(t.TempDir(), "reg.db")
+		open = func() (registry.Admin, error) { return regsqlite.Open(path, nil) }
+	}
+	another := func() registry.Admin {
+		s, err := open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	return another(), another
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	store, err := regsqlite.Open(filepath.Join(t.TempDir(), "reg.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store, another := openStore(t)
 	ctx := context.Background()
 	if _, err := store.ReplaceRoster(ctx, []kiosk.Delegate{{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Role: "head", Status: "registered", Language: "en", Badges: []string{"0A0B0C0D0E"}}}); err != nil {
 		t.Fatal(err)
@@ -54,7 +83,7 @@ func newFixture(t *testing.T) *fixture {
 		}
 		s.Close(context.Background())
 	})
-	return &fixture{store: store, server: s}
+	return &fixture{store: store, server: s, another: another}
 }
 
 type scenario struct {
@@ -206,9 +235,12 @@ func TestLongPollWakesOnChange(t *testing.T) {
 		done <- time.Since(start)
 	}()
 	time.Sleep(200 * time.Millisecond)
-	// A write the server did not make (as an import's): only the store's
-	// watcher can tell the long poll.
-	if _, err := f.store.Writer.Exec(`INSERT INTO badges (uid, delegate_id, source, created_us) VALUES ('1122334455', 'D1', 'desk', 0)`); err != nil {
+	// A write the server did not make (an import's, through another
+	// handle): only the store's Notify can tell the long poll.
+	if _, err := f.another().ReplaceRoster(context.Background(), []kiosk.Delegate{
+		{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Role: "head", Status: "registered", Language: "en", Badges: []string{"0A0B0C0D0E"}},
+		{ID: "D2", FamilyName: "Ортега", GivenName: "Мария", Role: "delegate", Status: "registered", Language: "ru", Badges: []string{"1122334455"}},
+	}); err != nil {
 		t.Fatal(err)
 	}
 	select {
