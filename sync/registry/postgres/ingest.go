@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -14,90 +16,189 @@ import (
 	"checkin/sync/registry"
 )
 
-// AddCheckins stores check-in events from a kiosk in one transaction, each
-// event id once, whichever registry process receives it and however many
-// at the same moment: the taps' primary key decides (ON CONFLICT DO
-// NOTHING waits for a concurrent insert of the same id and then counts it
-// a duplicate). An accepted entry becomes the delegate's arrival of its
-// local day unless an earlier one is known; arrivals reach every kiosk
-// through the change feed.
+// AddCheckins stores check-in events from a kiosk, each event id once,
+// whichever registry process receives it and however many at the same
+// moment: the taps' primary key decides (ON CONFLICT DO NOTHING waits for
+// a concurrent insert of the same id and then counts it a duplicate). An
+// accepted entry becomes the delegate's arrival of its local day unless an
+// earlier one is known; arrivals reach every kiosk through the change
+// feed. Deliveries that arrive together are committed together (runIngest).
 func (s *Store) AddCheckins(ctx context.Context, kioskID string, events []wire.CheckinEvent, received time.Time) (accepted, duplicates int, err error) {
 	if len(events) == 0 {
 		return 0, 0, nil
 	}
-	// In id order, so that two deliveries of overlapping batches wait for
-	// each other's rows in one order and cannot deadlock.
-	sorted := slices.Clone(events)
-	slices.SortFunc(sorted, func(a, b wire.CheckinEvent) int { return cmp.Compare(a.ID, b.ID) })
-	err = s.update(ctx, "add checkins", func(tx pgx.Tx, _ time.Time) error {
+	req := ingestRequest{kiosk: kioskID, events: events, received: received, done: make(chan ingestResult, 1)}
+	select {
+	case s.ingest <- req:
+	case <-s.closing:
+		return 0, 0, fmt.Errorf("add checkins: store closed")
+	case <-ctx.Done():
+		return 0, 0, ctx.Err()
+	}
+	res := <-req.done
+	if res.err != nil {
+		return 0, 0, res.err
+	}
+	return res.accepted, len(events) - res.accepted, nil
+}
+
+type ingestRequest struct {
+	kiosk    string
+	events   []wire.CheckinEvent
+	received time.Time
+	done     chan ingestResult
+}
+
+type ingestResult struct {
+	accepted int
+	err      error
+}
+
+// maxIngest bounds the events one group commit carries.
+const maxIngest = 5000
+
+// runIngest commits the deliveries waiting at the moment together (group
+// commit): one transaction, one hold of the change log's lock and one
+// flush to disk for the deliveries of many kiosks. In a morning rush every
+// tap is a delivery of its own; one at a time, fifty kiosks' deliveries
+// queued behind each other's commits. A group that fails is retried
+// delivery by delivery, so that one bad delivery cannot fail the others.
+func (s *Store) runIngest() {
+	defer close(s.ingestDone)
+	for {
+		var first ingestRequest
+		select {
+		case first = <-s.ingest:
+		case <-s.closing:
+			return
+		}
+		group, n := []ingestRequest{first}, len(first.events)
+	drain:
+		for n < maxIngest {
+			select {
+			case r := <-s.ingest:
+				group, n = append(group, r), n+len(r.events)
+			default:
+				break drain
+			}
+		}
+		counts, err := s.commitCheckins(group)
+		if err == nil {
+			for i, r := range group {
+				r.done <- ingestResult{accepted: counts[i]}
+			}
+			continue
+		}
+		for _, r := range group {
+			counts, err := s.commitCheckins([]ingestRequest{r})
+			if err != nil {
+				r.done <- ingestResult{err: err}
+				continue
+			}
+			r.done <- ingestResult{accepted: counts[0]}
+		}
+	}
+}
+
+// commitCheckins stores a group of deliveries in one transaction and
+// returns how many events of each were new.
+func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	counts := make([]int, len(group))
+	err := s.update(ctx, "add checkins", func(tx pgx.Tx, _ time.Time) error {
 		m, err := readMeeting(ctx, tx)
 		if err != nil {
 			return err
 		}
-		loc := m.Location()
-		names, err := delegateNames(ctx, tx, sorted)
+		var all []wire.CheckinEvent
+		for _, r := range group {
+			all = append(all, r.events...)
+		}
+		names, err := delegateNames(ctx, tx, all)
 		if err != nil {
 			return err
 		}
-		n := len(sorted)
-		ids, days, uids, sources, gates, dirs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		delegates, dnames, results, reasons := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		ats := make([]int64, n)
-		type arrivalKey struct{ delegate, day string }
-		first := map[arrivalKey]int{} // the earliest arrival event of each delegate and day, by index
-		for i, e := range sorted {
-			ids[i], ats[i], days[i], uids[i], sources[i], gates[i], dirs[i] = e.ID, e.At.UnixMicro(), kiosk.LocalDate(e.At, loc), e.UID, e.Source, e.Gate, e.Direction
-			delegates[i], dnames[i], results[i], reasons[i] = e.DelegateID, names[e.DelegateID], e.Result, e.Reason
-			if isArrival(e) {
-				k := arrivalKey{e.DelegateID, days[i]}
-				if j, ok := first[k]; !ok || ats[i] < ats[j] {
-					first[k] = i
-				}
+		arrivals := map[arrivalKey]arrival{}
+		for i, r := range group {
+			if counts[i], err = insertTaps(ctx, tx, r, names, m.Location(), arrivals); err != nil {
+				return err
 			}
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, delegate_id,
-			delegate_name, result, reason, received_us)
-			SELECT id, at_us, day, uid, source, gate, direction, $8, delegate_id, delegate_name, result, reason, $12
-			FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-				$9::text[], $10::text[], $11::text[], $13::text[])
-				AS e(id, at_us, day, uid, source, gate, direction, delegate_id, delegate_name, result, reason)
-			ON CONFLICT (id) DO NOTHING`,
-			ids, ats, days, uids, sources, gates, dirs, kioskID, delegates, dnames, results, received.UnixMicro(), reasons)
-		if err != nil {
-			return err
-		}
-		accepted = int(tag.RowsAffected())
-		if len(first) == 0 {
-			return nil
-		}
-		var aDelegates, aDays, aTaps []string
-		var aAts []int64
-		idx := make([]int, 0, len(first))
-		for _, i := range first {
-			idx = append(idx, i)
-		}
-		slices.SortFunc(idx, func(a, b int) int {
-			return cmp.Or(cmp.Compare(delegates[a], delegates[b]), cmp.Compare(days[a], days[b]))
-		})
-		for _, i := range idx {
-			aDelegates, aDays, aTaps, aAts = append(aDelegates, delegates[i]), append(aDays, days[i]), append(aTaps, ids[i]), append(aAts, ats[i])
-		}
-		// The log's lock before the arrivals' rows, as every log writer.
-		if err := lockChangeLog(ctx, tx); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
-			SELECT delegate_id, day, tap_id, at_us, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-				AS a(delegate_id, day, tap_id, at_us)
-			ON CONFLICT (delegate_id, day) DO UPDATE SET tap_id = excluded.tap_id, at_us = excluded.at_us,
-				kiosk = excluded.kiosk WHERE excluded.at_us < arrivals.at_us`,
-			aDelegates, aDays, aTaps, aAts, kioskID)
-		return err
+		return upsertArrivals(ctx, tx, arrivals)
 	})
-	if err != nil {
-		return 0, 0, err
+	return counts, err
+}
+
+type arrivalKey struct{ delegate, day string }
+
+// arrival is the earliest entry of a delegate on a day in a group.
+type arrival struct {
+	tapID, kiosk string
+	atUS         int64
+}
+
+// insertTaps stores one delivery's events and notes their arrivals (the
+// earliest of each delegate and day) in arrivals.
+func insertTaps(ctx context.Context, tx pgx.Tx, r ingestRequest, names map[string]string, loc *time.Location, arrivals map[arrivalKey]arrival) (int, error) {
+	// In id order, so that two processes committing overlapping batches
+	// wait for each other's rows in one order.
+	sorted := slices.Clone(r.events)
+	slices.SortFunc(sorted, func(a, b wire.CheckinEvent) int { return cmp.Compare(a.ID, b.ID) })
+	n := len(sorted)
+	ids, days, uids, sources, gates, dirs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	delegates, dnames, results, reasons := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	ats := make([]int64, n)
+	for i, e := range sorted {
+		ids[i], ats[i], days[i], uids[i], sources[i], gates[i], dirs[i] = e.ID, e.At.UnixMicro(), kiosk.LocalDate(e.At, loc), e.UID, e.Source, e.Gate, e.Direction
+		delegates[i], dnames[i], results[i], reasons[i] = e.DelegateID, names[e.DelegateID], e.Result, e.Reason
+		if isArrival(e) {
+			k := arrivalKey{e.DelegateID, days[i]}
+			if a, ok := arrivals[k]; !ok || ats[i] < a.atUS {
+				arrivals[k] = arrival{tapID: e.ID, kiosk: r.kiosk, atUS: ats[i]}
+			}
+		}
 	}
-	return accepted, len(events) - accepted, nil
+	tag, err := tx.Exec(ctx, `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, delegate_id,
+		delegate_name, result, reason, received_us)
+		SELECT id, at_us, day, uid, source, gate, direction, $8, delegate_id, delegate_name, result, reason, $12
+		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+			$9::text[], $10::text[], $11::text[], $13::text[])
+			AS e(id, at_us, day, uid, source, gate, direction, delegate_id, delegate_name, result, reason)
+		ON CONFLICT (id) DO NOTHING`,
+		ids, ats, days, uids, sources, gates, dirs, r.kiosk, delegates, dnames, results, r.received.UnixMicro(), reasons)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// upsertArrivals makes each noted arrival its delegate's of the day unless
+// an earlier one is known, in key order, under the change log's lock
+// (taken after the taps' rows, as every log writer takes it before its
+// logged rows).
+func upsertArrivals(ctx context.Context, tx pgx.Tx, arrivals map[arrivalKey]arrival) error {
+	if len(arrivals) == 0 {
+		return nil
+	}
+	keys := slices.SortedFunc(maps.Keys(arrivals), func(a, b arrivalKey) int {
+		return cmp.Or(cmp.Compare(a.delegate, b.delegate), cmp.Compare(a.day, b.day))
+	})
+	var delegates, days, taps, kiosks []string
+	var ats []int64
+	for _, k := range keys {
+		a := arrivals[k]
+		delegates, days, taps, kiosks, ats = append(delegates, k.delegate), append(days, k.day), append(taps, a.tapID), append(kiosks, a.kiosk), append(ats, a.atUS)
+	}
+	if err := lockChangeLog(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+		ON CONFLICT (delegate_id, day) DO UPDATE SET tap_id = excluded.tap_id, at_us = excluded.at_us,
+			kiosk = excluded.kiosk WHERE excluded.at_us < arrivals.at_us`,
+		delegates, days, taps, ats, kiosks)
+	return err
 }
 
 // isArrival tells an event that can be a delegate's arrival of the day.

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,6 +40,11 @@ type Store struct {
 	changed sqlitedb.Broadcast // woken by the listener
 	stop    context.CancelFunc
 	done    chan struct{} // closed when the listener has stopped
+
+	ingest     chan ingestRequest // deliveries of check-ins, for runIngest
+	closing    chan struct{}
+	ingestDone chan struct{}
+	closeOnce  sync.Once
 }
 
 // IsURL reports whether s names a PostgreSQL database (postgres:// or
@@ -80,7 +86,9 @@ func Open(ctx context.Context, url string, now func() time.Time, logger *slog.Lo
 		return nil, fmt.Errorf("open %s: %w", Describe(url), err)
 	}
 	lctx, stop := context.WithCancel(context.Background())
-	s := &Store{pool: pool, now: now, logger: logger, stop: stop, done: make(chan struct{})}
+	s := &Store{pool: pool, now: now, logger: logger, stop: stop, done: make(chan struct{}),
+		ingest: make(chan ingestRequest), closing: make(chan struct{}), ingestDone: make(chan struct{})}
+	go s.runIngest()
 	ready := make(chan struct{})
 	go s.listen(lctx, cfg.ConnConfig, ready)
 	select {
@@ -110,8 +118,11 @@ func redact(err error) error {
 	return err
 }
 
-// Close stops listening and closes the connections.
+// Close stops taking check-ins once those handed over are committed,
+// stops listening and closes the connections.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.ingestDone
 	s.stop()
 	<-s.done
 	s.pool.Close()
