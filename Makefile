@@ -33,11 +33,12 @@ fmt-check:
 	if [ -n "$$out" ]; then echo "gofmt wants to rewrite:"; echo "$$out"; exit 1; fi
 
 # Screenshots from browser tests land in artifacts/.
-# The registry's server tests run a second time on PostgreSQL (the store
-# conformance suite and the end-to-end tests run on both every time).
+# The registry's server tests and the sync client's run a second time on
+# PostgreSQL (the store conformance suite and the end-to-end tests run on
+# both every time).
 test: vet fmt-check
 	CHECKIN_ARTIFACTS=$(CURDIR)/artifacts $(GO) test -race -count=1 ./...
-	CHECKIN_TEST_REGISTRY_STORE=postgres $(GO) test -race -count=1 ./sync/registry/
+	CHECKIN_TEST_REGISTRY_STORE=postgres $(GO) test -race -count=1 ./sync/registry/ ./sync/client/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

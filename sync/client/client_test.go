@@ -53,7 +53,7 @@ func TestMalformedTapDoesNotBlockOutbox(t *testing.T) {
 		t.Errorf("refused = %d, want 1", n.Refused)
 	}
 	stored := 0
-	v.store.Taps(ctx, "", func(r kiosk.TapRecord) error {
+	v.admin.Taps(ctx, "", func(r kiosk.TapRecord) error {
 		stored++
 		if r.ID == "bad-1" {
 			t.Errorf("malformed tap reached the registry")
@@ -69,7 +69,7 @@ func TestMalformedTapDoesNotBlockOutbox(t *testing.T) {
 // kiosk B once the registry has it.
 func TestDeskBindReachesOtherKiosk(t *testing.T) {
 	v := newVenue(t, 10)
-	v.store.AddToken(context.Background(), "k2", "token-k2")
+	v.admin.AddToken(context.Background(), "k2", "token-k2")
 	a, b := newKiosk(t), newKiosk(t)
 	runClient(t, v, a, nil)
 	vb := *v
@@ -138,7 +138,7 @@ func TestFailover(t *testing.T) {
 		return func() bool {
 			out, _ := db.Outbox(ctx)
 			stored := 0
-			v.store.Taps(ctx, "", func(kiosk.TapRecord) error { stored++; return nil })
+			v.admin.Taps(ctx, "", func(kiosk.TapRecord) error { stored++; return nil })
 			return out.Taps == 0 && stored == n
 		}
 	}
@@ -194,16 +194,20 @@ func TestWithdrawnKeyIsReplaced(t *testing.T) {
 	v, db, book, p := signedPass(t)
 	old := book.PublicKey()
 	ctx := context.Background()
-	owner := func(id string) string {
-		var k string
-		v.store.Readers.QueryRow(`SELECT kiosk FROM pass_keys WHERE id = ?`, id).Scan(&k)
-		return k
+	owner := func(id string) string { // "k1" while k1's token holds the key
+		keys, _ := v.admin.KioskPassKeys(ctx, "k1")
+		for _, k := range keys {
+			if strings.HasPrefix(k, id+":") {
+				return "k1"
+			}
+		}
+		return ""
 	}
 	_, stop := runWith(t, v.server.URL(), v.token, db, func(c *client.Client) { c.Key = book })
 	waitFor(t, "key announced", func() bool { return owner(old.ID) == "k1" })
 	stop()
 
-	v.store.AddToken(ctx, "k1", "token-k1-new") // withdraws the key
+	v.admin.AddToken(ctx, "k1", "token-k1-new") // withdraws the key
 	vb := *v
 	vb.token = "token-k1-new"
 	runWith(t, vb.server.URL(), vb.token, db, func(c *client.Client) { c.Key = book })
@@ -252,7 +256,7 @@ func TestRevokedKioskDropsItsKey(t *testing.T) {
 	ctx := context.Background()
 	c, _ := runWith(t, v.server.URL(), v.token, db, func(c *client.Client) { c.Key = book })
 	waitFor(t, "key announced", func() bool { return c.Status().Reachable })
-	if err := v.store.RevokeToken(ctx, "k1"); err != nil {
+	if err := v.admin.RevokeToken(ctx, "k1"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "own key replaced", func() bool { return book.PublicKey().ID != old.ID })

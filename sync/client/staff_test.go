@@ -28,7 +28,7 @@ func TestStaffLoginsFromTheRegistry(t *testing.T) {
 	if err := db.AddStaff(ctx, kiosk.Staff{Username: "local-lea", Role: kiosk.RoleDesk}, hash("lea's own pw")); err != nil {
 		t.Fatal(err)
 	}
-	if err := v.store.AddStaff(ctx, kiosk.Staff{Username: "maria", Role: kiosk.RoleDesk}, hash("maria at any desk")); err != nil {
+	if err := v.admin.AddStaff(ctx, kiosk.Staff{Username: "maria", Role: kiosk.RoleDesk}, hash("maria at any desk")); err != nil {
 		t.Fatal(err)
 	}
 	runClient(t, v, db, nil)
@@ -44,7 +44,7 @@ func TestStaffLoginsFromTheRegistry(t *testing.T) {
 	if err := db.RemoveStaff(ctx, "maria"); kiosk.ErrorCode(err) != kiosk.EINVALID {
 		t.Errorf("kiosk removes a login the registry manages: %v, want EINVALID", err)
 	}
-	if err := v.store.SetStaffPassword(ctx, "maria", hash("maria's new pw")); err != nil {
+	if err := v.admin.SetStaffPassword(ctx, "maria", hash("maria's new pw")); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the new password at the kiosk", func() bool { return signsIn("maria", "maria's new pw") })
@@ -52,7 +52,7 @@ func TestStaffLoginsFromTheRegistry(t *testing.T) {
 		t.Errorf("maria's session at the kiosk after a new password at the registry: %v, want ended", err)
 	}
 
-	if err := v.store.RemoveStaff(ctx, "maria"); err != nil {
+	if err := v.admin.RemoveStaff(ctx, "maria"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "maria gone at the kiosk", func() bool {
