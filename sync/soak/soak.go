@@ -806,6 +806,17 @@ func (r *rehearsal) bindOne(ctx context.Context) {
 	r.mu.Unlock()
 }
 
+// faultWait is how long a fault waits for the previous fault's outboxes
+// to drain before it starts anyway.
+const faultWait = 30 * time.Second
+
+// notRun reports the faults of the plan that the rehearsal ended before.
+func (r *rehearsal) notRun(faults []Fault) {
+	for _, f := range faults {
+		r.problem("%s did not run: the rehearsal ended before its turn", f.Kind)
+	}
+}
+
 // runFaults stages the faults of the plan, one after the other, and
 // measures for each how long the outboxes took to drain after it ended.
 func (r *rehearsal) runFaults(ctx context.Context, plan []Fault) error {
@@ -813,18 +824,24 @@ func (r *rehearsal) runFaults(ctx context.Context, plan []Fault) error {
 	victims := r.rng.Perm(len(r.kiosks))[:2] // the kiosk killed, the kiosk cut off
 	r.rngMu.Unlock()
 	var prev *faultResult
-	for _, f := range plan {
+	for i, f := range plan {
 		if !sleepUntil(ctx, r.start.Add(f.At)) {
+			r.notRun(plan[i:])
 			return nil
 		}
-		if prev != nil { // one fault at a time: each drain is its own
+		if prev != nil { // one fault at a time, so that each drain is its own, for a while
 			select {
 			case <-prev.measureDone:
 			default:
-				r.printf("      %s waits for the outboxes to drain after %s", f.Kind, prev.Kind)
+				r.printf("      %s waits up to %v for the outboxes to drain after %s", f.Kind, faultWait, prev.Kind)
 				select {
 				case <-prev.measureDone:
+				case <-time.After(faultWait):
+					// A fault that never comes rehearses nothing: it starts,
+					// and the drains overlap.
+					r.printf("      %s starts while the outboxes still drain after %s", f.Kind, prev.Kind)
 				case <-ctx.Done():
+					r.notRun(plan[i:])
 					return nil
 				}
 			}
