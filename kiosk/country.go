@@ -8,9 +8,3 @@ import "checkin/kiosk/country"
 func ValidCountry(code string) bool {
 	return country.Valid(code)
 }
-
-// CountryName returns the UN's English name of an ISO 3166-1 alpha-2
-// code ("Republic of Korea"), or "" for an unknown code.
-func CountryName(code string) string {
-	return country.Name(code, "en")
-}
