@@ -262,3 +262,17 @@ func FuzzDecodePasses(f *testing.F) {
 		}
 	})
 }
+
+// TestDelegateDataAdditions: a delegate's country_name is decoded, and a
+// data member this version does not know (a newer registry's) is ignored,
+// not a malformed page.
+func TestDelegateDataAdditions(t *testing.T) {
+	_, cs, skipped, err := wire.DecodeChangesPage([]byte(`{"changes":[{"seq":1,"kind":"delegate","op":"upsert",
+		"data":{"id":"V1","family_name":"Parolin","country":"VA","country_name":"Holy See","some_later_field":"x"}}],"next":1,"more":false}`))
+	if err != nil || skipped != 0 || len(cs) != 1 {
+		t.Fatalf("page: %d changes, %d skipped, %v", len(cs), skipped, err)
+	}
+	if d := cs[0].Value.(*kiosk.Delegate); d.Country != "VA" || d.CountryName != "Holy See" {
+		t.Errorf("delegate = %+v", *d)
+	}
+}
