@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"checkin/kiosk/country"
 )
 
 // Roles of a delegate, as in the roster CSV.
@@ -27,6 +29,7 @@ type Delegate struct {
 	GivenName    string
 	Organization string
 	Country      string // ISO 3166-1 alpha-2
+	CountryName  string // the roster's country_name, shown as written instead of Country's UN name; usually ""
 	Role         string
 	Groups       []string
 	ValidFrom    string // inclusive civil date; "" means the meeting's start
@@ -74,6 +77,17 @@ func (d *Delegate) Public() *PublicDelegate {
 		Role:         d.Role,
 		Country:      d.Country,
 	}
+}
+
+// CountryIn returns the name of the delegate's country to show in lang
+// (one of Languages): the roster's country_name as written, whatever the
+// language ("Holy See", "European Union", "Organisation internationale de
+// la Francophonie"), else the UN name of Country in lang, else "".
+func (d *Delegate) CountryIn(lang string) string {
+	if d.CountryName != "" {
+		return d.CountryName
+	}
+	return country.Name(d.Country, lang)
 }
 
 // InGroup reports whether the delegate attends any of groups. A session with

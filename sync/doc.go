@@ -92,8 +92,10 @@ fields, where present (a room's "capacity": 0, a badge's "revoked":
 false), mean nothing and are to be ignored.
 
 	meeting   {"id","name","timezone","start","end"}            key: none (one meeting)
-	delegate  {"id","family_name","given_name","organization","country","role",
+	delegate  {"id","family_name","given_name","organization","country","country_name","role",
 	           "groups":[…],"valid_from","valid_to","status","language","email"}   key: id
+	           (country_name: the roster's name for the country or organisation,
+	           shown as written instead of the UN name of country; absent when none)
 	badge     {"uid","delegate_id","revoked"}                   key: uid
 	room      {"name","building","floor","capacity"}            key: name
 	session   {"id","title","room","building","start","end","groups":[…],"status",
@@ -109,6 +111,11 @@ In Go, each kind's data is a type of this package (MeetingData,
 DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData,
 PassData, StaffData), and the table in kinds.go lists the kinds this
 version knows.
+
+A delegate's "country_name" is an addition to the data first listed in
+the SPEC. Data members a client does not know are ignored (only the
+kiosk's own uploads are decoded strictly), so a kiosk of an older version
+reads a newer registry's feed and shows the UN name of "country".
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
 "meeting", "pass" and "staff" are additions to the kinds first listed in

@@ -89,6 +89,7 @@ type DelegateData struct {
 	GivenName    string   `json:"given_name,omitempty"`
 	Organization string   `json:"organization,omitempty"`
 	Country      string   `json:"country,omitempty"`
+	CountryName  string   `json:"country_name,omitempty"` // the roster's country_name, shown as written
 	Role         string   `json:"role,omitempty"`
 	Groups       []string `json:"groups,omitempty"`
 	ValidFrom    string   `json:"valid_from,omitempty"`
@@ -103,7 +104,7 @@ func (d *DelegateData) change(upsert bool) (kiosk.Delegate, error) {
 		return kiosk.Delegate{}, fmt.Errorf("delegate without id or family name")
 	}
 	return kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
-		Organization: d.Organization, Country: d.Country, Role: d.Role, Groups: d.Groups,
+		Organization: d.Organization, Country: d.Country, CountryName: d.CountryName, Role: d.Role, Groups: d.Groups,
 		ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language, Email: d.Email}, nil
 }
 

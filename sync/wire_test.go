@@ -146,7 +146,7 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":8,"kind":"delegate","op":"delete","data":{"id":"` + strings.Repeat("x", 65) + `"}},
 		{"seq":9,"kind":"delegate","op":"delete"},
 		{"seq":10,"kind":"delegate","op":"delete","data":null},
-		{"data":{"id":"D5","family_name":"Nkosi"},"op":"upsert","seq":11,"kind":"delegate","extra":[1,{"a":2}]},
+		{"data":{"id":"D5","family_name":"Nkosi","country_name":"الكرسي الرسولي"},"op":"upsert","seq":11,"kind":"delegate","extra":[1,{"a":2}]},
 		{"seq":12,"kind":"badge","op":"upsert","data":{"uid":"0a:0b:0c","delegate_id":"D1","revoked":true}},
 		{"seq":13,"kind":"badge","op":"delete","data":{"uid":"0A0B0C"}},
 		{"seq":14,"kind":"badge","op":"upsert","data":{"uid":"0A0B0C"}},
@@ -197,9 +197,9 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 	want := []string{
 		"1 meeting upsert &{ID:SG12 Name:Study Group 12 TimeZone:Europe/Zurich Start:2026-11-21 End:2026-11-28}",
 		"4 meeting delete &{ID: Name: TimeZone: Start: End:}",
-		"5 delegate upsert &{ID:D1 FamilyName:Müller GivenName:Jürgen Organization:Admin Country:CH Role:head Groups:[SG12 Q2/12] ValidFrom:2026-11-21 ValidTo:2026-11-22 Status:registered Language:en Email:j@example.org Badges:[]}",
-		"6 delegate delete &{ID:D3 FamilyName: GivenName: Organization: Country: Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
-		"11 delegate upsert &{ID:D5 FamilyName:Nkosi GivenName: Organization: Country: Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
+		"5 delegate upsert &{ID:D1 FamilyName:Müller GivenName:Jürgen Organization:Admin Country:CH CountryName: Role:head Groups:[SG12 Q2/12] ValidFrom:2026-11-21 ValidTo:2026-11-22 Status:registered Language:en Email:j@example.org Badges:[]}",
+		"6 delegate delete &{ID:D3 FamilyName: GivenName: Organization: Country: CountryName: Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
+		"11 delegate upsert &{ID:D5 FamilyName:Nkosi GivenName: Organization: Country: CountryName:الكرسي الرسولي Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
 		"12 badge upsert &{UID:0A0B0C DelegateID:D1 Revoked:true}",
 		"13 badge delete &{UID:0A0B0C DelegateID: Revoked:false}",
 		"16 room upsert &{Name:K Building:Tower Floor:2 Capacity:40}",
@@ -261,4 +261,18 @@ func FuzzDecodePasses(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDelegateDataAdditions: a delegate's country_name is decoded, and a
+// data member this version does not know (a newer registry's) is ignored,
+// not a malformed page.
+func TestDelegateDataAdditions(t *testing.T) {
+	_, cs, skipped, err := wire.DecodeChangesPage([]byte(`{"changes":[{"seq":1,"kind":"delegate","op":"upsert",
+		"data":{"id":"V1","family_name":"Parolin","country":"VA","country_name":"Holy See","some_later_field":"x"}}],"next":1,"more":false}`))
+	if err != nil || skipped != 0 || len(cs) != 1 {
+		t.Fatalf("page: %d changes, %d skipped, %v", len(cs), skipped, err)
+	}
+	if d := cs[0].Value.(*kiosk.Delegate); d.Country != "VA" || d.CountryName != "Holy See" {
+		t.Errorf("delegate = %+v", *d)
+	}
 }

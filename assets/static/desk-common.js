@@ -83,19 +83,23 @@ window.Staff = (function () {
   const directionText = (d) => t(d === "out" ? "staff.dir_out" : "staff.dir_in");
   const wayText = (d) => t(d === "out" ? "staff.out" : "staff.in");
 
-  let regionNames = null;
   let languageNames = null;
-  try { regionNames = new Intl.DisplayNames([lang, "en"], { type: "region" }); } catch (_) { /* old browser */ }
   try { languageNames = new Intl.DisplayNames([lang, "en"], { type: "language" }); } catch (_) { /* old browser */ }
-  // countryName names an ISO country code in the page language; fallback is
-  // the server's (English) name for codes the browser does not know.
-  function countryName(code, fallback) {
-    if (!code) return fallback || t("staff.unknown_country");
-    try {
-      const n = regionNames && regionNames.of(code.toUpperCase());
-      if (n && n !== code.toUpperCase()) return n;
-    } catch (_) { /* not a region code */ }
-    return fallback || code;
+  // Country names are the kiosk's (the UN's, in the page language, as on
+  // badges), never the browser's: <script type="application/json"
+  // id="countries"> holds code → name.
+  let countries = {};
+  try {
+    const block = document.getElementById("countries");
+    if (block) countries = JSON.parse(block.textContent) || {};
+  } catch (_) { countries = {}; }
+  // countryName is what to call a delegate's country: name, the server's
+  // (the roster's country_name, or the UN name), when given, else the UN
+  // name of code, else the code.
+  function countryName(code, name) {
+    if (name) return name;
+    if (!code) return t("staff.unknown_country");
+    return countries[code.toUpperCase()] || code;
   }
   function languageName(code) {
     if (!code) return "—";

@@ -97,6 +97,13 @@ var samples = []sample{
 	{"long", meetingBadge(card.Badge{Name: "Wolfeschlegelsteinhausenbergerdorff " + strings.Repeat("Hubert Blaine ", 20),
 		Organization: strings.Repeat("Very Long Organization Name ", 10), Country: "US", Role: "delegate"}),
 		[]string{"Wolfeschlegelsteinhausenbergerdorff", "…"}},
+	// The longest UN names, whole on both layouts.
+	{"un name", meetingBadge(card.Badge{Name: "Oliver Smith", Organization: "Ofcom", Country: "GB",
+		CountryName: "United Kingdom of Great Britain and Northern Ireland", Role: "head"}),
+		[]string{"United Kingdom of Great Britain and Northern", "Ireland (GB)"}},
+	{"un name in brackets", meetingBadge(card.Badge{Name: "Ana Mamani", Organization: "Viceministerio de Telecomunicaciones",
+		Country: "BO", CountryName: "Bolivia (Plurinational State of)", Role: "delegate"}),
+		[]string{"Bolivia (Plurinational State of) (BO)"}},
 	{"no pass", card.Badge{Name: "Ana Pérez", Role: "unknown_role", DelegateID: "D1"},
 		[]string{"Ana Pérez", "UNKNOWN ROLE", "D1"}},
 	{"empty", card.Badge{}, []string{"DELEGATE"}},

@@ -258,7 +258,7 @@ func (p *page) drawCR80(c content) {
 		{text: c.name, colour: inkName, box: textBox{width: width, max: 16, min: 7, lines: 2, bold: true}},
 		{text: c.nameLatin, colour: inkSoft, gap: 0.4, box: textBox{width: width, max: 8, min: 5, lines: 1}},
 		{text: c.org, colour: inkText, gap: 2.0, box: textBox{width: width, max: 8.5, min: 5.5, lines: 2}},
-		{text: c.country, colour: inkText, gap: 0.8, box: textBox{width: width, max: 7.5, min: 5.5, lines: 1, bold: true}},
+		{text: c.country, colour: inkText, gap: 0.8, box: textBox{width: width, max: 7.5, min: 5.5, lines: 2, bold: true}}, // two lines: "United Kingdom of Great Britain and Northern Ireland (GB)"
 	}, bottom-top)
 	p.drawStack(body, margin, top+(bottom-top-body.height())/2, width, false)
 }
@@ -310,7 +310,7 @@ func (p *page) drawA6(c content) {
 		{text: c.name, colour: inkName, box: textBox{width: width, max: 30, min: 12, lines: 2, bold: true}},
 		{text: c.nameLatin, colour: inkSoft, gap: 0.8, box: textBox{width: width, max: 13, min: 8, lines: 1}},
 		{text: c.org, colour: inkText, gap: 3.5, box: textBox{width: width, max: 14, min: 8, lines: 2}},
-		{text: c.country, colour: inkText, gap: 1.2, box: textBox{width: width, max: 12, min: 8, lines: 1, bold: true}},
+		{text: c.country, colour: inkText, gap: 1.2, box: textBox{width: width, max: 12, min: 8, lines: 2, bold: true}},
 	}, bottom-top)
 	p.drawStack(body, margin, top+(bottom-top-body.height())/2, width, true)
 }

@@ -23,9 +23,11 @@ func badgePrinter() kiosk.BadgeRenderer {
 		if err != nil {
 			return kiosk.Errorf(kiosk.EINVALID, "%v", err)
 		}
+		// A badge is in English, as its role and dates are: the country's
+		// UN name in English, or the roster's country_name as written.
 		return r.Render(w, card.Badge{
 			FamilyName: d.FamilyName, GivenName: d.GivenName, Name: d.Name(),
-			Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country),
+			Organization: d.Organization, Country: d.Country, CountryName: d.CountryIn("en"),
 			Role: d.Role, Meeting: m.Name, Dates: meetingDates(m), Pass: token, DelegateID: d.ID,
 		}, l)
 	}

@@ -121,7 +121,7 @@ func TestPostgresTwoRegistriesFailover(t *testing.T) {
 		t.Fatalf("north uses %q, want the first listed", u)
 	}
 
-	f := writeFile(t, v.dir, "roster2.csv", syncRoster+"D4,Nakamura,さくら,3333333333\n")
+	f := writeFile(t, v.dir, "roster2.csv", syncRoster+"D4,Nakamura,さくら,JP,,3333333333\n")
 	if out, err := runBin(v.bin, "import", "roster", "--db", v.db, f); err != nil {
 		t.Fatalf("re-import: %v\n%s", err, out)
 	}

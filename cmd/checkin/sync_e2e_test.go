@@ -158,10 +158,10 @@ func (v *venue) caughtUp(k *process) bool {
 	return getHealth(v.t, k.url).Registry.Cursor >= getHealth(v.t, v.reg.url).Head
 }
 
-const syncRoster = "id,family_name,given_name,badge_uid\n" +
-	"D1,Müller,Jürgen,0A0B0C0D0E\n" +
-	"D2,王,伟,1111111111\n" +
-	"D3,Okonkwo,Chidi,2222222222\n"
+const syncRoster = "id,family_name,given_name,country,country_name,badge_uid\n" +
+	"D1,Müller,Jürgen,KR,,0A0B0C0D0E\n" +
+	"D2,王,伟,CN,,1111111111\n" +
+	"D3,Okonkwo,Chidi,VA,Holy See,2222222222\n"
 
 func TestSyncTwoKiosks(t *testing.T) {
 	if testing.Short() {
@@ -171,7 +171,7 @@ func TestSyncTwoKiosks(t *testing.T) {
 	a, b := v.twoKiosks()
 
 	// A roster change made at the registry reaches the kiosks by long poll.
-	f := writeFile(t, v.dir, "roster2.csv", syncRoster+"D4,Silva,João,3333333333\n")
+	f := writeFile(t, v.dir, "roster2.csv", syncRoster+"D4,Silva,João,PT,,3333333333\n")
 	if out, err := runBin(v.bin, "import", "roster", "--data", v.regDir, f); err != nil {
 		t.Fatalf("re-import: %v\n%s", err, out)
 	}

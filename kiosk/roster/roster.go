@@ -29,6 +29,7 @@ const (
 	colGivenName    = "given_name"
 	colOrganization = "organization"
 	colCountry      = "country"
+	colCountryName  = "country_name"
 	colRole         = "role"
 	colGroups       = "groups"
 	colValidFrom    = "valid_from"
@@ -39,7 +40,7 @@ const (
 	colEmail        = "email"
 )
 
-var knownColumns = []string{colID, colFamilyName, colGivenName, colOrganization, colCountry, colRole,
+var knownColumns = []string{colID, colFamilyName, colGivenName, colOrganization, colCountry, colCountryName, colRole,
 	colGroups, colValidFrom, colValidTo, colStatus, colBadgeUID, colLanguage, colEmail}
 
 var requiredColumns = []string{colID, colFamilyName, colGivenName}
@@ -145,6 +146,7 @@ func delegate(rd *csvin.Reader, row csvin.Row) (kiosk.Delegate, bool) {
 		FamilyName:   text(colFamilyName, true, maxTextLen),
 		GivenName:    text(colGivenName, false, maxTextLen),
 		Organization: text(colOrganization, false, maxTextLen),
+		CountryName:  text(colCountryName, false, maxTextLen),
 		Role:         oneOf(colRole, "delegate", kiosk.Roles),
 		Status:       oneOf(colStatus, kiosk.StatusRegistered, []string{kiosk.StatusRegistered, kiosk.StatusConfirmed, kiosk.StatusCancelled}),
 		Language:     oneOf(colLanguage, "en", kiosk.Languages),

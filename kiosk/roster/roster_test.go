@@ -43,6 +43,20 @@ func TestParseAccepts(t *testing.T) {
 			warn: 1,
 		},
 		{
+			name: "country_name as written, any script, with or without a code",
+			in: "id,family_name,given_name,country,Country_Name\n" +
+				"V1,Parolin,Pietro,VA,Holy See\n" +
+				"O1,Dupont,Marie,,Organisation internationale de la Francophonie\n" +
+				"P1,الأحمد,محمد,ps,\"  دولة فلسطين \"\n" +
+				"K1,김,민준,KR,\n",
+			want: []kiosk.Delegate{
+				{ID: "V1", FamilyName: "Parolin", GivenName: "Pietro", Country: "VA", CountryName: "Holy See", Role: "delegate", Status: "registered", Language: "en"},
+				{ID: "O1", FamilyName: "Dupont", GivenName: "Marie", CountryName: "Organisation internationale de la Francophonie", Role: "delegate", Status: "registered", Language: "en"},
+				{ID: "P1", FamilyName: "الأحمد", GivenName: "محمد", Country: "PS", CountryName: "دولة فلسطين", Role: "delegate", Status: "registered", Language: "en"},
+				{ID: "K1", FamilyName: "김", GivenName: "민준", Country: "KR", Role: "delegate", Status: "registered", Language: "en"},
+			},
+		},
+		{
 			name: "mononym",
 			in:   "id,family_name,given_name\nD5,Sukarno,\n",
 			want: []kiosk.Delegate{{ID: "D5", FamilyName: "Sukarno", Role: "delegate", Status: "registered", Language: "en"}},
@@ -108,6 +122,16 @@ func TestParseRejects(t *testing.T) {
 			},
 		},
 		{"control character", "id,family_name,given_name\nD1,Bad\x07Name,X\n", []string{"2: family_name: contains a control character"}},
+		{
+			"unknown country code and a bad country_name, by line and column",
+			"id,family_name,given_name,country,country_name\nD1,X,Y,CH,\nD2,X,Y,XX,\nD3,X,Y,uk,United Kingdom\nD4,X,Y,,Bad\x07Name\nD5,X,Y,," + strings.Repeat("x", 257) + "\n",
+			[]string{
+				"3: country: \"XX\" is not an ISO 3166-1 alpha-2 code",
+				"4: country: \"UK\" is not an ISO 3166-1 alpha-2 code",
+				"5: country_name: contains a control character",
+				"6: country_name: is 257 bytes long, at most 256",
+			},
+		},
 		{"bare quote", "id,family_name,given_name\nD1,Bad\"Quote,X\nD2,Ok,Ok\n", []string{"2: column"}},
 		{"id with slash", "id,family_name,given_name\nD/1,X,Y\n", []string{"2: id: \"D/1\" must not contain"}},
 	}

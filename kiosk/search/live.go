@@ -4,10 +4,12 @@ import (
 	"context"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/country"
 )
 
 // Source is where a Live index reads delegates from: the kiosk's database.
@@ -116,7 +118,7 @@ func (l *Live) Refresh(ctx context.Context) error {
 	v, err = l.src.AllDelegates(ctx, func(d *kiosk.Delegate) {
 		name, ok := names[d.Country]
 		if !ok {
-			name = kiosk.CountryName(d.Country)
+			name = strings.Join(country.Names(d.Country), " ") // searched in any of the six languages
 			names[d.Country] = name
 		}
 		docs = append(docs, NewDoc(d, name))

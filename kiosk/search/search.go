@@ -125,13 +125,18 @@ type Doc struct {
 	Organization string
 	Country      string // ISO 3166-1 alpha-2
 	CountryName  string // searched too: "Germany", or several names, "Germany Allemagne"
+	CountryLabel string // the roster's country_name, shown as written ("Holy See"); "" for most
 	Role         string
 	Status       string
 }
 
 // NewDoc returns the Doc of a delegate. countryName is the name (or names)
-// of d.Country to search by; package kiosk knows codes only.
+// of d.Country to search by; the roster's country_name, if any, is searched
+// as well.
 func NewDoc(d *kiosk.Delegate, countryName string) Doc {
+	if d.CountryName != "" {
+		countryName = strings.TrimSpace(d.CountryName + " " + countryName)
+	}
 	return Doc{
 		ID:           d.ID,
 		FamilyName:   d.FamilyName,
@@ -139,6 +144,7 @@ func NewDoc(d *kiosk.Delegate, countryName string) Doc {
 		Organization: d.Organization,
 		Country:      d.Country,
 		CountryName:  countryName,
+		CountryLabel: d.CountryName,
 		Role:         d.Role,
 		Status:       d.Status,
 	}

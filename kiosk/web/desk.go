@@ -114,7 +114,7 @@ type searchHit struct {
 	GivenName    string `json:"given_name"`
 	Organization string `json:"organization"`
 	Country      string `json:"country"`
-	CountryName  string `json:"country_name"`
+	CountryName  string `json:"country_name"` // the roster's country_name, else the UN name in the staff's language
 	Role         string `json:"role"`
 	Status       string `json:"status"`
 }
@@ -137,9 +137,10 @@ func (s *Server) handleSearch(c *fiber.Ctx) error {
 		return err
 	}
 	hits := make([]searchHit, len(res.Hits))
+	lang := s.staffLang(c)
 	for i, h := range res.Hits {
 		hits[i] = hitOf(&kiosk.Delegate{ID: h.ID, FamilyName: h.FamilyName, GivenName: h.GivenName,
-			Organization: h.Organization, Country: h.Country, Role: h.Role, Status: h.Status})
+			Organization: h.Organization, Country: h.Country, CountryName: h.CountryLabel, Role: h.Role, Status: h.Status}, lang)
 	}
 	return c.JSON(fiber.Map{"query": q, "total": res.Total, "offset": offset, "limit": limit, "results": hits})
 }
@@ -156,10 +157,11 @@ type cardDelegate struct {
 	Note      string   `json:"note"`
 }
 
-// hitOf is how a delegate appears in a result list.
-func hitOf(d *kiosk.Delegate) searchHit {
+// hitOf is how a delegate appears in a result list, its country named in
+// lang.
+func hitOf(d *kiosk.Delegate, lang string) searchHit {
 	return searchHit{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName,
-		Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country),
+		Organization: d.Organization, Country: d.Country, CountryName: d.CountryIn(lang),
 		Role: d.Role, Status: d.Status}
 }
 
@@ -212,7 +214,7 @@ func (s *Server) handleDelegate(c *fiber.Ctx) error {
 		groups = []string{}
 	}
 	body := cardBody{
-		Delegate: cardDelegate{searchHit: hitOf(&d), Groups: groups, ValidFrom: d.ValidFrom, ValidTo: d.ValidTo,
+		Delegate: cardDelegate{searchHit: hitOf(&d, s.staffLang(c)), Groups: groups, ValidFrom: d.ValidFrom, ValidTo: d.ValidTo,
 			Language: d.Language, Email: d.Email, Note: card.Note},
 		Day: day, ValidToday: card.ValidToday, Inside: card.Inside, Badges: card.Badges, TapsToday: []cardTap{},
 	}

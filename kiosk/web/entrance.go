@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"checkin/kiosk"
+	"checkin/kiosk/country"
 )
 
 // Catalogs holds the message catalogues by language.
@@ -87,6 +88,17 @@ func (p page) Messages(prefixes ...string) template.JS {
 		}
 	}
 	b, err := json.Marshal(out)
+	if err != nil {
+		return "{}"
+	}
+	return template.JS(b)
+}
+
+// Countries returns, as JSON for a page's script, the UN name of every
+// country code in the page's language (package country: the table badges
+// and desk answers use too).
+func (p page) Countries() template.JS {
+	b, err := json.Marshal(country.All(p.Lang))
 	if err != nil {
 		return "{}"
 	}

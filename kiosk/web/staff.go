@@ -139,6 +139,16 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 // langCookie remembers the language a member of staff chose (?lang=).
 const langCookie = "lang"
 
+// staffLang is the language of a staff API answer: ?lang= if given, else
+// the one the member of staff chose for the pages (remembered, not set,
+// here), else English.
+func (s *Server) staffLang(c *fiber.Ctx) string {
+	if lang := c.Query("lang"); lang != "" {
+		return s.catalogs.Lang(lang)
+	}
+	return s.catalogs.Lang(c.Cookies(langCookie))
+}
+
 // staffPage is the language part of a staff page: ?lang= if given (and
 // remembered in a cookie), else the remembered one, else English.
 func (s *Server) staffPage(c *fiber.Ctx) page {

@@ -371,6 +371,8 @@ func TestDeskAPI(t *testing.T) {
 		{ID: "D3", FamilyName: "Иванов", GivenName: "Пётр", Organization: "Минцифры", Country: "RU", Status: "confirmed", Language: "ru"},
 		{ID: "D4", FamilyName: "王", GivenName: "小明", Organization: "CAICT", Country: "CN", Status: "registered", Language: "zh"},
 		{ID: "D5", FamilyName: "Gonçalves", GivenName: "João", Organization: "ANACOM", Country: "PT", Status: "registered"},
+		{ID: "D6", FamilyName: "김", GivenName: "민준", Organization: "MSIT", Country: "KR", Status: "registered"},
+		{ID: "D7", FamilyName: "Borrell", GivenName: "Josep", Organization: "EEAS", CountryName: "European Union", Status: "registered"},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +405,8 @@ func TestDeskAPI(t *testing.T) {
 	for q, want := range map[string]string{
 		"muller": "D1", "MUELLER": "D1", "Müller jürgen": "D1", "jurgen muller": "D1", "bnetza": "D1", "germany": "D1",
 		"иванов": "D3", "ИВАНОВ": "D3", "ivanov": "", "王": "D4", "joao": "D5", "goncalves": "D5", "d3": "D3",
-		"' OR 1=1 --": "", "%": "", `"; DROP TABLE delegates; --`: "",
+		"allemagne": "D1", "германия": "D1", "republic of korea": "D6", "corée": "D6", "大韩民国": "D6", "south korea": "",
+		"european union": "D7", "' OR 1=1 --": "", "%": "", `"; DROP TABLE delegates; --`: "",
 	} {
 		total, ids := search(q)
 		if want == "" {
@@ -423,6 +426,26 @@ func TestDeskAPI(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, w) {
 			t.Errorf("card lacks %s: %d %s", w, resp.StatusCode, body)
 		}
+	}
+	// Countries are named as the UN names them, in the staff's language,
+	// or as the roster's country_name has it, whatever the language.
+	for _, tc := range []struct{ url, want string }{
+		{"/api/delegates/D6", `"country_name":"Republic of Korea"`},
+		{"/api/delegates/D6?lang=fr", `"country_name":"République de Corée"`},
+		{"/api/delegates/D1?lang=ru", `"country_name":"Германия"`},
+		{"/api/delegates/D7?lang=zh", `"country_name":"European Union"`},
+		{"/api/delegates?q=korea&lang=ar", `"country_name":"جمهورية كوريا"`},
+		{"/api/delegates?q=borrell&lang=es", `"country_name":"European Union"`},
+	} {
+		if resp, body := b.api("GET", tc.url, ""); resp.StatusCode != 200 || !strings.Contains(body, tc.want) {
+			t.Errorf("%s lacks %s: %d %s", tc.url, tc.want, resp.StatusCode, body)
+		}
+	}
+	// The desk page carries the same table for its script (the dashboard's
+	// arrivals by country).
+	if resp, body := b.api("GET", "/desk?lang=fr", ""); resp.StatusCode != 200 ||
+		!strings.Contains(body, `<script type="application/json" id="countries">`) || !strings.Contains(body, `"KR":"République de Corée"`) {
+		t.Errorf("desk page lacks the country table: %d", resp.StatusCode)
 	}
 	if resp, _ := b.api("GET", "/api/delegates/NOPE", ""); resp.StatusCode != 404 {
 		t.Errorf("unknown delegate: %d", resp.StatusCode)

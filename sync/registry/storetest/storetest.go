@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"Sessions", testSessions},
 		{"RosterCounts", testRosterCounts},
+		{"RosterCountryName", testRosterCountryName},
 		{"RosterConflict", testRosterConflict},
 		{"RosterKeepsDeskBadges", testRosterKeepsDeskBadges},
 		{"NamesInEveryScript", testNamesInEveryScript},
@@ -118,7 +119,8 @@ var (
 	nine    = time.Date(2026, 11, 22, 9, 0, 0, 0, zurich)
 )
 
-// roster has names in several scripts; D1 has a roster badge.
+// roster has names in several scripts; D1 has a roster badge; D4's country
+// has the roster's own name (country_name).
 func roster() []kiosk.Delegate {
 	return []kiosk.Delegate{
 		{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Organization: "Département fédéral de l'environnement",
@@ -129,7 +131,7 @@ func roster() []kiosk.Delegate {
 		{ID: "D3", FamilyName: "Иванова", GivenName: "Анна", Organization: "Минцифры России", Country: "RU", Role: "delegate",
 			Status: "registered", Language: "ru", ValidFrom: "2026-11-23", ValidTo: "2026-11-25"},
 		{ID: "D4", FamilyName: "الهاشمي", GivenName: "فاطمة", Organization: "هيئة تنظيم قطاع الاتصالات", Country: "JO",
-			Role: "delegate", Status: "registered", Language: "ar"},
+			CountryName: "المملكة الأردنية الهاشمية", Role: "delegate", Status: "registered", Language: "ar"},
 	}
 }
 

@@ -77,6 +77,41 @@ func testRosterCounts(t *testing.T, open Opener) {
 	countDelegates(t, s, 3)
 }
 
+// testRosterCountryName: the roster's country_name is the delegate's in
+// the feed; a change of it alone is an update that reaches the feed,
+// dropping it too, and the same roster again changes nothing.
+func testRosterCountryName(t *testing.T, open Opener) {
+	s, _ := newStore(t, open)
+	r := roster()
+	replaceRoster(t, s, r, kiosk.RosterImport{Added: 4, Badges: 1})
+	st := apply(feed(t, s, 0))
+	if d := st.upsert(t, "delegate D4").(*kiosk.Delegate); d.CountryName != "المملكة الأردنية الهاشمية" || d.Country != "JO" {
+		t.Errorf("D4 in the feed: country %q, country_name %q", d.Country, d.CountryName)
+	}
+	if d := st.upsert(t, "delegate D1").(*kiosk.Delegate); d.CountryName != "" {
+		t.Errorf("D1 in the feed: country_name %q, want none", d.CountryName)
+	}
+
+	r[0].CountryName = "Holy See"
+	r[3].CountryName = ""
+	h := head(t, s)
+	replaceRoster(t, s, r, kiosk.RosterImport{Updated: 2, Unchanged: 2, Badges: 1})
+	cs := feed(t, s, h)
+	if len(cs) != 2 {
+		t.Fatalf("feed after changing two country names: %d entries, want 2 delegate upserts", len(cs))
+	}
+	st = apply(cs)
+	if d := st.upsert(t, "delegate D1").(*kiosk.Delegate); d.CountryName != "Holy See" || d.Country != "CH" {
+		t.Errorf("D1 after the import: country %q, country_name %q", d.Country, d.CountryName)
+	}
+	if d := st.upsert(t, "delegate D4").(*kiosk.Delegate); d.CountryName != "" {
+		t.Errorf("D4 after the import: country_name %q, want none", d.CountryName)
+	}
+	h = head(t, s)
+	replaceRoster(t, s, r, kiosk.RosterImport{Unchanged: 4, Badges: 1})
+	unchanged(t, s, h, "importing the same country names again")
+}
+
 // testRosterConflict: a roster that gives UIDs bound at a desk to others
 // is refused whole, naming every conflict.
 func testRosterConflict(t *testing.T, open Opener) {

@@ -1,0 +1,5 @@
+-- The roster's country_name: a delegate's country or organisation as the
+-- roster writes it ("Holy See", "European Union"), shown instead of the
+-- UN name of the country code; '' for most delegates. The delegates'
+-- statement triggers log an update of it like any other column.
+ALTER TABLE delegates ADD COLUMN country_name text NOT NULL DEFAULT '';
