@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -222,5 +223,71 @@ func TestEntranceWelcomeFits(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEntranceSaysCancelled taps delegates of six languages whose day has
+// a cancelled session with a long title: the row says "cancelled" in the
+// delegate's language, in words that are neither struck through nor cut
+// off with the title, as well as striking the session through.
+func TestEntranceSaysCancelled(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	words := map[string]string{"en": "cancelled", "fr": "annulée", "es": "cancelada", "ar": "ملغاة", "zh": "已取消", "ru": "отменено"}
+	var roster []kiosk.Delegate
+	for i, lang := range kiosk.Languages {
+		roster = append(roster, kiosk.Delegate{ID: "C" + lang, FamilyName: "Delegate", GivenName: strings.ToUpper(lang), Role: "delegate",
+			Status: "registered", Language: lang, Groups: []string{"Q5/12"}, Badges: []string{fmt.Sprintf("C0FFEE%04d", i)}})
+	}
+	if _, err := f.db.ReplaceRoster(ctx, roster); err != nil {
+		t.Fatal(err)
+	}
+	at := func(h, m int) time.Time { return time.Date(2026, 11, 22, h, m, 0, 0, zurich) }
+	if err := f.db.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: []kiosk.Session{
+		{ID: "c1", Title: "Q5/12: Resistibility of telecommunication equipment to overvoltages and overcurrents in very long titles", Room: "Room K",
+			Start: at(11, 0), End: at(12, 30), Groups: []string{"Q5/12"}, Status: kiosk.SessionCancelled},
+		{ID: "c2", Title: "Q5/12 drafting", Room: "Room C2", Start: at(14, 0), End: at(15, 0), Groups: []string{"Q5/12"}, Status: kiosk.SessionScheduled},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	tab := browsertest.New(t, 1366, 768)
+	if err := chromedp.Do(tab, chromedp.Navigate(f.url+"/"), chromedp.WaitVisible("#idle h1")); err != nil {
+		t.Fatal(err)
+	}
+	f.waitSubscribed(t, 1)
+	for i, lang := range kiosk.Languages {
+		post(t, f.url+"/api/taps", fmt.Sprintf(`{"uid":"C0FFEE%04d"}`, i))
+		browsertest.WaitJS(t, tab, lang+" welcome", fmt.Sprintf(`document.documentElement.lang === %q && document.getElementById("name").textContent.includes(%q) && document.querySelectorAll("#session-list li").length === 2`,
+			lang, strings.ToUpper(lang)))
+		type row struct {
+			Class, State, Title, Deco, StateDeco string
+			Shown                                bool
+		}
+		got, err := chromedp.Run(tab, chromedp.Evaluate[[]row](`[...document.querySelectorAll("#session-list li")].map((li) => {
+  const st = li.querySelector(".state"), title = li.querySelector(".title");
+  const r = st ? st.getBoundingClientRect() : null, lr = li.getBoundingClientRect();
+  return {Class: li.className, State: st ? st.textContent : "", Title: title.textContent,
+    Deco: getComputedStyle(title).textDecorationLine, StateDeco: st ? getComputedStyle(st).textDecorationLine : "",
+    Shown: !!r && r.width > 0 && r.left >= lr.left && r.right <= lr.right && r.right <= innerWidth && r.left >= 0};
+})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("%s: %d rows, want 2", lang, len(got))
+		}
+		c, s := got[0], got[1]
+		if c.Class != "cancelled" || c.State != words[lang] || !c.Shown || c.Deco != "line-through" || c.StateDeco != "none" {
+			t.Errorf("%s: cancelled row = %+v, want class cancelled, %q shown whole and not struck, the title struck", lang, c, words[lang])
+		}
+		if strings.Contains(c.Title, words[lang]) {
+			t.Errorf("%s: the word is in the title %q, where an ellipsis can cut it", lang, c.Title)
+		}
+		if s.Class != "" || s.State != "" || s.Deco != "none" {
+			t.Errorf("%s: scheduled row = %+v, want no mark", lang, s)
+		}
+		if lang == "ar" {
+			browsertest.Screenshot(t, tab, "entrance-cancelled-ar")
+		}
 	}
 }
