@@ -100,7 +100,7 @@ func TestLobbyRoutes(t *testing.T) {
 		{name: "lobby", method: "GET", path: "/lobby", status: 200,
 			want: []string{`<html lang="en" dir="ltr">`, "ITU-T SG12", "Today&#39;s meetings", "Sunday 22 November", `id="clock" dir="ltr">10:00<`,
 				`class="row now" data-id="s2"`, `class="row next" data-id="s1"`, "WP1/12 plenary", "Popov Room", "Tower", "Q9/12", "Room K",
-				"/static/lobby.css", "/static/lobby.js", `"timezone":"Europe/Zurich"`, `"lobby.now":"Now"`},
+				"/static/lobby.css", "/static/lobby.js", `rel="icon" href="/static/favicon.svg"`, `"timezone":"Europe/Zurich"`, `"lobby.now":"Now"`},
 			absent: []string{`class="preview-tag"`, `class="empty"`}},
 		{name: "arabic", method: "GET", path: "/lobby?lang=ar", status: 200,
 			want: []string{`<html lang="ar" dir="rtl">`, "اجتماعات اليوم", "الأحد 22 تشرين الثاني/نوفمبر", "الآن", "التالي", `dir="ltr">09:00–12:30<`}},
@@ -137,6 +137,7 @@ func TestLobbyRoutes(t *testing.T) {
 		{name: "lobby by POST", method: "POST", path: "/lobby", body: "{}", status: 405},
 		{name: "static css", method: "GET", path: "/static/lobby.css", status: 200, want: []string{"Noto Sans CJK SC"}},
 		{name: "static js", method: "GET", path: "/static/lobby.js", status: 200, want: []string{"EventSource"}},
+		{name: "favicon", method: "GET", path: "/static/favicon.svg", status: 200, want: []string{"<svg"}},
 	}
 	for _, sc := range scenarios {
 		sc.run(t, f.url)
