@@ -7,6 +7,11 @@
   const $ = (id) => document.getElementById(id);
   const SHOW_ACCEPTED_MS = 6000;
   const SHOW_REJECTED_MS = 9000;
+  // At most this many session lines; beyond, the last line counts the rest.
+  const MAX_ROWS = 6;
+  // The welcome shrinks to fit the screen, but never below this share of
+  // its full size: type read from two metres must stay large.
+  const MIN_FIT = 0.4;
   let idleTimer = null;
 
   function t(key, lang) {
@@ -46,7 +51,8 @@
     $("mark").textContent = ok ? "✓" : "✕";
     const d = res.delegate;
     $("name").textContent = d ? d.name : "";
-    $("org").textContent = d ? [d.organization, t("role." + d.role, lang)].filter(Boolean).join(" · ") : "";
+    $("org-name").textContent = d && d.organization ? d.organization : "";
+    $("role").textContent = d && d.role ? t("role." + d.role, lang) : "";
     if (ok) {
       const key = res.direction === "out" ? "entrance.goodbye" : res.first_today ? "entrance.welcome_first" : "entrance.welcome_back";
       $("headline").textContent = t(key, lang);
@@ -57,6 +63,7 @@
       $("action").textContent = t("entrance.go_desk", lang);
       $("sessions").hidden = true;
     }
+    fit();
     clearTimeout(idleTimer);
     // A duration, not a time of day: the browser's clock may be wrong.
     idleTimer = setTimeout(() => {
@@ -74,23 +81,69 @@
     if (!wanted) { $("sessions").hidden = true; return; }
     $("sessions").hidden = false;
     $("sessions-title").textContent = t(sessions.length ? "entrance.sessions_today" : "entrance.no_sessions", lang);
-    // Show what is still ahead (or running), at most four lines.
-    sessions.filter((s) => Date.parse(s.end) > at).slice(0, 4).forEach((s) => {
+    // Show what is still ahead (or running), at most MAX_ROWS lines: the
+    // last one counts the rest when there are more.
+    const ahead = sessions.filter((s) => Date.parse(s.end) > at);
+    const shown = ahead.length > MAX_ROWS ? ahead.slice(0, MAX_ROWS - 1) : ahead;
+    shown.forEach((s) => {
       const li = document.createElement("li");
-      if (s.status === "cancelled") li.className = "cancelled";
       const time = document.createElement("span");
       time.className = "time";
       time.textContent = fmtTime(s.start) + "–" + fmtTime(s.end);
+      const what = document.createElement("span");
+      what.className = "what";
       const title = document.createElement("span");
       title.className = "title";
-      title.textContent = s.title + (s.status === "cancelled" ? " (" + t("entrance.cancelled_session", lang) + ")" : "");
+      title.dir = "auto"; // an ellipsis at the title's own end
+      title.textContent = s.title;
+      what.append(title);
+      if (s.status === "cancelled") {
+        li.className = "cancelled";
+        const state = document.createElement("span");
+        state.className = "state";
+        state.textContent = t("entrance.cancelled_session", lang);
+        what.append(state);
+      }
       const room = document.createElement("span");
       room.className = "room";
+      room.dir = "auto";
       room.textContent = s.room;
-      li.append(time, title, room);
+      li.append(time, what, room);
       list.append(li);
     });
+    if (shown.length < ahead.length) {
+      const li = document.createElement("li");
+      li.className = "more";
+      li.textContent = t("entrance.more_sessions", lang).replace("{n}", String(ahead.length - shown.length));
+      list.append(li);
+    }
   }
+
+  // fit makes the result fit between the top bar and whatever is below
+  // main: as it is if it can, else compact (see entrance.css), then as
+  // large as it fits by --fit, never below MIN_FIT. Lines wrap and are
+  // clamped differently at each size, so the size is searched for, each
+  // step measured. A name too long even for that is clamped.
+  function fit() {
+    const panel = $("result");
+    const room = panel.parentElement;
+    const fits = (k) => {
+      panel.style.setProperty("--fit", k.toFixed(3));
+      return panel.getBoundingClientRect().height <= room.clientHeight - parseFloat(getComputedStyle(room).paddingBottom);
+    };
+    panel.classList.remove("compact", "clamped");
+    if (fits(1) || panel.hidden) return;
+    panel.classList.add("compact");
+    if (fits(1)) return;
+    let lo = MIN_FIT, hi = 1;
+    for (let i = 0; i < 8; i++) {
+      const mid = (lo + hi) / 2;
+      if (fits(mid)) lo = mid;
+      else hi = mid;
+    }
+    if (!fits(lo)) panel.classList.add("clamped");
+  }
+  window.addEventListener("resize", fit);
 
   // Staff-facing status strip: hidden while all is well. When every
   // entrance reader is down, or taps cannot be saved (the `store` event:
@@ -115,6 +168,7 @@
     }
     $("status").textContent = lines.join(" · ");
     $("status").hidden = lines.length === 0;
+    fit(); // the strip takes room from the result
   }
 
   let es = null;

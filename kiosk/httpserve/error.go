@@ -22,6 +22,14 @@ var statusOf = map[string]int{
 	kiosk.EINTERNAL:     fiber.StatusInternalServerError,
 }
 
+// Status returns the HTTP status for err: by its domain code, or 500.
+func Status(err error) int {
+	if s, ok := statusOf[kiosk.ErrorCode(err)]; ok {
+		return s
+	}
+	return fiber.StatusInternalServerError
+}
+
 // ErrorBody is the JSON shape of every API error.
 type ErrorBody struct {
 	Error string `json:"error"`

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -573,5 +574,29 @@ func TestTapWritesFailing(t *testing.T) {
 	}
 	if fmt.Sprint(oks) != "[false true false true]" {
 		t.Errorf("OnWriteHealth told %v, want [false true false true] (changes only)", oks)
+	}
+}
+
+// TestBuildings: the buildings of the rooms and of the sessions, each
+// once, in order; none before a schedule.
+func TestBuildings(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	if got, err := db.Buildings(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("buildings of no schedule = %q, %v; want none", got, err)
+	}
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if err := db.ReplaceSchedule(ctx, kiosk.Schedule{
+		Rooms: []kiosk.Room{{Name: "Popov", Building: "Tower"}, {Name: "K", Building: "Montbrillant"}, {Name: "Lobby"}},
+		Sessions: []kiosk.Session{
+			{ID: "a", Title: "A", Room: "Popov", Building: "Tower", Start: at, End: at.Add(time.Hour), Status: "scheduled"},
+			{ID: "b", Title: "B", Room: "C1", Building: "Varembé", Start: at.Add(48 * time.Hour), End: at.Add(49 * time.Hour), Status: "scheduled"},
+		},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Buildings(ctx)
+	if want := []string{"Montbrillant", "Tower", "Varembé"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("buildings = %q, %v; want %q", got, err, want)
 	}
 }

@@ -226,3 +226,23 @@ func (db *DB) followSchedule(changed <-chan struct{}, last int64) {
 		}
 	}
 }
+
+// Buildings returns the names of the buildings the schedule knows, from
+// its rooms and its sessions on any day, each once, in order.
+func (db *Venue) Buildings(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT building FROM rooms WHERE building <> ''
+		UNION SELECT building FROM sessions WHERE building <> '' ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("buildings: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("buildings: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

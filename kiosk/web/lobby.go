@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"checkin/kiosk"
+	"checkin/kiosk/httpserve"
 )
 
 // lobbyNowGrace is how long a session stays "now" after it began, even
@@ -128,24 +131,38 @@ func (s *Server) handleLobby(c *fiber.Ctx) error {
 	serverNow := s.Now()
 	now := serverNow
 	var at *int64
+	var problems []lobbyProblem
 	if v := c.Query("at"); v != "" {
 		t, err := parseLobbyAt(v, loc)
 		if err != nil {
-			return err
+			problems = append(problems, lobbyProblem{kiosk.EINVALID, "lobby.bad_at", v})
+		} else {
+			now = t
+			ms := t.UnixMilli()
+			at = &ms
 		}
-		now = t
-		ms := t.UnixMilli()
-		at = &ms
 	}
 	date := c.Query("date")
 	pinned := date != ""
 	if !pinned {
 		date = kiosk.LocalDate(now, loc)
 	} else if !kiosk.ValidDate(date) {
-		return kiosk.Errorf(kiosk.EINVALID, "date must be YYYY-MM-DD")
+		problems = append(problems, lobbyProblem{kiosk.EINVALID, "lobby.bad_date", date})
 	}
 	date = utils.CopyString(date)
 	building := utils.CopyString(strings.TrimSpace(c.Query("building")))
+	var known []string
+	if building != "" {
+		if known, err = s.Store.Buildings(ctx); err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(known, func(b string) bool { return strings.EqualFold(strings.TrimSpace(b), building) }) {
+			problems = append(problems, lobbyProblem{kiosk.ENOTFOUND, "lobby.unknown_building", building})
+		}
+	}
+	if len(problems) > 0 {
+		return s.renderLobbyError(c, p, problems, known, kiosk.LocalDate(now, loc))
+	}
 	sessions, err := s.Store.SessionsOn(ctx, date, loc)
 	if err != nil {
 		return err
@@ -182,6 +199,57 @@ func (s *Server) handleLobby(c *fiber.Ctx) error {
 		Schedule: scheduleBody{Date: date, Timezone: loc.String(), Sessions: sessions},
 	}
 	return s.render(c, "lobby.html", lp)
+}
+
+// lobbyProblem is something wrong with a lobby screen's address: its
+// error code, the catalogue key of its message and the value at fault.
+type lobbyProblem struct{ Code, Key, Value string }
+
+// lobbyErrorPage is what lobby_error.html gets.
+type lobbyErrorPage struct {
+	page
+	Title     string
+	Problems  []string
+	Buildings []string // the schedule's, when a building was unknown
+	Home      string   // the board of today in every building, in this language
+}
+
+// renderLobbyError answers a lobby address with a bad date or moment, or
+// a building the schedule does not know (buildings: those it knows), with a page that says so in the
+// page's language (a TV shows it, and venue IT reads it from there): 400
+// when a value is malformed, else 404.
+func (s *Server) renderLobbyError(c *fiber.Ctx, p page, problems []lobbyProblem, buildings []string, today string) error {
+	lp := lobbyErrorPage{page: p, Title: p.T("lobby.error_title"), Home: "/lobby?" + url.Values{"lang": {p.Lang}}.Encode()}
+	code := kiosk.ENOTFOUND
+	for _, pr := range problems {
+		if pr.Code == kiosk.EINVALID {
+			code = kiosk.EINVALID
+		}
+		example := today
+		if pr.Key == "lobby.bad_at" {
+			example = today + "T14:00"
+		}
+		// Values and examples run left to right inside any sentence, and
+		// a value sent to the screen is shown clipped, never whole.
+		lp.Problems = append(lp.Problems, strings.NewReplacer(
+			"{value}", "\u2068"+clipRunes(pr.Value, 60)+"\u2069",
+			"{example}", "\u2068"+example+"\u2069",
+		).Replace(p.T(pr.Key)))
+		if pr.Key == "lobby.unknown_building" {
+			lp.Buildings = buildings
+		}
+	}
+	c.Status(httpserve.Status(kiosk.Errorf(code, "%s", lp.Problems[0])))
+	return s.render(c, "lobby_error.html", lp)
+}
+
+// clipRunes shortens s to at most n characters, marking the cut with "…".
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // parseLobbyAt reads ?at=: RFC 3339 (seconds optional), or a local time

@@ -100,8 +100,8 @@ func TestLobbyPageWeight(t *testing.T) {
 	if total > 300<<10 {
 		t.Errorf("lobby weighs %d bytes, goal < 300 KB", total)
 	}
-	if len(parts) != 4 {
-		t.Errorf("lobby loads %v, want the page, lobby.css, clock.js and lobby.js", parts)
+	if len(parts) != 5 {
+		t.Errorf("lobby loads %v, want the page, lobby.css, clock.js, lobby.js and the favicon", parts)
 	}
 	browser := browsertest.New(t, 1920, 1080)
 	fcp, resources, fonts := lobbyPaint(t, browser, f.url+"/lobby"+query)

@@ -295,3 +295,25 @@ func TestLobbyRollsOver(t *testing.T) {
 		t.Errorf("clock after midnight = %q", got)
 	}
 }
+
+// TestLobbyAddressErrorInBrowser shows the page of a lobby address with an
+// unknown building on a TV, in Arabic: it says what is wrong, in contrast
+// enough to read, and nothing runs off the screen.
+func TestLobbyAddressErrorInBrowser(t *testing.T) {
+	f := newFixture(t)
+	ctx := browsertest.New(t, 1920, 1080)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/lobby?building=%D8%A7%D9%84%D9%85%D8%A8%D9%86%D9%89%20%D8%A7%D9%84%D8%B4%D8%B1%D9%82%D9%8A&date=2026-11-31&lang=ar"), chromedp.WaitVisible("#problems")); err != nil {
+		t.Fatal(err)
+	}
+	got := browsertest.Text(t, ctx, "#problems")
+	for _, want := range []string{"ليس تاريخاً", "لا يوجد مبنى باسم", "المبنى الشرقي"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems = %q, want %q in it", got, want)
+		}
+	}
+	for _, p := range browsertest.ContrastProblems(t, ctx) {
+		t.Errorf("contrast: %s", p)
+	}
+	(&lobbyScreen{t: t, ctx: ctx, f: f}).noOverflow("error page")
+	browsertest.Screenshot(t, ctx, "lobby-error-ar")
+}

@@ -100,7 +100,7 @@ func TestLobbyRoutes(t *testing.T) {
 		{name: "lobby", method: "GET", path: "/lobby", status: 200,
 			want: []string{`<html lang="en" dir="ltr">`, "ITU-T SG12", "Today&#39;s meetings", "Sunday 22 November", `id="clock" dir="ltr">10:00<`,
 				`class="row now" data-id="s2"`, `class="row next" data-id="s1"`, "WP1/12 plenary", "Popov Room", "Tower", "Q9/12", "Room K",
-				"/static/lobby.css", "/static/lobby.js", `"timezone":"Europe/Zurich"`, `"lobby.now":"Now"`},
+				"/static/lobby.css", "/static/lobby.js", `rel="icon" href="/static/favicon.svg"`, `"timezone":"Europe/Zurich"`, `"lobby.now":"Now"`},
 			absent: []string{`class="preview-tag"`, `class="empty"`}},
 		{name: "arabic", method: "GET", path: "/lobby?lang=ar", status: 200,
 			want: []string{`<html lang="ar" dir="rtl">`, "اجتماعات اليوم", "الأحد 22 تشرين الثاني/نوفمبر", "الآن", "التالي", `dir="ltr">09:00–12:30<`}},
@@ -114,7 +114,7 @@ func TestLobbyRoutes(t *testing.T) {
 		{name: "building filter", method: "GET", path: "/lobby?building=tower", status: 200,
 			want:   []string{`data-id="s1"`, "Building: tower"},
 			absent: []string{`data-id="s2"`, "Q9/12"}},
-		{name: "building with nothing", method: "GET", path: "/lobby?building=Varemb%C3%A9", status: 200, want: []string{`class="empty"`, "No meetings today"}},
+		{name: "building with nothing that day", method: "GET", path: "/lobby?building=Tower&date=2026-11-23", status: 200, want: []string{`class="empty"`, "No meetings on this day"}},
 		{name: "another day", method: "GET", path: "/lobby?date=2026-11-23", status: 200,
 			want: []string{`"pinned":true`, "Monday 23 November", ">Meetings<", "No meetings on this day"}},
 		{name: "at previews", method: "GET", path: "/lobby?at=" + lobbyAt("14:10"), status: 200,
@@ -127,13 +127,17 @@ func TestLobbyRoutes(t *testing.T) {
 		{name: "day over", method: "GET", path: "/lobby?at=" + lobbyAt("18:00"), status: 200, want: []string{"Today&#39;s meetings have ended"}},
 		{name: "pinned day with at", method: "GET", path: "/lobby?date=2026-11-22&at=2026-11-21T10:00Z", status: 200,
 			want: []string{`class="row day" data-id="s2"`, "Schedule"}},
-		{name: "bad date", method: "GET", path: "/lobby?date=22.11.2026", status: 400, want: []string{"YYYY-MM-DD"}},
+		{name: "bad date", method: "GET", path: "/lobby?date=22.11.2026", status: 400,
+			want:   []string{`<html lang="en" dir="ltr">`, "This screen&#39;s address needs correcting", "“\u206822.11.2026\u2069” is not a date", "YYYY-MM-DD", "for example \u20682026-11-22\u2069", `href="/lobby?lang=en"`},
+			absent: []string{"No meetings", "/static/lobby.js"}},
 		{name: "bad date json", method: "GET", path: "/lobby?date=2026-13-01", status: 400},
-		{name: "bad at", method: "GET", path: "/lobby?at=tea-time", status: 400, want: []string{"ISO time"}},
+		{name: "bad at", method: "GET", path: "/lobby?at=tea-time&lang=fr", status: 400,
+			want: []string{`<html lang="fr" dir="ltr">`, "« \u2068tea-time\u2069 » n&#39;est pas un instant", "\u20682026-11-22T14:00\u2069"}},
 		{name: "bad at date only", method: "GET", path: "/lobby?at=2026-11-22", status: 400},
 		{name: "lobby by POST", method: "POST", path: "/lobby", body: "{}", status: 405},
 		{name: "static css", method: "GET", path: "/static/lobby.css", status: 200, want: []string{"Noto Sans CJK SC"}},
 		{name: "static js", method: "GET", path: "/static/lobby.js", status: 200, want: []string{"EventSource"}},
+		{name: "favicon", method: "GET", path: "/static/favicon.svg", status: 200, want: []string{"<svg"}},
 	}
 	for _, sc := range scenarios {
 		sc.run(t, f.url)
@@ -270,4 +274,36 @@ func getBody(t testing.TB, url string) (string, int) {
 		t.Fatal(err)
 	}
 	return string(b), resp.StatusCode
+}
+
+// TestLobbyAddressErrors: a lobby address with a bad date or moment, or a
+// building the schedule does not know, gets a page in the requested
+// language that says what is wrong (400 for a malformed value, 404 for an
+// unknown building), lists the buildings there are and links to a board
+// that works; never an empty board that says there are no meetings.
+func TestLobbyAddressErrors(t *testing.T) {
+	f := newFixture(t)
+	scenarios := []scenario{
+		{name: "unknown building", method: "GET", path: "/lobby?building=Varemb%C3%A9", status: 404,
+			want: []string{`<html lang="en" dir="ltr">`, "There is no building “\u2068Varembé\u2069” in this meeting&#39;s schedule.",
+				"Buildings in the schedule:", `href="/lobby?building=Tower&amp;lang=en"`, `href="/lobby?lang=en"`},
+			absent: []string{"No meetings today", `class="empty"`}},
+		{name: "unknown building in Russian", method: "GET", path: "/lobby?building=Zentrum&lang=ru", status: 404,
+			want: []string{`<html lang="ru" dir="ltr">`, "Адрес этого экрана нужно исправить", "В расписании этого мероприятия нет здания «\u2068Zentrum\u2069».", "Здания в расписании:"}},
+		{name: "unknown building in Chinese", method: "GET", path: "/lobby?building=%E4%B8%9C%E6%A5%BC&lang=zh", status: 404,
+			want: []string{`<html lang="zh" dir="ltr">`, "本次会议日程中没有名为“\u2068东楼\u2069”的楼宇。"}},
+		{name: "bad date in Arabic", method: "GET", path: "/lobby?date=2026-13-01&lang=ar", status: 400,
+			want:   []string{`<html lang="ar" dir="rtl">`, "يجب تصحيح عنوان هذه الشاشة", "«\u20682026-13-01\u2069» ليس تاريخاً", `href="/lobby?lang=ar"`},
+			absent: []string{"لا توجد اجتماعات"}},
+		{name: "bad date and unknown building", method: "GET", path: "/lobby?date=tomorrow&building=Annex&lang=es", status: 400,
+			want: []string{"«\u2068tomorrow\u2069» no es una fecha", "El programa de esta reunión no tiene ningún edificio «\u2068Annex\u2069»."}},
+		{name: "a building's name is text", method: "GET", path: "/lobby?building=%3Cscript%3Ealert(1)%3C/script%3E", status: 404,
+			want: []string{"&lt;script&gt;alert(1)&lt;/script&gt;"}, absent: []string{"<script>alert"}},
+		{name: "a long value is clipped", method: "GET", path: "/lobby?building=" + strings.Repeat("B", 500), status: 404,
+			want: []string{strings.Repeat("B", 59) + "…"}, absent: []string{strings.Repeat("B", 60)}},
+		{name: "known building any case", method: "GET", path: "/lobby?building=TOWER", status: 200, want: []string{`data-id="s1"`}},
+	}
+	for _, sc := range scenarios {
+		sc.run(t, f.url)
+	}
 }

@@ -49,6 +49,8 @@ type Store interface {
 	kiosk.MeetingStore
 	kiosk.ScheduleStore
 	CountDelegates(ctx context.Context) (int, error)
+	// Buildings names the buildings of the schedule's rooms and sessions.
+	Buildings(ctx context.Context) ([]string, error)
 	Ping(ctx context.Context) error
 	// WriteHealth says whether taps can be written (for /healthz and the
 	// `store` event).
