@@ -25,6 +25,7 @@ func badgePrinter() kiosk.BadgeRenderer {
 		}
 		return r.Render(w, card.Badge{
 			FamilyName: d.FamilyName, GivenName: d.GivenName, Name: d.Name(),
+			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName,
 			Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country),
 			Role: d.Role, Meeting: m.Name, Dates: meetingDates(m), Pass: token, DelegateID: d.ID,
 		}, l)
