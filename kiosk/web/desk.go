@@ -112,6 +112,7 @@ type searchHit struct {
 	Name         string `json:"name"`
 	FamilyName   string `json:"family_name"`
 	GivenName    string `json:"given_name"`
+	LatinName    string `json:"latin_name,omitempty"` // from the roster's latin columns
 	Organization string `json:"organization"`
 	Country      string `json:"country"`
 	CountryName  string `json:"country_name"`
@@ -139,6 +140,7 @@ func (s *Server) handleSearch(c *fiber.Ctx) error {
 	hits := make([]searchHit, len(res.Hits))
 	for i, h := range res.Hits {
 		hits[i] = hitOf(&kiosk.Delegate{ID: h.ID, FamilyName: h.FamilyName, GivenName: h.GivenName,
+			LatinFamilyName: h.LatinFamilyName, LatinGivenName: h.LatinGivenName,
 			Organization: h.Organization, Country: h.Country, Role: h.Role, Status: h.Status})
 	}
 	return c.JSON(fiber.Map{"query": q, "total": res.Total, "offset": offset, "limit": limit, "results": hits})
@@ -154,11 +156,14 @@ type cardDelegate struct {
 	Language  string   `json:"language"`
 	Email     string   `json:"email"`
 	Note      string   `json:"note"`
+
+	LatinFamilyName string `json:"latin_family_name"`
+	LatinGivenName  string `json:"latin_given_name"`
 }
 
 // hitOf is how a delegate appears in a result list.
 func hitOf(d *kiosk.Delegate) searchHit {
-	return searchHit{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName,
+	return searchHit{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName, LatinName: d.LatinName(),
 		Organization: d.Organization, Country: d.Country, CountryName: kiosk.CountryName(d.Country),
 		Role: d.Role, Status: d.Status}
 }
@@ -213,7 +218,8 @@ func (s *Server) handleDelegate(c *fiber.Ctx) error {
 	}
 	body := cardBody{
 		Delegate: cardDelegate{searchHit: hitOf(&d), Groups: groups, ValidFrom: d.ValidFrom, ValidTo: d.ValidTo,
-			Language: d.Language, Email: d.Email, Note: card.Note},
+			Language: d.Language, Email: d.Email, Note: card.Note,
+			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName},
 		Day: day, ValidToday: card.ValidToday, Inside: card.Inside, Badges: card.Badges, TapsToday: []cardTap{},
 	}
 	for _, t := range card.TapsToday {
