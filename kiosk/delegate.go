@@ -38,6 +38,11 @@ type Delegate struct {
 	Language     string
 	Email        string // never shown on public screens
 	Badges       []string
+
+	// LatinFamilyName and LatinGivenName are the name as the delegate's
+	// passport or the registration system spells it in Latin letters, or
+	// "": the badge's second line, and searched by the desk.
+	LatinFamilyName, LatinGivenName string
 }
 
 // Name returns the name as the delegate would write it: family name first
@@ -53,6 +58,18 @@ func (d *Delegate) Name() string {
 		return d.FamilyName + d.GivenName
 	}
 	return d.GivenName + " " + d.FamilyName
+}
+
+// LatinName returns the Latin spelling of the name from the latin
+// columns, in the order of Name, or "" when neither is given.
+func (d *Delegate) LatinName() string {
+	switch {
+	case d.LatinFamilyName == "" || d.LatinGivenName == "":
+		return d.LatinFamilyName + d.LatinGivenName
+	case d.GivenName != "" && familyFirst(d.FamilyName):
+		return d.LatinFamilyName + " " + d.LatinGivenName
+	}
+	return d.LatinGivenName + " " + d.LatinFamilyName
 }
 
 func familyFirst(s string) bool {

@@ -93,9 +93,12 @@ false), mean nothing and are to be ignored.
 
 	meeting   {"id","name","timezone","start","end"}            key: none (one meeting)
 	delegate  {"id","family_name","given_name","organization","country","country_name","role",
-	           "groups":[…],"valid_from","valid_to","status","language","email"}   key: id
+	           "groups":[…],"valid_from","valid_to","status","language","email",
+	           "latin_family_name","latin_given_name"}   key: id
 	           (country_name: the roster's name for the country or organisation,
-	           shown as written instead of the UN name of country; absent when none)
+	           shown as written instead of the UN name of country; latin_*: the
+	           name in Latin letters as the passport spells it; each absent when
+	           not given)
 	badge     {"uid","delegate_id","revoked"}                   key: uid
 	room      {"name","building","floor","capacity"}            key: name
 	session   {"id","title","room","building","start","end","groups":[…],"status",
@@ -119,7 +122,10 @@ reads a newer registry's feed and shows the UN name of "country".
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
 "meeting", "pass" and "staff" are additions to the kinds first listed in
-the SPEC. A client
+the SPEC, and a delegate's "latin_family_name" and "latin_given_name" to
+its fields: a registry before them sends neither (the kiosk then has none),
+and a kiosk before them ignores them, as every client ignores members it
+does not know. A client
 skips kinds it does not know, and a badge whose delegate it does not know
 yet (a later entry brings it again once the delegate is there). An arrival
 is a delegate's first accepted entry of a day at any kiosk: it is how a

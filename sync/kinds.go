@@ -97,6 +97,11 @@ type DelegateData struct {
 	Status       string   `json:"status,omitempty"`
 	Language     string   `json:"language,omitempty"`
 	Email        string   `json:"email,omitempty"`
+	// LatinFamilyName and LatinGivenName are additions to protocol v1:
+	// registries before them send neither, and kiosks before them ignore
+	// them (a page's unknown members are skipped).
+	LatinFamilyName string `json:"latin_family_name,omitempty"`
+	LatinGivenName  string `json:"latin_given_name,omitempty"`
 }
 
 func (d *DelegateData) change(upsert bool) (kiosk.Delegate, error) {
@@ -105,7 +110,8 @@ func (d *DelegateData) change(upsert bool) (kiosk.Delegate, error) {
 	}
 	return kiosk.Delegate{ID: d.ID, FamilyName: d.FamilyName, GivenName: d.GivenName,
 		Organization: d.Organization, Country: d.Country, CountryName: d.CountryName, Role: d.Role, Groups: d.Groups,
-		ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language, Email: d.Email}, nil
+		ValidFrom: d.ValidFrom, ValidTo: d.ValidTo, Status: d.Status, Language: d.Language, Email: d.Email,
+		LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName}, nil
 }
 
 // BadgeData is the data of a badge change.

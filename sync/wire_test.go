@@ -197,9 +197,9 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 	want := []string{
 		"1 meeting upsert &{ID:SG12 Name:Study Group 12 TimeZone:Europe/Zurich Start:2026-11-21 End:2026-11-28}",
 		"4 meeting delete &{ID: Name: TimeZone: Start: End:}",
-		"5 delegate upsert &{ID:D1 FamilyName:Müller GivenName:Jürgen Organization:Admin Country:CH CountryName: Role:head Groups:[SG12 Q2/12] ValidFrom:2026-11-21 ValidTo:2026-11-22 Status:registered Language:en Email:j@example.org Badges:[]}",
-		"6 delegate delete &{ID:D3 FamilyName: GivenName: Organization: Country: CountryName: Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
-		"11 delegate upsert &{ID:D5 FamilyName:Nkosi GivenName: Organization: Country: CountryName:الكرسي الرسولي Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[]}",
+		"5 delegate upsert &{ID:D1 FamilyName:Müller GivenName:Jürgen Organization:Admin Country:CH CountryName: Role:head Groups:[SG12 Q2/12] ValidFrom:2026-11-21 ValidTo:2026-11-22 Status:registered Language:en Email:j@example.org Badges:[] LatinFamilyName: LatinGivenName:}",
+		"6 delegate delete &{ID:D3 FamilyName: GivenName: Organization: Country: CountryName: Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[] LatinFamilyName: LatinGivenName:}",
+		"11 delegate upsert &{ID:D5 FamilyName:Nkosi GivenName: Organization: Country: CountryName:الكرسي الرسولي Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[] LatinFamilyName: LatinGivenName:}",
 		"12 badge upsert &{UID:0A0B0C DelegateID:D1 Revoked:true}",
 		"13 badge delete &{UID:0A0B0C DelegateID: Revoked:false}",
 		"16 room upsert &{Name:K Building:Tower Floor:2 Capacity:40}",
@@ -274,5 +274,32 @@ func TestDelegateDataAdditions(t *testing.T) {
 	}
 	if d := cs[0].Value.(*kiosk.Delegate); d.Country != "VA" || d.CountryName != "Holy See" {
 		t.Errorf("delegate = %+v", *d)
+	}
+}
+
+// TestDelegateLatinNames: a page with a delegate's latin names decodes
+// them, a page of a registry before them (no such members) decodes with
+// none, and encoding leaves them out when empty, so an old kiosk reads
+// nothing new.
+func TestDelegateLatinNames(t *testing.T) {
+	page := `{"changes":[
+		{"seq":1,"kind":"delegate","op":"upsert","data":{"id":"L1","family_name":"المنصوري","given_name":"أحمد","latin_family_name":"Al Mansouri","latin_given_name":"Ahmed"}},
+		{"seq":2,"kind":"delegate","op":"upsert","data":{"id":"L2","family_name":"Кузнецова","given_name":"Дарья"}}],"next":2,"more":false}`
+	_, changes, skipped, err := wire.DecodeChangesPage([]byte(page))
+	if err != nil || skipped != 0 || len(changes) != 2 {
+		t.Fatalf("decode: %d changes, %d skipped, %v", len(changes), skipped, err)
+	}
+	if d := changes[0].Value.(*kiosk.Delegate); d.LatinFamilyName != "Al Mansouri" || d.LatinGivenName != "Ahmed" {
+		t.Errorf("L1 latin names = %q, %q", d.LatinFamilyName, d.LatinGivenName)
+	}
+	if d := changes[1].Value.(*kiosk.Delegate); d.LatinFamilyName != "" || d.LatinGivenName != "" {
+		t.Errorf("L2 latin names = %q, %q, want none", d.LatinFamilyName, d.LatinGivenName)
+	}
+	b, err := json.Marshal(wire.DelegateData{ID: "L2", FamilyName: "Кузнецова"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "latin") {
+		t.Errorf("encoded %s, want no latin members when empty", b)
 	}
 }

@@ -120,6 +120,7 @@
     if (country) sub.push(country);
     sub.push(S.roleText(r.role));
     sub.push(el("bdi", { class: "mono", dir: "ltr", text: r.id }));
+    if (r.latin_name) sub.unshift(el("bdi", { dir: "ltr", "data-testid": "result-latin", text: r.latin_name }));
     const li = el("li", {
       id: "res-" + i, role: "option", class: "result" + (cancelled ? " cancelled" : "") + (r.id === state.cardId ? " open" : ""),
       "data-testid": "result", "data-id": r.id, "aria-selected": "false",
@@ -275,7 +276,9 @@
 
     const country = d.country ? S.countryName(d.country, d.country_name) + " (" + d.country + ")" : d.country_name || "—";
     const validity = d.valid_from || d.valid_to ? tn("desk.range", validityVars(d)) : [t("desk.whole_meeting")];
+    const latin = [d.latin_given_name, d.latin_family_name].filter(Boolean).join(" ");
     const facts = [
+      ...(latin ? [[t("desk.f_latin"), el("bdi", { dir: "ltr", "data-testid": "card-latin", text: latin })]] : []),
       [t("desk.f_country"), el("span", { dir: "auto", text: country })],
       [t("desk.f_role"), S.roleText(d.role)],
       [t("desk.f_status"), el("span", {}, st.icon + " " + st.text)],

@@ -53,6 +53,11 @@ type Badge struct {
 	Dates                 string // e.g. "17–26 November 2026"
 	Pass                  string // CK1.… QR token to encode (may be empty: no QR)
 	DelegateID            string
+
+	// LatinFamilyName and LatinGivenName are the name as the delegate's
+	// passport or the registration system spells it in Latin letters: the
+	// second line when given, instead of the automatic one.
+	LatinFamilyName, LatinGivenName string
 }
 
 // Renderer renders badges with fonts parsed once. It is safe for

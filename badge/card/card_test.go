@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -25,6 +26,21 @@ type sample struct {
 	name  string
 	badge card.Badge
 	want  []string // words pdftotext must find, in any order
+}
+
+// absent are words that the sample of that name must not show.
+var absent = map[string][]string{
+	"arabic":          {"Mhmd", "al-"},
+	"hebrew":          {"Dod", "Khn"},
+	"arabic no latin": {"Ahmd", "Mnsuri", "Mansouri"},
+	"japanese":        {"Shan", "Tian", "Yamada"},
+}
+
+// onlyLatin are, for the samples named, all the Latin text the badge may
+// have: a name without a Latin line leaves no Latin letter besides them.
+var onlyLatin = map[string][]string{
+	"arabic no latin": {"ITU-T Study Group 12 – Performance, QoS and QoE", "17–26 November 2026",
+		"Telecommunications Regulatory Authority", "United Arab Emirates (AE)", "DELEGATE", "D00042"},
 }
 
 // newRenderer makes a Renderer with the embedded fonts.
@@ -67,12 +83,31 @@ var samples = []sample{
 		[]string{"Γιώργος Παπαδόπουλος", "Giorgos Papadopoulos", "ΕΕΤΤ", "STAFF"}},
 	{"arabic", meetingBadge(card.Badge{Name: "محمد العلي", Organization: "Telecommunications Regulatory Authority",
 		Country: "AE", CountryName: "United Arab Emirates", Role: "secretariat"}),
-		[]string{"محمد العلي", "Mhmd al-'Li", "Telecommunications Regulatory Authority", "SECRETARIAT"}},
+		[]string{"محمد العلي", "Telecommunications Regulatory Authority", "SECRETARIAT"}},
+	// Abjads get no automatic Latin line: a guess at the vowels is worse
+	// than nothing.
+	{"arabic no latin", meetingBadge(card.Badge{FamilyName: "المنصوري", GivenName: "أحمد", Name: "أحمد المنصوري",
+		Organization: "Telecommunications Regulatory Authority", Country: "AE", CountryName: "United Arab Emirates", Role: "delegate"}),
+		[]string{"أحمد المنصوري"}},
+	// With the latin columns, their spelling is the second line.
+	{"arabic latin columns", meetingBadge(card.Badge{FamilyName: "المنصوري", GivenName: "أحمد", Name: "أحمد المنصوري",
+		LatinFamilyName: "Al Mansouri", LatinGivenName: "Ahmed",
+		Organization: "Telecommunications Regulatory Authority", Country: "AE", CountryName: "United Arab Emirates", Role: "delegate"}),
+		[]string{"أحمد المنصوري", "Ahmed Al Mansouri"}},
+	{"cyrillic new", meetingBadge(card.Badge{FamilyName: "Кузнецова", GivenName: "Дарья", Name: "Дарья Кузнецова",
+		Organization: "Роскомнадзор", Country: "RU", CountryName: "Russian Federation", Role: "head"}),
+		[]string{"Дарья Кузнецова", "Darya Kuznetsova", "Роскомнадзор"}},
+	{"pinyin", meetingBadge(card.Badge{FamilyName: "曾", GivenName: "晓芳", Name: "曾晓芳",
+		Organization: "工业和信息化部", Country: "CN", CountryName: "China", Role: "delegate"}),
+		[]string{"曾晓芳", "Zeng Xiaofang"}},
+	{"kanji latin columns", meetingBadge(card.Badge{FamilyName: "佐藤", GivenName: "花子", Name: "佐藤花子",
+		LatinFamilyName: "Sato", LatinGivenName: "Hanako", Organization: "総務省", Country: "JP", CountryName: "Japan", Role: "delegate"}),
+		[]string{"佐藤花子", "Sato Hanako"}},
 	{"hebrew", meetingBadge(card.Badge{Name: "דוד כהן", Organization: "Ministry of Communications", Country: "IL", CountryName: "Israel", Role: "guest"}),
-		[]string{"דוד כהן", "Dod Khn", "Ministry of Communications", "GUEST"}},
+		[]string{"דוד כהן", "Ministry of Communications", "GUEST"}},
 	{"chinese", meetingBadge(card.Badge{FamilyName: "王", GivenName: "小明", Name: "王小明",
 		Organization: "中国信息通信研究院", Country: "CN", CountryName: "China", Role: "head"}),
-		[]string{"王小明", "中国信息通信研究院", "China (CN)"}},
+		[]string{"王小明", "Wang Xiaoming", "中国信息通信研究院", "China (CN)"}},
 	{"japanese", meetingBadge(card.Badge{FamilyName: "山田", GivenName: "太郎", Name: "山田 太郎",
 		Organization: "総務省", Country: "JP", CountryName: "Japan", Role: "delegate"}),
 		[]string{"山田", "太郎", "総務省"}},
@@ -141,6 +176,20 @@ func TestRender(t *testing.T) {
 				for _, word := range s.want {
 					if !strings.Contains(text, word) {
 						t.Errorf("text has no %q; got:\n%s", word, text)
+					}
+				}
+				for _, word := range absent[s.name] {
+					if strings.Contains(text, word) {
+						t.Errorf("text has %q; got:\n%s", word, text)
+					}
+				}
+				if known, ok := onlyLatin[s.name]; ok {
+					rest := text
+					for _, known := range known {
+						rest = strings.ReplaceAll(rest, known, "")
+					}
+					if i := strings.IndexFunc(rest, func(r rune) bool { return r < 0x250 && unicode.IsLetter(r) }); i >= 0 {
+						t.Errorf("text has Latin letters besides the known fields: %q; got:\n%s", rest, text)
 					}
 				}
 			})

@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	qrcode "github.com/skip2/go-qrcode"
+
+	"checkin/kiosk/translit"
 )
 
 // content is what a badge shows, cleaned, and checked against the fonts:
@@ -58,19 +60,21 @@ func (r *Renderer) drawable(text string, bold bool) string {
 	if renderable(text, chain) {
 		return text
 	}
-	if t, ok := transliterate(text); ok && renderable(t, chain) {
+	if t, ok := translit.Latin(text, ""); ok && renderable(t, chain) {
 		return t
 	}
 	return ""
 }
 
-// names returns the name to draw and its Latin transliteration for the
-// second line ("" when the name is Latin, or cannot be transliterated, as
-// Han characters cannot without a dictionary). When the name itself cannot
-// be drawn, its transliteration takes its place, with no second line.
+// names returns the name to draw and its Latin spelling for the second
+// line: the latin columns of the roster where given, else the automatic
+// spelling of package translit ("" when the name is Latin, or its script
+// has no reliable standard romanisation: Arabic, Hebrew, kanji). When the
+// name itself cannot be drawn, its Latin spelling takes its place, with no
+// second line.
 func (r *Renderer) names(b Badge) (name, latin string) {
 	name = displayName(b)
-	latin = nameTransliteration(b, name)
+	latin = latinLine(b, name)
 	chain := r.fonts.chain(true)
 	switch {
 	case name != "" && renderable(name, chain):
@@ -102,12 +106,37 @@ func displayName(b Badge) string {
 	return given + " " + family
 }
 
-// nameTransliteration returns the Latin spelling of name, or "" when it is
-// Latin already or cannot be spelled. When name is made of the family and
-// given names, they are spelled apart, so that 김민준 with family name 김 is
-// "Kim Minjun" and not "Gimminjun".
+// latinLine returns the Latin line under name: from the latin columns
+// where either is given (a part without one spelled automatically where it
+// can be, else left out), in the order of name; else the automatic
+// spelling.
+func latinLine(b Badge, name string) string {
+	lf := cleanText(b.LatinFamilyName, maxNameRunes)
+	lg := cleanText(b.LatinGivenName, maxNameRunes)
+	if lf == "" && lg == "" {
+		return nameTransliteration(b, name)
+	}
+	family := cleanText(b.FamilyName, maxNameRunes)
+	given := cleanText(b.GivenName, maxNameRunes)
+	if lf == "" {
+		lf, _ = translit.Family(family, b.Country)
+	}
+	if lg == "" {
+		lg, _ = translit.Latin(given, b.Country)
+	}
+	squash := func(s string) string { return strings.ReplaceAll(s, " ", "") }
+	if family != "" && given != "" && squash(name) == squash(family+given) {
+		return strings.TrimSpace(lf + " " + lg)
+	}
+	return strings.TrimSpace(lg + " " + lf)
+}
+
+// nameTransliteration returns the automatic Latin spelling of name, or ""
+// when it is Latin already or cannot be spelled. When name is made of the
+// family and given names, they are spelled apart, so that 김민준 with family
+// name 김 is "Kim Minjun" and not "Gimminjun".
 func nameTransliteration(b Badge, name string) string {
-	if !needsTransliteration(name) {
+	if !translit.NeedsLatin(name) {
 		return ""
 	}
 	family := cleanText(b.FamilyName, maxNameRunes)
@@ -117,8 +146,8 @@ func nameTransliteration(b Badge, name string) string {
 		familyFirst := squash(name) == squash(family+given)
 		givenFirst := squash(name) == squash(given+family)
 		if familyFirst || givenFirst {
-			tf, okFamily := transliterateFamily(family)
-			tg, okGiven := transliterate(given)
+			tf, okFamily := translit.Family(family, b.Country)
+			tg, okGiven := translit.Latin(given, b.Country)
 			if okFamily && okGiven {
 				if familyFirst {
 					return tf + " " + tg
@@ -127,19 +156,10 @@ func nameTransliteration(b Badge, name string) string {
 			}
 		}
 	}
-	if t, ok := transliterate(name); ok {
+	if t, ok := translit.Latin(name, b.Country); ok {
 		return t
 	}
 	return ""
-}
-
-// transliterateFamily spells a family name, with the customary spelling of
-// common Korean family names.
-func transliterateFamily(family string) (string, bool) {
-	if s, ok := hangulSurnames[family]; ok {
-		return s, true
-	}
-	return transliterate(family)
 }
 
 func countryText(b Badge) string {

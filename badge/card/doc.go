@@ -63,23 +63,27 @@
 //
 // # Transliteration
 //
-// A name with letters outside the Latin script gets its Latin spelling on
-// a second line, from hand-written tables (translit.go): Cyrillic after
-// BGN/PCGN (Иванов Пётр → Ivanov Pyotr), Greek after ELOT 743, Armenian and
-// Georgian as in passports, kana in passport Hepburn (long vowels not
-// marked), Hangul in Revised Romanization computed from the jamo (with the
-// customary spelling of common family names given apart: 김 → Kim), and
-// Devanagari in a simple Hindi scheme with schwa deletion. Arabic and Hebrew
-// are spelled consonantally, since their short vowels are not written
-// (محمد → Mhmd): enough to compare with a passport, not a reading. When the
-// family and given names are given and make up the name, they are spelled
-// apart (김민준 → Kim Minjun, not Gimminjun).
+// A name with letters outside the Latin script gets a Latin spelling on a
+// second line: the roster's latin_family_name and latin_given_name (the
+// passport's or the registration system's spelling, Badge.LatinFamilyName
+// and LatinGivenName) where given, else the automatic spelling of package
+// checkin/kiosk/translit, one standard per script: Cyrillic after
+// BGN/PCGN (Иванов Пётр → Ivanov Pyotr; Ukrainian after its national
+// system), Greek after ELOT 743, Armenian and Georgian as in passports,
+// kana in passport Hepburn, Chinese in pinyin without tones (曾晓芳 → Zeng
+// Xiaofang; not for delegates of Japan, Korea, Taiwan, Hong Kong or
+// Macao), Hangul in Revised Romanization (김 → Kim), Devanagari in a
+// simple Hindi scheme. Arabic, Hebrew and other abjads get no automatic
+// line: their short vowels are not written, and a consonant skeleton
+// (أحمد → "Ahmd") is worse than nothing; nor do kanji. When the family and
+// given names are given and make up the name, they are spelled apart
+// (김민준 → Kim Minjun, not Gimminjun).
 //
 // # Not handled
 //
-//   - Han characters (Chinese names, kanji): drawn, but not transliterated;
-//     their reading needs a dictionary, so there is no second line, and a
-//     Japanese name mixing kanji and kana has none either.
+//   - Kanji (Japanese names) and hanja: drawn, but not transliterated (their
+//     readings cannot be guessed), so there is no automatic second line,
+//     and a Japanese name mixing kanji and kana has none either.
 //   - Devanagari is not drawn (conjuncts and vowel signs need shaping): its
 //     transliteration is the name. Other Brahmic scripts (Bengali, Tamil,
 //     Telugu…), Khmer, Myanmar, Lao, Ethiopic, Sinhala, Tibetan, Cherokee

@@ -27,6 +27,7 @@ func badgePrinter() kiosk.BadgeRenderer {
 		// UN name in English, or the roster's country_name as written.
 		return r.Render(w, card.Badge{
 			FamilyName: d.FamilyName, GivenName: d.GivenName, Name: d.Name(),
+			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName,
 			Organization: d.Organization, Country: d.Country, CountryName: d.CountryIn("en"),
 			Role: d.Role, Meeting: m.Name, Dates: meetingDates(m), Pass: token, DelegateID: d.ID,
 		}, l)

@@ -77,8 +77,9 @@
 // Hiragana and katakana are not folded together; Chinese is not
 // converted between traditional and simplified characters; Hangul is not
 // matched jamo by jamo (typing 기 does not find 김 before the syllable is
-// complete); no transliteration between scripts (Иванов is not found by
-// "ivanov"); no segmentation of text written without spaces (CJK, Thai), so
+// complete); no transliteration between scripts here (Иванов is not
+// folded to "ivanov": package translit spells names in Latin letters, and
+// the search index adds those spellings as keys of their own); no segmentation of text written without spaces (CJK, Thai), so
 // family and given names must be indexed as separate fields to be found
 // separately.
 package fold

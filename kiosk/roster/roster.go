@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"checkin/badge"
 	"checkin/kiosk"
@@ -38,10 +39,15 @@ const (
 	colBadgeUID     = "badge_uid"
 	colLanguage     = "language"
 	colEmail        = "email"
+	// Additions to the SPEC's columns: the name in Latin letters as the
+	// delegate's passport or the registration system spells it.
+	colLatinFamilyName = "latin_family_name"
+	colLatinGivenName  = "latin_given_name"
 )
 
 var knownColumns = []string{colID, colFamilyName, colGivenName, colOrganization, colCountry, colCountryName, colRole,
-	colGroups, colValidFrom, colValidTo, colStatus, colBadgeUID, colLanguage, colEmail}
+	colGroups, colValidFrom, colValidTo, colStatus, colBadgeUID, colLanguage, colEmail,
+	colLatinFamilyName, colLatinGivenName}
 
 var requiredColumns = []string{colID, colFamilyName, colGivenName}
 
@@ -107,6 +113,12 @@ func parseRows(rd *csvin.Reader, lines map[string]int) []kiosk.Delegate {
 	return out
 }
 
+// notLatin reports whether r is a letter of a script other than Latin
+// (accented Latin letters are Latin: Müller, Nguyễn, Ødegård).
+func notLatin(r rune) bool {
+	return unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Mn, r) && r > 0x036F
+}
+
 // delegate validates one row.
 func delegate(rd *csvin.Reader, row csvin.Row) (kiosk.Delegate, bool) {
 	nerr := len(rd.Problems)
@@ -154,6 +166,16 @@ func delegate(rd *csvin.Reader, row csvin.Row) (kiosk.Delegate, bool) {
 		ValidTo:      date(colValidTo),
 		Email:        text(colEmail, false, maxTextLen),
 	}
+	latin := func(column string) string {
+		v := text(column, false, maxTextLen)
+		if i := strings.IndexFunc(v, notLatin); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(v[i:])
+			rd.Fail(pos(column), column, "%q is not in Latin letters (it has %q): give the name as the passport spells it", clip(v), r)
+		}
+		return v
+	}
+	d.LatinFamilyName = latin(colLatinFamilyName)
+	d.LatinGivenName = latin(colLatinGivenName)
 	if d.ID != "" && strings.ContainsAny(d.ID, " \t/") {
 		rd.Fail(pos(colID), colID, "%q must not contain spaces or '/'", clip(d.ID))
 	}

@@ -57,6 +57,22 @@ func TestParseAccepts(t *testing.T) {
 			},
 		},
 		{
+			name: "latin names",
+			in: "id,family_name,given_name,country,latin_family_name,Latin_Given_Name\n" +
+				"D6,Кузнецова,Дарья,RU,Kuznetsova,Daria\n" +
+				"D7,المنصوري,أحمد,AE,Al Mansouri,Ahmed\n" +
+				"D8,佐藤,花子,JP,Satō,\n" +
+				"D9,Øvergård,Siri,NO,,\n",
+			want: []kiosk.Delegate{
+				{ID: "D6", FamilyName: "Кузнецова", GivenName: "Дарья", Country: "RU", LatinFamilyName: "Kuznetsova", LatinGivenName: "Daria",
+					Role: "delegate", Status: "registered", Language: "en"},
+				{ID: "D7", FamilyName: "المنصوري", GivenName: "أحمد", Country: "AE", LatinFamilyName: "Al Mansouri", LatinGivenName: "Ahmed",
+					Role: "delegate", Status: "registered", Language: "en"},
+				{ID: "D8", FamilyName: "佐藤", GivenName: "花子", Country: "JP", LatinFamilyName: "Satō", Role: "delegate", Status: "registered", Language: "en"},
+				{ID: "D9", FamilyName: "Øvergård", GivenName: "Siri", Country: "NO", Role: "delegate", Status: "registered", Language: "en"},
+			},
+		},
+		{
 			name: "mononym",
 			in:   "id,family_name,given_name\nD5,Sukarno,\n",
 			want: []kiosk.Delegate{{ID: "D5", FamilyName: "Sukarno", Role: "delegate", Status: "registered", Language: "en"}},
@@ -134,6 +150,13 @@ func TestParseRejects(t *testing.T) {
 		},
 		{"bare quote", "id,family_name,given_name\nD1,Bad\"Quote,X\nD2,Ok,Ok\n", []string{"2: column"}},
 		{"id with slash", "id,family_name,given_name\nD/1,X,Y\n", []string{"2: id: \"D/1\" must not contain"}},
+		{"latin names not latin", "id,family_name,given_name,latin_family_name,latin_given_name\n" +
+			"D1,Кузнецова,Дарья,Кузнецова,Daria\nD2,王,芳,Wang,芳\nD3,X,Y,A\x07B,\n",
+			[]string{
+				"2: latin_family_name: \"Кузнецова\" is not in Latin letters (it has 'К')",
+				"3: latin_given_name: \"芳\" is not in Latin letters",
+				"4: latin_family_name: contains a control character",
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

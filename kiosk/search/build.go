@@ -11,34 +11,44 @@ import (
 
 	"checkin/kiosk"
 	"checkin/kiosk/fold"
+	"checkin/kiosk/translit"
 )
+
+// fullName is the index in fields of the full name, when it has one.
+const fullName = 8
 
 // field is a searched name of a record (a family, given or full name, an
 // organization, a country) and the class of its words.
 type field struct {
 	text  string
 	class uint32
+	latin bool // a name: also searched by its Latin spellings (translit.Keys)
 }
 
-// fields returns the searched names of d, fs[:n]. The id is searched too;
-// see idWords. A word of several fields has the class of the first: the
-// best, and for the full name, that of its parts where it has them.
-func (d Doc) fields() (fs [6]field, n int) {
-	fs = [6]field{
-		{text: d.FamilyName, class: classFamily},
-		{text: d.GivenName, class: classGiven},
+// fields returns the searched names of d, fs[:n]: the family and given
+// names, also by their Latin spellings (package translit), the roster's
+// Latin names, organization, country and e-mail. The id is searched too;
+// see idWords. A word of several fields has the best class of them; the
+// full name, last, gives its class only to words its parts do not have.
+func (d Doc) fields() (fs [9]field, n int) {
+	fs = [9]field{
+		{text: d.FamilyName, class: classFamily, latin: true},
+		{text: d.GivenName, class: classGiven, latin: true},
+		{text: d.LatinFamilyName, class: classFamily},
+		{text: d.LatinGivenName, class: classGiven},
 		{text: d.Organization, class: classOther},
 		{text: d.Country, class: classOther},
 		{text: d.CountryName, class: classOther},
+		{text: d.Email, class: classOther},
 	}
-	n = 5
+	n = fullName
 	// The full name has words of its own only when written without a
 	// space, family name first (王小明), and ranks as the family name;
 	// "Anna Müller" has the words of its parts.
 	if d.FamilyName != "" && d.GivenName != "" {
 		name := (&kiosk.Delegate{FamilyName: d.FamilyName, GivenName: d.GivenName}).Name()
 		if name == d.FamilyName+d.GivenName {
-			fs[n] = field{text: name, class: classFamily}
+			fs[n] = field{text: name, class: classFamily, latin: true}
 			n++
 		}
 	}
@@ -99,7 +109,7 @@ func lastDigits(s string) string {
 type builder struct {
 	termNum map[string]uint32
 	terms   []string
-	names   map[string]name // names and organizations repeat: fold each once
+	names   map[nameKey]name // names and organizations repeat: fold each once
 	keyNum  map[string]uint32
 	keys    []string // the distinct search keys of names, by number
 
@@ -114,33 +124,55 @@ type name struct {
 	nums []uint32
 }
 
-// name returns the folded text.
-func (b *builder) name(text string) name {
-	if n, ok := b.names[text]; ok {
+// nameKey is a text to fold, and for a name the country its Latin
+// spellings depend on (translit.Keys).
+type nameKey struct {
+	text, country string
+	latin         bool
+}
+
+// name returns the folded text of f, with the words of its Latin
+// spellings when it is a name.
+func (b *builder) name(f field, country string) name {
+	k := nameKey{text: f.text, latin: f.latin && translit.NeedsLatin(f.text)}
+	if k.latin {
+		k.country = country
+	}
+	if n, ok := b.names[k]; ok {
 		return n
 	}
 	// The words of every variant, as fold.IndexTokens(text); the first
 	// variant is the search key.
 	var key string
 	var n name
-	for i, v := range fold.Variants(text) {
-		if i == 0 {
-			key = v
-		}
+	add := func(v string) {
 		for _, w := range strings.Fields(v) {
 			if t := b.term(w); !slices.Contains(n.nums, t) {
 				n.nums = append(n.nums, t)
 			}
 		}
 	}
-	k, ok := b.keyNum[key]
+	for i, v := range fold.Variants(f.text) {
+		if i == 0 {
+			key = v
+		}
+		add(v)
+	}
+	if k.latin {
+		for _, l := range translit.Keys(f.text, country) {
+			for _, v := range fold.Variants(l) {
+				add(v)
+			}
+		}
+	}
+	num, ok := b.keyNum[key]
 	if !ok {
-		k = uint32(len(b.keys))
-		b.keyNum[key] = k
+		num = uint32(len(b.keys))
+		b.keyNum[key] = num
 		b.keys = append(b.keys, key)
 	}
-	n.key = k
-	b.names[text] = n
+	n.key = num
+	b.names[k] = n
 	return n
 }
 
@@ -164,7 +196,7 @@ func (b *builder) add(d *Doc) (family, given uint32, id string) {
 	// takes over for a record with many (a roster with a pasted essay for
 	// an organization), so that it does not cost their square.
 	var index map[uint32]int
-	put := func(n, flags uint32) {
+	put := func(n, flags uint32, upgrade bool) {
 		var i int
 		if index != nil {
 			var ok bool
@@ -187,13 +219,17 @@ func (b *builder) add(d *Doc) (family, given uint32, id string) {
 			}
 			return
 		}
-		b.words[start+i] |= flags & flagIDKey
+		e := &b.words[start+i]
+		if upgrade && flags&classMask > *e&classMask {
+			*e = *e&^classMask | flags&classMask
+		}
+		*e |= flags & flagIDKey
 	}
 	fs, nf := d.fields()
 	for i, f := range fs[:nf] {
-		n := b.name(f.text)
+		n := b.name(f, d.Country)
 		for _, num := range n.nums {
-			put(num, f.class)
+			put(num, f.class, i != fullName)
 		}
 		switch i { // fields begins with the family and given names
 		case 0:
@@ -211,7 +247,7 @@ func (b *builder) add(d *Doc) (family, given uint32, id string) {
 		if w == keys[0] || w == keys[1] {
 			flags |= flagIDKey
 		}
-		put(b.term(w), flags)
+		put(b.term(w), flags, false)
 	}
 	b.wordStart = append(b.wordStart, uint32(len(b.words)))
 	return family, given, id
@@ -239,7 +275,7 @@ func build(docs []Doc, hotMin int) *Index {
 	b := builder{
 		termNum:   make(map[string]uint32, len(docs)*3), // ids have two or three words of their own
 		terms:     make([]string, 0, len(docs)*3),
-		names:     make(map[string]name),
+		names:     make(map[nameKey]name),
 		keyNum:    make(map[string]uint32),
 		words:     make([]uint32, 0, len(docs)*12),
 		wordStart: make([]uint32, 1, len(docs)+1),

@@ -62,7 +62,7 @@ const refreshGap = time.Second
 
 // Run keeps a built index current until ctx ends: when the source
 // changed, it rebuilds if the delegates did (a new delegate is findable
-// within about refreshGap plus a rebuild, under a second for 100,000).
+// within about refreshGap plus a rebuild, about 1.5 s for 100,000).
 func (l *Live) Run(ctx context.Context) error {
 	var last time.Time
 	changed := l.src.Notify()

@@ -16,7 +16,14 @@
 // of the full name as kiosk.Delegate.Name writes it (family name first
 // without a space for CJK names, so 王小明 is found by 王, by 小明 and by
 // 王小明; Hangul likewise, 김민준 by 김), of the organization, the country
-// code and name, and the id. The id is also indexed joined ("D-00042" is
+// code and name, the e-mail address (the desk is for staff only), and the
+// id. The family and given names are also found by their Latin spellings
+// (package translit: Кузнецов by kuznetsov and kuznecov, 王芳 by "wang
+// fang" and wangfang, Παπαδοπούλου by papadopoulou, さとう by sato and
+// satou), and by the roster's latin_family_name and latin_given_name,
+// which rank as the family and given names: the only way to find by Latin
+// letters a name in kanji (佐藤 is "Sato" only if the roster says so) or in
+// Arabic or Hebrew, whose spelling is never guessed. The id is also indexed joined ("D-00042" is
 // found by "d00042") and split between letters and digits ("D00042" is
 // found by "00042" and by "000"); leading zeros are not dropped ("42" does
 // not find D00042, so that a number typed short does not list every id
@@ -87,9 +94,11 @@
 // # Speed
 //
 // For 100,000 generated delegates in many scripts (BenchmarkSearch100k,
-// BenchmarkBuild100k, on two busy cores): Build takes 0.6 to 0.8 s and
-// keeps about 41 MB, 13 MB of it the Docs; a query takes about 0.02 ms at
-// the median and 0.2 to 0.4 ms at the 99th percentile.
+// BenchmarkBuild100k, on two busy cores): Build takes 1.3 to 1.7 s (0.6 to
+// 1.1 s before names were also indexed by their Latin spellings) and keeps
+// about 48 MB (41 MB before), 13 MB of it the Docs; a query takes about
+// 0.02 ms at the median and 0.2 to 0.4 ms at the 99th percentile, as
+// before.
 package search
 
 import (
@@ -100,6 +109,7 @@ import (
 
 	"checkin/kiosk"
 	"checkin/kiosk/fold"
+	"checkin/kiosk/translit"
 )
 
 // Limits of a query and of a page.
@@ -128,6 +138,11 @@ type Doc struct {
 	CountryLabel string // the roster's country_name, shown as written ("Holy See"); "" for most
 	Role         string
 	Status       string
+	// LatinFamilyName and LatinGivenName are the roster's latin columns,
+	// searched as the family and given names.
+	LatinFamilyName string
+	LatinGivenName  string
+	Email           string // searched as organizations are (staff only: the desk)
 }
 
 // NewDoc returns the Doc of a delegate. countryName is the name (or names)
@@ -147,6 +162,10 @@ func NewDoc(d *kiosk.Delegate, countryName string) Doc {
 		CountryLabel: d.CountryName,
 		Role:         d.Role,
 		Status:       d.Status,
+
+		LatinFamilyName: d.LatinFamilyName,
+		LatinGivenName:  d.LatinGivenName,
+		Email:           d.Email,
 	}
 }
 
@@ -159,6 +178,9 @@ func (d Doc) Tokens() []string {
 	fs, n := d.fields()
 	for _, f := range fs[:n] {
 		texts = append(texts, f.text)
+		if f.latin {
+			texts = append(texts, translit.Keys(f.text, d.Country)...)
+		}
 	}
 	words, _, _ := idWords(d.ID)
 	return fold.IndexTokens(append(texts, words...)...)

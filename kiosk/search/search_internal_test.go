@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"checkin/kiosk/fold"
+	"checkin/kiosk/translit"
 )
 
 // refDoc is a delegate as the brute-force reference sees it: its tokens,
@@ -32,7 +33,15 @@ func newRefDoc(d Doc, pos int) refDoc {
 	}
 	set(d.FamilyName, classFamily)
 	set(d.GivenName, classGiven)
-	for _, text := range []string{d.Organization, d.Country, d.CountryName, d.ID} {
+	set(d.LatinFamilyName, classFamily)
+	set(d.LatinGivenName, classGiven)
+	for _, k := range translit.Keys(d.FamilyName, d.Country) {
+		set(k, classFamily)
+	}
+	for _, k := range translit.Keys(d.GivenName, d.Country) {
+		set(k, classGiven)
+	}
+	for _, text := range []string{d.Organization, d.Country, d.CountryName, d.ID, d.Email} {
 		set(text, classOther)
 	}
 	r.fid = fold.Fold(d.ID)

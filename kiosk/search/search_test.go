@@ -356,7 +356,10 @@ func TestDocTokens(t *testing.T) {
 		want []string
 	}{
 		{roster[0], []string{"muller", "mueller", "anna", "deutsche", "bundesbank", "de", "germany", "d00001", "d", "00001"}},
-		{roster[6], []string{"王", "小明", "外交部", "cn", "china", "王小明", "d00007", "d", "00007"}},
+		// Chinese also in pinyin: every reading of each character
+		// (明 is also meng), each syllable alone and joined.
+		{roster[6], []string{"王", "wang", "yu", "小明", "xiaoming", "xiao", "ming", "meng", "xiaomeng", "外交部", "cn", "china",
+			"王小明", "wangxiaoming", "yuxiaoming", "wangxiaomeng", "yuxiaomeng", "d00007", "d", "00007"}},
 		{roster[8], []string{"o", "brien", "obrien", "siobhan", "department", "of", "foreign", "affairs", "ie", "ireland", "d00009", "d", "00009"}},
 		{roster[11], []string{"anna", "marie", "oecd", "fr", "france", "del", "0100", "del0100"}},
 	}
@@ -369,9 +372,11 @@ func TestDocTokens(t *testing.T) {
 
 func TestNewDoc(t *testing.T) {
 	d := &kiosk.Delegate{ID: "D1", FamilyName: "Müller", GivenName: "Anna", Organization: "BIS", Country: "CH",
-		Role: "head", Status: kiosk.StatusCancelled, Groups: []string{"g"}, Email: "a@example.org"}
+		Role: "head", Status: kiosk.StatusCancelled, Groups: []string{"g"}, Email: "a@example.org",
+		LatinFamilyName: "Mueller", LatinGivenName: "Anna"}
 	want := search.Doc{ID: "D1", FamilyName: "Müller", GivenName: "Anna", Organization: "BIS", Country: "CH",
-		CountryName: "Switzerland", Role: "head", Status: "cancelled"}
+		CountryName: "Switzerland", Role: "head", Status: "cancelled", Email: "a@example.org",
+		LatinFamilyName: "Mueller", LatinGivenName: "Anna"}
 	if diff := cmp.Diff(want, search.NewDoc(d, "Switzerland")); diff != "" {
 		t.Errorf("NewDoc (-want +got):\n%s", diff)
 	}

@@ -27,15 +27,18 @@ var changeKinds = map[string]changeKind{
 	},
 	kiosk.ChangeDelegate: {
 		upsert: upsertRows(`INSERT INTO delegates (id, family_name, given_name, organization, country, country_name, role, groups,
-			valid_from, valid_to, status, language, email, updated_us) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, updated_us) VALUES `,
+			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			` ON CONFLICT (id) DO UPDATE SET family_name = excluded.family_name, given_name = excluded.given_name,
 			organization = excluded.organization, country = excluded.country, country_name = excluded.country_name,
 			role = excluded.role, groups = excluded.groups,
 			valid_from = excluded.valid_from, valid_to = excluded.valid_to, status = excluded.status,
-			language = excluded.language, email = excluded.email, updated_us = excluded.updated_us`,
+			language = excluded.language, email = excluded.email, latin_family_name = excluded.latin_family_name,
+			latin_given_name = excluded.latin_given_name, updated_us = excluded.updated_us`,
 			func(args []any, a *applier, d *kiosk.Delegate) []any {
 				return append(args, d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.CountryName, d.Role,
-					strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email, a.now)
+					strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email,
+					d.LatinFamilyName, d.LatinGivenName, a.now)
 			}),
 		remove: deleteBy(`DELETE FROM delegates WHERE id = ?`, func(d *kiosk.Delegate) any { return d.ID }),
 	},

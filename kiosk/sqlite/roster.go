@@ -17,7 +17,7 @@ const (
 )
 
 const delegateColumns = `d.id, d.family_name, d.given_name, d.organization, d.country, d.country_name, d.role,
-	d.groups, d.valid_from, d.valid_to, d.status, d.language, d.email`
+	d.groups, d.valid_from, d.valid_to, d.status, d.language, d.email, d.latin_family_name, d.latin_given_name`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -25,7 +25,7 @@ func scanDelegate(s scanner, extra ...any) (*kiosk.Delegate, error) {
 	var d kiosk.Delegate
 	var groups string
 	dest := append([]any{&d.ID, &d.FamilyName, &d.GivenName, &d.Organization, &d.Country, &d.CountryName, &d.Role,
-		&groups, &d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email}, extra...)
+		&groups, &d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email, &d.LatinFamilyName, &d.LatinGivenName}, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -78,23 +78,27 @@ func (db *Venue) ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) 
 
 func upsertDelegates(ctx context.Context, tx *sql.Tx, delegates []kiosk.Delegate, existing map[string]bool, now int64, res *kiosk.RosterImport) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO delegates (id, family_name, given_name, organization,
-		country, country_name, role, groups, valid_from, valid_to, status, language, email, updated_us)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		country, country_name, role, groups, valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, updated_us)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET family_name = excluded.family_name, given_name = excluded.given_name,
 			organization = excluded.organization, country = excluded.country, country_name = excluded.country_name,
 			role = excluded.role, groups = excluded.groups, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
 			status = excluded.status, language = excluded.language, email = excluded.email,
+			latin_family_name = excluded.latin_family_name, latin_given_name = excluded.latin_given_name,
 			updated_us = excluded.updated_us
-		WHERE (family_name, given_name, organization, country, country_name, role, groups, valid_from, valid_to, status, language, email)
-			<> (excluded.family_name, excluded.given_name, excluded.organization, excluded.country, excluded.country_name,
-			excluded.role, excluded.groups, excluded.valid_from, excluded.valid_to, excluded.status, excluded.language, excluded.email)`)
+		WHERE (family_name, given_name, organization, country, country_name, role, groups, valid_from, valid_to, status, language, email,
+			latin_family_name, latin_given_name)
+			<> (excluded.family_name, excluded.given_name, excluded.organization, excluded.country, excluded.country_name, excluded.role,
+			excluded.groups, excluded.valid_from, excluded.valid_to, excluded.status, excluded.language, excluded.email,
+			excluded.latin_family_name, excluded.latin_given_name)`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, d := range delegates {
 		r, err := stmt.ExecContext(ctx, d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.CountryName, d.Role,
-			strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email, now)
+			strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email,
+			d.LatinFamilyName, d.LatinGivenName, now)
 		if err != nil {
 			return fmt.Errorf("delegate %s: %w", d.ID, err)
 		}

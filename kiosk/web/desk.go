@@ -112,6 +112,7 @@ type searchHit struct {
 	Name         string `json:"name"`
 	FamilyName   string `json:"family_name"`
 	GivenName    string `json:"given_name"`
+	LatinName    string `json:"latin_name,omitempty"` // from the roster's latin columns
 	Organization string `json:"organization"`
 	Country      string `json:"country"`
 	CountryName  string `json:"country_name"` // the roster's country_name, else the UN name in the staff's language
@@ -140,6 +141,7 @@ func (s *Server) handleSearch(c *fiber.Ctx) error {
 	lang := s.staffLang(c)
 	for i, h := range res.Hits {
 		hits[i] = hitOf(&kiosk.Delegate{ID: h.ID, FamilyName: h.FamilyName, GivenName: h.GivenName,
+			LatinFamilyName: h.LatinFamilyName, LatinGivenName: h.LatinGivenName,
 			Organization: h.Organization, Country: h.Country, CountryName: h.CountryLabel, Role: h.Role, Status: h.Status}, lang)
 	}
 	return c.JSON(fiber.Map{"query": q, "total": res.Total, "offset": offset, "limit": limit, "results": hits})
@@ -155,12 +157,15 @@ type cardDelegate struct {
 	Language  string   `json:"language"`
 	Email     string   `json:"email"`
 	Note      string   `json:"note"`
+
+	LatinFamilyName string `json:"latin_family_name"`
+	LatinGivenName  string `json:"latin_given_name"`
 }
 
 // hitOf is how a delegate appears in a result list, its country named in
 // lang.
 func hitOf(d *kiosk.Delegate, lang string) searchHit {
-	return searchHit{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName,
+	return searchHit{ID: d.ID, Name: d.Name(), FamilyName: d.FamilyName, GivenName: d.GivenName, LatinName: d.LatinName(),
 		Organization: d.Organization, Country: d.Country, CountryName: d.CountryIn(lang),
 		Role: d.Role, Status: d.Status}
 }
@@ -215,7 +220,8 @@ func (s *Server) handleDelegate(c *fiber.Ctx) error {
 	}
 	body := cardBody{
 		Delegate: cardDelegate{searchHit: hitOf(&d, s.staffLang(c)), Groups: groups, ValidFrom: d.ValidFrom, ValidTo: d.ValidTo,
-			Language: d.Language, Email: d.Email, Note: card.Note},
+			Language: d.Language, Email: d.Email, Note: card.Note,
+			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName},
 		Day: day, ValidToday: card.ValidToday, Inside: card.Inside, Badges: card.Badges, TapsToday: []cardTap{},
 	}
 	for _, t := range card.TapsToday {

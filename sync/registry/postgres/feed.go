@@ -132,12 +132,13 @@ var feedKinds = map[string]feedKind{
 	},
 	kiosk.ChangeDelegate: {
 		query: `SELECT d.id, d.family_name, d.given_name, d.organization, d.country, d.country_name, d.role, d.groups,
-			d.valid_from, d.valid_to, d.status, d.language, d.email FROM delegates d WHERE d.id = ANY($1)`,
+			d.valid_from, d.valid_to, d.status, d.language, d.email, d.latin_family_name, d.latin_given_name
+			FROM delegates d WHERE d.id = ANY($1)`,
 		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var d wire.DelegateData
 			var groups string
 			err := r.Scan(&d.ID, &d.FamilyName, &d.GivenName, &d.Organization, &d.Country, &d.CountryName, &d.Role, &groups,
-				&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email)
+				&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email, &d.LatinFamilyName, &d.LatinGivenName)
 			d.Groups = split(groups)
 			return entityKey{key: d.ID}, d, err
 		},

@@ -90,18 +90,20 @@ func upsertDelegates(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate,
 		rounds[k] = append(rounds[k], d)
 	}
 	for _, round := range rounds {
-		cols := make([][]string, 13)
+		cols := make([][]string, 15)
 		for c := range cols {
 			cols[c] = make([]string, len(round))
 		}
 		for i, d := range round {
 			for c, v := range []string{d.ID, d.FamilyName, d.GivenName, d.Organization, d.Country, d.CountryName, d.Role,
-				strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email} {
+				strings.Join(d.Groups, ";"), d.ValidFrom, d.ValidTo, d.Status, d.Language, d.Email,
+				d.LatinFamilyName, d.LatinGivenName} {
 				cols[c][i] = v
 			}
 		}
 		rows, _ := tx.Query(ctx, upsertDelegatesSQL,
-			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], cols[9], cols[10], cols[11], cols[12], now)
+			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], cols[9], cols[10], cols[11],
+			cols[12], cols[13], cols[14], now)
 		updated, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
 			return fmt.Errorf("upsert delegates: %w", err)
@@ -131,24 +133,25 @@ func upsertDelegates(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate,
 // 100k roster take seconds. The roster's ids are unique within a call.
 const upsertDelegatesSQL = `WITH u AS MATERIALIZED (
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-			$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-			AS u(id, family_name, given_name, organization, country, country_name, role, groups, valid_from, valid_to,
-			status, language, email)
+			$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+			AS u(id, family_name, given_name, organization, country, country_name, role, groups, valid_from, valid_to, status, language, email,
+			latin_family_name, latin_given_name)
 	), updated AS (
 		UPDATE delegates d SET family_name = u.family_name, given_name = u.given_name,
-			organization = u.organization, country = u.country, country_name = u.country_name, role = u.role,
-			groups = u.groups, valid_from = u.valid_from, valid_to = u.valid_to, status = u.status,
-			language = u.language, email = u.email, updated_us = $14
+			organization = u.organization, country = u.country, country_name = u.country_name, role = u.role, groups = u.groups,
+			valid_from = u.valid_from, valid_to = u.valid_to, status = u.status, language = u.language,
+			email = u.email, latin_family_name = u.latin_family_name, latin_given_name = u.latin_given_name,
+			updated_us = $16
 		FROM u
 		WHERE d.id = u.id AND (d.family_name, d.given_name, d.organization, d.country, d.country_name, d.role, d.groups,
-			d.valid_from, d.valid_to, d.status, d.language, d.email)
+			d.valid_from, d.valid_to, d.status, d.language, d.email, d.latin_family_name, d.latin_given_name)
 			IS DISTINCT FROM (u.family_name, u.given_name, u.organization, u.country, u.country_name, u.role, u.groups,
-			u.valid_from, u.valid_to, u.status, u.language, u.email)
+			u.valid_from, u.valid_to, u.status, u.language, u.email, u.latin_family_name, u.latin_given_name)
 		RETURNING d.id
 	), inserted AS (
 		INSERT INTO delegates (id, family_name, given_name, organization, country, country_name, role, groups,
-			valid_from, valid_to, status, language, email, updated_us)
-		SELECT u.*, $14::bigint FROM u WHERE NOT EXISTS (SELECT 1 FROM delegates d WHERE d.id = u.id)
+			valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, updated_us)
+		SELECT u.*, $16::bigint FROM u WHERE NOT EXISTS (SELECT 1 FROM delegates d WHERE d.id = u.id)
 	)
 	SELECT id FROM updated`
 

@@ -79,7 +79,7 @@ func sqliteRows(t testing.TB, db *sql.DB, query string, args ...any) []string {
 // tables are the queries whose rows both stores must hold alike (the same
 // SQL on both engines).
 var tables = []string{
-	`SELECT id, family_name, given_name, organization, country, role, groups, valid_from, valid_to, status, language, email, updated_us FROM delegates`,
+	`SELECT id, family_name, given_name, organization, country, role, groups, valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, updated_us FROM delegates`,
 	`SELECT uid, delegate_id, source, CAST(revoked AS INTEGER), created_us, coalesce(revoked_us, -1), bound_us FROM badges`,
 	`SELECT name, building, floor, capacity FROM rooms`,
 	`SELECT id, date, start_us, end_us, room, building, title, groups, status, moved_from FROM sessions`,

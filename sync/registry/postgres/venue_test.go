@@ -112,6 +112,7 @@ func delegateRows(t testing.TB, s *Store) map[string]kiosk.Delegate {
 	t.Helper()
 	rows, err := s.pool.Query(context.Background(), `SELECT d.id, d.family_name, d.given_name, d.organization,
 		d.country, d.role, d.groups, d.valid_from, d.valid_to, d.status, d.language, d.email,
+		d.latin_family_name, d.latin_given_name,
 		coalesce((SELECT array_agg(uid ORDER BY uid) FROM badges b WHERE b.delegate_id = d.id AND NOT b.revoked), '{}')
 		FROM delegates d`)
 	if err != nil {
@@ -123,7 +124,7 @@ func delegateRows(t testing.TB, s *Store) map[string]kiosk.Delegate {
 		var d kiosk.Delegate
 		var groups string
 		if err := rows.Scan(&d.ID, &d.FamilyName, &d.GivenName, &d.Organization, &d.Country, &d.Role, &groups,
-			&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email, &d.Badges); err != nil {
+			&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email, &d.LatinFamilyName, &d.LatinGivenName, &d.Badges); err != nil {
 			t.Fatal(err)
 		}
 		if groups != "" {

@@ -27,12 +27,13 @@ var feedKinds = map[string]feedKind{
 	},
 	kiosk.ChangeDelegate: {
 		query: `SELECT c.seq, d.id, d.family_name, d.given_name, d.organization, d.country, d.country_name, d.role, d.groups,
-			d.valid_from, d.valid_to, d.status, d.language, d.email FROM changes c JOIN delegates d ON d.id = c.key`,
+			d.valid_from, d.valid_to, d.status, d.language, d.email, d.latin_family_name, d.latin_given_name
+			FROM changes c JOIN delegates d ON d.id = c.key`,
 		scan: func(r *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
 			var d wire.DelegateData
 			var groups string
 			err = r.Scan(&seq, &d.ID, &d.FamilyName, &d.GivenName, &d.Organization, &d.Country, &d.CountryName, &d.Role, &groups,
-				&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email)
+				&d.ValidFrom, &d.ValidTo, &d.Status, &d.Language, &d.Email, &d.LatinFamilyName, &d.LatinGivenName)
 			d.Groups = split(groups)
 			return seq, d, err
 		},

@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"RosterConflict", testRosterConflict},
 		{"RosterKeepsDeskBadges", testRosterKeepsDeskBadges},
 		{"NamesInEveryScript", testNamesInEveryScript},
+		{"LatinNames", testLatinNames},
 		{"MeetingValidation", testMeetingValidation},
 		{"Schedule", testSchedule},
 		{"ScheduleMovedSession", testScheduleMovedSession},
@@ -119,19 +120,21 @@ var (
 	nine    = time.Date(2026, 11, 22, 9, 0, 0, 0, zurich)
 )
 
-// roster has names in several scripts; D1 has a roster badge; D4's country
-// has the roster's own name (country_name).
+// roster has names in several scripts; D1 has a roster badge; D2 and D4
+// have their names in Latin letters (the roster's latin columns); D4's
+// country has the roster's own name (country_name).
 func roster() []kiosk.Delegate {
 	return []kiosk.Delegate{
 		{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Organization: "Département fédéral de l'environnement",
 			Country: "CH", Role: "head", Groups: []string{"SG12", "Q2/12"}, Status: "registered", Language: "fr",
 			Email: "jurgen.muller@example.ch", Badges: []string{"0A0B0C0D0E"}},
 		{ID: "D2", FamilyName: "王", GivenName: "伟", Organization: "中国信息通信研究院", Country: "CN", Role: "delegate",
-			Groups: []string{"SG12"}, Status: "registered", Language: "zh"},
+			Groups: []string{"SG12"}, Status: "registered", Language: "zh", LatinFamilyName: "Wang", LatinGivenName: "Wei"},
 		{ID: "D3", FamilyName: "Иванова", GivenName: "Анна", Organization: "Минцифры России", Country: "RU", Role: "delegate",
 			Status: "registered", Language: "ru", ValidFrom: "2026-11-23", ValidTo: "2026-11-25"},
 		{ID: "D4", FamilyName: "الهاشمي", GivenName: "فاطمة", Organization: "هيئة تنظيم قطاع الاتصالات", Country: "JO",
-			CountryName: "المملكة الأردنية الهاشمية", Role: "delegate", Status: "registered", Language: "ar"},
+			CountryName: "المملكة الأردنية الهاشمية", Role: "delegate", Status: "registered", Language: "ar",
+			LatinFamilyName: "Al-Hashimi", LatinGivenName: "Fatima"},
 	}
 }
 

@@ -1,116 +1,10 @@
-package card
+package translit
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
-
-// Transliteration into Latin letters, by hand-written tables, for a second
-// line under a name in another script (so that a guard or a colleague can
-// read it) and as the name itself when its script cannot be drawn. The
-// schemes aim at what appears in passports, not at reversibility; see doc.go.
-
-// transliterate returns a Latin spelling of s and whether every letter of s
-// was spelled. Latin and other common characters (spaces, digits,
-// punctuation) pass through. Han characters, Thai and other scripts without
-// a table make it return false: their reading cannot be derived from the
-// letters alone, or no table was written.
-func transliterate(s string) (string, bool) {
-	var out strings.Builder
-	runes := []rune(s)
-	for i := 0; i < len(runes); {
-		sc := scriptOf(runes[i])
-		j := i + 1
-		for j < len(runes) && (scriptOf(runes[j]) == sc || sc != scriptLatin && isMark(runes[j])) {
-			j++
-		}
-		word := runes[i:j]
-		i = j
-		switch sc {
-		case scriptLatin:
-			out.WriteString(string(word))
-		case scriptCyrillic:
-			out.WriteString(withCase(word, cyrillicWord))
-		case scriptGreek:
-			out.WriteString(withCase(word, greekWord))
-		case scriptArmenian:
-			out.WriteString(withCase(word, armenianWord))
-		case scriptGeorgian:
-			out.WriteString(capitalise(georgianWord(word)))
-		case scriptArabic:
-			out.WriteString(arabicWord(word))
-		case scriptHebrew:
-			out.WriteString(capitalise(hebrewWord(word)))
-		case scriptKana:
-			out.WriteString(capitalise(kanaWord(word)))
-		case scriptHangul:
-			out.WriteString(capitalise(hangulWord(word)))
-		case scriptDevanagari:
-			out.WriteString(capitalise(devanagariWord(word)))
-		default:
-			return "", false
-		}
-	}
-	return strings.Join(strings.Fields(out.String()), " "), true
-}
-
-// needsTransliteration reports whether s has a letter outside the Latin
-// script.
-func needsTransliteration(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) && scriptOf(r) != scriptLatin {
-			return true
-		}
-	}
-	return false
-}
-
-type script int
-
-const (
-	scriptLatin script = iota // Latin, and anything not a letter
-	scriptCyrillic
-	scriptGreek
-	scriptArmenian
-	scriptGeorgian
-	scriptArabic
-	scriptHebrew
-	scriptKana
-	scriptHangul
-	scriptDevanagari
-	scriptOther // Han, Thai and every script without a table
-)
-
-func scriptOf(r rune) script {
-	switch {
-	case r < 0x0250 || unicode.Is(unicode.Latin, r):
-		return scriptLatin
-	case unicode.Is(unicode.Cyrillic, r):
-		return scriptCyrillic
-	case unicode.Is(unicode.Greek, r):
-		return scriptGreek
-	case unicode.Is(unicode.Armenian, r):
-		return scriptArmenian
-	case unicode.Is(unicode.Georgian, r):
-		return scriptGeorgian
-	case unicode.Is(unicode.Arabic, r):
-		return scriptArabic
-	case unicode.Is(unicode.Hebrew, r):
-		return scriptHebrew
-	case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー':
-		return scriptKana
-	case unicode.Is(unicode.Hangul, r):
-		return scriptHangul
-	case unicode.Is(unicode.Devanagari, r):
-		return scriptDevanagari
-	case unicode.IsLetter(r) || isMark(r):
-		return scriptOther
-	}
-	return scriptLatin
-}
-
-func isMark(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) }
 
 // withCase spells a word of a cased script with spell, which works on lower
 // case, and gives the result the case of the word: ИВАНОВ → IVANOV,
@@ -147,50 +41,99 @@ func capitalise(s string) string {
 	return s
 }
 
-// spellTable spells each rune of word through table; runes not in it are
-// dropped (signs with no sound of their own).
-func spellTable(word []rune, table map[rune]string) string {
-	var b strings.Builder
-	for _, r := range word {
-		b.WriteString(table[r])
-	}
-	return b.String()
+// Cyrillic schemes, by their index in cyrillicSchemes: cyrBGN (BGN/PCGN
+// for Russian: Иванов Пётр → Ivanov Pyotr, Елена → Yelena, with the
+// letters of Ukrainian, Belarusian, Serbian and Macedonian added as their
+// own national schemes spell them), cyrICAO (ICAO Doc 9303, the
+// machine-readable zone of passports: Юлия → Iuliia, Пётр → Petr), cyrGOST
+// (GOST 7.79-2000 system B without its apostrophes: Кузнецов → Kuznecov,
+// Хрущёв → Xrushhyov) and cyrUkrainian (the Ukrainian national system of
+// 2010: Володимир → Volodymyr, Григорій → Hryhorii).
+const (
+	cyrBGN = iota
+	cyrICAO
+	cyrGOST
+	cyrUkrainian
+)
+
+var cyrillicSchemes = [...]map[rune]string{
+	cyrBGN: {
+		'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "yo",
+		'ж': "zh", 'з': "z", 'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m",
+		'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
+		'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch",
+		'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya",
+		'є': "ye", 'і': "i", 'ї': "yi", 'ґ': "g", 'ў': "w",
+	},
+	cyrICAO: {
+		'ё': "e", 'й': "i", 'ъ': "ie", 'ю': "iu", 'я': "ia", 'є': "ie", 'ї': "i", 'ў': "u",
+	},
+	cyrGOST: {
+		'й': "j", 'х': "x", 'ц': "c", 'щ': "shh", 'є': "ye", 'ї': "yi", 'ў': "u",
+	},
+	cyrUkrainian: {
+		'г': "h", 'и': "y", 'й': "i", 'є': "ie", 'ї': "i", 'ю': "iu", 'я': "ia", 'ь': "",
+	},
 }
 
-// Cyrillic: BGN/PCGN for Russian (Иванов Пётр → Ivanov Pyotr, Елена →
-// Yelena), with the letters of Ukrainian, Belarusian, Serbian and
-// Macedonian added as their own national schemes spell them.
-var cyrillic = map[rune]string{
-	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "yo",
-	'ж': "zh", 'з': "z", 'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m",
-	'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
-	'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch",
-	'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya",
-	'є': "ye", 'і': "i", 'ї': "yi", 'ґ': "g", 'ў': "w",
+// South Slavic letters, spelled alike by every scheme.
+var cyrillicSouthSlavic = map[rune]string{
 	'ђ': "đ", 'ј': "j", 'љ': "lj", 'њ': "nj", 'ћ': "ć", 'џ': "dž",
 	'ѓ': "gj", 'ќ': "kj", 'ѕ': "dz",
 }
 
-func cyrillicWord(word []rune) string {
+func cyrillicWord(word []rune, scheme int) string {
 	var b strings.Builder
 	for i, r := range word {
 		prev := rune(0)
 		if i > 0 {
 			prev = word[i-1]
 		}
-		switch {
-		case r == 'е' && (i == 0 || strings.ContainsRune("аеёиоуыэюяъьйєії", prev)):
-			b.WriteString("ye")
-		case r == 'ё' && strings.ContainsRune("жчшщц", prev):
-			b.WriteString("o")
-		default:
-			b.WriteString(cyrillic[r])
+		afterVowel := i == 0 || strings.ContainsRune("аеёиоуыэюяъьйєії", prev)
+		s, ok := cyrillicSchemes[scheme][r]
+		if !ok {
+			s, ok = cyrillicSchemes[cyrBGN][r]
 		}
+		if !ok {
+			s = cyrillicSouthSlavic[r]
+		}
+		switch scheme {
+		case cyrBGN:
+			switch {
+			case r == 'е' && afterVowel:
+				s = "ye"
+			case r == 'ё' && strings.ContainsRune("жчшщц", prev):
+				s = "o"
+			}
+		case cyrGOST:
+			switch {
+			case r == 'ё' && strings.ContainsRune("жчшщц", prev):
+				s = "o"
+			case r == 'ё':
+				s = "yo"
+			case r == 'ю':
+				s = "yu"
+			case r == 'я':
+				s = "ya"
+			}
+		case cyrUkrainian:
+			// Є Ї Й Ю Я are ye yi y yu ya at the start of a word, and зг
+			// is zgh (Згурський → Zghurskyi).
+			initial := map[rune]string{'є': "ye", 'ї': "yi", 'й': "y", 'ю': "yu", 'я': "ya"}
+			if i == 0 && initial[r] != "" {
+				s = initial[r]
+			} else if r == 'г' && prev == 'з' {
+				s = "gh"
+			}
+		}
+		b.WriteString(s)
 	}
 	return b.String()
 }
 
-// Greek: ELOT 743 (Γιώργος Παπαδόπουλος → Giorgos Papadopoulos).
+// Greek: variant 0 is ELOT 743 (Γιώργος Παπαδόπουλος → Giorgos
+// Papadopoulos); variant 1 writes χ as h and μπ, ντ as mp, nt everywhere
+// (Χατζής → Hatzis, Μπάκος → Mpakos), as many Greeks write their names.
 var greek = map[rune]string{
 	'α': "a", 'β': "v", 'γ': "g", 'δ': "d", 'ε': "e", 'ζ': "z", 'η': "i",
 	'θ': "th", 'ι': "i", 'κ': "k", 'λ': "l", 'μ': "m", 'ν': "n", 'ξ': "x",
@@ -200,7 +143,7 @@ var greek = map[rune]string{
 	'ϊ': "i", 'ϋ': "y", 'ΐ': "i", 'ΰ': "y",
 }
 
-func greekWord(word []rune) string {
+func greekWord(word []rune, v int) string {
 	var b strings.Builder
 	at := func(i int) rune {
 		if i < 0 || i >= len(word) {
@@ -232,10 +175,12 @@ func greekWord(word []rune) string {
 		case r == 'γ' && next == 'χ':
 			b.WriteString("nch")
 			i++
-		case r == 'μ' && next == 'π' && i == 0:
+		case r == 'χ' && v == 1:
+			b.WriteString("h")
+		case r == 'μ' && next == 'π' && i == 0 && v == 0:
 			b.WriteString("b")
 			i++
-		case r == 'ν' && next == 'τ' && i == 0:
+		case r == 'ν' && next == 'τ' && i == 0 && v == 0:
 			b.WriteString("d")
 			i++
 		default:
@@ -245,8 +190,9 @@ func greekWord(word []rune) string {
 	return b.String()
 }
 
-// Armenian: the common ASCII scheme of Armenian passports (Արամ
-// Խաչատրյան → Aram Khachatryan).
+// Armenian: variant 0 is the common ASCII scheme of Armenian passports
+// (Արամ Խաչատրյան → Aram Khachatryan); variant 1 writes the ending -յան
+// as -ian and an initial ե as e (Khachatrian, Erevan).
 var armenian = map[rune]string{
 	'ա': "a", 'բ': "b", 'գ': "g", 'դ': "d", 'ե': "e", 'զ': "z", 'է': "e",
 	'ը': "y", 'թ': "t", 'ժ': "zh", 'ի': "i", 'լ': "l", 'խ': "kh", 'ծ': "ts",
@@ -256,7 +202,7 @@ var armenian = map[rune]string{
 	'ք': "k", 'օ': "o", 'ֆ': "f", 'և': "ev",
 }
 
-func armenianWord(word []rune) string {
+func armenianWord(word []rune, v int) string {
 	var b strings.Builder
 	for i := 0; i < len(word); i++ {
 		r := word[i]
@@ -266,8 +212,10 @@ func armenianWord(word []rune) string {
 			i++
 		case r == 'ո' && i == 0:
 			b.WriteString("vo")
-		case r == 'ե' && i == 0:
+		case r == 'ե' && i == 0 && v == 0:
 			b.WriteString("ye")
+		case r == 'յ' && v == 1 && i > 0 && string(word[i:]) == "յան":
+			b.WriteString("i")
 		default:
 			b.WriteString(armenian[r])
 		}
@@ -275,8 +223,9 @@ func armenianWord(word []rune) string {
 	return b.String()
 }
 
-// Georgian: the national system of 2002 without its apostrophes, as in
-// passports (მიხეილ სააკაშვილი → Mikheil Saakashvili).
+// Georgian: variant 0 is the national system of 2002 without its
+// apostrophes, as in passports (მიხეილ სააკაშვილი → Mikheil
+// Saakashvili); variant 1 writes ყ as k, as older documents do.
 var georgian = map[rune]string{
 	'ა': "a", 'ბ': "b", 'გ': "g", 'დ': "d", 'ე': "e", 'ვ': "v", 'ზ': "z",
 	'თ': "t", 'ი': "i", 'კ': "k", 'ლ': "l", 'მ': "m", 'ნ': "n", 'ო': "o",
@@ -285,107 +234,27 @@ var georgian = map[rune]string{
 	'წ': "ts", 'ჭ': "ch", 'ხ': "kh", 'ჯ': "j", 'ჰ': "h",
 }
 
-func georgianWord(word []rune) string {
+func georgianWord(word []rune, v int) string {
 	var b strings.Builder
 	for _, r := range word {
 		if r >= 0x1C90 && r <= 0x1CBF { // Mtavruli capitals
 			r -= 0x1C90 - 0x10D0
+		}
+		if r == 'ყ' && v == 1 {
+			b.WriteString("k")
+			continue
 		}
 		b.WriteString(georgian[r])
 	}
 	return b.String()
 }
 
-// Arabic: consonantal, since short vowels are not written (محمد العلي →
-// Mhmd al-'Li); the letters alif, waw and ya are read as the long vowels
-// a, u and i inside a word, and harakat, when present, give their vowels.
-var arabic = map[rune]string{
-	'ء': "'", 'آ': "a", 'أ': "a", 'ؤ': "'", 'إ': "i", 'ئ': "'", 'ا': "a",
-	'ب': "b", 'ة': "a", 'ت': "t", 'ث': "th", 'ج': "j", 'ح': "h", 'خ': "kh",
-	'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z", 'س': "s", 'ش': "sh", 'ص': "s",
-	'ض': "d", 'ط': "t", 'ظ': "z", 'ع': "'", 'غ': "gh", 'ف': "f", 'ق': "q",
-	'ك': "k", 'ل': "l", 'م': "m", 'ن': "n", 'ه': "h", 'ى': "a", 'ٱ': "a",
-	'پ': "p", 'چ': "ch", 'ژ': "zh", 'ک': "k", 'گ': "g", 'ی': "y",
-	'ٹ': "t", 'ڈ': "d", 'ڑ': "r", 'ں': "n", 'ھ': "h", 'ہ': "h", 'ۃ': "a", 'ے': "e",
-	'\u064E': "a", '\u0650': "i", '\u064F': "u", // fatha, kasra, damma
-	'\u064B': "an", '\u064D': "in", '\u064C': "un", // tanwin
-	'٠': "0", '١': "1", '٢': "2", '٣': "3", '٤': "4", '٥': "5", '٦': "6", '٧': "7", '٨': "8", '٩': "9",
-	'۰': "0", '۱': "1", '۲': "2", '۳': "3", '۴': "4", '۵': "5", '۶': "6", '۷': "7", '۸': "8", '۹': "9",
-	'،': ",",
-}
-
-func arabicWord(word []rune) string {
-	var b strings.Builder
-	article, start := "", 0
-	if len(word) > 2 && word[0] == 'ا' && word[1] == 'ل' {
-		article, start = "al-", 2
-	}
-	isVowelLetter := func(i int) bool {
-		return i < len(word) && (word[i] == 'ا' || word[i] == 'و' || word[i] == 'ي' || word[i] == 'ی' || word[i] == 'ى')
-	}
-	afterAlif := func(i int) bool { return i > 0 && word[i-1] == 'ا' }
-	var last string
-	for i := start; i < len(word); i++ {
-		r := word[i]
-		var s string
-		switch {
-		case r == '\u0651': // shadda doubles the consonant before it
-			s = last
-		case r == 'و' || r == 'ي' || r == 'ی':
-			consonant := map[rune]string{'و': "w", 'ي': "y", 'ی': "y"}[r]
-			vowel := map[rune]string{'و': "u", 'ي': "i", 'ی': "i"}[r]
-			if i == start || isVowelLetter(i+1) || afterAlif(i) {
-				s = consonant
-			} else {
-				s = vowel
-			}
-		default:
-			s = arabic[r]
-		}
-		b.WriteString(s)
-		last = s
-	}
-	return article + capitalise(b.String())
-}
-
-// Hebrew: consonantal like Arabic (דוד כהן → Dod Khn); vav and yod inside a
-// word are read o and i, bet, kaf and pe are b, k, p at the start of a word
-// and v, kh, f elsewhere, and niqqud, when present, gives the vowels.
-var hebrew = map[rune]string{
-	'א': "", 'ב': "v", 'ג': "g", 'ד': "d", 'ה': "h", 'ו': "o", 'ז': "z",
-	'ח': "ch", 'ט': "t", 'י': "i", 'כ': "kh", 'ך': "kh", 'ל': "l", 'מ': "m",
-	'ם': "m", 'נ': "n", 'ן': "n", 'ס': "s", 'ע': "", 'פ': "f", 'ף': "f",
-	'צ': "ts", 'ץ': "ts", 'ק': "k", 'ר': "r", 'ש': "sh", 'ת': "t",
-	'\u05B7': "a", '\u05B8': "a", '\u05B6': "e", '\u05B5': "e", '\u05B4': "i",
-	'\u05B9': "o", '\u05BA': "o", '\u05BB': "u",
-}
-
-func hebrewWord(word []rune) string {
-	var b strings.Builder
-	for i, r := range word {
-		switch {
-		case i == 0 && r == 'ב':
-			b.WriteString("b")
-		case i == 0 && r == 'כ':
-			b.WriteString("k")
-		case i == 0 && r == 'פ':
-			b.WriteString("p")
-		case r == 'ו' && (i == 0 || i+1 < len(word) && word[i+1] == 'ו'):
-			b.WriteString("v")
-		case r == 'ו' && i > 0 && word[i-1] == 'ו':
-			// the second of a double vav, already spelled
-		case r == 'י' && i == 0:
-			b.WriteString("y")
-		default:
-			b.WriteString(hebrew[r])
-		}
-	}
-	return b.String()
-}
-
-// Kana: Hepburn as in Japanese passports (やまだ たろう → Yamada Taro):
-// long vowels are not marked (ou, oo → o; uu → u; ー dropped) and ん is m
-// before b, m, p.
+// Kana: variant 0 is Hepburn as in Japanese passports (やまだ たろう →
+// Yamada Taro): long vowels are not marked (ou, oo → o; uu → u; ー
+// dropped) and ん is m before b, m, p. The other variants are search
+// keys: 1 writes long vowels as the kana do (さとう → satou), 2 writes ou
+// and oo as oh (satoh), 3 is Kunrei-shiki (し si, ち ti, つ tu, ふ hu,
+// じ zi, しゃ sya; long vowels not marked).
 var kana = map[rune]string{
 	'あ': "a", 'い': "i", 'う': "u", 'え': "e", 'お': "o",
 	'か': "ka", 'き': "ki", 'く': "ku", 'け': "ke", 'こ': "ko",
@@ -406,7 +275,15 @@ var kana = map[rune]string{
 	'ゃ': "ya", 'ゅ': "yu", 'ょ': "yo", 'ゎ': "wa", 'ゕ': "ka", 'ゖ': "ke",
 }
 
-func kanaWord(word []rune) string {
+// kunrei is how Kunrei-shiki writes the Hepburn syllables it spells
+// otherwise.
+var kunrei = map[string]string{
+	"shi": "si", "chi": "ti", "tsu": "tu", "fu": "hu", "ji": "zi",
+	"sha": "sya", "shu": "syu", "sho": "syo", "cha": "tya", "chu": "tyu", "cho": "tyo",
+	"ja": "zya", "ju": "zyu", "jo": "zyo",
+}
+
+func kanaWord(word []rune, v int) string {
 	var syl []string // one romanised syllable per kana
 	for _, r := range word {
 		if r >= 'ァ' && r <= 'ヶ' {
@@ -447,6 +324,13 @@ func kanaWord(word []rune) string {
 			syl = append(syl, kana[r]) // っ spells "" and is handled below
 		}
 	}
+	if v == 3 {
+		for i, s := range syl {
+			if k, ok := kunrei[s]; ok {
+				syl[i] = k
+			}
+		}
+	}
 	var b strings.Builder
 	for i, s := range syl {
 		next := ""
@@ -455,27 +339,31 @@ func kanaWord(word []rune) string {
 		}
 		switch {
 		case s == "" && next != "": // っ doubles the next consonant
-			if strings.HasPrefix(next, "ch") {
+			if strings.HasPrefix(next, "ch") && v != 3 {
 				b.WriteString("t")
 			} else if !strings.ContainsAny(next[:1], "aiueo") {
 				b.WriteString(next[:1])
 			}
-		case s == "n" && next != "" && strings.ContainsAny(next[:1], "bmp"):
+		case s == "n" && next != "" && strings.ContainsAny(next[:1], "bmp") && v != 3:
 			b.WriteString("m")
 		default:
 			b.WriteString(s)
 		}
 	}
 	out := b.String()
-	for _, long := range []struct{ from, to string }{{"ou", "o"}, {"oo", "o"}, {"uu", "u"}} {
-		out = strings.ReplaceAll(out, long.from, long.to)
+	switch v {
+	case 1:
+	case 2:
+		out = strings.NewReplacer("ou", "oh", "oo", "oh").Replace(out)
+	default:
+		out = strings.NewReplacer("ou", "o", "oo", "o", "uu", "u").Replace(out)
 	}
 	return out
 }
 
 // Hangul: Revised Romanization, computed from the jamo of each syllable
 // (김민준 → Gimminjun; written as separate family and given names, 김 민준 →
-// Kim Minjun, see nameTransliteration). Sound changes across syllables are
+// Kim Minjun, see Family). Sound changes across syllables are
 // not applied, as RR prescribes for personal names, except that ㄹㄹ is ll.
 var (
 	hangulInitial = []string{"g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"}
