@@ -112,6 +112,11 @@ func TestSetTarget(t *testing.T) {
 	}
 	defer p.Close()
 	c, r := dial(t, p.Addr())
+	// Served before SetTarget: a dial returns once the kernel accepted the
+	// connection, maybe before the proxy took it and chose its target.
+	if got, err := roundTrip(c, r, "w"); err != nil || got != "a:w" {
+		t.Fatalf("before SetTarget: %q, %v", got, err)
+	}
 	p.SetTarget(echoServer(t, "b:"))
 	if got, err := roundTrip(c, r, "x"); err != nil || got != "a:x" {
 		t.Errorf("an open connection after SetTarget: %q, %v; want it kept to the old target", got, err)
