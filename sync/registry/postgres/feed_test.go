@@ -247,3 +247,34 @@ func TestBindConflictAcrossStores(t *testing.T) {
 		}
 	}
 }
+
+// The listener reconnects after its connection is killed, and wakes
+// Notify for changes made after that (and once on the reconnect itself).
+func TestNotifyAfterListenerReconnects(t *testing.T) {
+	stores := openStores(t, 2)
+	ctx := context.Background()
+	// Kill every LISTENing connection of this database: the second store's
+	// listener among them, as a database restart or a network cut would.
+	var killed int
+	if err := stores[0].pool.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN%'`).Scan(&killed); err != nil {
+		t.Fatal(err)
+	}
+	if killed == 0 {
+		t.Fatal("found no listening connection to kill")
+	}
+	// Changes made through the first store wake the second's Notify again
+	// once its listener is back (a second at a time, for up to 10 s).
+	for try := range 10 {
+		wait := stores[1].Notify()
+		if _, _, err := stores[0].AddCheckins(ctx, "kiosk-a", arrivalEvents(fmt.Sprintf("r%d", try), 1, time.Now()), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-wait:
+			return
+		case <-time.After(time.Second):
+		}
+	}
+	t.Fatal("changes after the listener's connection was killed did not wake Notify within 10 s")
+}
