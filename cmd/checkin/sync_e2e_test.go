@@ -210,13 +210,13 @@ func registryArrivals(t *testing.T, v *venue) int {
 	return st.Arrivals
 }
 
-// exportIDs runs `checkin export checkins` on a data directory and returns
-// the tap ids with how often each appears.
-func exportIDs(t *testing.T, bin, dir string) map[string]int {
+// exportIDs runs `checkin export checkins` (flag --data DIR or --db URL)
+// and returns the tap ids with how often each appears.
+func exportIDs(t *testing.T, bin, flag, where string) map[string]int {
 	t.Helper()
-	out, err := exec.Command(bin, "export", "checkins", "--data", dir).Output()
+	out, err := exec.Command(bin, "export", "checkins", flag, where).Output()
 	if err != nil {
-		t.Fatalf("export %s: %v", dir, err)
+		t.Fatalf("export %s: %v", where, err)
 	}
 	rows, err := csv.NewReader(strings.NewReader(string(out))).ReadAll()
 	if err != nil {
@@ -227,6 +227,36 @@ func exportIDs(t *testing.T, bin, dir string) map[string]int {
 		ids[r[0]]++
 	}
 	return ids
+}
+
+// exportsUnion checks that each kiosk data directory exports each tap
+// once and that the registry's export reg is their union, each tap once;
+// it returns the union.
+func exportsUnion(t *testing.T, bin string, reg map[string]int, kioskDirs ...string) map[string]bool {
+	t.Helper()
+	union := map[string]bool{}
+	for _, dir := range kioskDirs {
+		for id, n := range exportIDs(t, bin, "--data", dir) {
+			if n != 1 {
+				t.Errorf("kiosk %s exports %s %d times", filepath.Base(dir), id, n)
+			}
+			union[id] = true
+		}
+	}
+	for id, n := range reg {
+		if n != 1 {
+			t.Errorf("registry has %s %d times", id, n)
+		}
+		if !union[id] {
+			t.Errorf("registry has %s, which no kiosk exported", id)
+		}
+	}
+	for id := range union {
+		if reg[id] == 0 {
+			t.Errorf("tap %s never reached the registry", id)
+		}
+	}
+	return union
 }
 
 func TestRegistryOutage(t *testing.T) {
@@ -261,29 +291,8 @@ func TestRegistryOutage(t *testing.T) {
 	b.stop(t)
 	v.reg.stop(t)
 
-	reg := exportIDs(t, v.bin, v.regDir)
-	union := map[string]bool{}
-	for _, k := range []string{"north", "south"} {
-		for id, n := range exportIDs(t, v.bin, filepath.Join(v.dir, k)) {
-			if n != 1 {
-				t.Errorf("kiosk %s exports %s %d times", k, id, n)
-			}
-			union[id] = true
-		}
-	}
-	for id, n := range reg {
-		if n != 1 {
-			t.Errorf("registry has %s %d times", id, n)
-		}
-		if !union[id] {
-			t.Errorf("registry has %s, which no kiosk exported", id)
-		}
-	}
-	for id := range union {
-		if reg[id] == 0 {
-			t.Errorf("tap %s never reached the registry", id)
-		}
-	}
+	reg := exportIDs(t, v.bin, "--data", v.regDir)
+	union := exportsUnion(t, v.bin, reg, filepath.Join(v.dir, "north"), filepath.Join(v.dir, "south"))
 	if len(reg) != 80 || len(union) != 80 {
 		t.Errorf("registry %d taps, kiosks %d, want 80 each", len(reg), len(union))
 	}
@@ -309,7 +318,7 @@ func TestKioskKill9Delivery(t *testing.T) {
 		h := getHealth(t, a.url)
 		return h.Registry.Reachable && h.Registry.Outbox == 0
 	})
-	reg := exportIDs(t, v.bin, v.regDir)
+	reg := exportIDs(t, v.bin, "--data", v.regDir)
 	for id := range acked {
 		if reg[id] != 1 {
 			t.Errorf("acknowledged tap %s is at the registry %d times, want once", id, reg[id])
