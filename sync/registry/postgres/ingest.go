@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -22,87 +21,18 @@ import (
 // a concurrent insert of the same id and then counts it a duplicate). An
 // accepted entry becomes the delegate's arrival of its local day unless an
 // earlier one is known; arrivals reach every kiosk through the change
-// feed. Deliveries that arrive together are committed together (runIngest).
+// feed. Deliveries that arrive together are committed together
+// (registry.GroupCommit).
 func (s *Store) AddCheckins(ctx context.Context, kioskID string, events []wire.CheckinEvent, received time.Time) (accepted, duplicates int, err error) {
 	if len(events) == 0 {
 		return 0, 0, nil
 	}
-	req := ingestRequest{kiosk: kioskID, events: events, received: received, done: make(chan ingestResult, 1)}
-	select {
-	case s.ingest <- req:
-	case <-s.closing:
-		return 0, 0, fmt.Errorf("add checkins: store closed")
-	case <-ctx.Done():
-		return 0, 0, ctx.Err()
-	}
-	res := <-req.done
-	if res.err != nil {
-		return 0, 0, res.err
-	}
-	return res.accepted, len(events) - res.accepted, nil
-}
-
-type ingestRequest struct {
-	kiosk    string
-	events   []wire.CheckinEvent
-	received time.Time
-	done     chan ingestResult
-}
-
-type ingestResult struct {
-	accepted int
-	err      error
-}
-
-// maxIngest bounds the events one group commit carries.
-const maxIngest = 5000
-
-// runIngest commits the deliveries waiting at the moment together (group
-// commit): one transaction, one hold of the change log's lock and one
-// flush to disk for the deliveries of many kiosks. In a morning rush every
-// tap is a delivery of its own; one at a time, fifty kiosks' deliveries
-// queued behind each other's commits. A group that fails is retried
-// delivery by delivery, so that one bad delivery cannot fail the others.
-func (s *Store) runIngest() {
-	defer close(s.ingestDone)
-	for {
-		var first ingestRequest
-		select {
-		case first = <-s.ingest:
-		case <-s.closing:
-			return
-		}
-		group, n := []ingestRequest{first}, len(first.events)
-	drain:
-		for n < maxIngest {
-			select {
-			case r := <-s.ingest:
-				group, n = append(group, r), n+len(r.events)
-			default:
-				break drain
-			}
-		}
-		counts, err := s.commitCheckins(group)
-		if err == nil {
-			for i, r := range group {
-				r.done <- ingestResult{accepted: counts[i]}
-			}
-			continue
-		}
-		for _, r := range group {
-			counts, err := s.commitCheckins([]ingestRequest{r})
-			if err != nil {
-				r.done <- ingestResult{err: err}
-				continue
-			}
-			r.done <- ingestResult{accepted: counts[0]}
-		}
-	}
+	return s.ingest.Add(ctx, registry.Delivery{Kiosk: kioskID, Events: events, Received: received})
 }
 
 // commitCheckins stores a group of deliveries in one transaction and
 // returns how many events of each were new.
-func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
+func (s *Store) commitCheckins(group []registry.Delivery) ([]int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	counts := make([]int, len(group))
@@ -113,7 +43,7 @@ func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
 		}
 		var all []wire.CheckinEvent
 		for _, r := range group {
-			all = append(all, r.events...)
+			all = append(all, r.Events...)
 		}
 		names, err := delegateNames(ctx, tx, all)
 		if err != nil {
@@ -140,10 +70,10 @@ type arrival struct {
 
 // insertTaps stores one delivery's events and notes their arrivals (the
 // earliest of each delegate and day) in arrivals.
-func insertTaps(ctx context.Context, tx pgx.Tx, r ingestRequest, names map[string]string, loc *time.Location, arrivals map[arrivalKey]arrival) (int, error) {
+func insertTaps(ctx context.Context, tx pgx.Tx, r registry.Delivery, names map[string]string, loc *time.Location, arrivals map[arrivalKey]arrival) (int, error) {
 	// In id order, so that two processes committing overlapping batches
 	// wait for each other's rows in one order.
-	sorted := slices.Clone(r.events)
+	sorted := slices.Clone(r.Events)
 	slices.SortFunc(sorted, func(a, b wire.CheckinEvent) int { return cmp.Compare(a.ID, b.ID) })
 	n := len(sorted)
 	ids, days, uids, sources, gates, dirs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -155,7 +85,7 @@ func insertTaps(ctx context.Context, tx pgx.Tx, r ingestRequest, names map[strin
 		if isArrival(e) {
 			k := arrivalKey{e.DelegateID, days[i]}
 			if a, ok := arrivals[k]; !ok || ats[i] < a.atUS {
-				arrivals[k] = arrival{tapID: e.ID, kiosk: r.kiosk, atUS: ats[i]}
+				arrivals[k] = arrival{tapID: e.ID, kiosk: r.Kiosk, atUS: ats[i]}
 			}
 		}
 	}
@@ -166,7 +96,7 @@ func insertTaps(ctx context.Context, tx pgx.Tx, r ingestRequest, names map[strin
 			$9::text[], $10::text[], $11::text[], $13::text[])
 			AS e(id, at_us, day, uid, source, gate, direction, delegate_id, delegate_name, result, reason)
 		ON CONFLICT (id) DO NOTHING`,
-		ids, ats, days, uids, sources, gates, dirs, r.kiosk, delegates, dnames, results, r.received.UnixMicro(), reasons)
+		ids, ats, days, uids, sources, gates, dirs, r.Kiosk, delegates, dnames, results, r.Received.UnixMicro(), reasons)
 	if err != nil {
 		return 0, err
 	}

@@ -20,7 +20,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,6 +28,7 @@ import (
 
 	"checkin/kiosk"
 	"checkin/kiosk/sqlitedb"
+	"checkin/sync/registry"
 )
 
 // Store is the registry's database on PostgreSQL.
@@ -41,10 +41,7 @@ type Store struct {
 	stop    context.CancelFunc
 	done    chan struct{} // closed when the listener has stopped
 
-	ingest     chan ingestRequest // deliveries of check-ins, for runIngest
-	closing    chan struct{}
-	ingestDone chan struct{}
-	closeOnce  sync.Once
+	ingest *registry.GroupCommit // check-ins of deliveries that arrive together, in one transaction
 }
 
 // IsURL reports whether s names a PostgreSQL database (postgres:// or
@@ -86,9 +83,8 @@ func Open(ctx context.Context, url string, now func() time.Time, logger *slog.Lo
 		return nil, fmt.Errorf("open %s: %w", Describe(url), err)
 	}
 	lctx, stop := context.WithCancel(context.Background())
-	s := &Store{pool: pool, now: now, logger: logger, stop: stop, done: make(chan struct{}),
-		ingest: make(chan ingestRequest), closing: make(chan struct{}), ingestDone: make(chan struct{})}
-	go s.runIngest()
+	s := &Store{pool: pool, now: now, logger: logger, stop: stop, done: make(chan struct{})}
+	s.ingest = registry.NewGroupCommit(s.commitCheckins)
 	ready := make(chan struct{})
 	go s.listen(lctx, cfg.ConnConfig, ready)
 	select {
@@ -121,8 +117,7 @@ func redact(err error) error {
 // Close stops taking check-ins once those handed over are committed,
 // stops listening and closes the connections.
 func (s *Store) Close() error {
-	s.closeOnce.Do(func() { close(s.closing) })
-	<-s.ingestDone
+	s.ingest.Close()
 	s.stop()
 	<-s.done
 	s.pool.Close()

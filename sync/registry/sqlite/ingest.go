@@ -24,77 +24,12 @@ const ingestRows = 50
 // through the change feed. Re-sending an event changes nothing: its tap is
 // a duplicate and its arrival is not earlier than itself.
 func (s *Store) AddCheckins(ctx context.Context, kioskID string, events []wire.CheckinEvent, received time.Time) (accepted, duplicates int, err error) {
-	req := ingestRequest{kiosk: kioskID, events: events, received: received, done: make(chan ingestResult, 1)}
-	select {
-	case s.ingest <- req:
-	case <-s.closing:
-		return 0, 0, fmt.Errorf("add checkins: store closed")
-	case <-ctx.Done():
-		return 0, 0, ctx.Err()
-	}
-	res := <-req.done
-	return res.accepted, len(events) - res.accepted, res.err
-}
-
-type ingestRequest struct {
-	kiosk    string
-	events   []wire.CheckinEvent
-	received time.Time
-	done     chan ingestResult
-}
-
-type ingestResult struct {
-	accepted int
-	err      error
-}
-
-// maxIngest bounds the events one group commit carries.
-const maxIngest = 5000
-
-// runIngest commits concurrent deliveries from several kiosks together
-// (group commit): one transaction and one fsync for many batches. A group
-// that fails is retried request by request so that one bad delivery cannot
-// fail the others.
-func (s *Store) runIngest() {
-	defer close(s.ingestDone)
-	for {
-		var first ingestRequest
-		select {
-		case first = <-s.ingest:
-		case <-s.closing:
-			return
-		}
-		group, n := []ingestRequest{first}, len(first.events)
-	drain:
-		for n < maxIngest {
-			select {
-			case r := <-s.ingest:
-				group, n = append(group, r), n+len(r.events)
-			default:
-				break drain
-			}
-		}
-		counts, err := s.commitCheckins(group)
-		if err == nil {
-			for i, r := range group {
-				r.done <- ingestResult{accepted: counts[i]}
-			}
-			continue
-		}
-		for _, r := range group {
-			counts, err := s.commitCheckins([]ingestRequest{r})
-			if err != nil {
-				r.done <- ingestResult{err: err}
-				continue
-			}
-			r.done <- ingestResult{accepted: counts[0]}
-		}
-	}
+	return s.ingest.Add(ctx, registry.Delivery{Kiosk: kioskID, Events: events, Received: received})
 }
 
 // commitCheckins stores a group of deliveries in one transaction and
 // returns how many events of each were new.
-func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
+func (s *Store) commitCheckins(group []registry.Delivery) ([]int, error) {
 	ctx := context.Background()
 	var err error
 	// Statements for every chunk size this group needs, before the
@@ -104,8 +39,8 @@ func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
 	stmts := map[string]*sql.Stmt{}
 	var all []wire.CheckinEvent
 	for _, r := range group {
-		all = append(all, r.events...)
-		for chunk := range slices.Chunk(r.events, ingestRows) {
+		all = append(all, r.Events...)
+		for chunk := range slices.Chunk(r.Events, ingestRows) {
 			queries := []string{insertTapsSQL(len(chunk))}
 			if n := countArrivals(chunk); n > 0 {
 				queries = append(queries, upsertArrivalsSQL(n))
@@ -146,10 +81,10 @@ func (s *Store) commitCheckins(group []ingestRequest) ([]int, error) {
 }
 
 // insertCheckins writes one delivery's events and arrivals in tx.
-func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string]*sql.Stmt, req ingestRequest,
+func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string]*sql.Stmt, req registry.Delivery,
 	names map[string]string, loc *time.Location) (accepted int, err error) {
-	kioskID, recvUS := req.kiosk, req.received.UnixMicro()
-	for chunk := range slices.Chunk(req.events, ingestRows) {
+	kioskID, recvUS := req.Kiosk, req.Received.UnixMicro()
+	for chunk := range slices.Chunk(req.Events, ingestRows) {
 		var taps, arrivals []any
 		nArrivals := 0
 		for _, e := range chunk {

@@ -37,17 +37,13 @@ type Store struct {
 	mu    gosync.Mutex
 	stmts map[string]*sql.Stmt // prepared on the writer, by query text
 
-	ingest     chan ingestRequest
-	closing    chan struct{}
-	ingestDone chan struct{}
-	closeOnce  gosync.Once
+	ingest *registry.GroupCommit // check-ins of deliveries that arrive together, in one transaction
 }
 
 // Close stops the check-in writer after what it was handed is committed,
 // then closes the database.
 func (s *Store) Close() error {
-	s.closeOnce.Do(func() { close(s.closing) })
-	<-s.ingestDone
+	s.ingest.Close()
 	return s.Venue.Close()
 }
 
@@ -84,9 +80,9 @@ func Open(path string, now func() time.Time) (*Store, error) {
 	if err := venue.Open(); err != nil {
 		return nil, err
 	}
-	s := &Store{Venue: venue, ingest: make(chan ingestRequest), closing: make(chan struct{}), ingestDone: make(chan struct{})}
+	s := &Store{Venue: venue}
+	s.ingest = registry.NewGroupCommit(s.commitCheckins)
 	s.write, s.read = base.Writer, base.Readers
-	go s.runIngest()
 	return s, nil
 }
 
