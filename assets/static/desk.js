@@ -148,7 +148,7 @@
 
   function openSelected() {
     const r = state.results[state.sel];
-    if (r) openCard(r.id, true);
+    if (r) { clearRefusals(); openCard(r.id, true); }
   }
 
   $("more").addEventListener("click", () => search(true));
@@ -382,6 +382,16 @@
     box.scrollIntoView({ block: "nearest" });
   }
 
+  // A refusal ("this badge belongs to …") answers the last thing the clerk
+  // did; left standing it would be read as the answer to the next one. It
+  // goes on Esc, on the next action and on the next card or desk tap.
+  function clearRefusals() {
+    for (const id of ["bind-status", "action-status"]) {
+      const box = $(id);
+      if (!box.hidden && box.classList.contains("no")) flash(id, null);
+    }
+  }
+
   async function once(name, fn) {
     if (state.busy[name]) return;
     state.busy[name] = true;
@@ -412,6 +422,8 @@
     if (refocus) $("act-bind").focus();
   }
 
+  // Capturing, so the refusal is gone before the action shows its own answer.
+  document.querySelector(".actions").addEventListener("click", clearRefusals, true);
   $("act-bind").addEventListener("click", () => (state.waiting ? stopWaiting(true) : startWaiting()));
   $("bind-cancel").addEventListener("click", () => stopWaiting(true));
   $("bind-form").addEventListener("submit", (e) => {
@@ -474,6 +486,7 @@
   function onDeskTap(tap) {
     const uid = tap.uid || "";
     if (!uid) return;
+    clearRefusals();
     if (state.waiting && state.card) {
       if (tap.source === "qr") {
         flash("bind-status", "no", "✕", t("desk.was_qr"), t("desk.was_qr_hint"));
@@ -714,6 +727,7 @@
     if (document.querySelector("dialog[open]")) return; // dialogs keep their own keys
     if (e.key === "Escape") {
       e.preventDefault();
+      clearRefusals();
       if (!$("note-edit").hidden) { closeNote(true); return; }
       if (state.waiting) { stopWaiting(true); return; }
       focusSearch(true);
