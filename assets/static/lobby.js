@@ -94,7 +94,7 @@
         id: s.id, cls: cls, chips: chips, was: was || "",
         time: s.start.slice(11, 16) + "–" + s.end.slice(11, 16),
         room: s.room, building: s.building || "",
-        groups: (s.groups || []).join(" · "), title: s.title,
+        groups: groupsNotInTitle(s.groups || [], s.title).join(" · "), title: s.title,
       });
     });
     const sections = ["now", "next", "later", "day"].filter((k) => secs[k].length).map((k) => ({
@@ -103,6 +103,19 @@
     let empty = "";
     if (!sections.length) empty = t(!today ? "lobby.no_meetings_day" : list.length ? "lobby.all_ended" : "lobby.no_meetings");
     return { date: date, today: today, sections: sections, empty: empty };
+  }
+
+  // The groups to show before a title: those it does not already begin
+  // with ("Q3/12: Speech…" with group Q3/12 is not "Q3/12 Q3/12: Speech…").
+  // The same rule as groupsNotInTitle in lobby.go.
+  function groupsNotInTitle(groups, title) {
+    const lower = String(title || "").toLowerCase();
+    return groups.filter((g) => {
+      const w = String(g).toLowerCase();
+      if (!w || !lower.startsWith(w)) return true;
+      const next = lower.slice(w.length, w.length + 1);
+      return next !== "" && /[\p{L}\p{N}\/-]/u.test(next);
+    });
   }
 
   // --- DOM: the markup of templates/lobby.html --------------------------

@@ -17,6 +17,7 @@ import (
 	"checkin/kiosk/password"
 	"checkin/kiosk/roster"
 	"checkin/kiosk/web"
+	wire "checkin/sync"
 )
 
 func runDemo(ctx context.Context, e *env, args []string) error {
@@ -150,8 +151,21 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 		return gen, err
 	}
 	discard := &env{stdout: nopWriter{}, stderr: e.stderr}
-	if err := importSchedule(ctx, discard, db, "demo schedule", gen.ScheduleCSV, ""); err != nil {
-		return gen, fmt.Errorf("demo schedule: %w", err)
+	// As first published, then as it is now: the move is the import's.
+	for _, csv := range [][]byte{gen.FirstScheduleCSV, gen.ScheduleCSV} {
+		if err := importSchedule(ctx, discard, db, "demo schedule", csv, ""); err != nil {
+			return gen, fmt.Errorf("demo schedule: %w", err)
+		}
+	}
+	// Lost badges, revoked at the desk as a clerk would.
+	var revokes []wire.BadgeEvent
+	for _, uid := range gen.Revoked {
+		revokes = append(revokes, wire.BadgeEvent{ID: "demo-revoke-" + uid, Op: kiosk.BadgeRevoke, UID: uid, At: now})
+	}
+	if len(revokes) > 0 {
+		if _, err := store.ApplyBadgeEvents(ctx, "demo-desk", revokes, now); err != nil {
+			return gen, fmt.Errorf("demo revokes: %w", err)
+		}
 	}
 	return gen, nil
 }
@@ -175,8 +189,11 @@ func printDemo(e *env, base, registryURL string, gen demo.Generated) {
 	fmt.Fprintf(w, "  Health            %s/healthz\n", base)
 	fmt.Fprintf(w, "  Registry          %s/           (dashboard: kiosks, arrivals, badge conflicts; same demo logins)\n", registryURL)
 	fmt.Fprintf(w, "\nBadges to try (curl -H 'Content-Type: application/json' -d '{\"uid\":\"…\"}' %s/api/taps):\n", base)
+	// Names last: a name's width in a terminal (CJK twice as wide, Indic
+	// marks, right-to-left Arabic) is not its length, so nothing is
+	// padded after one.
 	for _, s := range gen.Samples {
-		fmt.Fprintf(w, "  %-12s %-28s → %s\n", s.UID, s.Name, s.Expect)
+		fmt.Fprintf(w, "  %-12s → %-24s %s\n", s.UID, s.Expect, s.Name)
 	}
 	fmt.Fprintln(w, "\nPress Ctrl-C to stop.")
 }

@@ -43,8 +43,8 @@ type Meeting struct {
 type Sample struct {
 	UID  string
 	Name string // the delegate's name, or a description for an unknown card
-	// Expect is "accepted", "registration_cancelled", "not_valid_today"
-	// or "unknown_badge".
+	// Expect is "accepted", "registration_cancelled", "not_valid_today",
+	// "revoked_badge" or "unknown_badge".
 	Expect string
 }
 
@@ -53,6 +53,7 @@ const (
 	ExpectAccepted  = "accepted"
 	ExpectCancelled = "registration_cancelled"
 	ExpectNotToday  = "not_valid_today"
+	ExpectRevoked   = "revoked_badge"
 	ExpectUnknown   = "unknown_badge"
 )
 
@@ -61,8 +62,16 @@ type Generated struct {
 	Meeting     Meeting
 	RosterCSV   []byte // SPEC "Roster CSV", comma-delimited, with header
 	ScheduleCSV []byte // SPEC "Schedule" CSV: date,start,end,room,title,groups,building,status
-	Samples     []Sample
-	UIDs        []string // every badge UID bound in the roster, for the simulated reader
+	// FirstScheduleCSV is the schedule as first published, with a session
+	// still in the room it later moved out of: importing it and then
+	// ScheduleCSV marks the move as a venue's re-import would (moved_from),
+	// rather than by a note in the title.
+	FirstScheduleCSV []byte
+	// Revoked are roster badges reported lost: the demo revokes them at the
+	// desk after importing the roster, so one can be tried (a Sample).
+	Revoked []string
+	Samples []Sample
+	UIDs    []string // every badge UID bound in the roster, for the simulated reader
 }
 
 // RosterHeader is the header row of Generated.RosterCSV.
@@ -100,14 +109,20 @@ func Generate(today time.Time) Generated {
 	rng := rand.New(rand.NewPCG(seed1, seed2))
 	people := generatePeople(d, rng)
 	g := Generated{
-		Meeting:     mt,
-		RosterCSV:   rosterCSV(people, start),
-		ScheduleCSV: scheduleCSV(start),
+		Meeting:          mt,
+		RosterCSV:        rosterCSV(people, start),
+		ScheduleCSV:      scheduleCSV(start, false),
+		FirstScheduleCSV: scheduleCSV(start, true),
 	}
 	for _, p := range people {
 		g.UIDs = append(g.UIDs, p.uids...)
 	}
 	g.Samples = samples(people, rng)
+	for _, s := range g.Samples {
+		if s.Expect == ExpectRevoked {
+			g.Revoked = append(g.Revoked, s.UID)
+		}
+	}
 	return g
 }
 

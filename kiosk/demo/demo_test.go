@@ -308,6 +308,8 @@ func TestSamples(t *testing.T) {
 				want = "registration_cancelled"
 			case r["valid_from"] != "" && (todayS < r["valid_from"] || todayS > r["valid_to"]):
 				want = "not_valid_today"
+			case slices.Contains(g.Revoked, s.UID):
+				want = "revoked_badge"
 			}
 			if s.Expect != want {
 				t.Errorf("%s: sample %s (%s): got %s, want %s", todayS, s.UID, s.Name, s.Expect, want)
@@ -322,7 +324,7 @@ func TestSamples(t *testing.T) {
 			}
 		}
 		if len(g.Samples) < 6 || expects["accepted"] < 3 || expects["registration_cancelled"] < 1 ||
-			expects["not_valid_today"] < 1 || expects["unknown_badge"] < 1 {
+			expects["not_valid_today"] < 1 || expects["unknown_badge"] < 1 || expects["revoked_badge"] != 1 || len(g.Revoked) != 1 {
 			t.Errorf("%s: samples %v", todayS, expects)
 		}
 		accepted := strings.Join(names, " ")
@@ -339,6 +341,10 @@ func TestSchedule(t *testing.T) {
 		t.Run(today.Format(time.DateOnly), func(t *testing.T) {
 			g := demo.Generate(today)
 			rows := parse(t, "schedule", g.ScheduleCSV, demo.ScheduleHeader)
+			firstRows := parse(t, "first schedule", g.FirstScheduleCSV, demo.ScheduleHeader)
+			if len(firstRows) != len(rows) {
+				t.Fatalf("first schedule has %d rows, the schedule %d", len(firstRows), len(rows))
+			}
 			todayS := today.Format(time.DateOnly)
 			start, end := g.Meeting.Start.Format(time.DateOnly), g.Meeting.End.Format(time.DateOnly)
 
@@ -369,8 +375,19 @@ func TestSchedule(t *testing.T) {
 				default:
 					t.Errorf("line %d: bad status %q", line, r["status"])
 				}
-				if strings.Contains(r["title"], "moved to") {
+				if strings.Contains(strings.ToLower(r["title"]), "moved") {
+					t.Errorf("line %d: a room change in the title %q (it is the import's moved_from)", line, r["title"])
+				}
+				for _, gr := range list(r["groups"]) {
+					if strings.HasPrefix(r["title"], gr+" "+gr) {
+						t.Errorf("line %d: title %q repeats its group", line, r["title"])
+					}
+				}
+				if first := firstRows[i]; first["room"] != r["room"] {
 					moved++
+					if first["title"] != r["title"] || first["date"] != r["date"] || first["start"] != r["start"] {
+						t.Errorf("line %d: the first published schedule differs in more than the room: %v, %v", line, first, r)
+					}
 				}
 				perDay[r["date"]]++
 				titles = append(titles, r["date"]+" "+r["start"]+" "+r["title"])

@@ -567,6 +567,8 @@ func samples(people []*person, rng *rand.Rand) []Sample {
 	}
 	if p := first(func(p *person) bool { return len(p.uids) > 1 && admitted(p) == ExpectAccepted }); p != nil {
 		add(p, p.uids[1])
+		// Their first badge was lost: revoked at the desk (Generated.Revoked).
+		out = append(out, Sample{UID: p.uids[0], Name: displayName(p), Expect: ExpectRevoked})
 	}
 	if p := first(func(p *person) bool { return p.from > 0 && admitted(p) == ExpectAccepted }); p != nil {
 		add(p, p.uids[0])

@@ -15,6 +15,7 @@ type session struct {
 	title      string
 	groups     []string
 	status     string
+	movedFrom  string // the room of the first published schedule, if it moved
 }
 
 // Session statuses in the schedule CSV.
@@ -28,6 +29,7 @@ const (
 	roomPopov      = "Popov Room"
 	roomB          = "Room B"
 	roomC          = "Room C"
+	roomD          = "Room D" // only in the first published schedule
 	roomE          = "Room E"
 	roomH          = "Room H"
 	roomK          = "Room K"
@@ -40,6 +42,7 @@ var buildings = map[string]string{
 	roomPopov:      "Tower",
 	roomB:          "Tower",
 	roomC:          "Tower",
+	roomD:          "Tower",
 	roomRestaurant: "Tower",
 	roomE:          "Montbrillant",
 	roomH:          "Montbrillant",
@@ -119,7 +122,7 @@ func sessions() []session {
 	// newcomers' session; one session moved, one cancelled.
 	management(2, "08:00", "08:45")
 	morning := parallel(2, morningStart, morningEnd)
-	ss[morning[3]].title += " (moved to Room K)"
+	ss[morning[3]].movedFrom = roomD
 	add(2, "09:30", morningEnd, roomH, "BSG hands-on training for delegates from developing countries (part 1)", groupBSG)
 	add(2, "13:00", "14:00", roomE, "Newcomers' information session with the SG12 management team", groupNewcomers, groupManagement)
 	afternoon := parallel(2, afternoonStart, afternoonEnd)
@@ -166,13 +169,18 @@ func sessions() []session {
 var roomOrder = []string{roomPopov, roomB, roomC, roomK, roomL, roomE, roomH, roomReception, roomRestaurant}
 
 // scheduleCSV renders the week as the SPEC schedule CSV for a meeting
-// starting on start.
-func scheduleCSV(start time.Time) []byte {
+// starting on start: as first published (sessions that moved in their first
+// room) or as it is now.
+func scheduleCSV(start time.Time, first bool) []byte {
 	records := [][]string{ScheduleHeader}
 	for _, s := range sessions() {
+		room := s.room
+		if first && s.movedFrom != "" {
+			room = s.movedFrom
+		}
 		records = append(records, []string{
-			day(start, s.day), s.start, s.end, s.room, s.title,
-			strings.Join(s.groups, ";"), buildings[s.room], s.status,
+			day(start, s.day), s.start, s.end, room, s.title,
+			strings.Join(s.groups, ";"), buildings[room], s.status,
 		})
 	}
 	return writeCSV(records)

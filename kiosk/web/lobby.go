@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -320,6 +322,35 @@ func lobbySections(p page, ss []kiosk.Session, now time.Time, today bool) []lobb
 	return out
 }
 
+// groupsNotInTitle are the groups to show before a title: those the title
+// does not already begin with. Schedules commonly title a session
+// "Q3/12: Speech transmission…" and also list Q3/12 as its group, which
+// would read "Q3/12 Q3/12: Speech…". lobby.js applies the same rule.
+func groupsNotInTitle(groups []string, title string) []string {
+	var out []string
+	for _, g := range groups {
+		if !titleStartsWith(title, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// titleStartsWith reports whether title begins with the word or code w,
+// case-insensitively, followed by its end or by neither a letter nor a
+// digit ("Q3/12: …", "WP1/12 plenary"; not "Q3/123" nor "SG12-MT" for SG12).
+func titleStartsWith(title, w string) bool {
+	if w == "" || len(title) < len(w) || !strings.EqualFold(title[:len(w)], w) {
+		return false
+	}
+	rest := title[len(w):]
+	if rest == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '/'
+}
+
 func lobbyRowOf(p page, s kiosk.Session, state string) lobbyRow {
 	r := lobbyRow{
 		ID:       s.ID,
@@ -327,7 +358,7 @@ func lobbyRowOf(p page, s kiosk.Session, state string) lobbyRow {
 		Time:     s.Start.Format("15:04") + "–" + s.End.Format("15:04"),
 		Room:     s.Room,
 		Building: s.Building,
-		Groups:   strings.Join(s.Groups, " · "),
+		Groups:   strings.Join(groupsNotInTitle(s.Groups, s.Title), " · "),
 		Title:    s.Title,
 	}
 	if s.Status == kiosk.SessionCancelled {
