@@ -134,7 +134,7 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 	var b strings.Builder
 	for _, q := range [][2]string{
 		{"settings", `SELECT key, value FROM settings WHERE key LIKE 'meeting.%' OR key = 'sync.cursor' ORDER BY key`},
-		{"delegates", `SELECT id, family_name, given_name, organization, country, role, groups, valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, updated_us FROM delegates ORDER BY id`},
+		{"delegates", `SELECT id, family_name, given_name, organization, country, role, groups, valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, country_name, updated_us FROM delegates ORDER BY id`},
 		{"badges", `SELECT uid, delegate_id, source, revoked, created_us, revoked_us FROM badges ORDER BY uid`},
 		{"rooms", `SELECT name, building, floor, capacity FROM rooms ORDER BY name`},
 		{"sessions", `SELECT id, date, start_us, end_us, room, building, title, groups, status, moved_from FROM sessions ORDER BY id`},

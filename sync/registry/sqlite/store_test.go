@@ -28,7 +28,8 @@ func openStore(t testing.TB) *regsqlite.Store {
 
 var roster = []kiosk.Delegate{
 	{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Role: "head", Status: "registered", Language: "en", Groups: []string{"SG12", "Q2/12"}, Badges: []string{"0A0B0C0D0E"}},
-	{ID: "D2", FamilyName: "王", GivenName: "伟", Role: "delegate", Status: "registered", Language: "zh"},
+	{ID: "D2", FamilyName: "王", GivenName: "伟", Role: "delegate", Status: "registered", Language: "zh",
+		LatinFamilyName: "Wang", LatinGivenName: "Wei", Country: "CN", CountryName: "Observer (China)", Email: "wang.wei@example.cn"},
 	{ID: "D3", FamilyName: "Иванова", GivenName: "Анна", Role: "delegate", Status: "registered", Language: "ru"},
 }
 
