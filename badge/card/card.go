@@ -54,6 +54,11 @@ type Badge struct {
 	Pass                  string // CK1.… QR token to encode (may be empty: no QR)
 	DelegateID            string
 
+	// Language is the delegate's language as the roster has it ("ja",
+	// "en", …; may be empty). "ja" draws Han characters in their Japanese
+	// forms, as do a name with kana and a Country of JP.
+	Language string
+
 	// LatinFamilyName and LatinGivenName are the name as the delegate's
 	// passport or the registration system spells it in Latin letters: the
 	// second line when given, instead of the automatic one.

@@ -42,7 +42,7 @@ func newPage(fonts *fontSet, l Layout, c content) *page {
 	pdf.SetCreator("checkin", true)
 	pdf.SetTitle(c.name, true)
 	pdf.AddPage()
-	return &page{pdf: pdf, fonts: fonts, loaded: make(map[*face]bool)}
+	return &page{pdf: pdf, fonts: fonts, han: c.han, loaded: make(map[string]bool), shaper: newShaper()}
 }
 
 // item is one text of a stack laid out top to bottom.
@@ -136,7 +136,10 @@ func (p *page) drawStack(s stack, x, top, width float64, centre bool) {
 	}
 }
 
-func (p *page) setTextColour(c Colour) { p.pdf.SetTextColor(int(c.R), int(c.G), int(c.B)) }
+func (p *page) setTextColour(c Colour) {
+	p.ink = c
+	p.pdf.SetTextColor(int(c.R), int(c.G), int(c.B))
+}
 func (p *page) setFillColour(c Colour) { p.pdf.SetFillColor(int(c.R), int(c.G), int(c.B)) }
 
 // drawRule draws a thin horizontal line.
