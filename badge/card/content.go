@@ -24,6 +24,7 @@ type content struct {
 	id        string
 	qr        [][]bool // QR modules, true is dark, no quiet zone; nil when there is no pass
 	han       hanVariant
+	photo     []byte // baseline JPEG in the photo box's aspect, or nil
 }
 
 // content resolves what b shows. Text a font cannot draw is replaced by its
@@ -40,6 +41,10 @@ func (r *Renderer) content(b Badge) (content, error) {
 		han:     hanOf(b),
 	}
 	c.band, c.ink = RoleColour(b.Role)
+	if notice := r.drawable(cleanText(b.Notice, maxShortRunes), true); notice != "" {
+		c.role, c.band, c.ink = notice, inkName, white
+	}
+	c.photo = preparePhoto(b.Photo)
 	c.name, c.nameLatin = r.names(b)
 	if c.name == "" {
 		c.name = c.id
