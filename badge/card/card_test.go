@@ -128,6 +128,10 @@ var samples = []sample{
 		[]string{"সৌমিত্র চক্রবর্তী", "BTRC"}},
 	{"tamil", meetingBadge(card.Badge{Name: "கிருஷ்ணன் செல்வி", Organization: "TRAI", Country: "IN", CountryName: "India", Role: "delegate"}),
 		[]string{"கிருஷ்ணன் செல்வி", "TRAI"}},
+	// 堃 is in neither Noto Sans CJK subset: Droid Sans Fallback, bold by
+	// stroking its outline.
+	{"synthetic bold", meetingBadge(card.Badge{Name: "王堃", Organization: "国家无线电监测中心", Country: "CN", CountryName: "China", Role: "delegate"}),
+		[]string{"王堃", "Wangkun"}},
 	{"japanese forms", meetingBadge(card.Badge{Name: "渡辺 直子", Organization: "総務省 情報通信国際戦略局", Country: "JP", Language: "ja", Role: "delegate"}),
 		[]string{"渡辺 直子", "総務省"}},
 	{"thai", meetingBadge(card.Badge{Name: "สมชาย ใจดี", Organization: "NBTC", Country: "TH", CountryName: "Thailand", Role: "delegate"}),
@@ -487,7 +491,16 @@ func TestRenderHostile(t *testing.T) {
 
 func BenchmarkRender(b *testing.B) {
 	r := newRenderer(b)
-	for _, s := range []sample{samples[0], samples[5], samples[7], samples[9]} {
+	cases := []sample{samples[0], samples[5], samples[7], samples[9]}
+	for _, s := range samples {
+		switch s.name {
+		case "chinese", "japanese", "devanagari":
+			cases = append(cases, s)
+		}
+	}
+	photo := samples[0]
+	photo.name, photo.badge.Photo = "latin with photo", portrait(b, 640, 480, false)
+	for _, s := range append(cases, photo) {
 		b.Run(s.name, func(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {

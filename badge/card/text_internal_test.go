@@ -3,6 +3,7 @@ package card
 import (
 	"crypto/sha256"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -249,6 +250,62 @@ func TestFontsNotModified(t *testing.T) {
 	for f, sum := range before {
 		if sha256.Sum256(f.data) != sum {
 			t.Errorf("%s was modified by rendering", f.name)
+		}
+	}
+}
+
+// TestHanFaces: Han characters take bold Noto Sans CJK in the badge's
+// variant, the other variant's face for what its subset lacks, and Droid
+// Sans Fallback with a synthetic bold for what neither has; kana, a
+// language of ja, or Japan pick the Japanese forms.
+func TestHanFaces(t *testing.T) {
+	fs, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces := func(text string, v hanVariant) []string {
+		l, ok := shapeLine(text, fs.chain(true, v))
+		if !ok {
+			t.Fatalf("%q is not covered", text)
+		}
+		var out []string
+		for _, r := range l {
+			name := r.face.name
+			if r.face.synthBold {
+				name += "+synthBold"
+			}
+			out = append(out, name)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		text string
+		v    hanVariant
+		want []string
+	}{
+		{"欧阳娜娜", hanSC, []string{"NotoSansCJKsc-Bold"}},
+		{"渡辺", hanJP, []string{"NotoSansCJKjp-Bold"}},
+		{"渡辺", hanSC, []string{"NotoSansCJKsc-Bold", "NotoSansCJKjp-Bold"}}, // 辺 is not Chinese
+		{"王堃", hanSC, []string{"NotoSansCJKsc-Bold", "DroidSansFallbackFull+synthBold"}},
+	} {
+		if got := faces(tc.text, tc.v); !slices.Equal(got, tc.want) {
+			t.Errorf("%q in variant %d: faces %q, want %q", tc.text, tc.v, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		b    Badge
+		want hanVariant
+	}{
+		{Badge{Name: "王芳", Country: "CN", Language: "zh"}, hanSC},
+		{Badge{Name: "直子", Language: "ja"}, hanJP},
+		{Badge{Name: "直子", Language: "JA-jp"}, hanJP},
+		{Badge{Name: "渡辺 さくら"}, hanJP},
+		{Badge{FamilyName: "山本", GivenName: "カオル"}, hanJP},
+		{Badge{Name: "山本直", Country: "jp"}, hanJP},
+		{Badge{Name: "山本直", Country: "TW"}, hanSC},
+	} {
+		if got := hanOf(tc.b); got != tc.want {
+			t.Errorf("%+v: variant %d, want %d", tc.b, got, tc.want)
 		}
 	}
 }
