@@ -22,6 +22,12 @@ const (
 // Languages are the six UN languages the screens speak.
 var Languages = []string{"en", "fr", "es", "ar", "zh", "ru"}
 
+// RosterLanguages are the languages a roster may give a delegate: the
+// screens' six, and Japanese, which prints a badge's Han characters in
+// their Japanese forms (screens greet a "ja" delegate in their own
+// language).
+var RosterLanguages = []string{"en", "fr", "es", "ar", "zh", "ru", "ja"}
+
 // Delegate is a person on the pre-registration list.
 type Delegate struct {
 	ID           string

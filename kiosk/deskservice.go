@@ -186,13 +186,62 @@ func (s *DeskService) recordPass(ctx context.Context, actor, delegateID string, 
 	return got, nil
 }
 
+// Why a badge needs the clerk's confirmation before it is printed.
+const (
+	PrintCancelled   = "cancelled"     // the registration is cancelled
+	PrintNotYetValid = "not_yet_valid" // valid only from a later day
+	PrintExpired     = "expired"       // valid only until an earlier day
+)
+
+// ConfirmPrintError is the ECONFLICT of printing, unconfirmed, the badge of
+// a delegate whom the entrance would turn away today: the clerk must be
+// told why and confirm.
+type ConfirmPrintError struct {
+	DelegateID string
+	Reason     string // PrintCancelled, PrintNotYetValid or PrintExpired
+	Date       string // the first valid day (PrintNotYetValid) or the last (PrintExpired)
+}
+
+func (e *ConfirmPrintError) Unwrap() error {
+	var why string
+	switch e.Reason {
+	case PrintCancelled:
+		why = "registration cancelled"
+	case PrintNotYetValid:
+		why = "valid only from " + e.Date
+	default:
+		why = "no longer valid after " + e.Date
+	}
+	return Errorf(ECONFLICT, "badge of %s not printed: %s; confirm to print it anyway", e.DelegateID, why)
+}
+
+func (e *ConfirmPrintError) Error() string { return e.Unwrap().Error() }
+
+// PrintWarning returns why d's badge needs a confirmation today, or nil.
+// The entrance's rules decide (Decide): cancelled first, then the
+// validity window, which defaults to the meeting's.
+func PrintWarning(d *Delegate, m Meeting, today string) *ConfirmPrintError {
+	from, to := Validity(d, m)
+	switch {
+	case d.Status == StatusCancelled:
+		return &ConfirmPrintError{DelegateID: d.ID, Reason: PrintCancelled}
+	case from != "" && today < from:
+		return &ConfirmPrintError{DelegateID: d.ID, Reason: PrintNotYetValid, Date: from}
+	case to != "" && today > to:
+		return &ConfirmPrintError{DelegateID: d.ID, Reason: PrintExpired, Date: to}
+	}
+	return nil
+}
+
 // PrintBadge prints a delegate's badge as PDF in a layout ("cr80" or
 // "a6"), carrying the delegate's current pass, or a new one when the
 // delegate has none, which is recorded only once the badge is rendered.
-// Returns EINVALID for another layout, EUNAVAILABLE without a renderer or
-// signer, ENOTFOUND for an unknown delegate, and ECONFLICT when the
-// current pass was issued at another kiosk.
-func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout string) ([]byte, error) {
+// The badge of a cancelled delegate, or of one not valid today, is printed
+// only when confirm is set: without it, a *ConfirmPrintError (ECONFLICT)
+// says why. Returns EINVALID for another layout, EUNAVAILABLE without a
+// renderer or signer, ENOTFOUND for an unknown delegate, and ECONFLICT
+// when the current pass was issued at another kiosk.
+func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout string, confirm bool) ([]byte, error) {
 	if layout != "cr80" && layout != "a6" {
 		return nil, Errorf(EINVALID, "layout must be cr80 or a6, not %q", badge.Clip(layout))
 	}
@@ -206,6 +255,9 @@ func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout 
 	m, err := s.Store.Meeting(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if w := PrintWarning(d, m, LocalDate(s.Taps.Now(), m.Location())); w != nil && !confirm {
+		return nil, w
 	}
 	fresh, err := s.signPass(delegateID)
 	if err != nil {

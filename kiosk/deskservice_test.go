@@ -310,7 +310,7 @@ func TestDeskPasses(t *testing.T) {
 		_, err := fmt.Fprintf(w, "%%PDF %s %s %s", dl.Name(), m.Name, layout)
 		return err
 	}
-	pdf, err := d.PrintBadge(ctx, "dana", "D1", "a6")
+	pdf, err := d.PrintBadge(ctx, "dana", "D1", "a6", false)
 	if err != nil || string(pdf) != "%PDF Jürgen Müller SG12 a6" {
 		t.Fatalf("PrintBadge = %q, %v", pdf, err)
 	}
@@ -318,7 +318,7 @@ func TestDeskPasses(t *testing.T) {
 		t.Errorf("the badge carries %q, want the current pass", printed)
 	}
 	// A badge for a delegate with no pass carries a new one.
-	if _, err := d.PrintBadge(ctx, "dana", "D2", "cr80"); err != nil {
+	if _, err := d.PrintBadge(ctx, "dana", "D2", "cr80", false); err != nil {
 		t.Fatal(err)
 	}
 	if current, err := d.CurrentPass(ctx, "dana", "D2"); err != nil || current.Token != printed {
@@ -353,7 +353,7 @@ func TestDeskPasses(t *testing.T) {
 	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string) error {
 		return errors.New("out of toner")
 	}
-	if _, err := d.PrintBadge(ctx, "dana", "D4", "cr80"); err == nil || kiosk.ErrorCode(err) != kiosk.EINTERNAL {
+	if _, err := d.PrintBadge(ctx, "dana", "D4", "cr80", true); err == nil || kiosk.ErrorCode(err) != kiosk.EINTERNAL {
 		t.Errorf("render failure: %v, want internal", err)
 	}
 	if _, err := d.CurrentPass(ctx, "dana", "D4"); err != nil {
@@ -372,7 +372,7 @@ func TestDeskPasses(t *testing.T) {
 		t.Errorf("current pass issued elsewhere: %v, want a conflict naming the kiosk", err)
 	}
 	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string) error { return nil }
-	if _, err := d.PrintBadge(ctx, "dana", "D1", "cr80"); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+	if _, err := d.PrintBadge(ctx, "dana", "D1", "cr80", false); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
 		t.Errorf("printing a pass issued elsewhere: %v, want a conflict", err)
 	}
 	// A clock behind that kiosk's would issue a pass superseded at once.
@@ -395,12 +395,62 @@ func TestDeskPasses(t *testing.T) {
 		}},
 	} {
 		tc.setup()
-		if _, err := d.PrintBadge(ctx, "dana", "D1", tc.layout); kiosk.ErrorCode(err) != tc.code {
+		if _, err := d.PrintBadge(ctx, "dana", "D1", tc.layout, false); kiosk.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want code %q", tc.name, err, tc.code)
 		}
 	}
 	if _, err := d.IssuePass(ctx, "dana", "D1"); kiosk.ErrorCode(err) != kiosk.EUNAVAILABLE {
 		t.Errorf("pass without a signer: %v, want unavailable", err)
+	}
+}
+
+// TestDeskPrintConfirm: the badge of a delegate the entrance would refuse
+// today is printed only when the clerk confirms, and the refusal says why.
+func TestDeskPrintConfirm(t *testing.T) {
+	d := newDesk(t)
+	ctx := context.Background()
+	rendered := 0
+	d.Render = func(w io.Writer, _ kiosk.Delegate, _ kiosk.Meeting, _, _ string) error {
+		rendered++
+		_, err := io.WriteString(w, "%PDF")
+		return err
+	}
+	for _, tc := range []struct {
+		name, id   string
+		now        time.Time
+		reason     string
+		date, says string
+	}{
+		{"cancelled", "D3", d.now, kiosk.PrintCancelled, "", "registration cancelled"},
+		{"not yet valid", "D4", d.now, kiosk.PrintNotYetValid, "2026-11-24", "valid only from 2026-11-24"},
+		{"after the meeting", "D1", time.Date(2026, 11, 29, 9, 0, 0, 0, zurich), kiosk.PrintExpired, "2026-11-28", "no longer valid after 2026-11-28"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d.now = tc.now
+			before := rendered
+			_, err := d.PrintBadge(ctx, "dana", tc.id, "cr80", false)
+			var confirm *kiosk.ConfirmPrintError
+			if !errors.As(err, &confirm) || kiosk.ErrorCode(err) != kiosk.ECONFLICT ||
+				confirm.Reason != tc.reason || confirm.Date != tc.date || !strings.Contains(err.Error(), tc.says) {
+				t.Fatalf("unconfirmed: %v (%+v), want a conflict saying %q", err, confirm, tc.says)
+			}
+			if rendered != before {
+				t.Errorf("an unconfirmed badge was rendered")
+			}
+			for _, a := range d.audit(t) {
+				if strings.HasPrefix(a, "dana badge.print: "+tc.id+" ") {
+					t.Errorf("an unconfirmed badge was audited as printed: %q", a)
+				}
+			}
+			if pdf, err := d.PrintBadge(ctx, "dana", tc.id, "cr80", true); err != nil || string(pdf) != "%PDF" {
+				t.Errorf("confirmed: %q, %v", pdf, err)
+			}
+		})
+	}
+	// A delegate valid today needs no confirmation.
+	d.now = time.Date(2026, 11, 24, 9, 0, 0, 0, zurich)
+	if _, err := d.PrintBadge(ctx, "dana", "D4", "a6", false); err != nil {
+		t.Errorf("valid today: %v", err)
 	}
 }
 

@@ -86,14 +86,22 @@ func Decide(c Credential, s Standing, today string, m Meeting, direction string)
 // which defaults to the whole meeting. An unknown meeting span does not
 // restrict.
 func validOn(d *Delegate, today string, m Meeting) bool {
-	from, to := d.ValidFrom, d.ValidTo
+	from, to := Validity(d, m)
+	return (from == "" || today >= from) && (to == "" || today <= to)
+}
+
+// Validity returns the first and last day of d's validity window: its own
+// valid_from and valid_to, each defaulting to the meeting's; "" where
+// neither is known.
+func Validity(d *Delegate, m Meeting) (from, to string) {
+	from, to = d.ValidFrom, d.ValidTo
 	if from == "" {
 		from = m.Start
 	}
 	if to == "" {
 		to = m.End
 	}
-	return (from == "" || today >= from) && (to == "" || today <= to)
+	return from, to
 }
 
 // TapResult is the answer to a tap, as sent to screens and API callers.

@@ -662,6 +662,26 @@
     setTimeout(() => { $("pass-copy").textContent = t("desk.pass_copy"); }, 2500);
   });
 
+  // A badge the entrance would refuse today (a cancelled registration, a
+  // day outside the delegate's dates) is printed only once the clerk has
+  // read why and chosen "Print anyway"; the server refuses it otherwise.
+  const printWarnings = {
+    cancelled: "desk.print_warn_cancelled", not_yet_valid: "desk.print_warn_not_yet", expired: "desk.print_warn_expired",
+  };
+  for (const id of ["act-print", "act-print-a6"]) {
+    $(id).addEventListener("click", async (e) => {
+      const w = state.card && state.card.print_warning;
+      if (!w) return; // the link prints
+      e.preventDefault();
+      const href = e.currentTarget.href;
+      const d = state.card.delegate;
+      const ok = await confirmDialog(tn("desk.print_warn_q", { name: S.bdi(d.name) }),
+        tn(printWarnings[w.reason] || "desk.print_warn_expired", { name: S.bdi(d.name), date: S.ltr(w.date || "") }),
+        t("desk.print_anyway"), true);
+      if (ok) window.open(href + "&confirm=1", "_blank", "noopener");
+    });
+  }
+
   // ------------------------------------------------------- confirm dialog
 
   // confirmDialog(title, text, …): strings, or strings and nodes from tn.

@@ -54,6 +54,21 @@ type Badge struct {
 	Pass                  string // CK1.… QR token to encode (may be empty: no QR)
 	DelegateID            string
 
+	// Language is the delegate's language as the roster has it ("ja",
+	// "en", …; may be empty). "ja" draws Han characters in their Japanese
+	// forms, as do a name with kana and a Country of JP.
+	Language string
+
+	// Notice, when set, says the badge is not what it looks like (e.g.
+	// "REGISTRATION CANCELLED"): drawn on the band in place of the role,
+	// white on black, so the badge cannot pass for a valid one.
+	Notice string
+
+	// Photo is the delegate's photo as JPEG or PNG bytes, or nil. It is
+	// drawn in a passport-shaped box left of the name, cropped to fill it;
+	// bytes that are not such an image leave the box out.
+	Photo []byte
+
 	// LatinFamilyName and LatinGivenName are the name as the delegate's
 	// passport or the registration system spells it in Latin letters: the
 	// second line when given, instead of the automatic one.

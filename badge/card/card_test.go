@@ -118,7 +118,22 @@ var samples = []sample{
 		[]string{"김민준", "Kim Minjun", "과학기술정보통신부"}},
 	{"devanagari", meetingBadge(card.Badge{Name: "नरेन्द्र मोदी", Organization: "Department of Telecommunications",
 		Country: "IN", CountryName: "India", Role: "delegate"}),
-		[]string{"Narendra Modi", "Department of Telecommunications"}},
+		[]string{"नरेन्द्र मोदी", "Narendra Modi", "Department of Telecommunications"}},
+	// Conjuncts (प्र, र्म, क्ष, त्र, न्द), a vowel sign drawn before its
+	// consonant (ि), read back as typed.
+	{"devanagari conjuncts", meetingBadge(card.Badge{Name: "प्रिया शर्मा", Organization: "क्षत्रिय हिन्दी संस्थान",
+		Country: "IN", CountryName: "India", Role: "head"}),
+		[]string{"प्रिया शर्मा", "क्षत्रिय हिन्दी संस्थान"}},
+	{"bengali", meetingBadge(card.Badge{Name: "সৌমিত্র চক্রবর্তী", Organization: "BTRC", Country: "BD", CountryName: "Bangladesh", Role: "delegate"}),
+		[]string{"সৌমিত্র চক্রবর্তী", "BTRC"}},
+	{"tamil", meetingBadge(card.Badge{Name: "கிருஷ்ணன் செல்வி", Organization: "TRAI", Country: "IN", CountryName: "India", Role: "delegate"}),
+		[]string{"கிருஷ்ணன் செல்வி", "TRAI"}},
+	// 堃 is in neither Noto Sans CJK subset: Droid Sans Fallback, bold by
+	// stroking its outline.
+	{"synthetic bold", meetingBadge(card.Badge{Name: "王堃", Organization: "国家无线电监测中心", Country: "CN", CountryName: "China", Role: "delegate"}),
+		[]string{"王堃", "Wangkun"}},
+	{"japanese forms", meetingBadge(card.Badge{Name: "渡辺 直子", Organization: "総務省 情報通信国際戦略局", Country: "JP", Language: "ja", Role: "delegate"}),
+		[]string{"渡辺 直子", "総務省"}},
 	{"thai", meetingBadge(card.Badge{Name: "สมชาย ใจดี", Organization: "NBTC", Country: "TH", CountryName: "Thailand", Role: "delegate"}),
 		[]string{"สมชาย ใจดี", "NBTC", "Thailand"}},
 	{"georgian", meetingBadge(card.Badge{Name: "მიხეილ სააკაშვილი", Organization: "ComCom", Country: "GE", CountryName: "Georgia", Role: "delegate"}),
@@ -476,7 +491,16 @@ func TestRenderHostile(t *testing.T) {
 
 func BenchmarkRender(b *testing.B) {
 	r := newRenderer(b)
-	for _, s := range []sample{samples[0], samples[5], samples[7], samples[9]} {
+	cases := []sample{samples[0], samples[5], samples[7], samples[9]}
+	for _, s := range samples {
+		switch s.name {
+		case "chinese", "japanese", "devanagari":
+			cases = append(cases, s)
+		}
+	}
+	photo := samples[0]
+	photo.name, photo.badge.Photo = "latin with photo", portrait(b, 640, 480, false)
+	for _, s := range append(cases, photo) {
 		b.Run(s.name, func(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {

@@ -23,6 +23,8 @@ type content struct {
 	band, ink Colour // role band and the text on it
 	id        string
 	qr        [][]bool // QR modules, true is dark, no quiet zone; nil when there is no pass
+	han       hanVariant
+	photo     []byte // baseline JPEG in the photo box's aspect, or nil
 }
 
 // content resolves what b shows. Text a font cannot draw is replaced by its
@@ -36,8 +38,13 @@ func (r *Renderer) content(b Badge) (content, error) {
 		dates:   r.drawable(cleanText(b.Dates, maxShortRunes), false),
 		role:    r.drawable(RoleLabel(b.Role), true),
 		id:      r.drawable(cleanText(b.DelegateID, maxShortRunes), false),
+		han:     hanOf(b),
 	}
 	c.band, c.ink = RoleColour(b.Role)
+	if notice := r.drawable(cleanText(b.Notice, maxShortRunes), true); notice != "" {
+		c.role, c.band, c.ink = notice, inkName, white
+	}
+	c.photo = preparePhoto(b.Photo)
 	c.name, c.nameLatin = r.names(b)
 	if c.name == "" {
 		c.name = c.id
@@ -53,10 +60,25 @@ func (r *Renderer) content(b Badge) (content, error) {
 	return c, nil
 }
 
+// hanOf returns the forms a badge's Han characters take: Japanese for a
+// delegate whose language is Japanese, whose name has kana, or who is of
+// Japan; Simplified Chinese otherwise.
+func hanOf(b Badge) hanVariant {
+	lang := strings.ToLower(strings.TrimSpace(b.Language))
+	switch {
+	case lang == "ja" || strings.HasPrefix(lang, "ja-"),
+		strings.EqualFold(strings.TrimSpace(b.Country), "JP"),
+		hasRunes(b.Name+b.FamilyName+b.GivenName, unicode.Hiragana, unicode.Katakana):
+		return hanJP
+	}
+	return hanSC
+}
+
 // drawable returns text if the fonts draw all of it, else its
-// transliteration if they draw that, else "".
+// transliteration if they draw that, else "". (Every Han variant's chain
+// has the same faces, so it draws the same runes.)
 func (r *Renderer) drawable(text string, bold bool) string {
-	chain := r.fonts.chain(bold)
+	chain := r.fonts.chain(bold, hanSC)
 	if renderable(text, chain) {
 		return text
 	}
@@ -75,7 +97,7 @@ func (r *Renderer) drawable(text string, bold bool) string {
 func (r *Renderer) names(b Badge) (name, latin string) {
 	name = displayName(b)
 	latin = latinLine(b, name)
-	chain := r.fonts.chain(true)
+	chain := r.fonts.chain(true, hanSC)
 	switch {
 	case name != "" && renderable(name, chain):
 		if latin == name {

@@ -1,6 +1,8 @@
 package card
 
 import (
+	"bytes"
+
 	"github.com/go-pdf/fpdf"
 )
 
@@ -42,7 +44,7 @@ func newPage(fonts *fontSet, l Layout, c content) *page {
 	pdf.SetCreator("checkin", true)
 	pdf.SetTitle(c.name, true)
 	pdf.AddPage()
-	return &page{pdf: pdf, fonts: fonts, loaded: make(map[*face]bool)}
+	return &page{pdf: pdf, fonts: fonts, han: c.han, loaded: make(map[string]bool), shaper: newShaper()}
 }
 
 // item is one text of a stack laid out top to bottom.
@@ -136,7 +138,10 @@ func (p *page) drawStack(s stack, x, top, width float64, centre bool) {
 	}
 }
 
-func (p *page) setTextColour(c Colour) { p.pdf.SetTextColor(int(c.R), int(c.G), int(c.B)) }
+func (p *page) setTextColour(c Colour) {
+	p.ink = c
+	p.pdf.SetTextColor(int(c.R), int(c.G), int(c.B))
+}
 func (p *page) setFillColour(c Colour) { p.pdf.SetFillColor(int(c.R), int(c.G), int(c.B)) }
 
 // drawRule draws a thin horizontal line.
@@ -253,14 +258,21 @@ func (p *page) drawCR80(c content) {
 		textRight = x - gutter
 	}
 	top, bottom := ruleY+2.0, bandTop-1.5
-	width := textRight - margin
+	left := margin
+	if c.photo != nil {
+		ph := min(26.0, bottom-top)
+		if p.drawPhoto(c.photo, margin, top+(bottom-top-ph)/2, ph*photoAspect, ph) {
+			left += ph*photoAspect + gutter
+		}
+	}
+	width := textRight - left
 	body := p.layoutStack([]item{
 		{text: c.name, colour: inkName, box: textBox{width: width, max: 16, min: 7, lines: 2, bold: true}},
 		{text: c.nameLatin, colour: inkSoft, gap: 0.4, box: textBox{width: width, max: 8, min: 5, lines: 1}},
 		{text: c.org, colour: inkText, gap: 2.0, box: textBox{width: width, max: 8.5, min: 5.5, lines: 2}},
 		{text: c.country, colour: inkText, gap: 0.8, box: textBox{width: width, max: 7.5, min: 5.5, lines: 2, bold: true}}, // two lines: "United Kingdom of Great Britain and Northern Ireland (GB)"
 	}, bottom-top)
-	p.drawStack(body, margin, top+(bottom-top-body.height())/2, width, false)
+	p.drawStack(body, left, top+(bottom-top-body.height())/2, width, false)
 }
 
 // drawA6 lays out the insert: meeting and dates at the top, the name, its
@@ -305,12 +317,34 @@ func (p *page) drawA6(c content) {
 	}
 
 	top := ruleY + 3.0
-	width := w - 2*margin
+	left, width := margin, w-2*margin
+	if c.photo != nil {
+		ph := min(34.0, bottom-top)
+		if p.drawPhoto(c.photo, margin, top+(bottom-top-ph)/2, ph*photoAspect, ph) {
+			left += ph*photoAspect + 4
+			width = w - margin - left
+		}
+	}
 	body := p.layoutStack([]item{
 		{text: c.name, colour: inkName, box: textBox{width: width, max: 30, min: 12, lines: 2, bold: true}},
 		{text: c.nameLatin, colour: inkSoft, gap: 0.8, box: textBox{width: width, max: 13, min: 8, lines: 1}},
 		{text: c.org, colour: inkText, gap: 3.5, box: textBox{width: width, max: 14, min: 8, lines: 2}},
 		{text: c.country, colour: inkText, gap: 1.2, box: textBox{width: width, max: 12, min: 8, lines: 2, bold: true}},
 	}, bottom-top)
-	p.drawStack(body, margin, top+(bottom-top-body.height())/2, width, true)
+	p.drawStack(body, left, top+(bottom-top-body.height())/2, width, true)
+}
+
+// drawPhoto draws a prepared photo (preparePhoto) in the box at x, y, w × h
+// mm with a thin frame, and reports whether it could.
+func (p *page) drawPhoto(jpg []byte, x, y, w, h float64) bool {
+	opts := fpdf.ImageOptions{ImageType: "JPG"}
+	if p.pdf.RegisterImageOptionsReader("photo", opts, bytes.NewReader(jpg)) == nil || p.pdf.Err() {
+		p.pdf.ClearError()
+		return false
+	}
+	p.pdf.ImageOptions("photo", x, y, w, h, false, opts, 0, "")
+	p.pdf.SetDrawColor(int(inkRule.R), int(inkRule.G), int(inkRule.B))
+	p.pdf.SetLineWidth(0.25)
+	p.pdf.Rect(x, y, w, h, "D")
+	return true
 }

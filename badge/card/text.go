@@ -85,7 +85,10 @@ func shapeLine(text string, chain []*face) (l line, ok bool) {
 	var b strings.Builder
 	for _, r := range runes {
 		if r == zwnj || r == zwj {
-			continue // they did their work in shapeArabic
+			if cur != nil && cur.shaping != nil {
+				b.WriteRune(r) // they choose conjunct or half forms
+			}
+			continue // Arabic: they did their work in shapeArabic
 		}
 		f := cur
 		// Neutral characters and marks stay in the current face when it
@@ -131,42 +134,86 @@ func renderable(text string, chain []*face) bool {
 type page struct {
 	pdf    *fpdf.Fpdf
 	fonts  *fontSet
-	loaded map[*face]bool
+	han    hanVariant
+	loaded map[string]bool // by face name
+	shaper *shaper
+	ink    Colour // the text colour set last
 }
 
 func (p *page) setFace(f *face, size float64) {
-	if !p.loaded[f] {
+	if !p.loaded[f.name] {
 		// fpdf writes into the bytes it is given while subsetting (an
 		// append on a slice of them in utf8FontFile.getMetrics), so each
 		// document gets its own copy: shared, they would be corrupted and
 		// raced on.
 		p.pdf.AddUTF8FontFromBytes(f.name, "", bytes.Clone(f.data))
-		p.loaded[f] = true
+		p.loaded[f.name] = true
 	}
 	p.pdf.SetFont(f.name, "", size)
 }
+
+// chain returns the faces for regular or bold text on this page.
+func (p *page) chain(bold bool) []*face { return p.fonts.chain(bold, p.han) }
 
 // width returns the width of l in mm at size pt.
 func (p *page) width(l line, size float64) float64 {
 	w := 0.0
 	for _, r := range l {
+		if r.face.shaping != nil {
+			for _, g := range p.shaper.shape(r.face, r.text) {
+				w += g.advance * size * ptMM
+			}
+			continue
+		}
 		p.setFace(r.face, size)
 		w += p.pdf.GetStringWidth(r.text)
 	}
 	return w
 }
 
+// synthBoldStroke is the width of the outline stroked around a face that
+// has no bold, in ems: about what Noto Sans CJK Bold adds to the stems of
+// its Regular on each side.
+const synthBoldStroke = 0.045
+
 // draw writes l with its left end at x and its baseline at y.
 func (p *page) draw(l line, x, y, size float64) {
 	for _, r := range l {
 		p.setFace(r.face, size)
-		if r.face.thai {
+		switch {
+		case r.face.shaping != nil:
+			x = p.drawShaped(r, x, y, size)
+		case r.face.thai:
 			x = p.drawThai(r.text, x, y, size)
-			continue
+		case r.face.synthBold:
+			p.pdf.SetDrawColor(int(p.ink.R), int(p.ink.G), int(p.ink.B))
+			p.pdf.SetLineWidth(synthBoldStroke * size * ptMM)
+			p.pdf.SetTextRenderingMode(2) // fill, then stroke
+			p.pdf.Text(x, y, r.text)
+			p.pdf.SetTextRenderingMode(0)
+			x += p.pdf.GetStringWidth(r.text)
+		default:
+			p.pdf.Text(x, y, r.text)
+			x += p.pdf.GetStringWidth(r.text)
 		}
-		p.pdf.Text(x, y, r.text)
-		x += p.pdf.GetStringWidth(r.text)
 	}
+}
+
+// drawShaped draws a run of a face with shaping tables glyph by glyph, at
+// the places the shaper gave them, and returns where it ends. The glyphs
+// are marked as standing for the run's text, which a reader then copies
+// and searches in their place. The face is set.
+func (p *page) drawShaped(r run, x, y, size float64) float64 {
+	em := size * ptMM
+	p.pdf.RawWriteStr(actualText(r.text))
+	for _, g := range p.shaper.shape(r.face, r.text) {
+		if g.r != 0 {
+			p.pdf.Text(x+g.dx*em, y-g.dy*em, string(g.r))
+		}
+		x += g.advance * em
+	}
+	p.pdf.RawWriteStr("EMC")
+	return x
 }
 
 // drawThai writes Thai text with the marks that need it moved (see
@@ -211,7 +258,7 @@ type textBox struct {
 // size. Text that does not fit even then is cut with an ellipsis, so
 // nothing is ever drawn outside the box.
 func (p *page) fit(text string, box textBox) block {
-	chain := p.fonts.chain(box.bold)
+	chain := p.chain(box.bold)
 	if text == "" {
 		return block{size: box.max}
 	}

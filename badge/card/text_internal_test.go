@@ -3,6 +3,7 @@ package card
 import (
 	"crypto/sha256"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -131,7 +132,7 @@ func TestFonts(t *testing.T) {
 		t.Fatal(err)
 	}
 	used := make(map[string]bool)
-	for _, f := range append(fs.regular, fs.bold...) {
+	for _, f := range fs.all() {
 		used[f.name+".ttf"] = true
 	}
 	total := 0
@@ -149,17 +150,20 @@ func TestFonts(t *testing.T) {
 	texts := []string{
 		"Anna Müller", "Nguyễn Thị Minh Khai", "Łukasz Żółć", "Øystein", "João",
 		"Иванов Пётр", "Γιώργος", "Արամ", "მიხეილ", "דוד כהן", "สมชาย",
-		"王小明", "山田 太郎", "やまだ", "ヤマダ", "김민준",
+		"王小明", "山田 太郎", "やまだ", "ヤマダ", "김민준", "प्रिया शर्मा", "অনন্যা", "தமிழ்",
 		string(shapeArabic([]rune("محمد العلي لا"))), "…–’«»",
 	}
 	for _, bold := range []bool{false, true} {
 		for _, text := range texts {
-			if !renderable(text, fs.chain(bold)) {
+			if !renderable(text, fs.chain(bold, hanSC)) {
 				t.Errorf("bold %v: %q is not covered", bold, text)
 			}
 		}
-		if renderable("नरेन्द्र", fs.chain(bold)) {
-			t.Errorf("Devanagari is covered, but drawn without shaping it would be wrong")
+		for _, text := range []string{"प्रिया", "অনন্যা", "தமிழ்"} {
+			l, _ := shapeLine(text, fs.chain(bold, hanSC))
+			if len(l) != 1 || l[0].face.shaping == nil {
+				t.Errorf("bold %v: %q is not drawn by one face that shapes it: %v", bold, text, l)
+			}
 		}
 	}
 }
@@ -177,8 +181,8 @@ func TestFallback(t *testing.T) {
 		{Badge{Name: "王小明"}, "王小明", "Wangxiaoming"},
 		{Badge{Name: "山田太郎", Country: "JP"}, "山田太郎", ""},
 		{Badge{Name: "محمد العلي"}, "محمد العلي", ""},
-		// No font draws Devanagari: the transliteration is the name.
-		{Badge{Name: "नरेन्द्र मोदी", DelegateID: "D1"}, "Narendra Modi", ""},
+		// Devanagari is shaped and drawn, with its transliteration under it.
+		{Badge{Name: "नरेन्द्र मोदी", DelegateID: "D1"}, "नरेन्द्र मोदी", "Narendra Modi"},
 		// Neither drawn nor transliterated: the delegate id stands in.
 		{Badge{Name: "ᏣᎳᎩ", DelegateID: "D00777"}, "D00777", ""},
 		{Badge{Name: "\U0001F600 𠀋", DelegateID: "D2"}, "D2", ""},
@@ -193,13 +197,14 @@ func TestFallback(t *testing.T) {
 			t.Errorf("%q: got %q, %q, want %q, %q", tt.b.Name, c.name, c.nameLatin, tt.name, tt.latin)
 		}
 	}
-	// Other fields: drawn, else transliterated, else left out.
+	// Other fields: drawn, else transliterated (no script that translit
+	// spells lacks a font now), else left out.
 	c, err := r.content(Badge{Organization: "भारत सरकार", Meeting: "ᏣᎳᎩ meeting"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.org != "Bharat Sarkar" || c.meeting != "" {
-		t.Errorf("got organization %q, meeting %q, want %q, %q", c.org, c.meeting, "Bharat Sarkar", "")
+	if c.org != "भारत सरकार" || c.meeting != "" {
+		t.Errorf("got organization %q, meeting %q, want %q, %q", c.org, c.meeting, "भारत सरकार", "")
 	}
 }
 
@@ -230,10 +235,10 @@ func TestFontsNotModified(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := make(map[*face][32]byte)
-	for _, f := range append(r.fonts.regular, r.fonts.bold...) {
+	for _, f := range r.fonts.all() {
 		before[f] = sha256.Sum256(f.data)
 	}
-	names := []string{"Anna Müller", "Иванов Пётр", "محمد العلي", "דוד כהן", "Արամ", "მიხეილ", "เลื่อน", "王小明", "김민준"}
+	names := []string{"Anna Müller", "Иванов Пётр", "محمد العلي", "דוד כהן", "Արամ", "მიხეილ", "เลื่อน", "王小明", "김민준", "क्षत्रिय", "渡辺 さくら", "𠮷田"}
 	for _, name := range names {
 		for _, l := range []Layout{CR80, A6} {
 			b := Badge{Name: name, Organization: name, Meeting: name, Pass: "CK1.x"}
@@ -245,6 +250,62 @@ func TestFontsNotModified(t *testing.T) {
 	for f, sum := range before {
 		if sha256.Sum256(f.data) != sum {
 			t.Errorf("%s was modified by rendering", f.name)
+		}
+	}
+}
+
+// TestHanFaces: Han characters take bold Noto Sans CJK in the badge's
+// variant, the other variant's face for what its subset lacks, and Droid
+// Sans Fallback with a synthetic bold for what neither has; kana, a
+// language of ja, or Japan pick the Japanese forms.
+func TestHanFaces(t *testing.T) {
+	fs, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces := func(text string, v hanVariant) []string {
+		l, ok := shapeLine(text, fs.chain(true, v))
+		if !ok {
+			t.Fatalf("%q is not covered", text)
+		}
+		var out []string
+		for _, r := range l {
+			name := r.face.name
+			if r.face.synthBold {
+				name += "+synthBold"
+			}
+			out = append(out, name)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		text string
+		v    hanVariant
+		want []string
+	}{
+		{"欧阳娜娜", hanSC, []string{"NotoSansCJKsc-Bold"}},
+		{"渡辺", hanJP, []string{"NotoSansCJKjp-Bold"}},
+		{"渡辺", hanSC, []string{"NotoSansCJKsc-Bold", "NotoSansCJKjp-Bold"}}, // 辺 is not Chinese
+		{"王堃", hanSC, []string{"NotoSansCJKsc-Bold", "DroidSansFallbackFull+synthBold"}},
+	} {
+		if got := faces(tc.text, tc.v); !slices.Equal(got, tc.want) {
+			t.Errorf("%q in variant %d: faces %q, want %q", tc.text, tc.v, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		b    Badge
+		want hanVariant
+	}{
+		{Badge{Name: "王芳", Country: "CN", Language: "zh"}, hanSC},
+		{Badge{Name: "直子", Language: "ja"}, hanJP},
+		{Badge{Name: "直子", Language: "JA-jp"}, hanJP},
+		{Badge{Name: "渡辺 さくら"}, hanJP},
+		{Badge{FamilyName: "山本", GivenName: "カオル"}, hanJP},
+		{Badge{Name: "山本直", Country: "jp"}, hanJP},
+		{Badge{Name: "山本直", Country: "TW"}, hanSC},
+	} {
+		if got := hanOf(tc.b); got != tc.want {
+			t.Errorf("%+v: variant %d, want %d", tc.b, got, tc.want)
 		}
 	}
 }

@@ -23,21 +23,41 @@ func badgePrinter() kiosk.BadgeRenderer {
 		if err != nil {
 			return kiosk.Errorf(kiosk.EINVALID, "%v", err)
 		}
+		// A badge says nothing false: a cancelled registration says so
+		// on the band, where the role would be, and the dates are the
+		// delegate's own where they are narrower than the meeting's.
+		var notice string
+		if d.Status == kiosk.StatusCancelled {
+			notice = "REGISTRATION CANCELLED"
+		}
 		// A badge is in English, as its role and dates are: the country's
 		// UN name in English, or the roster's country_name as written.
 		return r.Render(w, card.Badge{
 			FamilyName: d.FamilyName, GivenName: d.GivenName, Name: d.Name(),
-			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName,
+			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName, Language: d.Language,
 			Organization: d.Organization, Country: d.Country, CountryName: d.CountryIn("en"),
-			Role: d.Role, Meeting: m.Name, Dates: meetingDates(m), Pass: token, DelegateID: d.ID,
+			Role: d.Role, Meeting: m.Name, Dates: badgeDates(d, m), Pass: token, DelegateID: d.ID, Notice: notice,
 		}, l)
 	}
 }
 
-// meetingDates writes a meeting's span for a badge: "21–28 November 2026".
-func meetingDates(m kiosk.Meeting) string {
-	start, err1 := time.Parse(kiosk.DateLayout, m.Start)
-	end, err2 := time.Parse(kiosk.DateLayout, m.End)
+// badgeDates is the span a badge shows: the meeting's, or "Valid " and
+// the delegate's own window where it is narrower.
+func badgeDates(d kiosk.Delegate, m kiosk.Meeting) string {
+	from, to := kiosk.Validity(&d, m)
+	if from == m.Start && to == m.End {
+		return spanDates(m.Start, m.End)
+	}
+	if span := spanDates(from, to); span != "" {
+		return "Valid " + span
+	}
+	return ""
+}
+
+// spanDates writes a span of days for a badge: "21–28 November 2026".
+func spanDates(first, last string) string {
+	start, err1 := time.Parse(kiosk.DateLayout, first)
+	end, err2 := time.Parse(kiosk.DateLayout, last)
 	switch {
 	case err1 != nil || err2 != nil:
 		return ""

@@ -161,7 +161,7 @@ func delegate(rd *csvin.Reader, row csvin.Row) (kiosk.Delegate, bool) {
 		CountryName:  text(colCountryName, false, maxTextLen),
 		Role:         oneOf(colRole, "delegate", kiosk.Roles),
 		Status:       oneOf(colStatus, kiosk.StatusRegistered, []string{kiosk.StatusRegistered, kiosk.StatusConfirmed, kiosk.StatusCancelled}),
-		Language:     oneOf(colLanguage, "en", kiosk.Languages),
+		Language:     oneOf(colLanguage, "en", kiosk.RosterLanguages),
 		ValidFrom:    date(colValidFrom),
 		ValidTo:      date(colValidTo),
 		Email:        text(colEmail, false, maxTextLen),

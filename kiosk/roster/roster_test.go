@@ -57,6 +57,11 @@ func TestParseAccepts(t *testing.T) {
 			},
 		},
 		{
+			name: "japanese, for the badge's glyph forms",
+			in:   "id,family_name,given_name,country,language\nJ1,渡辺,さくら,JP,JA\n",
+			want: []kiosk.Delegate{{ID: "J1", FamilyName: "渡辺", GivenName: "さくら", Country: "JP", Role: "delegate", Status: "registered", Language: "ja"}},
+		},
+		{
 			name: "latin names",
 			in: "id,family_name,given_name,country,latin_family_name,Latin_Given_Name\n" +
 				"D6,Кузнецова,Дарья,RU,Kuznetsova,Daria\n" +

@@ -181,13 +181,20 @@ type cardTap struct {
 	Kiosk     string    `json:"kiosk"`
 }
 
+// printWarning is why the desk asks before it prints a badge.
+type printWarning struct {
+	Reason string `json:"reason"`         // kiosk.PrintCancelled, PrintNotYetValid or PrintExpired
+	Date   string `json:"date,omitempty"` // the first or last valid day
+}
+
 type cardBody struct {
-	Delegate   cardDelegate      `json:"delegate"`
-	Day        string            `json:"day"`
-	ValidToday bool              `json:"valid_today"`
-	Inside     bool              `json:"inside"`
-	Badges     []kiosk.BadgeInfo `json:"badges"`
-	TapsToday  []cardTap         `json:"taps_today"`
+	Delegate     cardDelegate      `json:"delegate"`
+	PrintWarning *printWarning     `json:"print_warning"` // null: the badge prints without asking
+	Day          string            `json:"day"`
+	ValidToday   bool              `json:"valid_today"`
+	Inside       bool              `json:"inside"`
+	Badges       []kiosk.BadgeInfo `json:"badges"`
+	TapsToday    []cardTap         `json:"taps_today"`
 }
 
 // today returns the meeting's local date now, and its zone.
@@ -223,6 +230,13 @@ func (s *Server) handleDelegate(c *fiber.Ctx) error {
 			Language: d.Language, Email: d.Email, Note: card.Note,
 			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName},
 		Day: day, ValidToday: card.ValidToday, Inside: card.Inside, Badges: card.Badges, TapsToday: []cardTap{},
+	}
+	m, err := s.Store.Meeting(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if w := kiosk.PrintWarning(&d, m, day); w != nil {
+		body.PrintWarning = &printWarning{Reason: w.Reason, Date: w.Date}
 	}
 	for _, t := range card.TapsToday {
 		body.TapsToday = append(body.TapsToday, cardTap{ID: t.ID, At: t.At.In(loc), Gate: t.Gate, Direction: t.Direction,
@@ -365,8 +379,17 @@ func (s *Server) handleBadgePDF(c *fiber.Ctx) error {
 		return err
 	}
 	layout := strings.ToLower(c.Query("layout", "cr80"))
-	pdf, err := s.Desk.PrintBadge(c.UserContext(), actorOf(c), id, layout)
-	if err != nil {
+	confirm := c.Query("confirm") == "1" || c.Query("confirm") == "true"
+	pdf, err := s.Desk.PrintBadge(c.UserContext(), actorOf(c), id, layout, confirm)
+	var warn *kiosk.ConfirmPrintError
+	if errors.As(err, &warn) {
+		// The desk shows why and asks; ?confirm=1 prints anyway.
+		body := fiber.Map{"error": kiosk.ErrorMessage(err), "code": kiosk.ECONFLICT, "reason": warn.Reason}
+		if warn.Date != "" {
+			body["date"] = warn.Date
+		}
+		return c.Status(fiber.StatusConflict).JSON(body)
+	} else if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
