@@ -192,7 +192,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	rows, err := csv.NewReader(kiosk.StripBOM(f)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,6 +66,7 @@ type Venue interface {
 	SetMeeting(ctx context.Context, m kiosk.Meeting) error
 	// Taps calls fn for each check-in in time order ("" for every date).
 	Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error
+	kiosk.AttendanceSource
 	kiosk.StaffStore
 }
 

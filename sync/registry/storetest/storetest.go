@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"Notify", testNotify},
 		{"CheckinsOnceEach", testCheckinsOnceEach},
 		{"ArrivalOncePerDay", testArrivalOncePerDay},
+		{"Attendance", testAttendance},
 		{"CheckinsLocalDay", testCheckinsLocalDay},
 		{"ConcurrentIngest", testConcurrentIngest},
 		{"BadgeConflictEitherOrder", testBadgeConflictEitherOrder},
