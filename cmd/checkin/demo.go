@@ -150,7 +150,7 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 		return gen, err
 	}
 	discard := &env{stdout: nopWriter{}, stderr: e.stderr}
-	if err := importSchedule(ctx, discard, db, "demo schedule", gen.ScheduleCSV, ""); err != nil {
+	if err := importSchedule(ctx, discard, db, "demo schedule", gen.ScheduleCSV, "", &importFlags{replace: true}); err != nil {
 		return gen, fmt.Errorf("demo schedule: %w", err)
 	}
 	return gen, nil

@@ -81,8 +81,9 @@ func readInput(e *env, cmd string, rest []string) (name string, data []byte, err
 }
 
 func runImportRoster(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import roster", "import roster (--data DIR | --db URL) FILE.csv", e.stderr)
+	fs := newFlagSet("import roster", "import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv", e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
+	imp := addImportFlags(fs)
 	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
@@ -104,7 +105,13 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	n, err := db.ReplaceRoster(ctx, res.Delegates)
+	var n kiosk.RosterImport
+	plan, done, err := imp.run(e, name, func() (kiosk.ImportPlan, error) {
+		return db.PlanRoster(ctx, res.Delegates)
+	}, func(check kiosk.ImportCheck) (err error) {
+		n, err = db.ReplaceRosterChecked(ctx, res.Delegates, check)
+		return err
+	})
 	var conflict *kiosk.RosterConflictError
 	if errors.As(err, &conflict) {
 		var lines []kiosk.Problem
@@ -116,15 +123,21 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	} else if err != nil {
 		return fmt.Errorf("import roster: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "%s: %d delegates (%d added, %d updated, %d unchanged, %d removed), %d roster badges\n",
-		name, len(res.Delegates), n.Added, n.Updated, n.Unchanged, n.Removed, n.Badges)
+	if done {
+		fmt.Fprintf(e.stdout, "%s: %d delegates (%d added, %d updated, %d unchanged, %d removed), %d roster badges\n",
+			name, len(res.Delegates), n.Added, n.Updated, n.Unchanged, n.Removed, n.Badges)
+		if len(plan.Removed) > 0 {
+			fmt.Fprintf(e.stdout, "  removed: %s\n", kiosk.FirstIDs(plan.Removed))
+		}
+	}
 	return nil
 }
 
 func runImportSchedule(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] FILE.csv|FILE.ics", e.stderr)
+	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics", e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	tz := fs.String("tz", "", "meeting time zone for CSV times (default: the meeting's, else "+kiosk.DefaultTimeZone+")")
+	imp := addImportFlags(fs)
 	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
@@ -143,7 +156,7 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	return importSchedule(ctx, e, db, name, body, *tz)
+	return importSchedule(ctx, e, db, name, body, *tz, imp)
 }
 
 // isICS tells an iCalendar file from a CSV one, by name or by content.
@@ -158,7 +171,7 @@ func isICS(name string, body []byte) bool {
 // importSchedule parses and stores a schedule (.ics or CSV). A --tz becomes
 // the meeting's time zone (times without a zone are read in it), and the
 // meeting's dates follow the schedule when they were not set.
-func importSchedule(ctx context.Context, e *env, db registry.Venue, name string, body []byte, tz string) error {
+func importSchedule(ctx context.Context, e *env, db registry.Venue, name string, body []byte, tz string, imp *importFlags) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err
@@ -170,9 +183,9 @@ func importSchedule(ctx context.Context, e *env, db registry.Venue, name string,
 	if err != nil {
 		return usagef("import schedule: time zone %q: %v", m.TimeZone, err)
 	}
-	parse := schedule.ParseCSV
+	parse, format := schedule.ParseCSV, "csv"
 	if isICS(name, body) {
-		parse = schedule.ParseICS
+		parse, format = schedule.ParseICS, "ics"
 	}
 	s, warns, err := parse(strings.NewReader(string(body)), loc)
 	warn(e, name, warns)
@@ -197,10 +210,18 @@ func importSchedule(ctx context.Context, e *env, db registry.Venue, name string,
 	if m.End == "" {
 		m.End = kiosk.LocalDate(last, loc)
 	}
-	if err := db.ImportSchedule(ctx, m, s); err != nil {
+	plan, done, err := imp.run(e, name, func() (kiosk.ImportPlan, error) {
+		return db.PlanSchedule(ctx, s, format)
+	}, func(check kiosk.ImportCheck) error {
+		return db.ImportScheduleChecked(ctx, m, s, format, check)
+	})
+	if err != nil {
 		return fmt.Errorf("import schedule: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "%s: %d sessions in %d rooms, %s to %s (%s)\n", name, len(s.Sessions), len(s.Rooms),
-		kiosk.LocalDate(first, loc), kiosk.LocalDate(last, loc), loc)
+	if done {
+		fmt.Fprintf(e.stdout, "%s: %d sessions in %d rooms, %s to %s (%s)\n", name, len(s.Sessions), len(s.Rooms),
+			kiosk.LocalDate(first, loc), kiosk.LocalDate(last, loc), loc)
+		fmt.Fprintf(e.stdout, "  %s\n", plan.Summary(false))
+	}
 	return nil
 }

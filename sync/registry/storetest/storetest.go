@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"Sessions", testSessions},
 		{"RosterCounts", testRosterCounts},
+		{"ImportPlan", testImportPlan},
 		{"RosterCountryName", testRosterCountryName},
 		{"RosterConflict", testRosterConflict},
 		{"RosterKeepsDeskBadges", testRosterKeepsDeskBadges},
