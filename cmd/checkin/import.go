@@ -50,7 +50,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	case "schedule":
 		return runImportSchedule(ctx, e, args[1:])
 	case "--help", "-h":
-		fmt.Fprintln(e.stdout, "Usage: checkin import roster (--data DIR | --db URL) FILE.csv\n       checkin import schedule --data DIR [--tz ZONE] FILE.csv|FILE.ics")
+		fmt.Fprintln(e.stdout, "Usage: checkin import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv\n"+
+			"       checkin import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n"+
+			"Each lists every column of its files with --help and prints an example file with --example.")
 		return errHelp
 	}
 	return usagef("import: unknown kind %q: use roster or schedule", args[0])
@@ -80,12 +82,30 @@ func readInput(e *env, cmd string, rest []string) (name string, data []byte, err
 	return name, data, nil
 }
 
+// rosterFormat is the roster CSV, as --help shows it.
+var rosterFormat = importFormat{
+	intro:   "The roster CSV: " + csvRules + ". Columns",
+	columns: roster.Columns,
+	example: "roster.csv",
+	flag:    "example",
+}
+
 func runImportRoster(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import roster", "import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv", e.stderr)
+	fs := newFlagSet("import roster", "import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv\n\n"+
+		"Loads or refreshes the pre-registration list, all or nothing: a bad row rejects the file and every\n"+
+		"bad row is named (FILE:LINE: column: why). Re-importing replaces the roster and keeps taps and the\n"+
+		"badges a desk bound; a delegate missing from the file is removed.\n\n"+rosterFormat.help(), e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	imp := addImportFlags(fs)
-	rest, err := parseWithData(fs, args, e.getenv, data)
+	example := rosterFormat.addExampleFlag(fs)
+	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
+		return err
+	}
+	if *example {
+		return rosterFormat.printExample(e)
+	}
+	if err := data.check(fs); err != nil {
 		return err
 	}
 	name, body, err := readInput(e, "import roster", rest)
@@ -133,13 +153,43 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// The schedule's two formats, as --help shows them.
+var (
+	scheduleCSVFormat = importFormat{
+		intro:   "The schedule CSV (a file not named .ics and not starting BEGIN:VCALENDAR): " + csvRules + ". Columns",
+		columns: schedule.CSVColumns,
+		example: "schedule.csv",
+		flag:    "example",
+	}
+	scheduleICSFormat = importFormat{
+		intro: "The schedule as iCalendar (.ics, RFC 5545): each timed VEVENT is a session (all-day events are\n" +
+			"skipped with a warning; recurring events are refused: export the series as single events). Properties",
+		columns: schedule.ICSProperties,
+		example: "schedule.ics",
+		flag:    "example-ics",
+	}
+)
+
 func runImportSchedule(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics", e.stderr)
+	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n\n"+
+		"Loads the rooms and sessions, all or nothing, replacing the schedule; the meeting's dates follow\n"+
+		"the schedule when they are not set (checkin meeting).\n\n"+
+		scheduleCSVFormat.help()+"\n"+scheduleICSFormat.help(), e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	tz := fs.String("tz", "", "meeting time zone for CSV times (default: the meeting's, else "+kiosk.DefaultTimeZone+")")
 	imp := addImportFlags(fs)
-	rest, err := parseWithData(fs, args, e.getenv, data)
+	exampleCSV, exampleICS := scheduleCSVFormat.addExampleFlag(fs), scheduleICSFormat.addExampleFlag(fs)
+	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
+		return err
+	}
+	switch {
+	case *exampleCSV:
+		return scheduleCSVFormat.printExample(e)
+	case *exampleICS:
+		return scheduleICSFormat.printExample(e)
+	}
+	if err := data.check(fs); err != nil {
 		return err
 	}
 	if *tz != "" {

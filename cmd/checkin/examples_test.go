@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"checkin/assets"
+	"checkin/kiosk"
+	"checkin/kiosk/sqlite"
+)
+
+// examples is where the example import files live in the repository.
+const examples = "../../assets/examples"
+
+// TestImportExamples imports each example file through the real command
+// into a real data directory and checks what the data then holds: every
+// delegate with names in every script, the schedule from CSV, then from
+// ICS (which needs --replace over the CSV one).
+func TestImportExamples(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	rosterCSV := filepath.Join(examples, "roster.csv")
+	code, stdout, stderr := run(t, nil, "", "import", "roster", "--data", data, rosterCSV)
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "13 delegates (13 added, 0 updated, 0 unchanged, 0 removed), 4 roster badges") {
+		t.Fatalf("roster: code %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, nil, "", "import", "schedule", "--data", data, filepath.Join(examples, "schedule.csv"))
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "8 sessions in 4 rooms, 2027-03-15 to 2027-03-19 (Europe/Zurich)") {
+		t.Fatalf("schedule.csv: code %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+
+	// The roster as the attendance report shows it: every delegate, in
+	// every script, with the meeting's five days.
+	report := filepath.Join(dir, "attendance.csv")
+	if code, _, stderr := run(t, nil, "", "export", "attendance", "--data", data, report); code != 0 {
+		t.Fatalf("export attendance: %d %s", code, stderr)
+	}
+	rows := readReport(t, report)
+	if got, want := strings.Join(rows[0], ","), strings.Join(kiosk.AttendanceHeader, ",")+
+		",2027-03-15,2027-03-16,2027-03-17,2027-03-18,2027-03-19,days_present"; got != want {
+		t.Errorf("header %s, want %s", got, want)
+	}
+	byID := map[string][]string{}
+	for _, r := range rows[1:] {
+		byID[r[0]] = r
+	}
+	for id, want := range map[string]string{
+		"D0001": "Müller Jürgen   Bundesnetzagentur DE head confirmed",
+		"D0002": "王 芳 Wang Fang 中国信息通信研究院 CN delegate registered",
+		"D0003": "Кузнецов Алексей Kuznetsov Aleksei Министерство цифрового развития, связи и массовых коммуникаций RU deputy_head confirmed",
+		"D0004": "المنصوري أحمد Al-Mansouri Ahmed هيئة تنظيم الاتصالات AE delegate registered",
+		"D0007": "शर्मा प्रिया Sharma Priya Department of Telecommunications IN delegate registered",
+		"D0008": "김 민준   과학기술정보통신부 KR delegate cancelled",
+		"D0010": "Sukarno    Kementerian Komunikasi dan Informatika ID guest registered",
+		"D0013": "Øyvindsen Åse   ITU Secretariat  secretariat confirmed",
+	} {
+		r := byID[id]
+		if len(r) < 9 {
+			t.Errorf("%s missing from the report", id)
+			continue
+		}
+		if got := strings.Join(r[1:9], " "); got != want {
+			t.Errorf("%s: got %q, want %q", id, got, want)
+		}
+	}
+	if len(rows) != 14 {
+		t.Errorf("%d delegates in the report, want 13", len(rows)-1)
+	}
+
+	// ICS over a CSV schedule: refused (exit 2, saying why and what to
+	// do), a dry run writes nothing, --replace imports it.
+	ics := filepath.Join(examples, "schedule.ics")
+	code, _, stderr = run(t, nil, "", "import", "schedule", "--data", data, ics)
+	if code != 2 || !strings.Contains(stderr, "the current 8 sessions were imported from CSV and this file is ICS") ||
+		!strings.Contains(stderr, "--replace") || !strings.Contains(stderr, "--dry-run") {
+		t.Errorf("ics over csv: code %d, stderr %q", code, stderr)
+	}
+	code, stdout, _ = run(t, nil, "", "import", "schedule", "--data", data, "--dry-run", ics)
+	if code != 0 || !strings.Contains(stdout, "sessions: would add 4, change 0, remove 8 (first removed: ") ||
+		!strings.Contains(stdout, "needs --replace") || !strings.Contains(stdout, "nothing written") {
+		t.Errorf("dry run: code %d, stdout %q", code, stdout)
+	}
+	if n := sessionsOn(t, data, "2027-03-15"); len(n) != 2 {
+		t.Errorf("after the refusal and the dry run, %d sessions on the first day, want the CSV's 2", len(n))
+	}
+	code, stdout, stderr = run(t, nil, "", "import", "schedule", "--data", data, "--replace", ics)
+	if code != 0 || !strings.Contains(stdout, "4 sessions in 2 rooms, 2027-03-16 to 2027-03-19 (Europe/Zurich)") {
+		t.Fatalf("ics --replace: code %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	wed := sessionsOn(t, data, "2027-03-17")
+	if len(wed) != 1 || wed[0].Title != "WP2/12 plenary" || wed[0].Status != kiosk.SessionCancelled || wed[0].Start.Hour() != 14 {
+		t.Errorf("Wednesday from the ICS: %+v, want the cancelled WP2/12 plenary at 14:00", wed)
+	}
+	tue := sessionsOn(t, data, "2027-03-16")
+	if len(tue) != 2 || tue[1].Title != "Q2/12 Quality of experience" || tue[1].End.Sub(tue[1].Start).Minutes() != 210 ||
+		strings.Join(tue[1].Groups, ";") != "Q2/12;SG12" {
+		t.Errorf("Tuesday from the ICS: %+v", tue)
+	}
+}
+
+// readReport reads an exported CSV file, UTF-8 with a BOM.
+func readReport(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(kiosk.StripBOM(f)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// sessionsOn reads a day's sessions from a kiosk data directory.
+func sessionsOn(t *testing.T, data, day string) []kiosk.Session {
+	t.Helper()
+	db := sqlite.NewDB(filepath.Join(data, dbFile))
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m, err := db.Meeting(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.SessionsOn(context.Background(), day, m.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestImportFormatsDocumented: every column the parsers accept is in the
+// --help of its import and in the README's import files section, and
+// every example file has every column and is what --example prints; so
+// the parsers, the help, the README and the examples cannot drift apart.
+func TestImportFormatsDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n### Import files\n")
+	if !ok {
+		t.Fatal(`README.md has no "### Import files" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	section, _, _ = strings.Cut(section, "\n### ")
+
+	for _, tt := range []struct {
+		cmd, flag string
+		format    importFormat
+	}{
+		{"roster", "--example", rosterFormat},
+		{"schedule", "--example", scheduleCSVFormat},
+		{"schedule", "--example-ics", scheduleICSFormat},
+	} {
+		_, _, help := run(t, nil, "", "import", tt.cmd, "--help")
+		code, example, stderr := run(t, nil, "", "import", tt.cmd, tt.flag)
+		if code != 0 {
+			t.Fatalf("import %s %s: %d %s", tt.cmd, tt.flag, code, stderr)
+		}
+		file, err := os.ReadFile(filepath.Join(examples, tt.format.example))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if embedded, _ := assets.Example(tt.format.example); example != string(file) || string(embedded) != string(file) {
+			t.Errorf("import %s %s does not print %s as it is in the repository", tt.cmd, tt.flag, tt.format.example)
+		}
+		if !strings.Contains(help, "assets/examples/"+tt.format.example) || !strings.Contains(section, "assets/examples/"+tt.format.example) {
+			t.Errorf("%s: the help or the README does not point to the example", tt.format.example)
+		}
+		for _, c := range tt.format.columns {
+			line := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(c.Name) + ` +(required|optional)  \S`)
+			if !line.MatchString(help) {
+				t.Errorf("import %s --help does not list %s with whether it is required and its meaning", tt.cmd, c.Name)
+			}
+			if !strings.Contains(section, "`"+c.Name+"`") {
+				t.Errorf("README's import files section does not list %s (%s)", c.Name, tt.format.example)
+			}
+			if !strings.Contains(example, c.Name) {
+				t.Errorf("example %s does not use %s", tt.format.example, c.Name)
+			}
+		}
+	}
+}
