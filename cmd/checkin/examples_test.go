@@ -190,3 +190,35 @@ func TestImportFormatsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestImportRosterNeedsReplace: on a data directory, a roster that would
+// remove more than 10% is refused (exit 2) and a dry run of it prints the
+// plan; neither changes the roster; --replace imports it.
+func TestImportRosterNeedsReplace(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, _, stderr := run(t, nil, "", "import", "roster", "--data", data, filepath.Join(examples, "roster.csv")); code != 0 {
+		t.Fatalf("first import: %d %s", code, stderr)
+	}
+	part := writeFile(t, dir, "part.csv", "id,family_name,given_name,country\nD0001,Müller,Jürgen,DE\nD0002,王,芳,CN\nD0099,Пушкина,Мария,RU\n")
+	code, stdout, _ := run(t, nil, "", "import", "roster", "--data", data, "--dry-run", part)
+	if code != 0 || !strings.Contains(stdout, "delegates: would add 1, change 2, remove 11 (first removed: D0003, D0004, D0005, D0006, D0007, …), keep 0") ||
+		!strings.Contains(stdout, "first added: D0099") || !strings.Contains(stdout, "first changed: D0001, D0002") {
+		t.Errorf("dry run: %d %s", code, stdout)
+	}
+	code, _, stderr := run(t, nil, "", "import", "roster", "--data", data, part)
+	if code != 2 || !strings.Contains(stderr, "it would remove 11 of the 13 delegates (85%; more than 10%)") {
+		t.Errorf("refused import: %d %q", code, stderr)
+	}
+	report := filepath.Join(dir, "a.csv")
+	if code, _, stderr := run(t, nil, "", "export", "attendance", "--data", data, report); code != 0 {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	if rows := readReport(t, report); len(rows) != 14 {
+		t.Errorf("%d delegates after a dry run and a refused import, want 13", len(rows)-1)
+	}
+	code, stdout, stderr = run(t, map[string]string{"CHECKIN_REPLACE": "true"}, "", "import", "roster", "--data", data, part)
+	if code != 0 || !strings.Contains(stdout, "3 delegates (1 added, 2 updated, 0 unchanged, 11 removed)") {
+		t.Errorf("with CHECKIN_REPLACE: %d %s %s", code, stdout, stderr)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -77,6 +78,16 @@ func TestCSVDownloads(t *testing.T) {
 	for i := range want {
 		if !slices.Equal(rows[i], want[i]) {
 			t.Errorf("attendance row %d:\ngot  %q\nwant %q", i, rows[i], want[i])
+		}
+	}
+
+	// The dashboard links to both, labelled in the page's language.
+	link := regexp.MustCompile(`href="/api/attendance\.csv"[^>]*><span aria-hidden="true">⤓</span> ([^<]+)</a>`)
+	for lang, want := range map[string]string{"en": "Download attendance by delegate (CSV)", "ar": "تنزيل الحضور حسب المندوب (CSV)", "zh": "按代表下载出席情况（CSV）"} {
+		_, page := b.get("/desk/dashboard?lang=" + lang)
+		m := link.FindStringSubmatch(page)
+		if !strings.Contains(page, `href="/api/checkins.csv"`) || m == nil || m[1] != want {
+			t.Errorf("dashboard (%s): attendance link %q, want %q beside the tap log's", lang, m, want)
 		}
 	}
 
