@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 var _ kiosk.AttendanceSource = (*Venue)(nil)
@@ -18,7 +19,8 @@ func (db *Venue) Attendance(ctx context.Context, days func([]string) error, row 
 		return fmt.Errorf("attendance: %w", err)
 	}
 	defer tx.Rollback()
-	seen, err := stringList(ctx, tx, `SELECT DISTINCT a.day FROM arrivals a JOIN delegates d ON d.id = a.delegate_id ORDER BY a.day`)
+	seen, err := sqlitedb.Collect(ctx, tx, func(rows *sql.Rows) (day string, err error) { return day, rows.Scan(&day) },
+		`SELECT DISTINCT a.day FROM arrivals a JOIN delegates d ON d.id = a.delegate_id ORDER BY a.day`)
 	if err != nil {
 		return fmt.Errorf("attendance: %w", err)
 	}
@@ -51,22 +53,4 @@ func (db *Venue) Attendance(ctx context.Context, days func([]string) error, row 
 		return fmt.Errorf("attendance: %w", err)
 	}
 	return g.Done()
-}
-
-// stringList returns the first column of a query's rows.
-func stringList(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
