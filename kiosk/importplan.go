@@ -22,6 +22,9 @@ type ImportPlan struct {
 	// Format is the file's format ("csv", "ics"); PreviousFormat that of
 	// the import the current items came from ("" when not known).
 	Format, PreviousFormat string
+	// BadgeConflicts (a roster's) are badges the file gives a delegate
+	// that a desk bound to another: the import would fail on them.
+	BadgeConflicts []BadgeConflict
 }
 
 // ImportCheck is called with an import's plan inside the import's
@@ -96,24 +99,37 @@ func FirstIDs(ids []string) string {
 }
 
 // RosterBadge is a badge as a roster plan needs it: whom it is bound to,
-// and whether the roster bound it (rather than a desk).
+// whether the roster bound it (rather than a desk), and whether it was
+// revoked.
 type RosterBadge struct {
-	UID, DelegateID string
-	FromRoster      bool
+	UID, DelegateID     string
+	FromRoster, Revoked bool
 }
 
 // PlanRoster works out what replacing the roster current (with its badges)
 // by next does, as the stores' ReplaceRoster does it: a delegate is
 // changed if any of its fields differs, if the file gives it a badge not
-// bound to it now, or drops a roster badge it has (badges a desk bound stay).
+// bound to it now, or drops a roster badge it has (badges a desk bound
+// stay). A badge the file gives one delegate that a desk bound to another
+// (and did not revoke) is a conflict, on which the import would fail.
 func PlanRoster(current []Delegate, badges []RosterBadge, next []Delegate) ImportPlan {
 	p := ImportPlan{Items: "delegates", Current: len(current), RemovalLimit: MaxRemovedPercent}
 	holder := make(map[string]string, len(badges)) // uid → delegate
+	deskHeld := map[string]string{}                // uid → delegate, bound at a desk, not revoked
 	fromRoster := map[string][]string{}            // delegate → roster uids
 	for _, b := range badges {
 		holder[b.UID] = b.DelegateID
 		if b.FromRoster {
 			fromRoster[b.DelegateID] = append(fromRoster[b.DelegateID], b.UID)
+		} else if !b.Revoked {
+			deskHeld[b.UID] = b.DelegateID
+		}
+	}
+	for _, d := range next {
+		for _, uid := range d.Badges {
+			if by, ok := deskHeld[uid]; ok && by != d.ID {
+				p.BadgeConflicts = append(p.BadgeConflicts, BadgeConflict{UID: uid, DelegateID: d.ID, HeldBy: by})
+			}
 		}
 	}
 	diff(&p, current, next, func(d *Delegate) string { return d.ID }, func(old, d *Delegate) bool {

@@ -36,6 +36,19 @@ func TestPlanRoster(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 
+	if len(p.BadgeConflicts) != 0 {
+		t.Errorf("conflicts %+v, want none", p.BadgeConflicts)
+	}
+	// A badge a desk bound to D3 given to D1 by the file is a conflict;
+	// one the desk revoked is not.
+	withRevoked := append(badges, kiosk.RosterBadge{UID: "ABABABABAB", DelegateID: "D3", Revoked: true})
+	d1 := current[0]
+	d1.Badges = []string{"1122334455", "ABABABABAB"}
+	p = kiosk.PlanRoster(current, withRevoked, []kiosk.Delegate{d1})
+	if got := fmt.Sprint(p.BadgeConflicts); got != "[{1122334455 D1 D3}]" {
+		t.Errorf("conflicts %s, want badge 1122334455 for D1 held by D3", got)
+	}
+
 	fieldChanges := []func(d *kiosk.Delegate){
 		func(d *kiosk.Delegate) { d.GivenName = "Jurgen" },
 		func(d *kiosk.Delegate) { d.Groups = []string{"SG12", "Q2/12"} },

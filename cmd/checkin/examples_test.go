@@ -222,3 +222,31 @@ func TestImportRosterNeedsReplace(t *testing.T) {
 		t.Errorf("with CHECKIN_REPLACE: %d %s %s", code, stdout, stderr)
 	}
 }
+
+// TestImportRosterDeskConflict: a roster that gives a badge a desk bound
+// to someone else fails with the row named, and its dry run fails the
+// same way (exit 2), so that a dry run predicts the import.
+func TestImportRosterDeskConflict(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	first := writeFile(t, dir, "r1.csv", "id,family_name,given_name\nD1,Müller,Jürgen\nD2,王,芳\n")
+	if code, _, stderr := run(t, nil, "", "import", "roster", "--data", data, first); code != 0 {
+		t.Fatalf("import: %d %s", code, stderr)
+	}
+	db := sqlite.NewDB(filepath.Join(data, dbFile))
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DeskBind(context.Background(), "dana", kiosk.BindRequest{DelegateID: "D2", UID: "0A0B0C0D0E"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	second := writeFile(t, dir, "r2.csv", "id,family_name,given_name,badge_uid\nD1,Müller,Jürgen,0a:0b:0c:0d:0e\nD2,王,芳,\n")
+	want := second + ":2: badge_uid: badge 0A0B0C0D0E is bound at the desk to delegate D2; revoke it there first"
+	for _, args := range [][]string{{"--dry-run"}, nil} {
+		code, _, stderr := run(t, nil, "", append(append([]string{"import", "roster", "--data", data}, args...), second)...)
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("import %v: code %d, stderr %q; want 2 and %q", args, code, stderr, want)
+		}
+	}
+}

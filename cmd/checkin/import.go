@@ -134,14 +134,13 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	})
 	var conflict *kiosk.RosterConflictError
 	if errors.As(err, &conflict) {
-		var lines []kiosk.Problem
-		for _, c := range conflict.Conflicts {
-			lines = append(lines, kiosk.Problem{Line: res.Lines[c.DelegateID], Column: "badge_uid",
-				Msg: fmt.Sprintf("badge %s is bound at the desk to delegate %s; revoke it there first", c.UID, c.HeldBy)})
-		}
-		return fileProblems(name, lines)
+		return badgeConflicts(name, res.Lines, conflict.Conflicts)
 	} else if err != nil {
 		return fmt.Errorf("import roster: %w", err)
+	}
+	if !done && len(plan.BadgeConflicts) > 0 {
+		// The dry run fails as the import would.
+		return badgeConflicts(name, res.Lines, plan.BadgeConflicts)
 	}
 	if done {
 		fmt.Fprintf(e.stdout, "%s: %d delegates (%d added, %d updated, %d unchanged, %d removed), %d roster badges\n",
@@ -169,6 +168,17 @@ var (
 		flag:    "example-ics",
 	}
 )
+
+// badgeConflicts names each roster row that gives a badge a desk bound to
+// someone else.
+func badgeConflicts(name string, lines map[string]int, conflicts []kiosk.BadgeConflict) error {
+	var probs []kiosk.Problem
+	for _, c := range conflicts {
+		probs = append(probs, kiosk.Problem{Line: lines[c.DelegateID], Column: "badge_uid",
+			Msg: fmt.Sprintf("badge %s is bound at the desk to delegate %s; revoke it there first", c.UID, c.HeldBy)})
+	}
+	return fileProblems(name, probs)
+}
 
 func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n\n"+

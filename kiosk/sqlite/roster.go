@@ -72,8 +72,8 @@ func planRoster(ctx context.Context, tx *sql.Tx, delegates []kiosk.Delegate) (ki
 		return kiosk.ImportPlan{}, err
 	}
 	badges, err := sqlitedb.Collect(ctx, tx, func(rows *sql.Rows) (b kiosk.RosterBadge, err error) {
-		return b, rows.Scan(&b.UID, &b.DelegateID, &b.FromRoster)
-	}, `SELECT uid, delegate_id, source = ? FROM badges`, badgeFromRoster)
+		return b, rows.Scan(&b.UID, &b.DelegateID, &b.FromRoster, &b.Revoked)
+	}, `SELECT uid, delegate_id, source = ?, revoked FROM badges`, badgeFromRoster)
 	if err != nil {
 		return kiosk.ImportPlan{}, err
 	}

@@ -82,9 +82,9 @@ func planRoster(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate) (kio
 	if err != nil {
 		return kiosk.ImportPlan{}, err
 	}
-	rows, _ = tx.Query(ctx, `SELECT uid, delegate_id, source = $1 FROM badges`, badgeFromRoster)
+	rows, _ = tx.Query(ctx, `SELECT uid, delegate_id, source = $1, revoked FROM badges`, badgeFromRoster)
 	badges, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (b kiosk.RosterBadge, err error) {
-		return b, row.Scan(&b.UID, &b.DelegateID, &b.FromRoster)
+		return b, row.Scan(&b.UID, &b.DelegateID, &b.FromRoster, &b.Revoked)
 	})
 	if err != nil {
 		return kiosk.ImportPlan{}, err
