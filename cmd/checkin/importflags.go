@@ -41,7 +41,7 @@ func (f *importFlags) run(e *env, name string, plan func() (kiosk.ImportPlan, er
 			fmt.Fprintf(e.stdout, "  %s\n", line)
 		}
 		if why := p.Sweeping(); why != "" {
-			fmt.Fprintf(e.stdout, "%s: the import itself needs --replace: %s\n", name, why)
+			fmt.Fprintf(e.stdout, "%s: without --dry-run this import needs --replace: %s\n", name, why)
 		}
 		fmt.Fprintf(e.stdout, "%s: dry run, nothing written\n", name)
 		return p, false, nil
