@@ -250,3 +250,22 @@ func TestImportRosterDeskConflict(t *testing.T) {
 		}
 	}
 }
+
+// TestDryRunCreatesNothing: a dry run into a data directory that does not
+// exist plans against nothing and creates neither it nor a database.
+func TestDryRunCreatesNothing(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	for _, tt := range []struct{ kind, file, want string }{
+		{"roster", "roster.csv", "delegates: would add 13, change 0, remove 0, keep 0"},
+		{"schedule", "schedule.csv", "sessions: would add 8, change 0, remove 0, keep 0"},
+		{"schedule", "schedule.ics", "sessions: would add 4, change 0, remove 0, keep 0"},
+	} {
+		code, stdout, stderr := run(t, nil, "", "import", tt.kind, "--data", data, "--dry-run", filepath.Join(examples, tt.file))
+		if code != 0 || !strings.Contains(stdout, tt.want) {
+			t.Errorf("dry run of %s: %d\n%s\n%s", tt.file, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("a dry run made the data directory: %v", err)
+	}
+}

@@ -120,6 +120,10 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	} else if err != nil {
 		return err
 	}
+	if imp.onNothing(data.location()) {
+		_, _, err := imp.run(e, name, func() (kiosk.ImportPlan, error) { return kiosk.PlanRoster(nil, nil, res.Delegates), nil }, nil)
+		return err
+	}
 	db, closeDB, err := e.openVenueAt(data.location())
 	if err != nil {
 		return err
@@ -211,6 +215,9 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if imp.onNothing(data.location()) {
+		return importSchedule(ctx, e, nothing{}, name, body, *tz, imp)
+	}
 	db, closeDB, err := e.openVenueAt(data.location())
 	if err != nil {
 		return err
@@ -231,7 +238,32 @@ func isICS(name string, body []byte) bool {
 // importSchedule parses and stores a schedule (.ics or CSV). A --tz becomes
 // the meeting's time zone (times without a zone are read in it), and the
 // meeting's dates follow the schedule when they were not set.
-func importSchedule(ctx context.Context, e *env, db registry.Venue, name string, body []byte, tz string, imp *importFlags) error {
+// scheduleTarget is what a schedule import needs of the venue's data.
+type scheduleTarget interface {
+	Meeting(ctx context.Context) (kiosk.Meeting, error)
+	PlanSchedule(ctx context.Context, s kiosk.Schedule, format string) (kiosk.ImportPlan, error)
+	ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule, format string, check kiosk.ImportCheck) error
+}
+
+var _ scheduleTarget = (registry.Venue)(nil)
+
+// nothing is a data directory without a database, for a dry run: a
+// meeting with the default zone and no schedule.
+type nothing struct{}
+
+func (nothing) Meeting(context.Context) (kiosk.Meeting, error) {
+	return kiosk.Meeting{TimeZone: kiosk.DefaultTimeZone}, nil
+}
+
+func (nothing) PlanSchedule(_ context.Context, s kiosk.Schedule, format string) (kiosk.ImportPlan, error) {
+	return kiosk.PlanSchedule(nil, "", s.Sessions, format), nil
+}
+
+func (nothing) ImportScheduleChecked(context.Context, kiosk.Meeting, kiosk.Schedule, string, kiosk.ImportCheck) error {
+	return errors.New("a dry run imports nothing")
+}
+
+func importSchedule(ctx context.Context, e *env, db scheduleTarget, name string, body []byte, tz string, imp *importFlags) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"checkin/kiosk"
 )
@@ -59,4 +62,16 @@ func (f *importFlags) run(e *env, name string, plan func() (kiosk.ImportPlan, er
 		return applied, false, refused // without the store's wrapping: one clear line
 	}
 	return applied, err == nil, err
+}
+
+// onNothing reports whether this is a dry run on a data directory that
+// holds no database yet: opening it would create one, and a dry run
+// writes nothing, so the import plans against nothing instead (everything
+// in the file would be added).
+func (f *importFlags) onNothing(at location) bool {
+	if !f.dryRun || at.db != "" {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(at.dir, dbFile))
+	return errors.Is(err, fs.ErrNotExist)
 }
