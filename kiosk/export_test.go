@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,7 +47,10 @@ func TestCheckinsCSVNeutralisesFormulas(t *testing.T) {
 	if err := kiosk.WriteCheckinsCSV(context.Background(), &buf, taps, "", time.UTC); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
+	if !strings.HasPrefix(buf.String(), kiosk.BOM) {
+		t.Errorf("tap log does not start with a BOM")
+	}
+	rows, err := csv.NewReader(kiosk.StripBOM(&buf)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,7 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 	discard := &env{stdout: nopWriter{}, stderr: e.stderr}
 	// As first published, then as it is now: the move is the import's.
 	for _, csv := range [][]byte{gen.FirstScheduleCSV, gen.ScheduleCSV} {
-		if err := importSchedule(ctx, discard, db, "demo schedule", csv, ""); err != nil {
+		if err := importSchedule(ctx, discard, db, "demo schedule", csv, "", &importFlags{replace: true}); err != nil {
 			return gen, fmt.Errorf("demo schedule: %w", err)
 		}
 	}

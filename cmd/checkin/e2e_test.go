@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -187,15 +186,7 @@ func TestEndToEnd(t *testing.T) {
 	if out, err := exec.Command(bin, "export", "checkins", "--data", data, report).CombinedOutput(); err != nil {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
-	f, err := os.Open(report)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readReport(t, report)
 	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(kiosk.CheckinsHeader, ",") {
 		t.Fatalf("report rows = %v", rows)
 	}

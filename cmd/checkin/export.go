@@ -6,44 +6,83 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"checkin/kiosk"
+	"checkin/sync/registry"
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] != "checkins" {
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(e.stdout, "Usage: checkin export checkins (--data DIR | --db URL) [--date YYYY-MM-DD] [FILE]")
-			return errHelp
-		}
-		return usagef("export: say what to export: export checkins --data DIR [--date D] [FILE]")
+	const usage = "Usage: checkin export checkins (--data DIR | --db URL) [--date YYYY-MM-DD] [FILE]\n" +
+		"       checkin export attendance (--data DIR | --db URL) [FILE]"
+	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprintln(e.stdout, usage)
+		return errHelp
 	}
-	fs := newFlagSet("export checkins", "export checkins (--data DIR | --db URL) [--date YYYY-MM-DD] [FILE]", e.stderr)
+	if len(args) == 0 {
+		return usagef("export: say what to export: export checkins|attendance --data DIR [FILE]")
+	}
+	switch args[0] {
+	case "checkins":
+		return runExportCheckins(ctx, e, args[1:])
+	case "attendance":
+		return runExportAttendance(ctx, e, args[1:])
+	}
+	return usagef("export: unknown report %q: use checkins (the tap log) or attendance (one row per delegate)", args[0])
+}
+
+func runExportCheckins(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("export checkins", "export checkins (--data DIR | --db URL) [--date YYYY-MM-DD] [FILE]\n\n"+
+		"The tap log as CSV (UTF-8 with a BOM), one row per tap: "+strings.Join(kiosk.CheckinsHeader, ","), e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	date := fs.String("date", "", "only taps of this local date (YYYY-MM-DD)")
-	rest, err := parseWithData(fs, args[1:], e.getenv, data)
+	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
 	}
-	switch {
-	case *date != "" && !kiosk.ValidDate(*date):
+	if *date != "" && !kiosk.ValidDate(*date) {
 		return usagef("export checkins: --date %q is not YYYY-MM-DD", *date)
-	case len(rest) > 1:
-		return usagef("export checkins: at most one output file")
+	}
+	return exportCSV(ctx, e, "export checkins", data, rest, func(w io.Writer, db registry.Venue, m kiosk.Meeting) error {
+		return kiosk.WriteCheckinsCSV(ctx, w, db, *date, m.Location())
+	})
+}
+
+func runExportAttendance(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("export attendance", "export attendance (--data DIR | --db URL) [FILE]\n\n"+
+		"One row per delegate of the roster (absentees too) as CSV (UTF-8 with a BOM):\n  "+
+		strings.Join(kiosk.AttendanceHeader, ",")+",DAY…,"+kiosk.AttendanceTotal+"\n"+
+		"with a column per day of the meeting (headed YYYY-MM-DD) holding the time (HH:MM, the\n"+
+		"meeting's zone) of the delegate's first accepted entry that day, at any kiosk this data knows of.", e.stderr)
+	data := addDataFlags(fs, "data directory of a kiosk or the registry")
+	rest, err := parseWithData(fs, args, e.getenv, data)
+	if err != nil {
+		return err
+	}
+	return exportCSV(ctx, e, "export attendance", data, rest, func(w io.Writer, db registry.Venue, m kiosk.Meeting) error {
+		return kiosk.WriteAttendanceCSV(ctx, w, db, m)
+	})
+}
+
+// exportCSV opens the data a report is made of and writes the report to
+// the one file argument (through a temporary file) or to standard output.
+func exportCSV(ctx context.Context, e *env, cmd string, data *dataFlags, rest []string, write func(io.Writer, registry.Venue, kiosk.Meeting) error) error {
+	if len(rest) > 1 {
+		return usagef("%s: at most one output file", cmd)
 	}
 	if _, err := os.Stat(filepath.Join(*data.data, dbFile)); *data.data != "" && err != nil {
-		return usagef("export checkins: no checkin database in %s", *data.data)
+		return usagef("%s: no checkin database in %s", cmd, *data.data)
 	}
 	db, m, closeDB, err := e.openMeeting(ctx, data.location())
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	write := func(w io.Writer) error { return kiosk.WriteCheckinsCSV(ctx, w, db, *date, m.Location()) }
+	out := func(w io.Writer) error { return write(w, db, m) }
 	if len(rest) == 0 || rest[0] == "-" {
-		return write(e.stdout)
+		return out(e.stdout)
 	}
-	return writeFileAtomic(rest[0], write)
+	return writeFileAtomic(rest[0], out)
 }
 
 // writeFileAtomic writes through a temporary file renamed into place, so a

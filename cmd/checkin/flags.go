@@ -127,11 +127,17 @@ func parseWithData(fs *flag.FlagSet, args []string, getenv func(string) string, 
 	if err != nil {
 		return nil, err
 	}
+	return rest, d.check(fs)
+}
+
+// check says whether the flags (parsed into fs) name one data directory or
+// database, as every command on the venue's data needs.
+func (d *dataFlags) check(fs *flag.FlagSet) error {
 	if !d.dbFlag {
 		if *d.data == "" {
-			return nil, usagef("%s: --data is required", fs.Name())
+			return usagef("%s: --data is required", fs.Name())
 		}
-		return rest, nil
+		return nil
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -141,12 +147,12 @@ func parseWithData(fs *flag.FlagSet, args []string, getenv func(string) string, 
 	case *d.data != "" && *d.db != "" && set["db"] && !set["data"]:
 		*d.data = ""
 	case *d.data != "" && *d.db != "":
-		return nil, usagef("%s: give --data DIR or --db URL, not both", fs.Name())
+		return usagef("%s: give --data DIR or --db URL, not both", fs.Name())
 	case *d.data == "" && *d.db == "":
-		return nil, usagef("%s: --data DIR or --db postgres://… is required", fs.Name())
+		return usagef("%s: --data DIR or --db postgres://… is required", fs.Name())
 	}
 	if *d.db != "" && !postgres.IsURL(*d.db) {
-		return nil, usagef("%s: --db must be a postgres:// URL (a data directory goes to --data)", fs.Name())
+		return usagef("%s: --db must be a postgres:// URL (a data directory goes to --data)", fs.Name())
 	}
-	return rest, nil
+	return nil
 }

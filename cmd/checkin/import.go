@@ -50,7 +50,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	case "schedule":
 		return runImportSchedule(ctx, e, args[1:])
 	case "--help", "-h":
-		fmt.Fprintln(e.stdout, "Usage: checkin import roster (--data DIR | --db URL) FILE.csv\n       checkin import schedule --data DIR [--tz ZONE] FILE.csv|FILE.ics")
+		fmt.Fprintln(e.stdout, "Usage: checkin import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv\n"+
+			"       checkin import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n"+
+			"Each lists every column of its files with --help and prints an example file with --example.")
 		return errHelp
 	}
 	return usagef("import: unknown kind %q: use roster or schedule", args[0])
@@ -80,11 +82,30 @@ func readInput(e *env, cmd string, rest []string) (name string, data []byte, err
 	return name, data, nil
 }
 
+// rosterFormat is the roster CSV, as --help shows it.
+var rosterFormat = importFormat{
+	intro:   "The roster CSV: " + csvRules + ". Columns",
+	columns: roster.Columns,
+	example: "roster.csv",
+	flag:    "example",
+}
+
 func runImportRoster(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import roster", "import roster (--data DIR | --db URL) FILE.csv", e.stderr)
+	fs := newFlagSet("import roster", "import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv\n\n"+
+		"Loads or refreshes the pre-registration list, all or nothing: a bad row rejects the file and every\n"+
+		"bad row is named (FILE:LINE: column: why). Re-importing replaces the roster and keeps taps and the\n"+
+		"badges a desk bound; a delegate missing from the file is removed.\n\n"+rosterFormat.help(), e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
-	rest, err := parseWithData(fs, args, e.getenv, data)
+	imp := addImportFlags(fs)
+	example := rosterFormat.addExampleFlag(fs)
+	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
+		return err
+	}
+	if *example {
+		return rosterFormat.printExample(e)
+	}
+	if err := data.check(fs); err != nil {
 		return err
 	}
 	name, body, err := readInput(e, "import roster", rest)
@@ -99,34 +120,90 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	} else if err != nil {
 		return err
 	}
+	if imp.onNothing(data.location()) {
+		_, _, err := imp.run(e, name, func() (kiosk.ImportPlan, error) { return kiosk.PlanRoster(nil, nil, res.Delegates), nil }, nil)
+		return err
+	}
 	db, closeDB, err := e.openVenueAt(data.location())
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	n, err := db.ReplaceRoster(ctx, res.Delegates)
+	var n kiosk.RosterImport
+	plan, done, err := imp.run(e, name, func() (kiosk.ImportPlan, error) {
+		return db.PlanRoster(ctx, res.Delegates)
+	}, func(check kiosk.ImportCheck) (err error) {
+		n, err = db.ReplaceRosterChecked(ctx, res.Delegates, check)
+		return err
+	})
 	var conflict *kiosk.RosterConflictError
 	if errors.As(err, &conflict) {
-		var lines []kiosk.Problem
-		for _, c := range conflict.Conflicts {
-			lines = append(lines, kiosk.Problem{Line: res.Lines[c.DelegateID], Column: "badge_uid",
-				Msg: fmt.Sprintf("badge %s is bound at the desk to delegate %s; revoke it there first", c.UID, c.HeldBy)})
-		}
-		return fileProblems(name, lines)
+		return badgeConflicts(name, res.Lines, conflict.Conflicts)
 	} else if err != nil {
 		return fmt.Errorf("import roster: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "%s: %d delegates (%d added, %d updated, %d unchanged, %d removed), %d roster badges\n",
-		name, len(res.Delegates), n.Added, n.Updated, n.Unchanged, n.Removed, n.Badges)
+	if !done && len(plan.BadgeConflicts) > 0 {
+		// The dry run fails as the import would.
+		return badgeConflicts(name, res.Lines, plan.BadgeConflicts)
+	}
+	if done {
+		fmt.Fprintf(e.stdout, "%s: %d delegates (%d added, %d updated, %d unchanged, %d removed), %d roster badges\n",
+			name, len(res.Delegates), n.Added, n.Updated, n.Unchanged, n.Removed, n.Badges)
+		if len(plan.Removed) > 0 {
+			fmt.Fprintf(e.stdout, "  removed: %s\n", kiosk.FirstIDs(plan.Removed))
+		}
+	}
 	return nil
 }
 
+// The schedule's two formats, as --help shows them.
+var (
+	scheduleCSVFormat = importFormat{
+		intro:   "The schedule CSV (a file not named .ics and not starting BEGIN:VCALENDAR): " + csvRules + ". Columns",
+		columns: schedule.CSVColumns,
+		example: "schedule.csv",
+		flag:    "example",
+	}
+	scheduleICSFormat = importFormat{
+		intro: "The schedule as iCalendar (.ics, RFC 5545): each timed VEVENT is a session (all-day events are\n" +
+			"skipped with a warning; recurring events are refused: export the series as single events). Properties",
+		columns: schedule.ICSProperties,
+		example: "schedule.ics",
+		flag:    "example-ics",
+	}
+)
+
+// badgeConflicts names each roster row that gives a badge a desk bound to
+// someone else.
+func badgeConflicts(name string, lines map[string]int, conflicts []kiosk.BadgeConflict) error {
+	var probs []kiosk.Problem
+	for _, c := range conflicts {
+		probs = append(probs, kiosk.Problem{Line: lines[c.DelegateID], Column: "badge_uid",
+			Msg: fmt.Sprintf("badge %s is bound at the desk to delegate %s; revoke it there first", c.UID, c.HeldBy)})
+	}
+	return fileProblems(name, probs)
+}
+
 func runImportSchedule(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] FILE.csv|FILE.ics", e.stderr)
+	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n\n"+
+		"Loads the rooms and sessions, all or nothing, replacing the schedule; the meeting's dates follow\n"+
+		"the schedule when they are not set (checkin meeting).\n\n"+
+		scheduleCSVFormat.help()+"\n"+scheduleICSFormat.help(), e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	tz := fs.String("tz", "", "meeting time zone for CSV times (default: the meeting's, else "+kiosk.DefaultTimeZone+")")
-	rest, err := parseWithData(fs, args, e.getenv, data)
+	imp := addImportFlags(fs)
+	exampleCSV, exampleICS := scheduleCSVFormat.addExampleFlag(fs), scheduleICSFormat.addExampleFlag(fs)
+	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
+		return err
+	}
+	switch {
+	case *exampleCSV:
+		return scheduleCSVFormat.printExample(e)
+	case *exampleICS:
+		return scheduleICSFormat.printExample(e)
+	}
+	if err := data.check(fs); err != nil {
 		return err
 	}
 	if *tz != "" {
@@ -138,12 +215,15 @@ func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if imp.onNothing(data.location()) {
+		return importSchedule(ctx, e, nothing{}, name, body, *tz, imp)
+	}
 	db, closeDB, err := e.openVenueAt(data.location())
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	return importSchedule(ctx, e, db, name, body, *tz)
+	return importSchedule(ctx, e, db, name, body, *tz, imp)
 }
 
 // isICS tells an iCalendar file from a CSV one, by name or by content.
@@ -158,7 +238,32 @@ func isICS(name string, body []byte) bool {
 // importSchedule parses and stores a schedule (.ics or CSV). A --tz becomes
 // the meeting's time zone (times without a zone are read in it), and the
 // meeting's dates follow the schedule when they were not set.
-func importSchedule(ctx context.Context, e *env, db registry.Venue, name string, body []byte, tz string) error {
+// scheduleTarget is what a schedule import needs of the venue's data.
+type scheduleTarget interface {
+	Meeting(ctx context.Context) (kiosk.Meeting, error)
+	PlanSchedule(ctx context.Context, s kiosk.Schedule, format string) (kiosk.ImportPlan, error)
+	ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule, format string, check kiosk.ImportCheck) error
+}
+
+var _ scheduleTarget = (registry.Venue)(nil)
+
+// nothing is a data directory without a database, for a dry run: a
+// meeting with the default zone and no schedule.
+type nothing struct{}
+
+func (nothing) Meeting(context.Context) (kiosk.Meeting, error) {
+	return kiosk.Meeting{TimeZone: kiosk.DefaultTimeZone}, nil
+}
+
+func (nothing) PlanSchedule(_ context.Context, s kiosk.Schedule, format string) (kiosk.ImportPlan, error) {
+	return kiosk.PlanSchedule(nil, "", s.Sessions, format), nil
+}
+
+func (nothing) ImportScheduleChecked(context.Context, kiosk.Meeting, kiosk.Schedule, string, kiosk.ImportCheck) error {
+	return errors.New("a dry run imports nothing")
+}
+
+func importSchedule(ctx context.Context, e *env, db scheduleTarget, name string, body []byte, tz string, imp *importFlags) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
 		return err
@@ -170,9 +275,9 @@ func importSchedule(ctx context.Context, e *env, db registry.Venue, name string,
 	if err != nil {
 		return usagef("import schedule: time zone %q: %v", m.TimeZone, err)
 	}
-	parse := schedule.ParseCSV
+	parse, format := schedule.ParseCSV, "csv"
 	if isICS(name, body) {
-		parse = schedule.ParseICS
+		parse, format = schedule.ParseICS, "ics"
 	}
 	s, warns, err := parse(strings.NewReader(string(body)), loc)
 	warn(e, name, warns)
@@ -197,10 +302,18 @@ func importSchedule(ctx context.Context, e *env, db registry.Venue, name string,
 	if m.End == "" {
 		m.End = kiosk.LocalDate(last, loc)
 	}
-	if err := db.ImportSchedule(ctx, m, s); err != nil {
+	plan, done, err := imp.run(e, name, func() (kiosk.ImportPlan, error) {
+		return db.PlanSchedule(ctx, s, format)
+	}, func(check kiosk.ImportCheck) error {
+		return db.ImportScheduleChecked(ctx, m, s, format, check)
+	})
+	if err != nil {
 		return fmt.Errorf("import schedule: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "%s: %d sessions in %d rooms, %s to %s (%s)\n", name, len(s.Sessions), len(s.Rooms),
-		kiosk.LocalDate(first, loc), kiosk.LocalDate(last, loc), loc)
+	if done {
+		fmt.Fprintf(e.stdout, "%s: %d sessions in %d rooms, %s to %s (%s)\n", name, len(s.Sessions), len(s.Rooms),
+			kiosk.LocalDate(first, loc), kiosk.LocalDate(last, loc), loc)
+		fmt.Fprintf(e.stdout, "  %s\n", plan.Summary(false))
+	}
 	return nil
 }

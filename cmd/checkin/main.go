@@ -61,7 +61,7 @@ func commands() []command {
 		{"registry", "run the central registry", runRegistry},
 		{"token", "manage kiosk sync tokens: token add|revoke|list --data REGDIR [--kiosk ID]", runToken},
 		{"import", "import a roster or schedule: import roster|schedule --data DIR FILE", runImport},
-		{"export", "export data: export checkins --data DIR [--date D] [FILE]", runExport},
+		{"export", "export reports: export checkins|attendance --data DIR [FILE]", runExport},
 		{"staff", "manage staff logins: staff add|list|remove|passwd --data DIR [--user NAME]", runStaff},
 		{"readers", "list serial ports and the --reader value for each", runReaders},
 		{"meeting", "show or set the meeting's name, dates and time zone", runMeeting},

@@ -237,3 +237,31 @@ func FirstInvalidUTF8(data []byte) (int, bool) {
 	}
 	return line, true
 }
+
+// Column describes a column of an import file, for the command's --help
+// and the README: the parser's list of accepted columns is made from the
+// same table, so that the two cannot drift apart.
+type Column struct {
+	Name     string
+	Required bool
+	Meaning  string
+}
+
+// Names returns the names of cols, and those of the required ones.
+func Names(cols []Column) (all, required []string) {
+	for _, c := range cols {
+		all = append(all, c.Name)
+		if c.Required {
+			required = append(required, c.Name)
+		}
+	}
+	return all, required
+}
+
+// Required and Optional make the Column entries of a format's table.
+func Required(name, meaning string) Column {
+	return Column{Name: name, Required: true, Meaning: meaning}
+}
+
+// Optional is Required for a column a file may leave out.
+func Optional(name, meaning string) Column { return Column{Name: name, Meaning: meaning} }

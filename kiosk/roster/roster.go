@@ -45,11 +45,28 @@ const (
 	colLatinGivenName  = "latin_given_name"
 )
 
-var knownColumns = []string{colID, colFamilyName, colGivenName, colOrganization, colCountry, colCountryName, colRole,
-	colGroups, colValidFrom, colValidTo, colStatus, colBadgeUID, colLanguage, colEmail,
-	colLatinFamilyName, colLatinGivenName}
+// Columns are the roster CSV's columns, in the order of the example file
+// (assets/examples/roster.csv), with what each means.
+var Columns = []csvin.Column{
+	csvin.Required(colID, "the delegate's registry id, unique (no spaces or '/')"),
+	csvin.Required(colFamilyName, "family name, in any script (Latin with diacritics, Cyrillic, Arabic, Chinese…); a single name goes here"),
+	csvin.Required(colGivenName, "given name(s), in any script; the column is required, the value may be empty for a single name"),
+	csvin.Optional(colLatinFamilyName, "the family name in Latin letters as the passport spells it: the badge's second line, and found by the desk search"),
+	csvin.Optional(colLatinGivenName, "the given name in Latin letters, as latin_family_name"),
+	csvin.Optional(colOrganization, "administration, Sector Member, academia…"),
+	csvin.Optional(colCountry, "ISO 3166-1 alpha-2 code (CH, CN, XK…); badges and the desk show the UN name"),
+	csvin.Optional(colCountryName, "overrides the country's name for this delegate, shown as written (\"Holy See\", \"European Union\")"),
+	csvin.Optional(colRole, "one of "+strings.Join(kiosk.Roles, ", ")+" (default delegate)"),
+	csvin.Optional(colGroups, "';'-separated meetings the delegate attends, e.g. SG12;WP1/12;Q2/12"),
+	csvin.Optional(colValidFrom, "first day the badge opens the doors, YYYY-MM-DD (default: the meeting's first)"),
+	csvin.Optional(colValidTo, "last day, YYYY-MM-DD, inclusive (default: the meeting's last)"),
+	csvin.Optional(colStatus, "registered (default), confirmed or cancelled (a cancelled delegate is refused at the doors)"),
+	csvin.Optional(colBadgeUID, "RFID badge UID(s), any accepted spelling (04:A1:B2…, lower case), several separated by ';'"),
+	csvin.Optional(colLanguage, "the delegate's screen language: one of "+strings.Join(kiosk.Languages, " ")+" (default en)"),
+	csvin.Optional(colEmail, "e-mail address; shown to staff only, never on public screens"),
+}
 
-var requiredColumns = []string{colID, colFamilyName, colGivenName}
+var knownColumns, requiredColumns = csvin.Names(Columns)
 
 // Field length limits: generous for real names, fatal for garbage.
 const (

@@ -28,10 +28,32 @@ const (
 	colStatus   = "status"
 )
 
-var (
-	csvColumns  = []string{colDate, colStart, colEnd, colRoom, colTitle, colGroups, colBuilding, colStatus}
-	csvRequired = []string{colDate, colStart, colEnd, colRoom, colTitle, colGroups}
-)
+// CSVColumns are the schedule CSV's columns, with what each means.
+var CSVColumns = []csvin.Column{
+	csvin.Required(colDate, "the session's day, YYYY-MM-DD"),
+	csvin.Required(colStart, "start, HH:MM (24 h) in the meeting's time zone (--tz)"),
+	csvin.Required(colEnd, "end, HH:MM, after start (24:00 for midnight)"),
+	csvin.Required(colRoom, "the room, as readers at its door and the lobby screens name it"),
+	csvin.Required(colTitle, "the session's title"),
+	csvin.Required(colGroups, "';'-separated groups (SG12;WP1/12) whose delegates attend; the column is required, an empty value means everyone"),
+	csvin.Optional(colBuilding, "the building, for lobby screens of one building (?building=)"),
+	csvin.Optional(colStatus, "scheduled (default) or cancelled (also: confirmed, tentative as scheduled; canceled)"),
+}
+
+// ICSProperties are the properties of an iCalendar VEVENT the schedule
+// import reads, with what each means.
+var ICSProperties = []csvin.Column{
+	csvin.Required("SUMMARY", "the session's title"),
+	csvin.Required("LOCATION", "the room, taken whole (iCalendar has no building)"),
+	csvin.Required("DTSTART", "start: UTC (Z), with TZID (IANA, the file's VTIMEZONE, or a Windows zone name), or floating (--tz)"),
+	csvin.Optional("DTEND", "end, as DTSTART; or DURATION (one of them is required)"),
+	csvin.Optional("DURATION", "length, instead of DTEND (PT1H30M)"),
+	csvin.Optional("UID", "stable id of the event (and RECURRENCE-ID of an occurrence): re-imports keep the session's id"),
+	csvin.Optional("CATEGORIES", "comma-separated groups whose delegates attend (several lines add up)"),
+	csvin.Optional("STATUS", "CANCELLED marks the session cancelled (so does a calendar's METHOD:CANCEL); TENTATIVE, CONFIRMED as scheduled"),
+}
+
+var csvColumns, csvRequired = csvin.Names(CSVColumns)
 
 const maxText = 256
 

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -85,4 +86,44 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 	pct := func(p float64) float64 { return float64(lat[int(float64(len(lat)-1)*p)].Microseconds()) }
 	b.ReportMetric(pct(0.50), "p50-µs")
 	b.ReportMetric(pct(0.99), "p99-µs")
+}
+
+// BenchmarkImportRoster100k measures a re-import of an unchanged 100k
+// roster, plain and as `checkin import roster` runs it (planned inside
+// the transaction before a check), and the plan alone (--dry-run), and
+// the attendance report of the same roster.
+func BenchmarkImportRoster100k(b *testing.B) {
+	const n = 100_000
+	db := seedBig(b, n)
+	ctx := context.Background()
+	roster := bigRoster(n)
+	ok := func(kiosk.ImportPlan) error { return nil }
+	b.Run("unchanged", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := db.ReplaceRoster(ctx, roster); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unchanged-checked", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := db.ReplaceRosterChecked(ctx, roster, ok); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plan", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := db.PlanRoster(ctx, roster); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("attendance", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if err := kiosk.WriteAttendanceCSV(ctx, io.Discard, db, kiosk.Meeting{Start: "2026-11-21", End: "2026-11-28"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 // Badge sources.
@@ -39,12 +40,65 @@ func scanDelegate(s scanner, extra ...any) (*kiosk.Delegate, error) {
 // from the new list are removed (with their badges); taps are kept. Badges
 // bound at the desk, and revocations, survive the import.
 func (db *Venue) ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.RosterImport, error) {
+	return db.ReplaceRosterChecked(ctx, delegates, nil)
+}
+
+// PlanRoster works out what ReplaceRoster would do with delegates and
+// writes nothing. It reads in a read transaction, so that a dry run on a
+// running kiosk holds up neither its taps nor the feed.
+func (db *Venue) PlanRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.ImportPlan, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return kiosk.ImportPlan{}, fmt.Errorf("plan roster: %w", err)
+	}
+	defer tx.Rollback()
+	p, err := planRoster(ctx, tx, delegates)
+	if err != nil {
+		return p, fmt.Errorf("plan roster: %w", err)
+	}
+	return p, nil
+}
+
+// planRoster reads the roster and its badges and plans the import.
+func planRoster(ctx context.Context, tx *sql.Tx, delegates []kiosk.Delegate) (kiosk.ImportPlan, error) {
+	current, err := sqlitedb.Collect(ctx, tx, func(rows *sql.Rows) (kiosk.Delegate, error) {
+		d, err := scanDelegate(rows)
+		if err != nil {
+			return kiosk.Delegate{}, err
+		}
+		return *d, nil
+	}, `SELECT `+delegateColumns+` FROM delegates d`)
+	if err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	badges, err := sqlitedb.Collect(ctx, tx, func(rows *sql.Rows) (b kiosk.RosterBadge, err error) {
+		return b, rows.Scan(&b.UID, &b.DelegateID, &b.FromRoster, &b.Revoked)
+	}, `SELECT uid, delegate_id, source = ?, revoked FROM badges`, badgeFromRoster)
+	if err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	return kiosk.PlanRoster(current, badges, delegates), nil
+}
+
+// ReplaceRosterChecked is ReplaceRoster that first plans the import in its
+// transaction and hands the plan to check (when not nil) before writing
+// anything; an error from check is returned as it is, nothing written.
+func (db *Venue) ReplaceRosterChecked(ctx context.Context, delegates []kiosk.Delegate, check kiosk.ImportCheck) (kiosk.RosterImport, error) {
 	var res kiosk.RosterImport
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("replace roster: %w", err)
 	}
 	defer tx.Rollback()
+	if check != nil {
+		p, err := planRoster(ctx, tx, delegates)
+		if err != nil {
+			return res, fmt.Errorf("replace roster: %w", err)
+		}
+		if err := check(p); err != nil {
+			return res, err
+		}
+	}
 
 	now := micros(db.Now())
 	existing, err := stringSet(ctx, tx, `SELECT id FROM delegates`)

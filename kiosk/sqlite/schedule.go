@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 // ReplaceSchedule replaces every room and session in one transaction.
@@ -22,6 +23,55 @@ func (db *Venue) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
 // ImportSchedule stores the meeting settings and replaces the schedule in
 // one transaction, so that a failed import changes nothing.
 func (db *Venue) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error {
+	return db.ImportScheduleChecked(ctx, m, s, "", nil)
+}
+
+// keyScheduleFormat is the setting that remembers the format ("ics",
+// "csv") of the last schedule import; it is the venue's own, never in the
+// feed.
+const keyScheduleFormat = "import.schedule_format"
+
+// PlanSchedule works out what importing s from a file in format would do
+// to the sessions, writing nothing (a read transaction).
+func (db *Venue) PlanSchedule(ctx context.Context, s kiosk.Schedule, format string) (kiosk.ImportPlan, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return kiosk.ImportPlan{}, fmt.Errorf("plan schedule: %w", err)
+	}
+	defer tx.Rollback()
+	p, err := planSchedule(ctx, tx, s, format)
+	if err != nil {
+		return p, fmt.Errorf("plan schedule: %w", err)
+	}
+	return p, nil
+}
+
+func planSchedule(ctx context.Context, tx *sql.Tx, s kiosk.Schedule, format string) (kiosk.ImportPlan, error) {
+	current, err := sqlitedb.Collect(ctx, tx, func(rows *sql.Rows) (se kiosk.Session, err error) {
+		var start, end int64
+		var groups string
+		err = rows.Scan(&se.ID, &start, &end, &se.Room, &se.Building, &se.Title, &groups, &se.Status)
+		se.Start, se.End = fromMicros(start), fromMicros(end)
+		if groups != "" {
+			se.Groups = strings.Split(groups, ";")
+		}
+		return se, err
+	}, `SELECT id, start_us, end_us, room, building, title, groups, status FROM sessions`)
+	if err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	var previous string
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = ?), '')`, keyScheduleFormat).Scan(&previous); err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	return kiosk.PlanSchedule(current, previous, s.Sessions, format), nil
+}
+
+// ImportScheduleChecked is ImportSchedule from a file in format (kept as
+// the schedule's format when not ""), which first plans the import in its
+// transaction and hands the plan to check (when not nil) before writing
+// anything; an error from check is returned as it is, nothing written.
+func (db *Venue) ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule, format string, check kiosk.ImportCheck) error {
 	if err := kiosk.ValidateMeeting(m); err != nil {
 		return err
 	}
@@ -30,8 +80,23 @@ func (db *Venue) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Sc
 		return fmt.Errorf("replace schedule: %w", err)
 	}
 	defer tx.Rollback()
+	if check != nil {
+		p, err := planSchedule(ctx, tx, s, format)
+		if err != nil {
+			return fmt.Errorf("replace schedule: %w", err)
+		}
+		if err := check(p); err != nil {
+			return err
+		}
+	}
 	if err := writeMeeting(ctx, tx, m); err != nil {
 		return err
+	}
+	if format != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, keyScheduleFormat, format); err != nil {
+			return fmt.Errorf("replace schedule: %w", err)
+		}
 	}
 	loc := m.Location()
 	moved, err := movedSessions(ctx, tx, s.Sessions)

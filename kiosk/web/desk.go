@@ -414,8 +414,8 @@ func (s *Server) handleStats(c *fiber.Ctx) error {
 	return c.JSON(st)
 }
 
-// handleCheckinsCSV streams the attendance report, as `checkin export
-// checkins` writes it.
+// handleCheckinsCSV sends the tap log, as `checkin export checkins`
+// writes it.
 func (s *Server) handleCheckinsCSV(c *fiber.Ctx) error {
 	day := c.Query("date")
 	if day != "" && !kiosk.ValidDate(day) {
@@ -434,9 +434,31 @@ func (s *Server) handleCheckinsCSV(c *fiber.Ctx) error {
 	if day != "" {
 		name = "checkins-" + day + ".csv"
 	}
+	return sendCSV(c, name, buf.Bytes())
+}
+
+// handleAttendanceCSV sends the per-delegate attendance report, as
+// `checkin export attendance` writes it.
+func (s *Server) handleAttendanceCSV(c *fiber.Ctx) error {
+	m, err := s.Store.Meeting(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := kiosk.WriteAttendanceCSV(c.UserContext(), &buf, s.Staff, m); err != nil {
+		return err
+	}
+	s.audit(c, "", "export.attendance", "")
+	return sendCSV(c, "attendance.csv", buf.Bytes())
+}
+
+// sendCSV answers with a CSV download: one charset in the content type,
+// a file name, and never a cached copy (it holds names).
+func sendCSV(c *fiber.Ctx, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, kiosk.CSVContentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Type("csv", "utf-8").Send(buf.Bytes())
+	return c.Send(body)
 }
 
 // uidParam returns the path's {uid}, canonical.
@@ -495,5 +517,6 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Delete("/api/badges/:uid", staff(s.handleRevoke)...)
 	app.Get("/api/stats", staff(s.handleStats)...)
 	app.Get("/api/checkins.csv", staff(s.handleCheckinsCSV)...)
+	app.Get("/api/attendance.csv", staff(s.handleAttendanceCSV)...)
 	app.Get("/api/audit", staff(staffauth.RequireAdmin, s.handleAuditAPI)...)
 }

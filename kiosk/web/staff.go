@@ -18,6 +18,7 @@ type StaffStore interface {
 	kiosk.SessionStore
 	kiosk.DeskStore
 	kiosk.StatsStore
+	kiosk.AttendanceSource
 }
 
 // Defaults for staff sessions.

@@ -519,7 +519,7 @@ func TestDeskAPI(t *testing.T) {
 		t.Errorf("stats: %d %s", resp.StatusCode, body)
 	}
 	resp, body = b.api("GET", "/api/checkins.csv", "")
-	if resp.StatusCode != 200 || !strings.HasPrefix(body, "id,at,delegate_id,name") || !strings.Contains(body, ",desk,desk,in,accepted,") {
+	if resp.StatusCode != 200 || !strings.HasPrefix(body, kiosk.BOM+"id,at,delegate_id,name") || !strings.Contains(body, ",desk,desk,in,accepted,") {
 		t.Errorf("csv: %d %s", resp.StatusCode, body)
 	}
 

@@ -57,15 +57,29 @@ type Venue interface {
 	// bound at a desk; a *kiosk.RosterConflictError when the roster gives
 	// a UID a desk bound to someone else.
 	ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.RosterImport, error)
+	// ReplaceRosterChecked is ReplaceRoster that hands the import's plan,
+	// made in its transaction, to check before writing anything; an error
+	// from check ends it with nothing written (returned, maybe wrapped).
+	ReplaceRosterChecked(ctx context.Context, delegates []kiosk.Delegate, check kiosk.ImportCheck) (kiosk.RosterImport, error)
+	// PlanRoster works out what ReplaceRoster would do, writing nothing.
+	PlanRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.ImportPlan, error)
 	// ImportSchedule stores the meeting settings and replaces the schedule
 	// in one transaction.
 	ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error
+	// ImportScheduleChecked is ImportSchedule from a file in format
+	// ("ics", "csv": kept as the schedule's), checked as
+	// ReplaceRosterChecked is.
+	ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule, format string, check kiosk.ImportCheck) error
+	// PlanSchedule works out what importing s from a file in format would
+	// do to the sessions, writing nothing.
+	PlanSchedule(ctx context.Context, s kiosk.Schedule, format string) (kiosk.ImportPlan, error)
 	// Meeting returns the meeting settings; SetMeeting stores them
 	// (EINVALID for bad ones).
 	Meeting(ctx context.Context) (kiosk.Meeting, error)
 	SetMeeting(ctx context.Context, m kiosk.Meeting) error
 	// Taps calls fn for each check-in in time order ("" for every date).
 	Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error
+	kiosk.AttendanceSource
 	kiosk.StaffStore
 }
 

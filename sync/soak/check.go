@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"checkin/kiosk"
 )
 
 // Tally compares the taps kiosks acknowledged with the registry's
@@ -59,9 +61,9 @@ func Compare(acknowledged, registry []string) Tally {
 }
 
 // ReportIDs reads the tap ids of an attendance report (`checkin export
-// checkins`): the id column of every row after the header.
+// checkins`, UTF-8 with a BOM): the id column of every row after the header.
 func ReportIDs(r io.Reader) ([]string, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(kiosk.StripBOM(r))
 	header, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("attendance report: %w", err)

@@ -34,7 +34,7 @@ func TestCompare(t *testing.T) {
 }
 
 func TestReportIDs(t *testing.T) {
-	report := "id,at,delegate_id,name,uid,source,gate,direction,result,reason,kiosk,first_today\n" +
+	report := "\ufeffid,at,delegate_id,name,uid,source,gate,direction,result,reason,kiosk,first_today\n" +
 		"01J1,2026-06-17T08:00:00+02:00,D1,\"Müller, Jürgen\",0A0B,rfid,main,in,accepted,,k01,true\n" +
 		"01J2,2026-06-17T08:00:01+02:00,D2,王伟,0A0C,rfid,main,in,accepted,,k02,true\n"
 	ids, err := ReportIDs(strings.NewReader(report))

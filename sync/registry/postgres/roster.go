@@ -27,15 +27,69 @@ const (
 // The work is a handful of statements whatever the roster's size: each
 // step sends its rows as arrays, unnested by the server.
 func (s *Store) ReplaceRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.RosterImport, error) {
+	return s.ReplaceRosterChecked(ctx, delegates, nil)
+}
+
+// ReplaceRosterChecked is ReplaceRoster that first plans the import in its
+// transaction, under the change log's lock (so that no other writer comes
+// between the plan and the writes), and hands the plan to check (when not
+// nil) before writing anything. An error from check ends the import: the
+// transaction is rolled back having written nothing, so no change enters
+// the log, no sequence number is taken and no NOTIFY is sent.
+func (s *Store) ReplaceRosterChecked(ctx context.Context, delegates []kiosk.Delegate, check kiosk.ImportCheck) (kiosk.RosterImport, error) {
 	var res kiosk.RosterImport
 	err := s.update(ctx, "replace roster", func(tx pgx.Tx, now time.Time) error {
 		res = kiosk.RosterImport{}
 		if err := lockChangeLog(ctx, tx); err != nil {
 			return err
 		}
+		if check != nil {
+			p, err := planRoster(ctx, tx, delegates)
+			if err != nil {
+				return err
+			}
+			if err := check(p); err != nil {
+				return err
+			}
+		}
 		return replaceRoster(ctx, tx, delegates, now.UnixMicro(), &res)
 	})
 	return res, err
+}
+
+// PlanRoster works out what ReplaceRoster would do with delegates and
+// writes nothing: it reads in a read-only snapshot, without the change
+// log's lock, so that a dry run holds up no other writer.
+func (s *Store) PlanRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.ImportPlan, error) {
+	var p kiosk.ImportPlan
+	err := s.readOnly(ctx, func(tx pgx.Tx) (err error) {
+		p, err = planRoster(ctx, tx, delegates)
+		return err
+	})
+	return p, wrap("plan roster", err)
+}
+
+// planRoster reads the roster and its badges and plans the import.
+func planRoster(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate) (kiosk.ImportPlan, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+delegateColumns+` FROM delegates d`)
+	current, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (kiosk.Delegate, error) {
+		d, err := scanDelegate(row)
+		if err != nil {
+			return kiosk.Delegate{}, err
+		}
+		return *d, nil
+	})
+	if err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	rows, _ = tx.Query(ctx, `SELECT uid, delegate_id, source = $1, revoked FROM badges`, badgeFromRoster)
+	badges, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (b kiosk.RosterBadge, err error) {
+		return b, row.Scan(&b.UID, &b.DelegateID, &b.FromRoster, &b.Revoked)
+	})
+	if err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	return kiosk.PlanRoster(current, badges, delegates), nil
 }
 
 func replaceRoster(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate, now int64, res *kiosk.RosterImport) error {

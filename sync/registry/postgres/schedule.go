@@ -17,6 +17,53 @@ import (
 // carries the deletes and the upserts); a session an import moves to
 // another room is marked with the room it was in (moved_from).
 func (s *Store) ImportSchedule(ctx context.Context, m kiosk.Meeting, sch kiosk.Schedule) error {
+	return s.ImportScheduleChecked(ctx, m, sch, "", nil)
+}
+
+// keyScheduleFormat is the setting that remembers the format ("ics",
+// "csv") of the last schedule import; not a meeting.* key, so never in
+// the feed.
+const keyScheduleFormat = "import.schedule_format"
+
+// PlanSchedule works out what importing sch from a file in format would
+// do to the sessions, writing nothing (a read-only snapshot, no lock).
+func (s *Store) PlanSchedule(ctx context.Context, sch kiosk.Schedule, format string) (kiosk.ImportPlan, error) {
+	var p kiosk.ImportPlan
+	err := s.readOnly(ctx, func(tx pgx.Tx) (err error) {
+		p, err = planSchedule(ctx, tx, sch, format)
+		return err
+	})
+	return p, wrap("plan schedule", err)
+}
+
+func planSchedule(ctx context.Context, tx pgx.Tx, sch kiosk.Schedule, format string) (kiosk.ImportPlan, error) {
+	rows, _ := tx.Query(ctx, `SELECT id, start_us, end_us, room, building, title, groups, status FROM sessions`)
+	current, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (se kiosk.Session, err error) {
+		var start, end int64
+		var groups string
+		err = row.Scan(&se.ID, &start, &end, &se.Room, &se.Building, &se.Title, &groups, &se.Status)
+		se.Start, se.End = timeOf(start), timeOf(end)
+		if groups != "" {
+			se.Groups = strings.Split(groups, ";")
+		}
+		return se, err
+	})
+	if err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	var previous string
+	if err := tx.QueryRow(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = $1), '')`, keyScheduleFormat).Scan(&previous); err != nil {
+		return kiosk.ImportPlan{}, err
+	}
+	return kiosk.PlanSchedule(current, previous, sch.Sessions, format), nil
+}
+
+// ImportScheduleChecked is ImportSchedule from a file in format (kept as
+// the schedule's format when not ""), which first plans the import in its
+// transaction, under the change log's lock, and hands the plan to check
+// (when not nil) before writing anything: an error from check ends the
+// import with nothing written (no change logged, no NOTIFY).
+func (s *Store) ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, sch kiosk.Schedule, format string, check kiosk.ImportCheck) error {
 	if err := kiosk.ValidateMeeting(m); err != nil {
 		return err
 	}
@@ -24,8 +71,23 @@ func (s *Store) ImportSchedule(ctx context.Context, m kiosk.Meeting, sch kiosk.S
 		if err := lockChangeLog(ctx, tx); err != nil {
 			return err
 		}
+		if check != nil {
+			p, err := planSchedule(ctx, tx, sch, format)
+			if err != nil {
+				return err
+			}
+			if err := check(p); err != nil {
+				return err
+			}
+		}
 		if err := writeMeeting(ctx, tx, m); err != nil {
 			return fmt.Errorf("set meeting: %w", err)
+		}
+		if format != "" {
+			if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, keyScheduleFormat, format); err != nil {
+				return fmt.Errorf("schedule format: %w", err)
+			}
 		}
 		moved, err := movedSessions(ctx, tx, sch.Sessions)
 		if err != nil {

@@ -198,6 +198,17 @@ func (s *Store) update(ctx context.Context, what string, fn func(tx pgx.Tx, now 
 	}
 }
 
+// readOnly runs fn in one repeatable-read, read-only transaction: one
+// snapshot of the database, and nothing written.
+func (s *Store) readOnly(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.Background())
+	return fn(tx)
+}
+
 // maxAttempts bounds how often update runs a transaction that was aborted.
 const maxAttempts = 5
 

@@ -75,4 +75,30 @@ func BenchmarkReplaceRoster100k(b *testing.B) {
 			}
 		}, changed)
 	})
+	// What `checkin import roster` adds: the plan, read alone for a dry
+	// run, and inside the import before its check.
+	b.Run("plan", func(b *testing.B) {
+		empty()
+		if _, err := s.ReplaceRoster(ctx, roster); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.PlanRoster(ctx, changed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unchanged-checked", func(b *testing.B) {
+		empty()
+		if _, err := s.ReplaceRoster(ctx, roster); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := s.ReplaceRosterChecked(ctx, roster, func(kiosk.ImportPlan) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
