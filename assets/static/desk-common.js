@@ -87,10 +87,10 @@ window.Staff = (function () {
   try { languageNames = new Intl.DisplayNames([lang, "en"], { type: "language" }); } catch (_) { /* old browser */ }
   // Country names are the kiosk's (the UN's, in the page language, as on
   // badges), never the browser's: <script type="application/json"
-  // id="countries"> holds code → name.
+  // id="country-names"> holds code → name.
   let countries = {};
   try {
-    const block = document.getElementById("countries");
+    const block = document.getElementById("country-names");
     if (block) countries = JSON.parse(block.textContent) || {};
   } catch (_) { countries = {}; }
   // countryName is what to call a delegate's country: name, the server's

@@ -149,4 +149,16 @@ func TestDeskTimesInMeetingZone(t *testing.T) {
 	if recent := browsertest.WaitText(t, ctx, `[data-testid="recent"]`, "10:21"); strings.Contains(recent, "18:21") {
 		t.Errorf("the dashboard shows the browser's clock: %q", recent)
 	}
+	// Countries by the kiosk's UN names: the name table must be found (an
+	// element id shared with the chart once hid it, leaving bare codes).
+	browsertest.WaitText(t, ctx, `[data-testid="by-country"]`, "Germany (DE)")
+	for _, page := range []string{"/desk/dashboard", "/desk"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(f.url+page), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
+		dup, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const seen = new Set(); for (const e of document.querySelectorAll("[id]")) { if (seen.has(e.id)) return e.id; seen.add(e.id); } return ""; })()`))
+		if err != nil || dup != "" {
+			t.Errorf("%s: element id %q is used twice (%v)", page, dup, err)
+		}
+	}
 }

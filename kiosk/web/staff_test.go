@@ -448,7 +448,7 @@ func TestDeskAPI(t *testing.T) {
 	// The desk page carries the same table for its script (the dashboard's
 	// arrivals by country).
 	if resp, body := b.api("GET", "/desk?lang=fr", ""); resp.StatusCode != 200 ||
-		!strings.Contains(body, `<script type="application/json" id="countries">`) || !strings.Contains(body, `"KR":"République de Corée"`) {
+		!strings.Contains(body, `<script type="application/json" id="country-names">`) || !strings.Contains(body, `"KR":"République de Corée"`) {
 		t.Errorf("desk page lacks the country table: %d", resp.StatusCode)
 	}
 	if resp, _ := b.api("GET", "/api/delegates/NOPE", ""); resp.StatusCode != 404 {
