@@ -32,12 +32,14 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt wants to rewrite:"; echo "$$out"; exit 1; fi
 
-# Screenshots from browser tests land in artifacts/.
+# Screenshots from browser tests land in artifacts/. The browser tests of
+# kiosk/web take about five minutes with the race detector; -timeout gives a
+# loaded machine room before go test's ten-minute default kills a package.
 # The registry's server tests and the sync client's run a second time on
 # PostgreSQL (the store conformance suite and the end-to-end tests run on
 # both every time).
 test: vet fmt-check
-	CHECKIN_ARTIFACTS=$(CURDIR)/artifacts $(GO) test -race -count=1 ./...
+	CHECKIN_ARTIFACTS=$(CURDIR)/artifacts $(GO) test -race -count=1 -timeout 15m ./...
 	CHECKIN_TEST_REGISTRY_STORE=postgres $(GO) test -race -count=1 ./sync/registry/ ./sync/client/
 
 bench:

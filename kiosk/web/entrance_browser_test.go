@@ -16,6 +16,7 @@ import (
 // prompt, a welcome with name and sessions, a rejection with the reason and
 // the way to the desk, and the return to idle. Screenshots are kept.
 func TestEntranceScreenInBrowser(t *testing.T) {
+	t.Parallel() // long, and mostly waiting on the browser
 	f := newFixture(t)
 	ctx := browsertest.New(t, 1920, 1080)
 	text := func(sel string) string { t.Helper(); return browsertest.Text(t, ctx, sel) }
@@ -90,6 +91,7 @@ func TestEntranceScreenInBrowser(t *testing.T) {
 // clock stands on another day than the machine's: the screen's clock, the
 // sessions still to come and the return to idle follow the kiosk.
 func TestEntranceKeepsTheKioskClock(t *testing.T) {
+	t.Parallel() // long, and mostly waiting on the browser
 	for _, skew := range []time.Duration{7 * 24 * time.Hour, -7 * 24 * time.Hour, 0} {
 		t.Run(fmt.Sprintf("browser%+dh", int(skew.Hours())), func(t *testing.T) {
 			f := newFixture(t)

@@ -188,6 +188,7 @@ type welcomeFit struct {
 // stays large enough to read from two metres. The Arabic welcome with six
 // sessions is kept as a screenshot at both sizes.
 func TestEntranceWelcomeFits(t *testing.T) {
+	t.Parallel() // long, and mostly waiting on the browser
 	for _, size := range [][2]int{{1920, 1080}, {1366, 768}} {
 		w, h := size[0], size[1]
 		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {

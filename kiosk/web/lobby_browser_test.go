@@ -108,6 +108,7 @@ func (l *lobbyScreen) noOverflow(label string) {
 // "now" (its first 25 minutes) although the 14:15 meeting has begun.
 // Nothing may scroll sideways on any page; screenshots are kept.
 func TestLobbyInBrowser(t *testing.T) {
+	t.Parallel() // long, and mostly waiting on the browser
 	f := newFixture(t)
 	loadLobbyDay(t, f)
 	for _, size := range []struct {
@@ -165,6 +166,7 @@ func TestLobbyInBrowser(t *testing.T) {
 // "in progress" after its first 25 minutes, the end of the day, a day
 // without meetings, and the building filter, with a screenshot of each.
 func TestLobbyMoments(t *testing.T) {
+	t.Parallel() // long, and mostly waiting on the browser
 	f := newFixture(t)
 	loadLobbyDay(t, f)
 	l := openLobby(t, f, 1920, 1080, "?at="+lobbyAt("09:10"))

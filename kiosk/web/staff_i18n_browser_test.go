@@ -155,6 +155,7 @@ func (p i18nPage) checkSide(where, lang string) {
 // layout mirrored (search on the right). Arabic and Chinese screens are
 // kept as screenshots.
 func TestStaffScreensInLanguages(t *testing.T) {
+	t.Parallel() // long, and mostly waiting on the browser
 	cats, err := web.LoadCatalogs(assets.FS())
 	if err != nil {
 		t.Fatal(err)
@@ -301,6 +302,7 @@ func jsString(s string) string {
 // idle and each delegate's own language on their tap, mirrored for Arabic
 // (the time of a session on the right), without spilling sideways.
 func TestEntranceInLanguages(t *testing.T) {
+	t.Parallel() // long, and mostly waiting on the browser
 	cats, err := web.LoadCatalogs(assets.FS())
 	if err != nil {
 		t.Fatal(err)
