@@ -42,6 +42,7 @@ type DeskCard struct {
 	Inside     bool // the last accepted pass today was an entry
 	Badges     []BadgeInfo
 	TapsToday  []TapRecord
+	Photo      string // the SHA-256 of the delegate's photo, "" for none
 }
 
 // StaffSession is a signed-in staff member.
@@ -88,6 +89,12 @@ type DeskStore interface {
 	// SetNote sets or (with "") clears a delegate's attention note;
 	// ENOTFOUND for an unknown delegate.
 	SetNote(ctx context.Context, delegateID, note, actor string) error
+	// DeskPhoto sets a delegate's photo (checked by the caller), or
+	// removes it when p.SHA256 is "", and queues the change for the
+	// registry. ENOTFOUND for an unknown delegate.
+	DeskPhoto(ctx context.Context, actor string, p Photo) error
+	// Photo returns a delegate's photo with its bytes; ENOTFOUND if none.
+	Photo(ctx context.Context, delegateID string) (Photo, error)
 }
 
 // SessionStore keeps staff sessions by the SHA-256 of their token.
