@@ -317,3 +317,40 @@ func AuditPass(p PassIssue, issued bool) []AuditEntry {
 func AuditNote(delegateID, note string) AuditEntry {
 	return AuditEntry{Action: "note.set", Detail: delegateID + ": " + note}
 }
+
+// SetPhoto checks an image taken or uploaded at the desk (CheckPhoto) and
+// makes it the delegate's photo, here at once and, through the outbox, at
+// the registry and every kiosk. Returns EINVALID for an image that is not
+// a usable JPEG or PNG, ENOTFOUND for an unknown delegate.
+func (s *DeskService) SetPhoto(ctx context.Context, actor, delegateID string, data []byte) (Photo, error) {
+	p, err := NewPhoto(delegateID, data)
+	if err != nil {
+		return Photo{}, err
+	}
+	if err := s.Store.DeskPhoto(ctx, actor, p); err != nil {
+		return Photo{}, err
+	}
+	s.changed()
+	return p, nil
+}
+
+// RemovePhoto removes a delegate's photo, here and everywhere. Returns
+// ENOTFOUND for an unknown delegate.
+func (s *DeskService) RemovePhoto(ctx context.Context, actor, delegateID string) error {
+	if err := s.Store.DeskPhoto(ctx, actor, Photo{DelegateID: delegateID}); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// Photo returns the bytes and content type of a delegate's photo, for the
+// desk, the guard's screen and the printed badge. ENOTFOUND if the
+// delegate has none on file here.
+func (s *DeskService) Photo(ctx context.Context, delegateID string) (data []byte, contentType string, err error) {
+	p, err := s.Store.Photo(ctx, delegateID)
+	if err != nil {
+		return nil, "", err
+	}
+	return p.Data, p.ContentType, nil
+}
