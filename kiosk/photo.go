@@ -16,14 +16,13 @@ import (
 
 // Photo limits. A desk webcam's JPEG is 50-300 KB and a passport-style
 // scan under 2 MB; 5 MB admits a phone's photo while 2,000 of them still
-// fit a kiosk's disk. The pixels bound what one decode may allocate (a
-// small PNG can declare a huge image): 16 MP is 64 MB decoded at most,
-// and a phone's 4032×3024 fits.
+// fit a kiosk's disk. The sides bound what one decode may allocate (a
+// small PNG can declare a huge image): 4096×4096 is 64 MB decoded at
+// most, and a phone's 4032×3024 fits.
 const (
-	MaxPhotoBytes  = 5 << 20
-	MaxPhotoSide   = 4096 // pixels, either side
-	MaxPhotoPixels = 16 << 20
-	MinPhotoSide   = 32
+	MaxPhotoBytes = 5 << 20
+	MaxPhotoSide  = 4096 // pixels, either side
+	MinPhotoSide  = 32
 )
 
 // Photo content types.
@@ -92,8 +91,7 @@ func CheckPhoto(data []byte) (contentType string, err error) {
 	if "image/"+format != contentType {
 		return "", Errorf(EINVALID, "photo looks like %s but decodes as %s", contentType, format)
 	}
-	if cfg.Width < MinPhotoSide || cfg.Height < MinPhotoSide || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide ||
-		cfg.Width*cfg.Height > MaxPhotoPixels {
+	if cfg.Width < MinPhotoSide || cfg.Height < MinPhotoSide || cfg.Width > MaxPhotoSide || cfg.Height > MaxPhotoSide {
 		return "", Errorf(EINVALID, "photo is %d×%d pixels; each side must be %d to %d", cfg.Width, cfg.Height, MinPhotoSide, MaxPhotoSide)
 	}
 	// The whole image, not only its header: a truncated file is caught
