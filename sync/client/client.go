@@ -417,23 +417,33 @@ func (c *Client) decode(body []byte) (wire.ChangesPage, []kiosk.Change, error) {
 // pushLoop delivers the outbox whenever a tap is recorded, and every Idle
 // in case a kick was missed or an earlier attempt failed.
 func (c *Client) pushLoop(ctx context.Context) {
+	repeat(ctx, c.pushOnce, func(err error) {
+		c.failed("delivery", err)
+		c.whenRevoked(ctx, err)
+	}, c.recovered, c.kick, c.Idle)
+}
+
+// repeat runs round until ctx ends: again at once while it did something
+// (there may be more), after a backoff when it failed (cut short by
+// recovered), and otherwise when kicked or every idle.
+func repeat(ctx context.Context, round func(context.Context) (int, error), failed func(error),
+	recovered, kick <-chan struct{}, idle time.Duration) {
 	var b backoff
 	for ctx.Err() == nil {
-		n, err := c.pushOnce(ctx)
+		n, err := round(ctx)
 		if err != nil {
-			c.failed("delivery", err)
-			c.whenRevoked(ctx, err)
-			b.sleepUnless(ctx, c.recovered)
+			failed(err)
+			b.sleepUnless(ctx, recovered)
 			continue
 		}
 		b.reset()
 		if n > 0 {
-			continue // there may be more
+			continue
 		}
 		select {
 		case <-ctx.Done():
-		case <-c.kick:
-		case <-time.After(c.Idle):
+		case <-kick:
+		case <-time.After(idle):
 		}
 	}
 }

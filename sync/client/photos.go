@@ -36,27 +36,12 @@ func (c *Client) kickPhotos() {
 // up to PhotoWorkers requests at once, whenever a page named photos and
 // every PhotoIdle, backing off while the registry fails.
 func (c *Client) photoLoop(ctx context.Context) {
-	var b backoff
 	absent := map[string]time.Time{} // hashes the registry did not have, and when
-	for ctx.Err() == nil {
-		n, err := c.fetchPhotos(ctx, absent)
-		if err != nil {
-			if ctx.Err() == nil {
-				c.Logger.Warn("registry photos failed", "err", err)
-			}
-			b.sleep(ctx)
-			continue
+	repeat(ctx, func(ctx context.Context) (int, error) { return c.fetchPhotos(ctx, absent) }, func(err error) {
+		if ctx.Err() == nil {
+			c.Logger.Warn("registry photos failed", "err", err)
 		}
-		b.reset()
-		if n > 0 {
-			continue // there may be more
-		}
-		select {
-		case <-ctx.Done():
-		case <-c.photos:
-		case <-time.After(c.PhotoIdle):
-		}
-	}
+	}, nil, c.photos, c.PhotoIdle)
 }
 
 // fetchPhotos fetches a round of missing photos and stores them in

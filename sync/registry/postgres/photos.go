@@ -65,14 +65,9 @@ func (s *Store) ImportPhotos(ctx context.Context, photos []kiosk.Photo) (kiosk.P
 		if err := lockChangeLog(ctx, tx); err != nil {
 			return err
 		}
-		rows, _ := tx.Query(ctx, `SELECT id FROM delegates`)
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		roster, err := rosterIDs(ctx, tx)
 		if err != nil {
 			return err
-		}
-		roster := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			roster[id] = true
 		}
 		if err := kiosk.UnknownPhotoDelegates(photos, roster); err != nil {
 			return err
