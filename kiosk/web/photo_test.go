@@ -38,6 +38,12 @@ func TestPhotoAPI(t *testing.T) {
 	if _, card := b.get("/api/delegates/D1"); !strings.Contains(card, `"photo":"`+kiosk.PhotoHash(jpeg)+`"`) {
 		t.Errorf("desk card without the photo's hash: %s", card)
 	}
+	// The desk page may use the camera, and only its own scripts.
+	resp, _ = b.get("/desk")
+	if pp, csp := resp.Header.Get("Permissions-Policy"), resp.Header.Get("Content-Security-Policy"); !strings.Contains(pp, "camera=(self)") ||
+		!strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("desk headers: Permissions-Policy %q, CSP %q", pp, csp)
+	}
 
 	// A PNG sent with the wrong header is refused; as image/png it is taken,
 	// and is what the bytes are.
