@@ -782,6 +782,15 @@
     e.hidden = !text;
   }
 
+  // noCamera says why there is no camera, and shows no empty preview.
+  function noCamera(text) {
+    $("camera-starting").hidden = true;
+    $("camera-view").hidden = true;
+    $("camera-hint").hidden = true;
+    $("camera-capture").hidden = true;
+    cameraError(text);
+  }
+
   // cameraProblem says in words why the camera cannot be used.
   function cameraProblem(err) {
     switch (err && err.name) {
@@ -809,11 +818,12 @@
     $("camera-for").textContent = d.name;
     $("camera-capture").disabled = true;
     $("camera-starting").hidden = false;
+    $("camera-view").hidden = false;
+    $("camera-hint").hidden = false;
     cameraError("");
     showLive(true);
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      $("camera-starting").hidden = true;
-      cameraError(t("desk.photo_err_insecure"));
+      noCamera(t("desk.photo_err_insecure"));
       return;
     }
     try {
@@ -831,8 +841,7 @@
       $("camera-capture").disabled = false;
       $("camera-capture").focus();
     } catch (err) {
-      $("camera-starting").hidden = true;
-      cameraError(cameraProblem(err));
+      noCamera(cameraProblem(err));
     }
   }
 
