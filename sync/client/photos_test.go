@@ -59,7 +59,7 @@ func waitPhotos(tb testing.TB, db *ksqlite.DB, photos []kiosk.Photo, limit time.
 		if time.Now().After(deadline) {
 			tb.Fatalf("after %v the kiosk names %d of %d photos and misses bytes of %v", limit, named, len(photos), missing)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // often enough to time seconds, not so often as to slow the sync
 	}
 }
 
