@@ -42,6 +42,7 @@ type DeskCard struct {
 	Inside     bool // the last accepted pass today was an entry
 	Badges     []BadgeInfo
 	TapsToday  []TapRecord
+	Photo      string // the SHA-256 of the delegate's photo, "" for none
 }
 
 // StaffSession is a signed-in staff member.
@@ -88,6 +89,12 @@ type DeskStore interface {
 	// SetNote sets or (with "") clears a delegate's attention note;
 	// ENOTFOUND for an unknown delegate.
 	SetNote(ctx context.Context, delegateID, note, actor string) error
+	// DeskPhoto sets a delegate's photo (checked by the caller), or
+	// removes it when p.SHA256 is "", and queues the change for the
+	// registry. ENOTFOUND for an unknown delegate.
+	DeskPhoto(ctx context.Context, actor string, p Photo) error
+	// Photo returns a delegate's photo with its bytes; ENOTFOUND if none.
+	Photo(ctx context.Context, delegateID string) (Photo, error)
 }
 
 // SessionStore keeps staff sessions by the SHA-256 of their token.
@@ -121,8 +128,9 @@ type PassSigner interface {
 }
 
 // BadgeRenderer prints a delegate's badge for a meeting as PDF, with a QR
-// pass token, in a layout ("cr80" or "a6").
-type BadgeRenderer func(w io.Writer, d Delegate, m Meeting, token, layout string) error
+// pass token, in a layout ("cr80" or "a6"), with the delegate's photo
+// (JPEG or PNG bytes; nil for none).
+type BadgeRenderer func(w io.Writer, d Delegate, m Meeting, token, layout string, photo []byte) error
 
 // PassKey is a public key that signs QR passes.
 type PassKey struct {

@@ -269,7 +269,12 @@ func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout 
 	} else if err != nil {
 		return nil, err
 	}
-	pdf, err := s.render(d, m, p.Token, layout)
+	// The photo on file, if any: a badge prints without one.
+	photo, _, err := s.Photo(ctx, delegateID)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
+	pdf, err := s.render(d, m, p.Token, layout, photo)
 	if err != nil {
 		return nil, err
 	}
@@ -281,14 +286,14 @@ func (s *DeskService) PrintBadge(ctx context.Context, actor, delegateID, layout 
 		s.changed()
 	}
 	if got.UID != p.UID { // another request gave the delegate a pass meanwhile: print that one
-		return s.render(d, m, got.Token, layout)
+		return s.render(d, m, got.Token, layout, photo)
 	}
 	return pdf, nil
 }
 
-func (s *DeskService) render(d *Delegate, m Meeting, token, layout string) ([]byte, error) {
+func (s *DeskService) render(d *Delegate, m Meeting, token, layout string, photo []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := s.Render(&buf, *d, m, token, layout); err != nil {
+	if err := s.Render(&buf, *d, m, token, layout, photo); err != nil {
 		return nil, fmt.Errorf("badge for %s: %w", d.ID, err)
 	}
 	return buf.Bytes(), nil
@@ -368,4 +373,41 @@ func AuditPass(p PassIssue, issued bool) []AuditEntry {
 // AuditNote is the audit entry of a note set or cleared.
 func AuditNote(delegateID, note string) AuditEntry {
 	return AuditEntry{Action: "note.set", Detail: delegateID + ": " + note}
+}
+
+// SetPhoto checks an image taken or uploaded at the desk (CheckPhoto) and
+// makes it the delegate's photo, here at once and, through the outbox, at
+// the registry and every kiosk. Returns EINVALID for an image that is not
+// a usable JPEG or PNG, ENOTFOUND for an unknown delegate.
+func (s *DeskService) SetPhoto(ctx context.Context, actor, delegateID string, data []byte) (Photo, error) {
+	p, err := NewPhoto(delegateID, data)
+	if err != nil {
+		return Photo{}, err
+	}
+	if err := s.Store.DeskPhoto(ctx, actor, p); err != nil {
+		return Photo{}, err
+	}
+	s.changed()
+	return p, nil
+}
+
+// RemovePhoto removes a delegate's photo, here and everywhere. Returns
+// ENOTFOUND for an unknown delegate.
+func (s *DeskService) RemovePhoto(ctx context.Context, actor, delegateID string) error {
+	if err := s.Store.DeskPhoto(ctx, actor, Photo{DelegateID: delegateID}); err != nil {
+		return err
+	}
+	s.changed()
+	return nil
+}
+
+// Photo returns the bytes and content type of a delegate's photo, for the
+// desk, the guard's screen and the printed badge. ENOTFOUND if the
+// delegate has none on file here.
+func (s *DeskService) Photo(ctx context.Context, delegateID string) (data []byte, contentType string, err error) {
+	p, err := s.Store.Photo(ctx, delegateID)
+	if err != nil {
+		return nil, "", err
+	}
+	return p.Data, p.ContentType, nil
 }

@@ -305,7 +305,7 @@ func TestDeskPasses(t *testing.T) {
 		t.Errorf("CurrentPass = %+v, %v; want the first pass", shown, err)
 	}
 	var printed string
-	d.Render = func(w io.Writer, dl kiosk.Delegate, m kiosk.Meeting, token, layout string) error {
+	d.Render = func(w io.Writer, dl kiosk.Delegate, m kiosk.Meeting, token, layout string, _ []byte) error {
 		printed = token
 		_, err := fmt.Fprintf(w, "%%PDF %s %s %s", dl.Name(), m.Name, layout)
 		return err
@@ -350,7 +350,7 @@ func TestDeskPasses(t *testing.T) {
 	}
 
 	// A badge that cannot be rendered: no pass recorded, nothing audited.
-	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string) error {
+	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string, []byte) error {
 		return errors.New("out of toner")
 	}
 	if _, err := d.PrintBadge(ctx, "dana", "D4", "cr80", true); err == nil || kiosk.ErrorCode(err) != kiosk.EINTERNAL {
@@ -371,7 +371,7 @@ func TestDeskPasses(t *testing.T) {
 	if _, err := d.CurrentPass(ctx, "dana", "D1"); kiosk.ErrorCode(err) != kiosk.ECONFLICT || !strings.Contains(err.Error(), "south") {
 		t.Errorf("current pass issued elsewhere: %v, want a conflict naming the kiosk", err)
 	}
-	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string) error { return nil }
+	d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string, []byte) error { return nil }
 	if _, err := d.PrintBadge(ctx, "dana", "D1", "cr80", false); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
 		t.Errorf("printing a pass issued elsewhere: %v, want a conflict", err)
 	}
@@ -390,7 +390,7 @@ func TestDeskPasses(t *testing.T) {
 		{"another layout", "a4", kiosk.EINVALID, func() {}},
 		{"no printer", "cr80", kiosk.EUNAVAILABLE, func() { d.Render = nil }},
 		{"no signer", "cr80", kiosk.EUNAVAILABLE, func() {
-			d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string) error { return nil }
+			d.Render = func(io.Writer, kiosk.Delegate, kiosk.Meeting, string, string, []byte) error { return nil }
 			d.Passes = nil
 		}},
 	} {
@@ -410,7 +410,7 @@ func TestDeskPrintConfirm(t *testing.T) {
 	d := newDesk(t)
 	ctx := context.Background()
 	rendered := 0
-	d.Render = func(w io.Writer, _ kiosk.Delegate, _ kiosk.Meeting, _, _ string) error {
+	d.Render = func(w io.Writer, _ kiosk.Delegate, _ kiosk.Meeting, _, _ string, _ []byte) error {
 		rendered++
 		_, err := io.WriteString(w, "%PDF")
 		return err

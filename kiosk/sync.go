@@ -20,6 +20,7 @@ const (
 	ChangeKey      = "key"
 	ChangePass     = "pass"
 	ChangeStaff    = "staff"
+	ChangePhoto    = "photo"
 
 	OpUpsert = "upsert"
 	OpDelete = "delete"
@@ -27,7 +28,7 @@ const (
 
 // ChangeKinds returns every kind of registry change, sorted.
 func ChangeKinds() []string {
-	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangeRoom, ChangeSession, ChangeStaff}
+	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangePhoto, ChangeRoom, ChangeSession, ChangeStaff}
 }
 
 // Change is one decoded entry of the registry's change feed.
@@ -37,7 +38,8 @@ type Change struct {
 	Op   string
 	// Value is the entity, a pointer to the domain type of its Kind:
 	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival,
-	// *PassKey, *Pass or *StaffAccount. For a delete only its key fields
+	// *PassKey, *Pass, *StaffAccount or *Photo (without its bytes, which
+	// a kiosk fetches by hash). For a delete only its key fields
 	// are set.
 	Value any
 }
@@ -81,6 +83,7 @@ type Applied struct {
 	Changes         int
 	ScheduleChanged bool
 	KeysChanged     bool // pass keys: verifiers must reload
+	PhotosChanged   bool // photos named: their bytes may be missing
 }
 
 // Badge event operations, from a desk.
@@ -130,6 +133,24 @@ type SyncStore interface {
 	// this kiosk only, until a newer pass supersedes it).
 	MarkPassRefused(ctx context.Context, uid, why string) error
 
+	// PendingPhotoEvents returns up to limit photos set or removed at
+	// this kiosk's desk that the registry has not taken yet, oldest first.
+	PendingPhotoEvents(ctx context.Context, limit int) ([]PhotoEvent, error)
+	// MarkPhotoEventsDelivered records that the registry took these events.
+	MarkPhotoEventsDelivered(ctx context.Context, ids []string) error
+	// MarkPhotoEventRefused parks a photo event the registry refused.
+	MarkPhotoEventRefused(ctx context.Context, id, why string) error
+	// PhotoBlob returns the photo stored under a hash, with its bytes
+	// (DelegateID unset); ENOTFOUND if there is none.
+	PhotoBlob(ctx context.Context, sha256 string) (Photo, error)
+	// MissingPhotos returns up to limit hashes that delegates' photos
+	// name but whose bytes are not here yet.
+	MissingPhotos(ctx context.Context, limit int) ([]string, error)
+	// PutPhotoBlobs stores fetched photos' bytes, in one transaction,
+	// each only while a delegate's photo still names it. The caller has
+	// checked each against its hash.
+	PutPhotoBlobs(ctx context.Context, blobs []Photo) error
+
 	// Outbox counts what waits for delivery.
 	Outbox(ctx context.Context) (OutboxCount, error)
 
@@ -142,5 +163,5 @@ type SyncStore interface {
 
 // OutboxCount is what a kiosk still has to deliver, and what was refused.
 type OutboxCount struct {
-	Taps, BadgeEvents, Passes, Refused int
+	Taps, BadgeEvents, Passes, Photos, Refused int
 }

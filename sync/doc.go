@@ -109,11 +109,13 @@ false), mean nothing and are to be ignored.
 	           QR pass, issued at kiosk)                          key: delegate_id
 	staff     {"username","role","password_hash"}  (a staff login managed at
 	           the registry: its argon2id hash, never the password)  key: username
+	photo     {"delegate_id","sha256","content_type","size"}  (a delegate's current
+	           photo, named by the SHA-256 of its bytes; never the bytes) key: delegate_id
 
 In Go, each kind's data is a type of this package (MeetingData,
 DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData,
-PassData, StaffData), and the table in kinds.go lists the kinds this
-version knows.
+PassData, StaffData, PhotoData), and the table in kinds.go lists the kinds
+this version knows.
 
 A delegate's "country_name" is an addition to the data first listed in
 the SPEC. Data members a client does not know are ignored (only the
@@ -121,7 +123,7 @@ kiosk's own uploads are decoded strictly), so a kiosk of an older version
 reads a newer registry's feed and shows the UN name of "country".
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
-"meeting", "pass" and "staff" are additions to the kinds first listed in
+"meeting", "pass", "staff" and "photo" are additions to the kinds first listed in
 the SPEC, and a delegate's "latin_family_name" and "latin_given_name" to
 its fields: a registry before them sends neither (the kiosk then has none),
 and a kiosk before them ignores them, as every client ignores members it
@@ -287,5 +289,40 @@ and makes a new key, which it announces once it is given a new token
 (until then its desk's passes open its own doors only). A withdrawn key is
 never trusted again: announced once more it is 403, and a kiosk that gets
 this answer makes a new key in the same way and announces that.
+
+# Photos
+
+	GET    /sync/v1/photos/{sha256}       → 200, the image (image/jpeg or image/png)
+	PUT    /sync/v1/photos/{delegate_id}  body: the image → 200 {"delegate_id","sha256"}
+	DELETE /sync/v1/photos/{delegate_id}  → 200 {"delegate_id","sha256":""}
+
+Delegates' photos are content-addressed: the registry keeps each photo's
+bytes once under the SHA-256 of the bytes (lower-case hex), and each
+delegate's current photo by that hash. The feed carries the mapping (kind
+"photo"), never the bytes, so a page stays small however many photos a
+roster has. A kiosk that applies a "photo" upsert and lacks the bytes
+fetches them with GET /sync/v1/photos/{sha256}, in the background, a few at
+a time, with backoff after failures; it checks the bytes against the hash
+before it stores them, and stores them only while a delegate's photo still
+names the hash. Neither the feed nor taps ever wait for a photo. A 404 (the
+photo was replaced since) is asked again later only if still wanted.
+
+A photo taken at a kiosk's desk is stored there at once and queued; the
+kiosk delivers it with PUT /sync/v1/photos/{delegate_id} (the body is the
+image, Content-Type image/jpeg or image/png) until the registry takes it,
+at least once: the same photo again changes nothing. The registry checks it
+as every photo is checked (JPEG or PNG by its bytes, at most 5 MB, 32 to
+4096 pixels a side, decodable): 400 otherwise, and 404 for a delegate not on
+the roster; the client sets such a photo aside. The last photo the registry
+takes for a delegate wins, and the feed takes it to every kiosk; a kiosk
+keeps its own desk's photo until the registry has it, so a photo just taken
+is not replaced by an older one in flight. DELETE removes a delegate's photo
+everywhere. A roster re-import keeps the photos of delegates still on it;
+a removed delegate's photo goes with them (a "photo" delete).
+
+Photos are personal data: they travel only between kiosks and the
+registry with a token, and on a kiosk only to signed-in staff (the desk,
+the guard's screen, badges), never to public screens or the public event
+stream.
 */
 package sync

@@ -25,6 +25,7 @@ var kinds = map[string]kind{
 	kiosk.ChangeKey:      kindOf((*KeyData).change),
 	kiosk.ChangePass:     kindOf((*PassData).change),
 	kiosk.ChangeStaff:    kindOf((*StaffData).change),
+	kiosk.ChangePhoto:    kindOf((*PhotoData).change),
 }
 
 // A kind is what the protocol knows of one kind of change.
@@ -264,4 +265,22 @@ func (d *StaffData) change(upsert bool) (kiosk.StaffAccount, error) {
 		return kiosk.StaffAccount{}, fmt.Errorf("staff login %q: role %q or password hash not acceptable", d.Username, badge.Clip(d.Role))
 	}
 	return kiosk.StaffAccount{Username: d.Username, Role: d.Role, PasswordHash: d.PasswordHash}, nil
+}
+
+// PhotoData is the data of a photo change: a delegate's current photo, by
+// the SHA-256 of its bytes (lower-case hex), which a kiosk fetches with
+// GET /sync/v1/photos/{sha256} when it does not hold them. Never the bytes.
+type PhotoData struct {
+	DelegateID  string `json:"delegate_id"`
+	SHA256      string `json:"sha256,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        int    `json:"size,omitzero"`
+}
+
+func (d *PhotoData) change(upsert bool) (kiosk.Photo, error) {
+	if !kiosk.ValidLabel(d.DelegateID) || upsert && (!kiosk.ValidPhotoHash(d.SHA256) ||
+		d.ContentType != kiosk.PhotoJPEG && d.ContentType != kiosk.PhotoPNG || d.Size <= 0 || d.Size > kiosk.MaxPhotoBytes) {
+		return kiosk.Photo{}, fmt.Errorf("photo of %q", badge.Clip(d.DelegateID))
+	}
+	return kiosk.Photo{DelegateID: d.DelegateID, SHA256: d.SHA256, ContentType: d.ContentType, Size: d.Size}, nil
 }

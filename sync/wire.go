@@ -150,6 +150,13 @@ type WhoAmI struct {
 	Kiosk string `json:"kiosk"`
 }
 
+// PhotoAnswer is the registry's answer to PUT and DELETE
+// /sync/v1/photos/{delegate_id}: the delegate's photo now ("" for none).
+type PhotoAnswer struct {
+	DelegateID string `json:"delegate_id"`
+	SHA256     string `json:"sha256"`
+}
+
 // ErrorBody is the JSON of every error answer.
 type ErrorBody struct {
 	Error string `json:"error"`

@@ -179,8 +179,12 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":41,"kind":"staff","op":"upsert","data":{"username":"root","role":"superuser","password_hash":"$argon2id$v=19$x"}},
 		{"seq":42,"kind":"staff","op":"upsert","data":{"username":"eve","role":"admin","password_hash":"plaintext"}},
 		{"seq":43,"kind":"staff","op":"upsert","data":{"username":"a b","role":"desk","password_hash":"$argon2id$v=19$x"}},
-		{"seq":44,"kind":"staff","op":"delete","data":{"username":"quentin"}}],
-		"next":44,"more":true,"extra":"ignored"}`
+		{"seq":44,"kind":"staff","op":"delete","data":{"username":"quentin"}},
+		{"seq":45,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94","content_type":"image/jpeg","size":1446}},
+		{"seq":46,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94","content_type":"image/gif","size":1446}},
+		{"seq":47,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"B09AF9A25AB64F7C36C827D63C7F542DE4634C985158166E0A628B2F69C23D94","content_type":"image/png","size":1446}},
+		{"seq":48,"kind":"photo","op":"delete","data":{"delegate_id":"D2"}}],
+		"next":48,"more":true,"extra":"ignored"}`
 	page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -215,11 +219,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"39 pass delete &{DelegateID:D2 UID: IssuedAt:0001-01-01 00:00:00 +0000 UTC Kiosk:}",
 		"40 staff upsert &{Username:maria Role:desk PasswordHash:$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA}",
 		"44 staff delete &{Username:quentin Role: PasswordHash:}",
+		"45 photo upsert &{DelegateID:D1 SHA256:b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94 ContentType:image/jpeg Size:1446 Data:[] Updated:0001-01-01 00:00:00 +0000 UTC}",
+		"48 photo delete &{DelegateID:D2 SHA256: ContentType: Size:0 Data:[] Updated:0001-01-01 00:00:00 +0000 UTC}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if skipped != 25 || len(page.Changes) != 45 || page.Next != 44 || !page.More {
+	if skipped != 27 || len(page.Changes) != 49 || page.Next != 48 || !page.More {
 		t.Errorf("skipped %d of %d, next %d, more %v", skipped, len(page.Changes), page.Next, page.More)
 	}
 	// Data of the wrong shape for its kind makes the page malformed.

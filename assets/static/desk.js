@@ -196,6 +196,7 @@
       for (const b of document.querySelectorAll('[data-testid="toast-bind"]')) b.remove();
       stopWaiting();
       closeNote();
+      closeCamera();
       flash("bind-status", null);
       flash("action-status", null);
     }
@@ -324,6 +325,8 @@
         el("td", { class: ok ? "res-ok" : "res-no", text: ok ? "✓ " + t("desk.accepted") : "✕ " + t("desk.rejected_reason", { reason: S.reasonText(tap.reason) }) }),
         el("td", {}, sourceText(tap.source), tap.kiosk ? [" · ", el("bdi", { dir: "ltr", text: tap.kiosk })] : null)));
     }
+
+    renderPhoto(d, c.photo);
 
     const base = "/api/delegates/" + enc(d.id) + "/badge.pdf?layout=";
     $("act-print").href = base + "cr80";
@@ -749,6 +752,7 @@
       e.preventDefault();
       clearRefusals();
       if (!$("note-edit").hidden) { closeNote(true); return; }
+      if (!$("camera").hidden) { closeCamera(); $("act-photo").focus(); return; }
       if (state.waiting) { stopWaiting(true); return; }
       focusSearch(true);
       return;
@@ -762,7 +766,7 @@
     }
     const letter = shortcutKey(e);
     if (!state.card || !letter) return;
-    const btn = document.querySelector('.actions [data-key="' + letter + '"]');
+    const btn = document.querySelector('.actions [data-key="' + letter + '"], .card-photo [data-key="' + letter + '"]');
     if (btn && !btn.disabled) {
       e.preventDefault();
       swallow = e.key;
@@ -777,6 +781,189 @@
     swallow = null;
   }, true);
   document.addEventListener("keyup", () => { swallow = null; }, true);
+
+  // ----------------------------------------------------------------- photo
+  // The card shows the delegate's photo (staff only, never cached). "Take
+  // photo" opens the desk's webcam: a live preview, a still cropped to a
+  // portrait (3:4), then JPEG up to the kiosk with PUT. The camera stays on
+  // only while the panel is open.
+
+  const PHOTO_W = 600, PHOTO_H = 800;
+  const camera = { stream: null, taken: false, for: null };
+
+  function renderPhoto(d, sha) {
+    const img = $("card-photo");
+    const none = $("card-nophoto");
+    $("photo-remove").hidden = !sha;
+    $("act-photo").lastChild.textContent = " " + t(sha ? "desk.photo_retake_card" : "desk.photo_take");
+    img.alt = t("desk.photo_of", { name: d.name });
+    if (!sha) {
+      img.hidden = true;
+      img.removeAttribute("src");
+      none.hidden = false;
+      return;
+    }
+    const src = "/api/delegates/" + enc(d.id) + "/photo?v=" + enc(sha);
+    if (img.getAttribute("src") === src) return;
+    img.onload = () => { img.hidden = false; none.hidden = true; };
+    img.onerror = () => { img.hidden = true; none.hidden = false; };
+    img.src = src;
+  }
+
+  function cameraError(text) {
+    const e = $("camera-error");
+    e.textContent = text ? "✕ " + text : "";
+    e.hidden = !text;
+  }
+
+  // noCamera says why there is no camera, and shows no empty preview.
+  function noCamera(text) {
+    $("camera-starting").hidden = true;
+    $("camera-view").hidden = true;
+    $("camera-hint").hidden = true;
+    $("camera-capture").hidden = true;
+    cameraError(text);
+  }
+
+  // cameraProblem says in words why the camera cannot be used.
+  function cameraProblem(err) {
+    switch (err && err.name) {
+      case "NotAllowedError": case "SecurityError": return t("desk.photo_err_denied");
+      case "NotFoundError": case "OverconstrainedError": return t("desk.photo_err_none");
+      case "NotReadableError": case "AbortError": return t("desk.photo_err_busy");
+    }
+    return t("desk.photo_err_other", { error: (err && err.message) || String(err) });
+  }
+
+  function showLive(live) {
+    camera.taken = !live;
+    $("camera-video").hidden = !live;
+    $("camera-still").hidden = live;
+    $("camera-capture").hidden = !live;
+    $("camera-retake").hidden = live;
+    $("camera-save").hidden = live;
+  }
+
+  async function openCamera() {
+    if (!state.card) return;
+    const d = state.card.delegate;
+    camera.for = d.id;
+    $("camera").hidden = false;
+    $("camera-for").textContent = d.name;
+    $("camera-capture").disabled = true;
+    $("camera-starting").hidden = false;
+    $("camera-view").hidden = false;
+    $("camera-hint").hidden = false;
+    cameraError("");
+    showLive(true);
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      noCamera(t("desk.photo_err_insecure"));
+      return;
+    }
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" }, audio: false });
+      if ($("camera").hidden || camera.for !== d.id) { // closed meanwhile
+        stream.getTracks().forEach((tr) => tr.stop());
+        return;
+      }
+      camera.stream = stream;
+      const video = $("camera-video");
+      video.srcObject = stream;
+      await video.play().catch(() => {});
+      $("camera-starting").hidden = true;
+      $("camera-capture").disabled = false;
+      $("camera-capture").focus();
+    } catch (err) {
+      noCamera(cameraProblem(err));
+    }
+  }
+
+  function closeCamera() {
+    if (camera.stream) camera.stream.getTracks().forEach((tr) => tr.stop());
+    camera.stream = null;
+    camera.for = null;
+    const video = $("camera-video");
+    video.srcObject = null;
+    $("camera").hidden = true;
+  }
+
+  // capture draws the middle of the frame, cropped to 3:4, on the canvas.
+  function capture() {
+    const video = $("camera-video");
+    const vw = video.videoWidth, vh = video.videoHeight;
+    if (!vw || !vh) { cameraError(t("desk.photo_err_nopicture")); return; }
+    let sw = vw, sh = vh;
+    if (vw / vh > PHOTO_W / PHOTO_H) sw = Math.round(vh * PHOTO_W / PHOTO_H);
+    else sh = Math.round(vw * PHOTO_H / PHOTO_W);
+    const canvas = $("camera-still");
+    canvas.width = PHOTO_W;
+    canvas.height = PHOTO_H;
+    canvas.getContext("2d").drawImage(video, (vw - sw) / 2, (vh - sh) / 2, sw, sh, 0, 0, PHOTO_W, PHOTO_H);
+    cameraError("");
+    showLive(false);
+    $("camera-save").focus();
+  }
+
+  async function savePhoto() {
+    const id = camera.for;
+    const blob = await new Promise((resolve) => $("camera-still").toBlob(resolve, "image/jpeg", 0.9));
+    if (!blob || !id) { cameraError(t("desk.photo_err_nopicture")); return; }
+    await once("photo", async () => {
+      $("camera-save").disabled = true;
+      try {
+        await putPhoto(id, blob);
+        closeCamera();
+        flash("action-status", "ok", "✓", t("desk.photo_saved"));
+        await refreshCard();
+        $("act-photo").focus();
+      } catch (e) {
+        cameraError(t("desk.photo_err_save", { error: e.message }));
+      } finally {
+        $("camera-save").disabled = false;
+      }
+    });
+  }
+
+  // putPhoto sends an image as the body (S.api sends JSON only).
+  async function putPhoto(id, blob) {
+    let res;
+    try {
+      res = await fetch("/api/delegates/" + enc(id) + "/photo", {
+        method: "PUT", credentials: "same-origin", cache: "no-store", body: blob,
+        headers: { "Content-Type": "image/jpeg", "X-CSRF-Token": S.csrf, Accept: "application/json" } });
+    } catch (_) {
+      throw new S.ApiError(0, null, t("staff.err_network"));
+    }
+    let data = null;
+    try { data = await res.json(); } catch (_) { data = null; }
+    if (res.status === 401) location.assign("/login?next=" + enc(location.pathname));
+    if (!res.ok) throw new S.ApiError(res.status, data, (data && data.error) || res.statusText);
+    return data;
+  }
+
+  async function removePhoto() {
+    if (!state.card) return;
+    const d = state.card.delegate;
+    const ok = await confirmDialog(t("desk.photo_remove_title", { name: d.name }), t("desk.photo_remove_text"), t("desk.photo_remove"), true);
+    if (!ok) return;
+    await once("photo", async () => {
+      try {
+        await S.api("DELETE", "/api/delegates/" + enc(d.id) + "/photo");
+        flash("action-status", "ok", "✓", t("desk.photo_removed"));
+        await refreshCard();
+      } catch (e) {
+        flash("action-status", "no", "✕", t("desk.photo_err_save", { error: e.message }));
+      }
+    });
+  }
+
+  $("act-photo").addEventListener("click", () => { if ($("camera").hidden) openCamera(); });
+  $("photo-remove").addEventListener("click", removePhoto);
+  $("camera-capture").addEventListener("click", capture);
+  $("camera-retake").addEventListener("click", () => { showLive(true); $("camera-capture").focus(); });
+  $("camera-save").addEventListener("click", savePhoto);
+  $("camera-cancel").addEventListener("click", () => { closeCamera(); $("act-photo").focus(); });
 
   // ----------------------------------------------------------------- events
 

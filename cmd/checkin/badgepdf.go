@@ -14,7 +14,7 @@ import (
 // at the first badge, not at every kiosk start.
 func badgePrinter() kiosk.BadgeRenderer {
 	renderer := sync.OnceValues(card.NewRenderer)
-	return func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string) error {
+	return func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string, photo []byte) error {
 		r, err := renderer()
 		if err != nil {
 			return fmt.Errorf("badge fonts: %w", err)
@@ -37,6 +37,7 @@ func badgePrinter() kiosk.BadgeRenderer {
 			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName, Language: d.Language,
 			Organization: d.Organization, Country: d.Country, CountryName: d.CountryIn("en"),
 			Role: d.Role, Meeting: m.Name, Dates: badgeDates(d, m), Pass: token, DelegateID: d.ID, Notice: notice,
+			Photo: photo,
 		}, l)
 	}
 }

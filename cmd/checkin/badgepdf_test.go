@@ -94,7 +94,7 @@ func lookPdftotext(t *testing.T) string {
 func badgeText(t *testing.T, pdftotext string, render kiosk.BadgeRenderer, d kiosk.Delegate, m kiosk.Meeting, layout string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := render(&buf, d, m, "", layout); err != nil {
+	if err := render(&buf, d, m, "", layout, nil); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "badge.pdf")

@@ -42,20 +42,23 @@ func warn(e *env, file string, probs []kiosk.Problem) {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "--help" && args[0] != "-h" {
-		return usagef("import: say what to import: import roster|schedule --data DIR FILE")
+		return usagef("import: say what to import: import roster|schedule|photos --data DIR FILE")
 	}
 	switch args[0] {
 	case "roster":
 		return runImportRoster(ctx, e, args[1:])
 	case "schedule":
 		return runImportSchedule(ctx, e, args[1:])
+	case "photos":
+		return runImportPhotos(ctx, e, args[1:])
 	case "--help", "-h":
 		fmt.Fprintln(e.stdout, "Usage: checkin import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv\n"+
 			"       checkin import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n"+
-			"Each lists every column of its files with --help and prints an example file with --example.")
+			"       checkin import photos (--data DIR | --db URL) [--dry-run] FOLDER|FILE.zip\n"+
+			"Each says more with --help; roster and schedule list every column and print an example file with --example.")
 		return errHelp
 	}
-	return usagef("import: unknown kind %q: use roster or schedule", args[0])
+	return usagef("import: unknown kind %q: use roster, schedule or photos", args[0])
 }
 
 // readInput reads the one file argument; "-" is standard input.

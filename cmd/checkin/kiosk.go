@@ -349,7 +349,7 @@ func (a *kioskApp) registryStatus() web.RegistryStatus {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if n, err := a.db.Outbox(ctx); err == nil {
-		rs.Outbox, rs.Refused = n.Taps+n.BadgeEvents+n.Passes, n.Refused
+		rs.Outbox, rs.Refused = n.Taps+n.BadgeEvents+n.Passes+n.Photos, n.Refused
 	}
 	return rs
 }

@@ -37,6 +37,9 @@ func (db *DB) DeskCard(ctx context.Context, id, day string) (kiosk.DeskCard, err
 	if card.Badges, err = delegateBadges(ctx, tx, id); err != nil {
 		return card, fmt.Errorf("desk card %s: %w", id, err)
 	}
+	if card.Photo, err = photoHashOf(ctx, tx, id); err != nil {
+		return card, fmt.Errorf("desk card %s: photo: %w", id, err)
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+tapColumns+` FROM taps WHERE delegate_id = ? AND day = ? ORDER BY at_us`, id, day)
 	if err != nil {
 		return card, fmt.Errorf("desk card %s: taps: %w", id, err)

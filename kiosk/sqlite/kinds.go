@@ -104,6 +104,26 @@ var changeKinds = map[string]changeKind{
 		upsert: upsertRows(upsertPassPrefix, upsertPassRow, upsertPassSuffix,
 			func(args []any, _ *applier, p *kiosk.Pass) []any { return passArgs(args, p) }),
 	},
+	kiosk.ChangePhoto: {
+		// A delegate's photo, by hash: the bytes follow, fetched by the
+		// sync client (MissingPhotos). A photo set at this desk and not yet
+		// delivered wins over the feed's until the registry has it (its
+		// echo then comes back), so a photo just taken is never replaced
+		// by an older one in flight.
+		upsert: upsertRows(`INSERT INTO delegate_photos (delegate_id, sha256, content_type, size, updated_us)
+			SELECT v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES `, "(?, ?, ?, ?, ?)",
+			`) v JOIN delegates d ON d.id = v.column1
+			WHERE NOT EXISTS (SELECT 1 FROM photo_events e WHERE e.delegate_id = v.column1 AND e.synced = 0)
+			ON CONFLICT (delegate_id) DO UPDATE SET sha256 = excluded.sha256, content_type = excluded.content_type,
+			size = excluded.size, updated_us = excluded.updated_us WHERE delegate_photos.sha256 <> excluded.sha256`,
+			func(args []any, a *applier, p *kiosk.Photo) []any {
+				return append(args, p.DelegateID, p.SHA256, p.ContentType, p.Size, a.now)
+			}),
+		remove: deleteBy(`DELETE FROM delegate_photos WHERE delegate_id = ?1
+			AND NOT EXISTS (SELECT 1 FROM photo_events e WHERE e.delegate_id = ?1 AND e.synced = 0)`,
+			func(p *kiosk.Photo) any { return p.DelegateID }),
+		photos: true,
+	},
 	kiosk.ChangeStaff: {
 		// A login managed at the registry: it replaces a local login of
 		// the same name, and a new password or role ends the login's
@@ -130,7 +150,7 @@ type changeKind struct {
 	upsert, remove step
 	// What a change of the kind touches, for kiosk.Applied, when it has a
 	// step for its op.
-	schedule, keys bool
+	schedule, keys, photos bool
 }
 
 // A step applies one change's value, the domain type of its kind. A value

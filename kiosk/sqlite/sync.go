@@ -85,6 +85,7 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 		}
 		res.ScheduleChanged = res.ScheduleChanged || k.schedule
 		res.KeysChanged = res.KeysChanged || k.keys
+		res.PhotosChanged = res.PhotosChanged || k.photos
 		res.Changes++
 	}
 	if err := a.flush(); err != nil {
@@ -162,6 +163,7 @@ var (
 	tapsOutbox        = outbox{"taps", "id"}
 	badgeEventsOutbox = outbox{"badge_events", "id"}
 	passesOutbox      = outbox{"issued_passes", "uid"}
+	photoEventsOutbox = outbox{"photo_events", "id"}
 )
 
 // markDelivered marks entries of an outbox as delivered.
@@ -204,9 +206,10 @@ func (db *DB) Outbox(ctx context.Context) (kiosk.OutboxCount, error) {
 		(SELECT count(*) FROM taps WHERE synced = 0),
 		(SELECT count(*) FROM badge_events WHERE synced = 0),
 		(SELECT count(*) FROM issued_passes WHERE synced = 0),
+		(SELECT count(*) FROM photo_events WHERE synced = 0),
 		(SELECT count(*) FROM taps WHERE synced = 2) + (SELECT count(*) FROM badge_events WHERE synced = 2) +
-		(SELECT count(*) FROM issued_passes WHERE synced = 2)`).
-		Scan(&c.Taps, &c.BadgeEvents, &c.Passes, &c.Refused)
+		(SELECT count(*) FROM issued_passes WHERE synced = 2) + (SELECT count(*) FROM photo_events WHERE synced = 2)`).
+		Scan(&c.Taps, &c.BadgeEvents, &c.Passes, &c.Photos, &c.Refused)
 	if err != nil {
 		return c, fmt.Errorf("outbox: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"checkin/badge/card"
 	"checkin/kiosk"
+	"checkin/kiosk/phototest"
 )
 
 // cardPrinter prints badges with the real card renderer, as the binary
@@ -20,12 +21,12 @@ func cardPrinter(t testing.TB) kiosk.BadgeRenderer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string) error {
+	return func(w io.Writer, d kiosk.Delegate, m kiosk.Meeting, token, layout string, photo []byte) error {
 		l, err := card.ParseLayout(layout)
 		if err != nil {
 			return kiosk.Errorf(kiosk.EINVALID, "%v", err)
 		}
-		return r.Render(w, card.Badge{Name: d.Name(), Role: d.Role, Meeting: m.Name, Pass: token, DelegateID: d.ID}, l)
+		return r.Render(w, card.Badge{Name: d.Name(), Role: d.Role, Meeting: m.Name, Pass: token, DelegateID: d.ID, Photo: photo}, l)
 	}
 }
 
@@ -89,5 +90,33 @@ func TestBadgePrintNeedsConfirm(t *testing.T) {
 	}
 	if _, body := b.get("/api/delegates/D1"); !strings.Contains(body, `"print_warning":null`) {
 		t.Errorf("card of a delegate valid today: %s, want print_warning null", body)
+	}
+}
+
+// TestBadgePrintCarriesPhoto: the photo taken at the desk is on the badge
+// printed next, and a delegate without one gets a badge without an image.
+func TestBadgePrintCarriesPhoto(t *testing.T) {
+	f := staffFixture(t)
+	f.server.Desk.Render = cardPrinter(t)
+	b := newBrowser(t, f.url)
+	if resp := b.login("dana", "correct horse battery"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	hasImage := func() bool {
+		t.Helper()
+		resp, body := b.get("/api/delegates/D1/badge.pdf?layout=cr80")
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(body, "%PDF") {
+			t.Fatalf("badge: %d %.60q", resp.StatusCode, body)
+		}
+		return strings.Contains(body, "/Subtype /Image")
+	}
+	if hasImage() {
+		t.Errorf("a badge without a photo on file has an image")
+	}
+	if resp, body := b.do("PUT", "/api/delegates/D1/photo", "image/jpeg", string(phototest.JPEG(7, 300, 400)), true); resp.StatusCode != http.StatusOK {
+		t.Fatalf("put photo: %d %s", resp.StatusCode, body)
+	}
+	if !hasImage() {
+		t.Errorf("the badge printed after the desk took a photo has no image")
 	}
 }

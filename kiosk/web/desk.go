@@ -77,6 +77,17 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	return s.render(c, "dashboard.html", p)
 }
 
+// handleGuard is the guard's screen at an entrance: each tap as it
+// happens, with the delegate's photo large enough to compare a face from
+// a step or two away.
+func (s *Server) handleGuard(c *fiber.Ctx) error {
+	p, err := s.deskPage(c, "guard")
+	if err != nil {
+		return err
+	}
+	return s.render(c, "guard.html", p)
+}
+
 func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 	p, err := s.deskPage(c, "audit")
 	if err != nil {
@@ -195,6 +206,9 @@ type cardBody struct {
 	Inside       bool              `json:"inside"`
 	Badges       []kiosk.BadgeInfo `json:"badges"`
 	TapsToday    []cardTap         `json:"taps_today"`
+	// Photo is the SHA-256 of the delegate's photo, "" for none (the
+	// image itself: GET /api/delegates/{id}/photo).
+	Photo string `json:"photo"`
 }
 
 // today returns the meeting's local date now, and its zone.
@@ -230,6 +244,7 @@ func (s *Server) handleDelegate(c *fiber.Ctx) error {
 			Language: d.Language, Email: d.Email, Note: card.Note,
 			LatinFamilyName: d.LatinFamilyName, LatinGivenName: d.LatinGivenName},
 		Day: day, ValidToday: card.ValidToday, Inside: card.Inside, Badges: card.Badges, TapsToday: []cardTap{},
+		Photo: card.Photo,
 	}
 	m, err := s.Store.Meeting(c.UserContext())
 	if err != nil {
@@ -503,6 +518,7 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Get("/desk", s.auth.RequireStaff, s.handleDesk)
 	app.Get("/desk/dashboard", s.auth.RequireStaff, s.handleDashboard)
 	app.Get("/desk/audit", s.auth.RequireStaff, staffauth.RequireAdmin, s.handleAuditPage)
+	app.Get("/guard", s.auth.RequireStaff, s.handleGuard)
 
 	staff := func(h ...fiber.Handler) []fiber.Handler { return append([]fiber.Handler{s.auth.RequireStaff}, h...) }
 	app.Get("/api/delegates", staff(s.handleSearch)...)
@@ -513,6 +529,9 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Get("/api/delegates/:id/pass", staff(s.handlePass)...)
 	app.Post("/api/delegates/:id/pass", staff(s.handlePass)...)
 	app.Get("/api/delegates/:id/badge.pdf", staff(s.handleBadgePDF)...)
+	app.Get("/api/delegates/:id/photo", staff(s.handlePhoto)...)
+	app.Put("/api/delegates/:id/photo", staff(s.handlePutPhoto)...)
+	app.Delete("/api/delegates/:id/photo", staff(s.handleDeletePhoto)...)
 	app.Get("/api/badges/:uid", staff(s.handleBadgeLookup)...)
 	app.Delete("/api/badges/:uid", staff(s.handleRevoke)...)
 	app.Get("/api/stats", staff(s.handleStats)...)

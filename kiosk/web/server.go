@@ -121,8 +121,12 @@ func NewServer() *Server {
 	return s
 }
 
-// bodyLimit bounds request bodies: taps and forms are small.
-const bodyLimit = 64 << 10
+// Request bodies: taps and forms are small (smallBodyLimit, limitBodies);
+// only a desk's photo upload may be as large as a photo.
+const (
+	smallBodyLimit = 64 << 10
+	bodyLimit      = kiosk.MaxPhotoBytes + smallBodyLimit
+)
 
 // Open builds the routes and starts listening on Addr.
 func (s *Server) Open() error {
@@ -195,7 +199,7 @@ func (s *Server) newApp() *fiber.App {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 	})
-	app.Use(recover.New(), httpserve.SecurityHeaders)
+	app.Use(recover.New(), httpserve.SecurityHeaders, limitBodies)
 
 	app.Get("/", s.handleEntrance)
 	app.Get("/lobby", s.handleLobby)

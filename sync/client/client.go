@@ -47,6 +47,11 @@ type Client struct {
 	Wait      time.Duration // long-poll wait
 	Idle      time.Duration // outbox re-check when nothing kicks it
 
+	// PhotoWorkers bounds the photos fetched at once; PhotoIdle is how
+	// often missing photos are looked for when the feed names none.
+	PhotoWorkers int
+	PhotoIdle    time.Duration
+
 	// OnApplied is told what each applied page touched; OnStatus of every
 	// change of reachability; OnKiosk of the name the registry gave this
 	// kiosk, when the client learns it after Run started. Each may be nil.
@@ -64,6 +69,7 @@ type Client struct {
 	name            string      // "" when not known
 	revoked         atomic.Bool // the registry said the token was revoked, and the key was replaced
 	kick            chan struct{}
+	photos          chan struct{} // the feed named photos: fetch what is missing
 	recovered       chan struct{} // the registry answers again: deliver now
 	mu              gosync.Mutex
 	st              Status
@@ -102,7 +108,8 @@ func New(urls, token string, store kiosk.SyncStore) *Client {
 		HTTP:   &http.Client{Transport: NewTransport(nil)},
 		Logger: slog.Default(), Now: time.Now,
 		PageSize: wire.MaxPage, BatchSize: 500, Wait: 25 * time.Second, Idle: 2 * time.Second,
-		kick: make(chan struct{}, 1), recovered: make(chan struct{}, 1), using: -1,
+		PhotoWorkers: 4, PhotoIdle: 30 * time.Second,
+		kick: make(chan struct{}, 1), photos: make(chan struct{}, 1), recovered: make(chan struct{}, 1), using: -1,
 	}
 	for _, u := range strings.Split(urls, ",") {
 		if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
@@ -228,9 +235,10 @@ func (c *Client) Run(ctx context.Context) error {
 	// shutting down waits for them.
 	defer c.HTTP.CloseIdleConnections()
 	var wg gosync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); c.pullLoop(ctx) }()
 	go func() { defer wg.Done(); c.pushLoop(ctx) }()
+	go func() { defer wg.Done(); c.photoLoop(ctx) }()
 	wg.Wait()
 	return nil
 }
@@ -333,6 +341,9 @@ func (c *Client) follow(ctx context.Context, b *backoff) error {
 				return fmt.Errorf("apply changes: %w", err)
 			}
 			cursor = f.page.Next
+			if res.PhotosChanged {
+				c.kickPhotos()
+			}
 			if c.OnApplied != nil && res.Changes > 0 {
 				c.OnApplied(res)
 			}
@@ -382,7 +393,7 @@ func (c *Client) fetch(ctx context.Context, since int64, wait time.Duration) ans
 	rctx, cancel := context.WithTimeout(ctx, wait+30*time.Second)
 	defer cancel()
 	var h http.Header
-	body, err := c.doHeader(rctx, http.MethodGet, "/sync/v1/changes?"+q.Encode(), nil, &h)
+	body, err := c.doHeader(rctx, http.MethodGet, "/sync/v1/changes?"+q.Encode(), nil, "", &h)
 	if err != nil {
 		return answer{err: err}
 	}
@@ -406,23 +417,33 @@ func (c *Client) decode(body []byte) (wire.ChangesPage, []kiosk.Change, error) {
 // pushLoop delivers the outbox whenever a tap is recorded, and every Idle
 // in case a kick was missed or an earlier attempt failed.
 func (c *Client) pushLoop(ctx context.Context) {
+	repeat(ctx, c.pushOnce, func(err error) {
+		c.failed("delivery", err)
+		c.whenRevoked(ctx, err)
+	}, c.recovered, c.kick, c.Idle)
+}
+
+// repeat runs round until ctx ends: again at once while it did something
+// (there may be more), after a backoff when it failed (cut short by
+// recovered), and otherwise when kicked or every idle.
+func repeat(ctx context.Context, round func(context.Context) (int, error), failed func(error),
+	recovered, kick <-chan struct{}, idle time.Duration) {
 	var b backoff
 	for ctx.Err() == nil {
-		n, err := c.pushOnce(ctx)
+		n, err := round(ctx)
 		if err != nil {
-			c.failed("delivery", err)
-			c.whenRevoked(ctx, err)
-			b.sleepUnless(ctx, c.recovered)
+			failed(err)
+			b.sleepUnless(ctx, recovered)
 			continue
 		}
 		b.reset()
 		if n > 0 {
-			continue // there may be more
+			continue
 		}
 		select {
 		case <-ctx.Done():
-		case <-c.kick:
-		case <-time.After(c.Idle):
+		case <-kick:
+		case <-time.After(idle):
 		}
 	}
 }
@@ -442,7 +463,7 @@ func (c *Client) pushOnce(ctx context.Context) (int, error) {
 		c.keysSent = true
 	}
 	n := 0
-	for _, push := range []func(context.Context) (int, error){c.pushBadgeEvents, c.pushPasses, c.pushTaps} {
+	for _, push := range []func(context.Context) (int, error){c.pushBadgeEvents, c.pushPasses, c.pushPhotoEvents, c.pushTaps} {
 		k, err := push(ctx)
 		if err != nil {
 			return 0, err
@@ -678,16 +699,18 @@ func (c *Client) post(ctx context.Context, path string, v any) ([]byte, error) {
 	return c.do(rctx, http.MethodPost, path, data)
 }
 
-// do sends one request and returns the body of a 200.
+// do sends one request (with a JSON body, if any) and returns the body of a 200.
 func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {
-	return c.doHeader(ctx, method, path, body, nil)
+	return c.doHeader(ctx, method, path, body, mimeJSON, nil)
 }
+
+const mimeJSON = "application/json"
 
 // doHeader is do that also hands back the answer's headers. It tries the
 // registry URLs in turn, from the one that answered last: a connection
 // failure or a 5xx moves on to the next (and the next request starts
 // there); any other answer is the answer.
-func (c *Client) doHeader(ctx context.Context, method, path string, body []byte, header *http.Header) ([]byte, error) {
+func (c *Client) doHeader(ctx context.Context, method, path string, body []byte, contentType string, header *http.Header) ([]byte, error) {
 	c.mu.Lock()
 	first := c.next
 	c.mu.Unlock()
@@ -696,7 +719,7 @@ func (c *Client) doHeader(ctx context.Context, method, path string, body []byte,
 		n := (first + i) % len(c.URLs)
 		var resp *http.Response
 		var data []byte
-		resp, data, err = c.send(ctx, c.URLs[n], method, path, body)
+		resp, data, err = c.send(ctx, c.URLs[n], method, path, body, contentType)
 		if err == nil && resp.StatusCode < 500 {
 			c.answered(n)
 			if header != nil {
@@ -733,7 +756,7 @@ func (c *Client) answered(n int) {
 }
 
 // send makes one request to the registry at base and reads the answer.
-func (c *Client) send(ctx context.Context, base, method, path string, body []byte) (*http.Response, []byte, error) {
+func (c *Client) send(ctx context.Context, base, method, path string, body []byte, contentType string) (*http.Response, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -744,7 +767,7 @@ func (c *Client) send(ctx context.Context, base, method, path string, body []byt
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.HTTP.Do(req)
 	var untrusted *tls.CertificateVerificationError

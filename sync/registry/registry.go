@@ -44,6 +44,13 @@ type Store interface {
 	Meeting(ctx context.Context) (kiosk.Meeting, error)
 	// CountDelegates returns the roster size.
 	CountDelegates(ctx context.Context) (int, error)
+	// PhotoBlob returns the photo stored under a hash, with its bytes;
+	// ENOTFOUND if there is none.
+	PhotoBlob(ctx context.Context, sha256 string) (kiosk.Photo, error)
+	// SetPhoto sets a delegate's photo (checked by the caller), or removes
+	// it when p.SHA256 is "", and feeds the change to every kiosk.
+	// ENOTFOUND for a delegate not on the roster.
+	SetPhoto(ctx context.Context, p kiosk.Photo) error
 	// Notify returns a channel closed at the next change to the store, by
 	// any writer (this process, an import, another registry process).
 	Notify() <-chan struct{}
@@ -81,6 +88,7 @@ type Venue interface {
 	Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error
 	kiosk.AttendanceSource
 	kiosk.StaffStore
+	kiosk.PhotoStore // delegates' photos (`checkin import photos`)
 }
 
 // Admin is a registry's store as its operators' commands use it: the

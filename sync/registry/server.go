@@ -224,7 +224,7 @@ func (s *Server) newApp() *fiber.App {
 	app := fiber.New(fiber.Config{
 		AppName:               "checkin registry",
 		ErrorHandler:          httpserve.ErrorHandler(s.Logger),
-		BodyLimit:             4 << 20, // 1000 events of ~300 bytes, with room
+		BodyLimit:             kiosk.MaxPhotoBytes + 64<<10, // a photo; 1000 events of ~300 bytes fit well within
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
@@ -237,6 +237,9 @@ func (s *Server) newApp() *fiber.App {
 	api.Post("/keys", s.handleKeys)
 	api.Get("/whoami", s.handleWhoAmI)
 	api.Post("/passes", s.handlePasses)
+	api.Get("/photos/:ref", s.handlePhotoBlob)      // ref: the photo's SHA-256
+	api.Put("/photos/:ref", s.handlePutPhoto)       // ref: the delegate's id
+	api.Delete("/photos/:ref", s.handleDeletePhoto) // ref: the delegate's id
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	if s.auth != nil {

@@ -62,6 +62,20 @@ func New(t testing.TB, width, height int) context.Context {
 // NewSkewed is New with the browser's clock wrong by skew (0: right).
 func NewSkewed(t testing.TB, width, height int, skew time.Duration) context.Context {
 	t.Helper()
+	return newBrowser(t, width, height, skew)
+}
+
+// NewWithCamera is New with Chromium's fake camera (a moving test
+// pattern) and camera permission granted without a prompt, for pages that
+// use getUserMedia.
+func NewWithCamera(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	return newBrowser(t, width, height, ClockSkew,
+		chromedp.Flag("use-fake-device-for-media-stream", true), chromedp.Flag("use-fake-ui-for-media-stream", true))
+}
+
+func newBrowser(t testing.TB, width, height int, skew time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	path := chromiumPath()
 	if path == "" {
 		if os.Getenv("CI") == "true" {
@@ -81,6 +95,7 @@ func NewSkewed(t testing.TB, width, height int, skew time.Duration) context.Cont
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	)
+	opts = append(opts, extra...)
 	limit := 90 * time.Second
 	if _, bench := t.(*testing.B); bench {
 		limit = 10 * time.Minute // a benchmark's loop runs long

@@ -173,6 +173,15 @@ var feedKinds = map[string]feedKind{
 		},
 		deleted: func(key, _ string) any { return wire.PassData{DelegateID: key} },
 	},
+	kiosk.ChangePhoto: {
+		query: `SELECT p.delegate_id, p.sha256, p.content_type, p.size FROM delegate_photos p WHERE p.delegate_id = ANY($1)`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
+			var p wire.PhotoData
+			err := r.Scan(&p.DelegateID, &p.SHA256, &p.ContentType, &p.Size)
+			return entityKey{key: p.DelegateID}, p, err
+		},
+		deleted: func(key, _ string) any { return wire.PhotoData{DelegateID: key} },
+	},
 	kiosk.ChangeStaff: {
 		query: `SELECT s.username, s.role, s.password_hash FROM staff s WHERE s.username = ANY($1)`,
 		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {

@@ -93,14 +93,9 @@ func planRoster(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate) (kio
 }
 
 func replaceRoster(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate, now int64, res *kiosk.RosterImport) error {
-	rows, _ := tx.Query(ctx, `SELECT id FROM delegates`)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	existing, err := rosterIDs(ctx, tx)
 	if err != nil {
 		return err
-	}
-	existing := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		existing[id] = true
 	}
 	if err := upsertDelegates(ctx, tx, delegates, existing, now, res); err != nil {
 		return err
@@ -110,7 +105,7 @@ func replaceRoster(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate, n
 		keep[d.ID] = true
 	}
 	var gone []string
-	for _, id := range ids {
+	for id := range existing {
 		if !keep[id] {
 			gone = append(gone, id)
 		}
@@ -122,6 +117,20 @@ func replaceRoster(ctx context.Context, tx pgx.Tx, delegates []kiosk.Delegate, n
 		res.Removed = len(gone)
 	}
 	return replaceRosterBadges(ctx, tx, delegates, now, res)
+}
+
+// rosterIDs returns the ids of the delegates on the roster.
+func rosterIDs(ctx context.Context, tx pgx.Tx) (map[string]bool, error) {
+	rows, _ := tx.Query(ctx, `SELECT id FROM delegates`)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, nil
 }
 
 // upsertDelegates inserts new delegates and updates changed ones; an

@@ -68,6 +68,15 @@ var feedKinds = map[string]feedKind{
 		},
 		deleted: func(key, _ string) any { return wire.PassData{DelegateID: key} },
 	},
+	kiosk.ChangePhoto: {
+		query: `SELECT c.seq, p.delegate_id, p.sha256, p.content_type, p.size FROM changes c JOIN delegate_photos p ON p.delegate_id = c.key`,
+		scan: func(r *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var p wire.PhotoData
+			err = r.Scan(&seq, &p.DelegateID, &p.SHA256, &p.ContentType, &p.Size)
+			return seq, p, err
+		},
+		deleted: func(key, _ string) any { return wire.PhotoData{DelegateID: key} },
+	},
 	kiosk.ChangeStaff: {
 		query: `SELECT c.seq, s.username, s.role, s.password_hash FROM changes c JOIN staff s ON s.username = c.key`,
 		scan: func(r *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {

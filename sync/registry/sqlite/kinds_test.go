@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/phototest"
 	ksqlite "checkin/kiosk/sqlite"
 	"checkin/kiosk/sqlitedb/sqlitetest"
 	wire "checkin/sync"
@@ -124,6 +125,19 @@ func everyKind(t *testing.T, s *regsqlite.Store) {
 	if err := s.RemoveStaff(ctx, "quentin"); err != nil {
 		t.Fatal(err)
 	}
+	// Photos: D1's stays, D2's is removed.
+	for i, id := range []string{"D1", "D2"} {
+		p, err := kiosk.NewPhoto(id, phototest.JPEG(i+1, 48, 64))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPhoto(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetPhoto(ctx, kiosk.Photo{DelegateID: "D2"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dumpKiosk renders what a kiosk holds of the registry's data, table by
@@ -142,6 +156,7 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 		{"pass_keys", `SELECT id, public_key, origin, created_us FROM pass_keys WHERE origin = 'registry' ORDER BY id`},
 		{"passes", `SELECT delegate_id, uid, issued_us, kiosk FROM passes ORDER BY delegate_id`},
 		{"staff", `SELECT username, role, password_hash, source FROM staff ORDER BY username`},
+		{"photos", `SELECT delegate_id, sha256, content_type, size, updated_us FROM delegate_photos ORDER BY delegate_id`},
 	} {
 		for _, row := range sqlitetest.Rows(t, r, q[1]) {
 			fmt.Fprintf(&b, "%s %#v\n", q[0], row)

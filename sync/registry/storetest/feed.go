@@ -90,6 +90,13 @@ func everyKind(t *testing.T, s registry.Admin) string {
 	if err := s.RemoveStaff(ctx, "quentin"); err != nil {
 		t.Fatal(err)
 	}
+	// Photos: D1's stays, D2's is removed again.
+	if _, err := s.ImportPhotos(ctx, []kiosk.Photo{photo(t, "D1", 1), photo(t, "D2", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPhoto(ctx, kiosk.Photo{DelegateID: "D2"}); err != nil {
+		t.Fatal(err)
+	}
 	return north
 }
 
@@ -160,6 +167,12 @@ func testFeedEveryKind(t *testing.T, open Opener) {
 		t.Errorf("staff olga = %+v", *a)
 	}
 	st.deleted(t, "staff quentin")
+	want := photo(t, "D1", 1)
+	want.Data = nil
+	if got := st.upsert(t, "photo D1").(*kiosk.Photo); !reflect.DeepEqual(*got, want) {
+		t.Errorf("photo D1 = %+v, want %+v", *got, want)
+	}
+	st.deleted(t, "photo D2")
 }
 
 // testFeedPaging: reading the feed in small pages yields exactly what one

@@ -67,6 +67,9 @@ func Run(t *testing.T, open Opener) {
 		{"MeetingValidation", testMeetingValidation},
 		{"Schedule", testSchedule},
 		{"ScheduleMovedSession", testScheduleMovedSession},
+		{"Photos", testPhotos},
+		{"PhotosAllOrNothing", testPhotosAllOrNothing},
+		{"PhotosSurviveRoster", testPhotosSurviveRoster},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -248,6 +251,8 @@ func entityKey(c kiosk.Change) string {
 		k = v.DelegateID
 	case *kiosk.StaffAccount:
 		k = v.Username
+	case *kiosk.Photo:
+		k = v.DelegateID
 	default:
 		k = fmt.Sprintf("%T", v)
 	}
