@@ -62,7 +62,7 @@ var Columns = []csvin.Column{
 	csvin.Optional(colValidTo, "last day, YYYY-MM-DD, inclusive (default: the meeting's last)"),
 	csvin.Optional(colStatus, "registered (default), confirmed or cancelled (a cancelled delegate is refused at the doors)"),
 	csvin.Optional(colBadgeUID, "RFID badge UID(s), any accepted spelling (04:A1:B2…, lower case), several separated by ';'"),
-	csvin.Optional(colLanguage, "the delegate's screen language: one of "+strings.Join(kiosk.Languages, " ")+" (default en)"),
+	csvin.Optional(colLanguage, "the delegate's language: one of "+strings.Join(kiosk.RosterLanguages, " ")+" (default en; a ja delegate is greeted in the screen's own language, and the badge prints Han in Japanese forms)"),
 	csvin.Optional(colEmail, "e-mail address; shown to staff only, never on public screens"),
 }
 
