@@ -10,19 +10,21 @@ import (
 
 	"checkin/kiosk/web/browsertest"
 	wire "checkin/sync"
+	"checkin/sync/registry"
 )
 
 // TestDashboardInBrowser: the registry dashboard shows kiosks, arrivals and
 // a badge conflict, in a real browser.
 func TestDashboardInBrowser(t *testing.T) {
-	f := newFixture(t)
 	// The registry's clock stands on a fixed day, not the machine's.
 	now := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
-	f.server.Now = func() time.Time { return now }
-	f.server.Addr = "127.0.0.1:0"
-	if err := f.server.Open(); err != nil {
-		t.Fatal(err)
-	}
+	f := newFixture(t, func(s *registry.Server) {
+		s.Now = func() time.Time { return now }
+		s.Addr = "127.0.0.1:0"
+		if err := s.Open(); err != nil {
+			t.Fatal(err)
+		}
+	})
 	ctx := context.Background()
 	f.store.AddCheckins(ctx, "north", []wire.CheckinEvent{{ID: "e1", DelegateID: "D1", UID: "0A0B0C0D0E", Source: "rfid",
 		Gate: "montbrillant", Direction: "in", At: now, Result: "accepted"}}, now)

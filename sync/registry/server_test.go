@@ -57,7 +57,9 @@ func openStore(t *testing.T) (registry.Admin, func() registry.Admin) {
 	return another(), another
 }
 
-func newFixture(t *testing.T) *fixture {
+// newFixture's setup functions run before Run starts (Open, for a test
+// that serves on a port: Run reads what Open sets).
+func newFixture(t *testing.T, setup ...func(*registry.Server)) *fixture {
 	t.Helper()
 	store, another := openStore(t)
 	ctx := context.Background()
@@ -72,6 +74,9 @@ func newFixture(t *testing.T) *fixture {
 	s.Staff = store
 	s.Assets = assets.FS()
 	s.App()
+	for _, f := range setup {
+		f(s)
+	}
 	// Run follows the store, as `checkin registry` does.
 	ctx, cancel := context.WithCancel(ctx)
 	ran := make(chan error, 1)
