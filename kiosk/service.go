@@ -144,8 +144,8 @@ func (s *TapService) newTap(req TapRequest) (Tap, error) {
 		req.Direction = DirectionIn
 	}
 	switch {
-	case req.Source != SourceRFID && req.Source != SourceQR:
-		return Tap{}, Errorf(EINVALID, "source must be %q or %q, not %q", SourceRFID, SourceQR, badge.Clip(req.Source))
+	case req.Source != SourceRFID && req.Source != SourceQR && req.Source != SourceKeyboard:
+		return Tap{}, Errorf(EINVALID, "source must be %q, %q or %q, not %q", SourceRFID, SourceQR, SourceKeyboard, badge.Clip(req.Source))
 	case req.Direction != DirectionIn && req.Direction != DirectionOut:
 		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, badge.Clip(req.Direction))
 	case !ValidLabel(req.Gate):

@@ -9,6 +9,9 @@ import (
 const (
 	SourceRFID = "rfid"
 	SourceQR   = "qr"
+	// SourceKeyboard is an RFID UID typed by a keyboard-wedge reader on
+	// the entrance screen (entrance.js sends it as hex).
+	SourceKeyboard = "keyboard"
 
 	DirectionIn  = "in"
 	DirectionOut = "out"

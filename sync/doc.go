@@ -191,7 +191,7 @@ client then splits the batch to isolate the bad event and sets it aside,
 so one bad event never blocks the rest.
 
 Field rules: id 1–64 printable characters, chosen by the kiosk (UUIDv7);
-source "rfid", "qr" or "desk" (checked in by hand at a desk); direction "in" or "out"; gate 1–64 printable
+source "rfid", "qr", "keyboard" (a keyboard-wedge reader on the entrance screen) or "desk" (checked in by hand at a desk); direction "in" or "out"; gate 1–64 printable
 characters; result "accepted" with reason "", or "rejected" with one of
 unknown_badge, revoked_badge, invalid_pass, not_valid_today,
 registration_cancelled; at within the years 2000–2100; uid at most 256

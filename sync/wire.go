@@ -197,8 +197,8 @@ func validateCheckin(e CheckinEvent) error {
 	switch {
 	case !kiosk.ValidLabel(e.ID):
 		return fmt.Errorf("id must be 1 to %d printable characters", kiosk.MaxLabel)
-	case e.Source != kiosk.SourceRFID && e.Source != kiosk.SourceQR && e.Source != kiosk.SourceDesk:
-		return fmt.Errorf("source must be rfid, qr or desk")
+	case e.Source != kiosk.SourceRFID && e.Source != kiosk.SourceQR && e.Source != kiosk.SourceKeyboard && e.Source != kiosk.SourceDesk:
+		return fmt.Errorf("source must be rfid, qr, keyboard or desk")
 	case e.Direction != kiosk.DirectionIn && e.Direction != kiosk.DirectionOut:
 		return fmt.Errorf("direction must be in or out")
 	case !kiosk.ValidLabel(e.Gate):

@@ -309,3 +309,16 @@ func TestDelegateLatinNames(t *testing.T) {
 		t.Errorf("encoded %s, want no latin members when empty", b)
 	}
 }
+
+// TestDecodeCheckinsSources: the registry takes a check-in from every
+// source a kiosk records, a keyboard-wedge reader's too, and no other.
+func TestDecodeCheckinsSources(t *testing.T) {
+	for source, ok := range map[string]bool{"rfid": true, "qr": true, "keyboard": true, "desk": true, "nfc": false, "": false} {
+		body := `{"events":[{"id":"e1","delegate_id":"D1","uid":"0A0B0C0D0E","source":"` + source +
+			`","kiosk":"north","gate":"main","direction":"in","at":"2026-11-22T09:00:00Z","result":"accepted","reason":""}]}`
+		_, err := wire.DecodeCheckins([]byte(body))
+		if (err == nil) != ok {
+			t.Errorf("source %q: err = %v, want accepted %v", source, err, ok)
+		}
+	}
+}

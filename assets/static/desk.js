@@ -346,7 +346,7 @@
     };
   }
 
-  const sources = { rfid: "desk.src_rfid", qr: "desk.src_qr", desk: "desk.src_desk" };
+  const sources = { rfid: "desk.src_rfid", qr: "desk.src_qr", keyboard: "desk.src_keyboard", desk: "desk.src_desk" };
   function sourceText(s) {
     return sources[s] ? t(sources[s]) : s || "—";
   }

@@ -149,7 +149,7 @@
   // entrance reader is down, or taps cannot be saved (the `store` event:
   // disk full, read-only, I/O errors), the prompt itself stops inviting
   // taps and sends people to the desk.
-  const problems = { stream: false, registry: false, readers: {}, store: "" };
+  const problems = { stream: false, registry: false, readers: {}, store: "", wedge: "" };
   const entranceReaders = {};
   function renderStatus() {
     const names = Object.keys(entranceReaders);
@@ -166,6 +166,7 @@
     for (const [name, st] of Object.entries(problems.readers)) {
       lines.push(t("entrance.reader_down", cfg.lang) + ": " + name + " (" + st + ")");
     }
+    if (problems.wedge !== "") lines.push(t("entrance.wedge_failed", cfg.lang) + " (" + problems.wedge + ")");
     $("status").textContent = lines.join(" · ");
     $("status").hidden = lines.length === 0;
     fit(); // the strip takes room from the result
@@ -210,6 +211,24 @@
     };
   }
   connect();
+
+  // Keyboard-wedge readers (wedge.js): a card number typed at reader speed
+  // is a tap, sent as any reader's; its result comes back on the stream.
+  // /?wedge=dec for readers that type the decimal card number.
+  window.KeyboardWedge({
+    mode: new URLSearchParams(location.search).get("wedge") === "dec" ? "dec" : "hex",
+    onCard: (uid) => {
+      fetch("/api/taps", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ uid: uid, source: "keyboard" }),
+      }).then((r) => r.ok ? "" : String(r.status), (err) => err.message).then((problem) => {
+        if (problem === problems.wedge) return;
+        problems.wedge = problem;
+        renderStatus();
+      });
+    },
+  });
 
   // Demo panel (only on ?demo=1): taps through the simulated reader.
   document.querySelectorAll(".demo button").forEach((b) => {
