@@ -152,9 +152,7 @@ func appendHex(dst []byte, v uint64, digits int) []byte {
 }
 
 // parseWiegandLine parses a Wiegand 26 or 34 bit read printed as binary
-// digits, optionally prefixed "W26:" or "W34:". The leading bit is even
-// parity over the first half of the data bits, the trailing bit odd
-// parity over the second half. The UID is the data bits as hex.
+// digits, optionally prefixed "W26:" or "W34:" (AppendWiegandUID).
 func parseWiegandLine(line, dst []byte) ([]byte, error) {
 	line = trimSpaces(line)
 	if len(line) == 0 {
@@ -177,29 +175,40 @@ func parseWiegandLine(line, dst []byte) ([]byte, error) {
 			return nil, ErrBadNumber
 		}
 	}
-	bits := len(line)
-	if bits != 26 && bits != 34 || want != 0 && bits != want {
+	if want != 0 && len(line) != want {
 		return nil, ErrLength
 	}
-	half := (bits - 2) / 2
+	return AppendWiegandUID(dst, len(line), func(i int) int { return int(line[i] - '0') })
+}
+
+// AppendWiegandUID appends the UID of a Wiegand read of n bits, 26 or 34,
+// with bit(i) the i-th bit as sent (0 or 1): the data bits without parity
+// as upper-case hex. The leading bit is even parity over the first half of
+// the data bits, the trailing bit odd parity over the second half
+// (ErrParity); other lengths are ErrLength. Serial bridges (format
+// wiegand) and OSDP readers (osdp_RAW) share it.
+func AppendWiegandUID(dst []byte, n int, bit func(i int) int) ([]byte, error) {
+	if n != 26 && n != 34 {
+		return nil, ErrLength
+	}
+	half := (n - 2) / 2
 	var lead, trail int
 	var v uint64
-	for i, c := range line {
-		b := int(c - '0')
-		switch {
-		case i <= half:
+	for i := range n {
+		b := bit(i)
+		if i <= half {
 			lead += b
-		default:
+		} else {
 			trail += b
 		}
-		if i > 0 && i < bits-1 {
+		if i > 0 && i < n-1 {
 			v = v<<1 | uint64(b)
 		}
 	}
 	if lead%2 != 0 || trail%2 != 1 {
 		return nil, ErrParity
 	}
-	return appendHex(dst, v, (bits-2)/4), nil
+	return appendHex(dst, v, (n-2)/4), nil
 }
 
 // parseQRLine returns the scanned text without its AIM symbology
