@@ -33,14 +33,8 @@ func TestDeskPrintWarningInBrowser(t *testing.T) {
 		}
 		return n
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(f.url+"/desk"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "dana"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "correct horse battery\r"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="search"]`)),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid="search"]`), "carla"),
-	); err != nil {
+	signIn(t, ctx, f, "/desk", `[data-testid="search"]`)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`[data-testid="search"]`), "carla")); err != nil {
 		t.Fatal(err)
 	}
 	browsertest.WaitText(t, ctx, `[data-testid="result"]`, "Carla")

@@ -14,20 +14,6 @@ import (
 	"checkin/kiosk/web/browsertest"
 )
 
-// deskSignIn signs dana in through the form and waits for the search box.
-func deskSignIn(t *testing.T, ctx context.Context, f *fixture) {
-	t.Helper()
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(f.url+"/desk"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "dana"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "correct horse battery\r"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="search"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // deskOpen finds a delegate by q, typed into the empty search box, and opens
 // the card whose name holds name.
 func deskOpen(t *testing.T, ctx context.Context, q, name string) {
@@ -50,7 +36,7 @@ func deskOpen(t *testing.T, ctx context.Context, q, name string) {
 func TestDeskRefusalClears(t *testing.T) {
 	f := staffFixture(t)
 	ctx := browsertest.New(t, 1366, 768)
-	deskSignIn(t, ctx, f)
+	signIn(t, ctx, f, "/desk", `[data-testid="search"]`)
 	deskOpen(t, ctx, "carla", "Carla")
 	f.waitSubscribed(t, 1)
 
@@ -127,7 +113,7 @@ func TestDeskTimesInMeetingZone(t *testing.T) {
 	f.now.Store(&at)
 	post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E","gate":"main"}`)
 
-	deskSignIn(t, ctx, f)
+	signIn(t, ctx, f, "/desk", `[data-testid="search"]`)
 	deskOpen(t, ctx, "muller", "Jürgen Müller")
 	badges := browsertest.WaitText(t, ctx, `[data-testid="badges"]`, "10:00")
 	taps := browsertest.WaitText(t, ctx, `[data-testid="taps"]`, "10:17")
