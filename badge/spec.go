@@ -25,17 +25,40 @@ const (
 // ErrBadSpec is wrapped by every ParseSpec error.
 var ErrBadSpec = errors.New("bad reader spec")
 
+// FormatOSDP is an OSDP reader on RS-485: the kiosk is the control panel
+// and polls it (badge/osdp); there is no byte-stream Decoder for it.
+const FormatOSDP = "osdp"
+
+// SCBKInstall is the scbk= value that sets a fresh key on a reader in
+// install mode.
+const SCBKInstall = "install"
+
 // Spec is one parsed --reader value:
-// PORT[,format=F][,baud=N][,gate=NAME][,direction=in|out][,role=entrance|desk].
+// PORT[,format=F][,baud=N][,gate=NAME][,direction=in|out][,role=entrance|desk]
+// and, for format=osdp, [,address=N][,scbk=HEX32|install][,secure=off].
 type Spec struct {
-	// Port is a device path or "usb:VID:PID[:SERIAL]" as given; it names
-	// the reader in states, reads and logs.
+	// Port is a device path or "usb:VID:PID[:SERIAL]" as given; with the
+	// OSDP address it names the reader in states, reads and logs (Name).
 	Port      string
-	Format    string // FormatEM4100, FormatLine, FormatLineDec, FormatWiegand or FormatQR
+	Format    string // FormatEM4100, FormatLine, FormatLineDec, FormatWiegand, FormatQR or FormatOSDP
 	Baud      int
 	Gate      string
 	Direction string // "in" or "out"
 	Role      string // RoleEntrance or RoleDesk
+
+	// OSDP options.
+	Address   int    // 0–126
+	SCBK      string // "" (use the stored key), SCBKInstall, or 32 upper-case hex digits
+	SecureOff bool   // secure=off: plain OSDP
+}
+
+// Name names the reader: its PORT, and for OSDP "PORT@ADDRESS", since
+// several OSDP readers may share a port.
+func (s Spec) Name() string {
+	if s.Format == FormatOSDP {
+		return s.Port + "@" + strconv.Itoa(s.Address)
+	}
+	return s.Port
 }
 
 // USBID is the USB identity of a "usb:VID:PID[:SERIAL]" port: VID and
@@ -71,9 +94,20 @@ func (s Spec) Source() string {
 }
 
 // String returns the spec in --reader form with every option spelled out.
+// It carries an scbk= key: log Name, not String.
 func (s Spec) String() string {
-	return fmt.Sprintf("%s,format=%s,baud=%d,gate=%s,direction=%s,role=%s",
+	out := fmt.Sprintf("%s,format=%s,baud=%d,gate=%s,direction=%s,role=%s",
 		s.Port, s.Format, s.Baud, s.Gate, s.Direction, s.Role)
+	if s.Format == FormatOSDP {
+		out += ",address=" + strconv.Itoa(s.Address)
+		if s.SCBK != "" {
+			out += ",scbk=" + s.SCBK
+		}
+		if s.SecureOff {
+			out += ",secure=off"
+		}
+	}
+	return out
 }
 
 // ParseSpec parses a --reader value. Options may come in any order, each
@@ -113,19 +147,49 @@ func ParseSpec(v string) (Spec, error) {
 			return Spec{}, specErrorf(v, "%v", err)
 		}
 	}
+	if s.Format != FormatOSDP {
+		for _, k := range []string{"address", "scbk", "secure"} {
+			if seen[k] {
+				return Spec{}, specErrorf(v, "option %q is for format=osdp only", k)
+			}
+		}
+	}
+	if s.SecureOff && s.SCBK != "" {
+		return Spec{}, specErrorf(v, "secure=off and scbk= contradict each other: give one")
+	}
 	return s, nil
 }
 
 func (s *Spec) set(key, val string) error {
 	switch key {
 	case "format":
-		for _, f := range Formats() {
+		for _, f := range append(Formats(), FormatOSDP) {
 			if val == f {
 				s.Format = val
 				return nil
 			}
 		}
-		return fmt.Errorf("format=%q: want one of %s", val, strings.Join(Formats(), ", "))
+		return fmt.Errorf("format=%q: want one of %s, %s", val, strings.Join(Formats(), ", "), FormatOSDP)
+	case "address":
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 0 || n > 126 {
+			return fmt.Errorf("address=%q: want an OSDP address from 0 to 126", val)
+		}
+		s.Address = n
+	case "scbk":
+		if val == SCBKInstall {
+			s.SCBK = val
+			return nil
+		}
+		if len(val) != 32 || !isHex(val) {
+			return fmt.Errorf("scbk=…: want 32 hex digits (a 128-bit key) or install")
+		}
+		s.SCBK = strings.ToUpper(val)
+	case "secure":
+		if val != "off" {
+			return fmt.Errorf("secure=%q: the only value is off (secure channel is the default)", val)
+		}
+		s.SecureOff = true
 	case "baud":
 		n, err := strconv.Atoi(val)
 		if err != nil || n < 50 || n > 4000000 {
@@ -148,13 +212,20 @@ func (s *Spec) set(key, val string) error {
 		}
 		s.Role = val
 	default:
-		return fmt.Errorf("unknown option %q (want format, baud, gate, direction or role)", key)
+		return fmt.Errorf("unknown option %q (want format, baud, gate, direction, role, or for format=osdp address, scbk, secure)", key)
 	}
 	return nil
 }
 
+// specErrorf wraps ErrBadSpec, quoting the value with any key hidden.
 func specErrorf(v, format string, args ...any) error {
-	return fmt.Errorf("%w %q: %s", ErrBadSpec, v, fmt.Sprintf(format, args...))
+	items := strings.Split(v, ",")
+	for i, item := range items {
+		if k, val, ok := strings.Cut(item, "="); ok && strings.TrimSpace(k) == "scbk" && strings.TrimSpace(val) != SCBKInstall {
+			items[i] = k + "=…"
+		}
+	}
+	return fmt.Errorf("%w %q: %s", ErrBadSpec, strings.Join(items, ","), fmt.Sprintf(format, args...))
 }
 
 // parseUSBPort parses "usb:VID:PID[:SERIAL]".
@@ -184,9 +255,10 @@ func parseUSBPort(port string) (USBID, error) {
 }
 
 func isHex4(s string) bool {
-	if len(s) != 4 {
-		return false
-	}
+	return len(s) == 4 && isHex(s)
+}
+
+func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if hexValue(s[i]) < 0 {
 			return false

@@ -32,6 +32,13 @@ func TestParseSpec(t *testing.T) {
 			s.Format = "wiegand"
 			return s
 		}()},
+		{"/dev/ttyUSB0,format=osdp,address=2,scbk=00112233445566778899aabbccddeeff,baud=115200",
+			badge.Spec{Port: "/dev/ttyUSB0", Format: "osdp", Baud: 115200, Gate: "main", Direction: "in", Role: "entrance",
+				Address: 2, SCBK: "00112233445566778899AABBCCDDEEFF"}},
+		{"/dev/ttyUSB0,format=osdp,scbk=install", badge.Spec{Port: "/dev/ttyUSB0", Format: "osdp", Baud: 9600, Gate: "main",
+			Direction: "in", Role: "entrance", SCBK: "install"}},
+		{"/dev/ttyUSB0,format=osdp,address=126,secure=off", badge.Spec{Port: "/dev/ttyUSB0", Format: "osdp", Baud: 9600, Gate: "main",
+			Direction: "in", Role: "entrance", Address: 126, SecureOff: true}},
 	}
 	for _, tt := range tests {
 		got, err := badge.ParseSpec(tt.in)
@@ -69,6 +76,13 @@ func TestParseSpecErrors(t *testing.T) {
 		{"usb:403:6001", "VID"},
 		{"usb:0403:60G1", "PID"},
 		{"usb:0403:6001:", "SERIAL"},
+		{"/dev/ttyUSB0,format=osdp,address=127", "address"},
+		{"/dev/ttyUSB0,format=osdp,address=-1", "address"},
+		{"/dev/ttyUSB0,format=osdp,scbk=0011", "scbk"},
+		{"/dev/ttyUSB0,format=osdp,secure=on", "secure"},
+		{"/dev/ttyUSB0,format=osdp,secure=off,scbk=install", "contradict"},
+		{"/dev/ttyUSB0,address=1", "format=osdp only"},
+		{"/dev/ttyUSB0,format=qr,scbk=install", "format=osdp only"},
 	}
 	for _, tt := range tests {
 		_, err := badge.ParseSpec(tt.in)
@@ -81,6 +95,26 @@ func TestParseSpecErrors(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), tt.mention) {
 			t.Errorf("ParseSpec(%q) error %q: want it to mention %q", tt.in, err, tt.mention)
+		}
+	}
+}
+
+func TestSpecErrorHidesKey(t *testing.T) {
+	_, err := badge.ParseSpec("/dev/ttyUSB0,format=osdp,scbk=00112233445566778899AABBCCDDEEFF,gate=no way")
+	if err == nil || strings.Contains(err.Error(), "0011") || !strings.Contains(err.Error(), "scbk=…") {
+		t.Errorf("error %v: want the key hidden", err)
+	}
+}
+
+func TestSpecName(t *testing.T) {
+	for in, want := range map[string]string{
+		"/dev/ttyUSB0":                       "/dev/ttyUSB0",
+		"/dev/ttyUSB0,format=osdp,address=3": "/dev/ttyUSB0@3",
+		"usb:0403:6001,format=osdp":          "usb:0403:6001@0",
+	} {
+		s, err := badge.ParseSpec(in)
+		if err != nil || s.Name() != want {
+			t.Errorf("Name of %q = %q, %v; want %q", in, s.Name(), err, want)
 		}
 	}
 }
@@ -103,7 +137,8 @@ func TestSpecUSB(t *testing.T) {
 }
 
 func FuzzParseSpec(f *testing.F) {
-	for _, s := range []string{"/dev/ttyUSB0", "usb:0403:6001:X,format=qr,baud=115200", "a,gate=b,role=desk,direction=out", ",,=", "usb::"} {
+	for _, s := range []string{"/dev/ttyUSB0", "usb:0403:6001:X,format=qr,baud=115200", "a,gate=b,role=desk,direction=out", ",,=", "usb::",
+		"/dev/ttyS1,format=osdp,address=7,scbk=install", "p,format=osdp,secure=off"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -114,7 +149,7 @@ func FuzzParseSpec(f *testing.F) {
 		if s.Port == "" || s.Baud <= 0 || s.Gate == "" {
 			t.Fatalf("ParseSpec(%q) = %+v: incomplete", in, s)
 		}
-		if _, err := badge.NewDecoder(s.Format); err != nil {
+		if _, err := badge.NewDecoder(s.Format); err != nil && s.Format != badge.FormatOSDP {
 			t.Fatalf("ParseSpec(%q): format %q has no decoder", in, s.Format)
 		}
 		// The spelled-out form parses to the same spec.

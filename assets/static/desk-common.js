@@ -259,13 +259,17 @@ window.Staff = (function () {
       if (!strip) return;
       const items = [];
       for (const st of [...readers.values()].sort((a, b) => (a.role + a.reader).localeCompare(b.role + b.reader))) {
-        const ok = st.state === "open";
-        const cls = ok ? "ok" : st.state === "waiting" ? "wait" : "no";
-        const word = ok ? "✓ " + t("staff.reader_ready") : st.state === "waiting" ? "… " + t("staff.reader_waiting") : "✕ " + t("staff.reader_error");
+        // Serial readers are "open" when working, OSDP readers "online";
+        // an OSDP reader may work and report tamper or a power failure.
+        const alarms = [st.tamper ? t("staff.reader_tamper") : "", st.power_failure ? t("staff.reader_power") : ""].filter(Boolean);
+        const ok = (st.state === "open" || st.state === "online") && !alarms.length;
+        const waiting = st.state === "waiting" || st.state === "offline";
+        const cls = ok ? "ok" : waiting ? "wait" : "no";
+        const word = ok ? "✓ " + t("staff.reader_ready") : alarms.length ? "⚠ " + alarms.join(", ") : waiting ? "… " + t("staff.reader_waiting") : "✕ " + t("staff.reader_error");
         const where = [st.gate, st.direction ? wayText(st.direction) : ""].filter(Boolean).join(", ");
         const what = st.role === "desk" ? t("staff.reader_desk")
           : where ? t("staff.reader_entrance_at", { where: where }) : t("staff.reader_entrance");
-        const title = [st.reader, st.port, st.format, st.last_error].filter(Boolean).join(" · ");
+        const title = [st.reader, st.port, st.format, st.secure ? "secure channel " + st.secure : "", st.device, st.last_error].filter(Boolean).join(" · ");
         items.push(el("span", { class: "rd " + cls, title: title, "data-testid": "reader-state", "data-reader": st.reader },
           el("span", { text: what }), el("span", { class: "st", text: word + (st.last_error && !ok ? ": " + st.last_error : "") })));
       }

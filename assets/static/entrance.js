@@ -149,7 +149,7 @@
   // entrance reader is down, or taps cannot be saved (the `store` event:
   // disk full, read-only, I/O errors), the prompt itself stops inviting
   // taps and sends people to the desk.
-  const problems = { stream: false, registry: false, readers: {}, store: "", wedge: "" };
+  const problems = { stream: false, registry: false, readers: {}, alarms: {}, store: "", wedge: "" };
   const entranceReaders = {};
   function renderStatus() {
     const names = Object.keys(entranceReaders);
@@ -165,6 +165,9 @@
     if (problems.registry) lines.push(t("entrance.registry_offline", cfg.lang));
     for (const [name, st] of Object.entries(problems.readers)) {
       lines.push(t("entrance.reader_down", cfg.lang) + ": " + name + " (" + st + ")");
+    }
+    for (const [name, what] of Object.entries(problems.alarms)) {
+      lines.push(t("entrance.reader_alarm", cfg.lang) + ": " + name + " (" + what + ")");
     }
     if (problems.wedge !== "") lines.push(t("entrance.wedge_failed", cfg.lang) + " (" + problems.wedge + ")");
     $("status").textContent = lines.join(" · ");
@@ -184,9 +187,16 @@
     });
     es.addEventListener("reader", (e) => {
       const st = JSON.parse(e.data);
-      if (st.role !== "desk") entranceReaders[st.reader] = st.state === "open";
-      if (st.state === "open") delete problems.readers[st.reader];
+      // Serial readers are "open" when working, OSDP readers "online".
+      const up = st.state === "open" || st.state === "online";
+      if (st.role !== "desk") entranceReaders[st.reader] = up;
+      if (up) delete problems.readers[st.reader];
       else problems.readers[st.reader] = st.state + (st.last_error ? ": " + st.last_error : "");
+      // An OSDP reader may work and still report its tamper switch or a
+      // power failure: staff should look at it.
+      const alarms = [st.tamper ? t("entrance.reader_tamper", cfg.lang) : "", st.power_failure ? t("entrance.reader_power", cfg.lang) : ""].filter(Boolean);
+      if (alarms.length) problems.alarms[st.reader] = alarms.join(", ");
+      else delete problems.alarms[st.reader];
       renderStatus();
     });
     es.addEventListener("store", (e) => {

@@ -58,6 +58,9 @@ const (
 	SecureRefused = "refused" // the reader refused every key the panel has
 )
 
+// NoReplyYet is the Error of a reader not heard from since its line opened.
+const NoReplyYet = "no reply yet"
+
 // Status is a reader's state and counters, as the panel sees them.
 type Status struct {
 	State        string `json:"state"`
@@ -172,7 +175,7 @@ func (b *Bus) setup() {
 	b.rbuf = make([]byte, 512)
 	for _, cfg := range b.Readers {
 		d := &device{cfg: cfg, crc: true, keys: append([]Key(nil), cfg.Keys...)}
-		d.status = Status{State: StateOffline, Secure: SecureOff, Error: "no reply yet"}
+		d.status = Status{State: StateOffline, Secure: SecureOff, Error: NoReplyYet}
 		if cfg.Secure {
 			d.status.Secure = SecureConnect
 		}
@@ -221,8 +224,14 @@ func (e errLine) Unwrap() error { return e.err }
 func (b *Bus) Run(ctx context.Context) error {
 	b.once.Do(b.setup)
 	now := time.Now()
-	for _, d := range b.devs {
+	for i, d := range b.devs {
 		d.phase, d.sess, d.next = phaseID, nil, now
+		b.update(i, func(s *Status) {
+			s.State, s.Error = StateOffline, NoReplyYet
+			if d.cfg.Secure {
+				s.Secure = SecureConnect
+			}
+		})
 	}
 	b.spl.Reset()
 	for ctx.Err() == nil {

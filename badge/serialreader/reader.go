@@ -34,7 +34,7 @@ type reader struct {
 func (r *reader) run(ctx context.Context) {
 	backoff := minBackoff
 	for ctx.Err() == nil {
-		port, path, err := r.open()
+		port, path, err := openPort(r.spec, readTimeout)
 		if err == nil {
 			backoff = minBackoff
 			r.m.setState(r.idx, StateOpen, path, "")
@@ -55,25 +55,25 @@ func (r *reader) run(ctx context.Context) {
 	}
 }
 
-// open resolves the port (re-enumerating USB ports for usb:VID:PID) and
-// opens it with a read timeout.
-func (r *reader) open() (serial.Port, string, error) {
-	path := r.spec.Port
-	if id, ok := r.spec.USB(); ok {
+// openPort resolves a spec's port (re-enumerating USB ports for
+// usb:VID:PID) and opens it with a read timeout.
+func openPort(spec badge.Spec, timeout time.Duration) (serial.Port, string, error) {
+	path := spec.Port
+	if id, ok := spec.USB(); ok {
 		ports, err := ListPorts()
 		if err != nil {
-			return nil, "", fmt.Errorf("open reader %s: %w", r.spec.Port, err)
+			return nil, "", fmt.Errorf("open reader %s: %w", spec.Port, err)
 		}
 		if path, err = resolveUSB(id, ports); err != nil {
-			return nil, "", fmt.Errorf("open reader %s: %w", r.spec.Port, err)
+			return nil, "", fmt.Errorf("open reader %s: %w", spec.Port, err)
 		}
 	}
 	// Never set InitialStatusBits: pseudo-terminals reject modem-line ioctls.
-	port, err := serial.Open(path, &serial.Mode{BaudRate: r.spec.Baud})
+	port, err := serial.Open(path, &serial.Mode{BaudRate: spec.Baud})
 	if err != nil {
 		return nil, path, fmt.Errorf("open reader %s: %w", path, err)
 	}
-	if err := port.SetReadTimeout(readTimeout); err != nil {
+	if err := port.SetReadTimeout(timeout); err != nil {
 		port.Close()
 		return nil, path, fmt.Errorf("open reader %s: %w", path, err)
 	}

@@ -47,7 +47,7 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&cfg.data, "data", "", "data directory (created if missing)")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to serve on")
 	fs.StringVar(&cfg.kioskID, "kiosk-id", "", "this kiosk's id (under a registry: its token's, which the registry tells it, and another is refused; else the host name)")
-	fs.Var(&readers, "reader", "badge reader `PORT[,format=F][,baud=N][,gate=G][,direction=in|out][,role=entrance|desk]`, repeatable\n(CHECKIN_READER: several separated by spaces); see `checkin readers`")
+	fs.Var(&readers, "reader", "badge reader `PORT[,format=F][,baud=N][,gate=G][,direction=in|out][,role=entrance|desk]`, repeatable\n(CHECKIN_READER: several separated by spaces); see `checkin readers`. OSDP readers: format=osdp,address=N\nand scbk=HEX32, scbk=install or secure=off (README: OSDP readers)")
 	fs.DurationVar(&cfg.holdoff, "holdoff", badge.DefaultHoldoff, "a card held on a reader taps again only after this long away")
 	fs.StringVar(&cfg.registry, "registry", "", "registry base `URL[,URL...]`, e.g. https://registry.venue:8090; several: the first that answers,\nthe next when it fails (default: standalone)")
 	fs.StringVar(&tokenFile, "token-file", "", "file holding this kiosk's sync token (from checkin token add), readable by its owner only")
@@ -62,16 +62,11 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 			e.logger.Warn("--token on the command line is visible to every user of this machine; use --token-file or CHECKIN_TOKEN")
 		}
 	})
-	ports := map[string]bool{}
 	for _, r := range readers {
 		spec, err := badge.ParseSpec(r)
 		if err != nil {
-			return usagef("kiosk: --reader %q: %v", r, err)
+			return usagef("kiosk: --reader: %v", err) // the error quotes the value, keys hidden
 		}
-		if ports[spec.Port] {
-			return usagef("kiosk: --reader %q: port %s is given twice", r, spec.Port)
-		}
-		ports[spec.Port] = true
 		cfg.readers = append(cfg.readers, spec)
 	}
 	if cfg.holdoff <= 0 {
@@ -87,6 +82,11 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	}
 	if cfg.data == "" {
 		return usagef("kiosk: --data is required")
+	}
+	// A port given twice, an OSDP line at two baud rates, an OSDP reader
+	// with no key: bad usage, found before anything starts.
+	if err := (&serialreader.Manager{Specs: cfg.readers, DataDir: cfg.data}).Check(); err != nil {
+		return usagef("kiosk: --reader: %v", err)
 	}
 	app, err := openKiosk(e, cfg, nil)
 	if err != nil {
@@ -252,6 +252,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 			OnRead:  app.onRead,
 			OnState: server.PublishReader,
 			Logger:  e.logger,
+			DataDir: cfg.data,
 		}
 		server.Readers = app.readers
 		server.Metrics.AddReaders(app.readers.States)
@@ -357,18 +358,32 @@ func (a *kioskApp) registryStatus() web.RegistryStatus {
 // onRead takes a badge read from a serial reader: entrance readers check
 // the delegate in through the same path as the HTTP API; desk readers only
 // show the badge to the registration desk.
+//
+// A reader that gives feedback (OSDP) is told the outcome after the tap
+// is decided and on the screens: green for accepted, red for rejected or
+// for a tap that could not be recorded; a desk reader's read is
+// acknowledged green.
 func (a *kioskApp) onRead(r serialreader.Read) {
+	feedback := func(accepted bool) {
+		if r.Feedback != nil {
+			r.Feedback(accepted)
+		}
+	}
 	if r.Role == badge.RoleDesk {
 		a.server.PublishDeskTap(web.DeskTap{UID: r.UID, Source: r.Source, Reader: r.Reader, Gate: r.Gate, At: r.At})
+		feedback(true)
 		return
 	}
 	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate, Direction: r.Direction})
 	if kiosk.ErrorCode(err) == kiosk.EUNAVAILABLE {
+		feedback(false)
 		return // taps cannot be written: the store logs that, once a minute
 	} else if err != nil {
+		feedback(false)
 		a.e.logger.Error("tap from reader failed", "reader", r.Reader, "err", err)
 		return
 	}
+	feedback(res.Result == kiosk.ResultAccepted)
 	a.e.logger.Info("tap", "reader", r.Reader, "result", res.Result, "reason", res.Reason, "id", res.ID)
 }
 
