@@ -60,3 +60,17 @@ func (c CardRead) UID() (string, error) {
 	h := strings.ToUpper(v.Text(16))
 	return strings.Repeat("0", digits-len(h)) + h, nil
 }
+
+// ParseFMT reads the data of an osdp_FMT reply (OSDP 2.1 §7.11,
+// deprecated in 2.2.2 but still sent by older readers): reader number,
+// read direction, character count, then the card number as ASCII
+// characters. The caller reads the text by the line rules.
+func ParseFMT(data []byte) (reader byte, text string, err error) {
+	if len(data) < 3 {
+		return 0, "", fmt.Errorf("osdp_FMT: %d bytes, want at least 3", len(data))
+	}
+	if n := int(data[2]); n != len(data)-3 || n == 0 {
+		return 0, "", fmt.Errorf("osdp_FMT: says %d characters, has %d", n, len(data)-3)
+	}
+	return data[0], string(data[3:]), nil
+}

@@ -100,3 +100,25 @@ func FuzzRAW(f *testing.F) {
 		}
 	})
 }
+
+func TestParseFMT(t *testing.T) {
+	head, text, err := osdp.ParseFMT([]byte{1, 0, 8, '0', '4', 'A', '1', 'B', '2', 'C', '3'})
+	if err != nil || head != 1 || text != "04A1B2C3" {
+		t.Errorf("ParseFMT = %d, %q, %v", head, text, err)
+	}
+	for _, bad := range [][]byte{nil, {0, 0}, {0, 0, 0}, {0, 0, 5, '1'}} {
+		if _, _, err := osdp.ParseFMT(bad); err == nil {
+			t.Errorf("ParseFMT(% x): no error", bad)
+		}
+	}
+}
+
+func FuzzFMT(f *testing.F) {
+	f.Add([]byte{0, 0, 4, 'C', 'A', 'F', 'E'})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, text, err := osdp.ParseFMT(data)
+		if err == nil && (len(text) == 0 || len(text) != len(data)-3) {
+			t.Fatalf("ParseFMT(% x) = %q", data, text)
+		}
+	})
+}

@@ -119,6 +119,9 @@ type Bus struct {
 	// OnCard receives each card read (osdp_RAW) of reader i, synchronously
 	// on the bus goroutine.
 	OnCard func(i int, c CardRead)
+	// OnText receives each card number a reader sent as text (osdp_FMT):
+	// the head that read it and the characters.
+	OnText func(i int, head byte, text string)
 	// OnStatus receives reader i's status whenever its state, secure
 	// channel, error, tamper or power changes.
 	OnStatus func(i int, s Status)
@@ -599,6 +602,17 @@ func (b *Bus) command(ctx context.Context, i int, d *device, code byte, data []b
 		b.count(i, func(s *Stats) { s.CardReads++ })
 		if b.OnCard != nil {
 			b.OnCard(i, c)
+		}
+	case ReplyFMT:
+		head, text, err := ParseFMT(r.Data)
+		if err != nil {
+			b.count(i, func(s *Stats) { s.BadReplies++ })
+			b.logger().Warn("osdp reader sent a bad card read", "addr", d.cfg.Addr, "err", err)
+			return nil
+		}
+		b.count(i, func(s *Stats) { s.CardReads++ })
+		if b.OnText != nil {
+			b.OnText(i, head, text)
 		}
 	case ReplyLSTATR:
 		st, err := ParseLSTATR(r.Data)

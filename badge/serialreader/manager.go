@@ -199,11 +199,16 @@ func (m *Manager) addOSDP(i int, spec badge.Spec, lines map[string]*osdpLine, se
 			return fmt.Errorf("reader %s: port %s is given to another format too", spec.Name(), spec.Port)
 		}
 		seen[spec.Port] = true
-		l = &osdpLine{m: m}
+		line, err := badge.NewDecoder(badge.FormatLine)
+		if err != nil {
+			return err
+		}
+		l = &osdpLine{m: m, line: line}
 		l.bus = &osdp.Bus{
 			Baud:         spec.Baud,
 			PollInterval: m.OSDPPollInterval,
 			OnCard:       l.card,
+			OnText:       l.text,
 			Logger:       m.logger().With("port", spec.Port),
 			OnStatus: func(j int, st osdp.Status) {
 				m.setOSDP(l.idx[j], st)

@@ -195,6 +195,15 @@ func TestOSDPReadAndFeedback(t *testing.T) {
 	r.Feedback(true)
 	pd.Card(26, card26)
 	k.noRead(t, 300*time.Millisecond) // the same card inside the hold-off
+	pd.CardText("04:a1:b2:c3") // an older reader's osdp_FMT, read by the line rules
+	if r := k.waitRead(t); r.UID != "04A1B2C3" {
+		t.Errorf("osdp_FMT read %+v", r)
+	}
+	pd.CardText("not a card")
+	k.noRead(t, 300*time.Millisecond)
+	if st := k.m.States()[0]; st.Rejects[badge.ReasonBadHex] != 1 {
+		t.Errorf("rejects %v: want the bad osdp_FMT text counted", st.Rejects)
+	}
 	if colors := waitLEDs(t, pd, 1); colors[0] != osdp.ColorGreen {
 		t.Errorf("LED colours %v, want green first", colors)
 	}

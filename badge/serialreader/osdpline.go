@@ -23,6 +23,7 @@ type osdpLine struct {
 	holds []*badge.Holdoff
 	rejs  []*rejectLog
 	bus   *osdp.Bus
+	line  badge.Decoder // reads osdp_FMT text
 }
 
 func (l *osdpLine) run(ctx context.Context) {
@@ -59,12 +60,27 @@ func (l *osdpLine) run(ctx context.Context) {
 	}
 }
 
-// card handles a card read from reader i: a bad Wiegand parity is a
-// reject; a good read passes the hold-off to OnRead, with the feedback to
-// send to the reader head that read it once the tap is decided.
+// card handles a card read from reader i (osdp_RAW): a bad Wiegand
+// parity is a reject; a good read goes on to read.
 func (l *osdpLine) card(i int, c osdp.CardRead) {
-	now := l.m.now()
 	uid, err := c.UID()
+	l.read(i, c.Reader, uid, err)
+}
+
+// text handles a card number sent as text (osdp_FMT), read by the rules
+// of format=line: hex, separators allowed.
+func (l *osdpLine) text(i int, head byte, text string) {
+	var uid string
+	err := badge.ErrLength
+	l.line.Feed([]byte(text+"\n"), func(f badge.Frame) { uid, err = string(f.UID), f.Err })
+	l.read(i, head, uid, err)
+}
+
+// read passes a good read through the hold-off to OnRead, with the
+// feedback to send to the reader head that read it once the tap is
+// decided; a bad one is counted and logged.
+func (l *osdpLine) read(i int, head byte, uid string, err error) {
+	now := l.m.now()
 	if err != nil {
 		reason := badge.RejectReason(err)
 		l.m.countReject(l.idx[i], reason)
@@ -79,7 +95,6 @@ func (l *osdpLine) card(i int, c osdp.CardRead) {
 		return
 	}
 	spec := l.specs[i]
-	head := c.Reader
 	l.m.OnRead(Read{
 		Reader:    spec.Name(),
 		UID:       uid,

@@ -35,7 +35,7 @@ type Reader struct {
 
 	mu       sync.Mutex
 	silent   bool
-	cards    [][]byte // osdp_RAW data to report, oldest first
+	cards    []queued // card reads to report, oldest first
 	status   osdp.LocalStatus
 	reported bool // status reported since it last changed
 	log      []Command
@@ -50,6 +50,12 @@ type Reader struct {
 	usedKey   osdp.Key
 	handshake bool
 	sess      *osdp.Session
+}
+
+// queued is a card read waiting for a poll: osdp_RAW or osdp_FMT.
+type queued struct {
+	code byte
+	data []byte
 }
 
 // Command is one command the reader received and acted on.
@@ -101,7 +107,16 @@ func (r *Reader) SecureUp() bool {
 func (r *Reader) Card(bits int, data []byte) {
 	d := append([]byte{0, 1, byte(bits), byte(bits >> 8)}, data...)
 	r.mu.Lock()
-	r.cards = append(r.cards, d)
+	r.cards = append(r.cards, queued{osdp.ReplyRAW, d})
+	r.mu.Unlock()
+}
+
+// CardText queues a card number sent as text (osdp_FMT), as older
+// readers do.
+func (r *Reader) CardText(text string) {
+	d := append([]byte{0, 0, byte(len(text))}, text...)
+	r.mu.Lock()
+	r.cards = append(r.cards, queued{osdp.ReplyFMT, d})
 	r.mu.Unlock()
 }
 
@@ -195,7 +210,7 @@ func (r *Reader) handle(p osdp.Packet) []byte {
 		if len(r.cards) > 0 {
 			c := r.cards[0]
 			r.cards = r.cards[1:]
-			return r.reply(p, osdp.ReplyRAW, c, nil)
+			return r.reply(p, c.code, c.data, nil)
 		}
 		if !r.reported && r.status != (osdp.LocalStatus{}) {
 			return r.lstatr(p)
