@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"checkin/badge/osdp"
 )
@@ -139,6 +140,14 @@ func (r *Reader) Commands() []Command {
 // ctx is done or conn fails. Bytes that are not good packets are skipped,
 // as on a real bus.
 func Serve(ctx context.Context, conn io.ReadWriter, readers ...*Reader) error {
+	return ServeAt(ctx, conn, 0, readers...)
+}
+
+// ServeAt is Serve on a line of baud bits per second: each reply waits for
+// the time the command and the reply take on a half-duplex RS-485 wire (10
+// bits a byte), which a pseudo-terminal does not, so that throughput
+// measured over it is what a real line allows. Zero means no wait.
+func ServeAt(ctx context.Context, conn io.ReadWriter, baud int, readers ...*Reader) error {
 	byAddr := make(map[byte]*Reader)
 	for _, r := range readers {
 		r.seq = -1
@@ -164,6 +173,10 @@ func Serve(ctx context.Context, conn io.ReadWriter, readers ...*Reader) error {
 				return
 			}
 			if reply := r.handle(p); reply != nil {
+				if baud > 0 {
+					cmdWire, _ := p.Append(nil)
+					time.Sleep(time.Duration(10*(len(cmdWire)+1+len(reply))) * time.Second / time.Duration(baud))
+				}
 				_, werr = conn.Write(reply)
 			}
 		})
