@@ -195,7 +195,7 @@ func TestOSDPReadAndFeedback(t *testing.T) {
 	r.Feedback(true)
 	pd.Card(26, card26)
 	k.noRead(t, 300*time.Millisecond) // the same card inside the hold-off
-	pd.CardText("04:a1:b2:c3") // an older reader's osdp_FMT, read by the line rules
+	pd.CardText("04:a1:b2:c3")        // an older reader's osdp_FMT, read by the line rules
 	if r := k.waitRead(t); r.UID != "04A1B2C3" {
 		t.Errorf("osdp_FMT read %+v", r)
 	}
