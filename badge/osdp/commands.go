@@ -139,10 +139,11 @@ func ParsePDID(d []byte) (PDID, error) {
 	return id, nil
 }
 
-// String names the reader for logs: vendor code, model, serial, firmware.
+// String names the reader for logs: vendor code (the IEEE OUI, sent least
+// significant byte first), model, serial, firmware.
 func (id PDID) String() string {
 	return fmt.Sprintf("vendor %02X%02X%02X model %d serial %d firmware %d.%d.%d",
-		id.Vendor[0], id.Vendor[1], id.Vendor[2], id.Model, id.Serial, id.Firmware[0], id.Firmware[1], id.Firmware[2])
+		id.Vendor[2], id.Vendor[1], id.Vendor[0], id.Model, id.Serial, id.Firmware[0], id.Firmware[1], id.Firmware[2])
 }
 
 // Capability function codes (§7.5) the panel looks at.

@@ -464,7 +464,7 @@ func (b *Bus) challenge(ctx context.Context, i int, d *device) error {
 	if d.keyIdx < len(d.keys) {
 		key, install = d.keys[d.keyIdx], false
 	} else if !d.cfg.Install || d.keyIdx > len(d.keys) {
-		why := "secure channel refused: wrong key? (the reader did not accept the stored key; give scbk=HEX32, or scbk=install for a reader in install mode)"
+		why := "secure channel refused: wrong key? (the reader took none of the keys it was offered; give its key with scbk=HEX32, or reset it to install mode and give scbk=install)"
 		if len(d.keys) == 0 && !d.cfg.Install {
 			why = "secure channel: no key for this reader (give scbk=HEX32 or scbk=install)"
 		}

@@ -190,3 +190,76 @@ func FuzzSecureOpen(f *testing.F) {
 		}
 	})
 }
+
+// A session between our panel and libosdp 3.2's reader (its pd program
+// over a socat pty, --trace), SCBK 00112233…FF: every byte below is from
+// the wire, without the 0xFF mark. Our panel must produce the commands
+// byte for byte, and open the reader's replies, including the LSTATR
+// libosdp sends as SCS_15 with plain data.
+func TestLibOSDPTranscript(t *testing.T) {
+	scbk := key(t, "00112233445566778899aabbccddeeff")
+	var rndA, rndB [8]byte
+	copy(rndA[:], unhex(t, "dced0c75097a9623"))
+	copy(rndB[:], unhex(t, "0bc42fb4827b8482"))
+	keys := DeriveSessionKeys(scbk, rndA)
+	if got := keys.ClientCryptogram(rndA, rndB); got != key(t, "d9929abbc840c28a60f0d8f002c164f3") {
+		t.Fatalf("client cryptogram %x, libosdp's reader sent d9929abbc840c28a60f0d8f002c164f3", got)
+	}
+	server := keys.ServerCryptogram(rndA, rndB)
+	if server != key(t, "db00779af02ff67fc8989e5e45cbdddf") {
+		t.Fatalf("server cryptogram %x differs from our panel's on the wire", server)
+	}
+	rmac := keys.InitialRMAC(server)
+	if rmac != key(t, "244962ec7741ab885004444236700a2f") {
+		t.Fatalf("RMAC_I %x, libosdp's reader sent 244962ec7741ab885004444236700a2f", rmac)
+	}
+	cp, pd := NewSession(keys, rmac), NewSession(keys, rmac)
+	for _, step := range []struct {
+		seq         byte
+		code        byte
+		cmd, reply  string
+		replyCode   byte
+		replyData   []byte
+		pdSealsSame bool // our reader simulator would send the same bytes
+	}{
+		{2, CmdLSTAT, "53010e000e021564d6201570b81b", "538110000e02154800000ab2a590ac90", ReplyLSTATR, []byte{0, 0}, false},
+		{3, CmdPOLL, "53010e000f021560f7cc56733b29", "53810e000f0216407d12f1869096", ReplyACK, nil, true},
+		{1, CmdPOLL, "53010e000d021560347378c5dfbe", "53810e000d0216403781aecaa1a9", ReplyACK, nil, true},
+		{2, CmdPOLL, "53010e000e0215608f2ee0e79910", "53810e000e0216403ef21221de04", ReplyACK, nil, true},
+	} {
+		wire, err := cp.Seal(nil, Packet{Addr: 1, Seq: step.seq, CRC: true, Code: step.code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := unhex(t, step.cmd); !bytes.Equal(wire, want) {
+			t.Fatalf("command %#x: we send % x\n libosdp's panel-side trace has % x", step.code, wire, want)
+		}
+		cmd, err := Decode(wire)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pd.Open(cmd); err != nil {
+			t.Fatalf("simulator opens command %#x: %v", step.code, err)
+		}
+		replyWire := unhex(t, step.reply)
+		if step.pdSealsSame {
+			ours, err := pd.Seal(nil, Packet{Addr: 1, Reply: true, Seq: step.seq, CRC: true, Code: step.replyCode})
+			if err != nil || !bytes.Equal(ours, replyWire) {
+				t.Fatalf("simulator reply % x, libosdp's % x (%v)", ours, replyWire, err)
+			}
+		} else {
+			pd.mac(false, replyWire[:len(replyWire)-2-macLen]) // keep the simulator's chain in step
+		}
+		reply, err := Decode(replyWire)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened, err := cp.Open(reply)
+		if err != nil {
+			t.Fatalf("open libosdp's reply to %#x: %v", step.code, err)
+		}
+		if opened.Code != step.replyCode || !bytes.Equal(opened.Data, step.replyData) {
+			t.Fatalf("reply %#x % x, want %#x % x", opened.Code, opened.Data, step.replyCode, step.replyData)
+		}
+	}
+}

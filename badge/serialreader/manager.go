@@ -284,7 +284,7 @@ func (m *Manager) setState(i int, state, port, lastErr string) {
 	snap := s.clone()
 	m.mu.Unlock()
 
-	if state == StateOpen {
+	if state == StateOpen || state == StateOffline { // offline: an OSDP line just opened, its readers not heard yet
 		m.logger().Info("reader open", "reader", snap.Reader, "port", port, "format", snap.Format)
 	} else {
 		m.logger().Warn("reader down", "reader", snap.Reader, "state", state, "error", lastErr)

@@ -126,7 +126,7 @@ func (s *Server) handleHealth(c *fiber.Ctx) error {
 	if s.Readers != nil {
 		h.Readers = s.Readers.States()
 		for _, r := range h.Readers {
-			if r.State != "open" && h.Status == "ok" {
+			if (!serialreader.Up(r.State) || r.Tamper || r.PowerFailure) && h.Status == "ok" {
 				h.Status = "degraded"
 			}
 		}

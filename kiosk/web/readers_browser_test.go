@@ -69,3 +69,73 @@ func TestEntranceReaderStrip(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestEntranceOSDPReaderStrip: an OSDP reader that is online but reports
+// its tamper switch keeps the entrance inviting taps and tells staff; one
+// whose secure channel is refused is down; back to normal, the strip hides.
+func TestEntranceOSDPReaderStrip(t *testing.T) {
+	f := newFixture(t)
+	addr := 1
+	tampered := serialreader.ReaderState{Reader: "/dev/ttyUSB0@1", Format: "osdp", Role: "entrance", Address: &addr,
+		State: serialreader.StateOnline, Secure: "up", Tamper: true}
+	f.server.Readers = &stubReaders{states: []serialreader.ReaderState{tampered}}
+	sc := scenario{name: "health with a tampered reader", method: "GET", path: "/healthz", status: 200,
+		want: []string{`"status":"degraded"`, `"reader":"/dev/ttyUSB0@1"`, `"state":"online"`, `"secure":"up"`, `"tamper":true`, `"address":1`}}
+	sc.run(t, f.url)
+
+	ctx := browsertest.New(t, 1920, 1080)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/"), chromedp.WaitVisible("#status")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitText(t, ctx, "#status", "Badge reader alarm: /dev/ttyUSB0@1 (tamper switch)")
+	if got, _ := chromedp.Run(ctx, chromedp.TextContent("#prompt")); got != "Tap your badge" {
+		t.Errorf("prompt with a working, tampered reader = %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "entrance-osdp-tamper")
+
+	refused := tampered
+	refused.State, refused.Secure, refused.Tamper = serialreader.StateError, "refused", false
+	refused.LastError = "secure channel refused: wrong key?"
+	f.server.PublishReader(refused)
+	browsertest.WaitText(t, ctx, "#status", "Badge reader not working: /dev/ttyUSB0@1 (error: secure channel refused: wrong key?)")
+	browsertest.WaitText(t, ctx, "#prompt", "Badge reader out of order")
+
+	ok := refused
+	ok.State, ok.Secure, ok.LastError = serialreader.StateOnline, "up", ""
+	f.server.PublishReader(ok)
+	browsertest.WaitJS(t, ctx, "the strip hidden and taps invited", `document.getElementById("status").hidden && document.getElementById("prompt").textContent === "Tap your badge"`)
+}
+
+// TestDeskReaderStrip: the desk's strip says, in words, which readers
+// work: a serial reader open and an OSDP reader online are ready; an OSDP
+// reader that reports tamper is flagged though it reads; one offline is
+// "not connected"; one whose secure channel is refused is an error with
+// the reason.
+func TestDeskReaderStrip(t *testing.T) {
+	f := staffFixture(t)
+	addr := func(n int) *int { return &n }
+	f.server.Readers = &stubReaders{states: []serialreader.ReaderState{
+		{Reader: "usb:0403:6001", Format: "em4100", Role: "entrance", Gate: "main", Direction: "in", State: serialreader.StateOpen},
+		{Reader: "/dev/ttyUSB1@1", Format: "osdp", Role: "entrance", Gate: "turnstile-1", Direction: "in", Address: addr(1),
+			State: serialreader.StateOnline, Secure: "up"},
+		{Reader: "/dev/ttyUSB1@2", Format: "osdp", Role: "entrance", Gate: "turnstile-2", Direction: "in", Address: addr(2),
+			State: serialreader.StateOnline, Secure: "up", Tamper: true},
+		{Reader: "/dev/ttyUSB1@3", Format: "osdp", Role: "entrance", Gate: "turnstile-3", Direction: "in", Address: addr(3),
+			State: serialreader.StateOffline, Secure: "connecting", LastError: "no reply from the reader at address 3"},
+		{Reader: "/dev/ttyUSB2@0", Format: "osdp", Role: "entrance", Gate: "side", Direction: "in", Address: addr(0),
+			State: serialreader.StateError, Secure: "refused", LastError: "secure channel refused: wrong key?"},
+	}}
+	ctx := browsertest.New(t, 1600, 900)
+	signIn(t, ctx, f, "/desk", `[data-testid="search"]`)
+	want := map[string]string{
+		"usb:0403:6001":  "✓ ready",
+		"/dev/ttyUSB1@1": "✓ ready",
+		"/dev/ttyUSB1@2": "⚠ tamper switch",
+		"/dev/ttyUSB1@3": "… not connected",
+		"/dev/ttyUSB2@0": "✕ error: secure channel refused: wrong key?",
+	}
+	for reader, text := range want {
+		browsertest.WaitText(t, ctx, `[data-testid="reader-state"][data-reader="`+reader+`"]`, text)
+	}
+	browsertest.Screenshot(t, ctx, "desk-reader-strip")
+}
