@@ -37,6 +37,9 @@ type ReaderConfig struct {
 	// Keys are the SCBKs to try in order: the stored key, then a key
 	// pending from an install that was cut short.
 	Keys []Key
+	// Committed is how many of Keys (at their start) the Store holds as
+	// committed; a later key that opens the channel is committed then.
+	Committed int
 	// Install lets the panel fall back to SCBK-D when no key in Keys
 	// works, and then set a fresh random key, kept through Store.
 	Install bool
@@ -507,6 +510,14 @@ func (b *Bus) challenge(ctx context.Context, i int, d *device) error {
 		return nil
 	}
 	d.sess = NewSession(keys, rmac)
+	if !install && d.keyIdx >= d.cfg.Committed && d.cfg.Store != nil {
+		// A key pending from an install cut short works: the reader has it.
+		if err := d.cfg.Store.Commit(key); err != nil {
+			b.logger().Error("osdp: cannot store the reader's key", "addr", d.cfg.Addr, "err", err)
+		} else {
+			d.cfg.Committed = d.keyIdx + 1
+		}
+	}
 	if install {
 		d.phase = phaseKeySet
 		b.update(i, func(s *Status) { s.Error = "installing a key" })
@@ -545,6 +556,7 @@ func (b *Bus) setKey(ctx context.Context, i int, d *device) error {
 	}
 	b.logger().Info("osdp reader has a new secure-channel key", "addr", d.cfg.Addr)
 	d.keys, d.keyIdx, d.sess, d.phase = []Key{k}, 0, nil, phaseChallenge
+	d.cfg.Committed = 1
 	return nil
 }
 

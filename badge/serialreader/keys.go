@@ -42,24 +42,27 @@ func newKeyFile(dataDir string, spec badge.Spec) *keyFile {
 
 func (k *keyFile) path(ext string) string { return filepath.Join(k.dir, k.base+ext) }
 
-// Keys returns the stored key and then a pending one, those that exist.
-func (k *keyFile) Keys() ([]osdp.Key, error) {
-	var keys []osdp.Key
+// Keys returns the stored key and then a pending one, those that exist,
+// and how many of them are committed (the stored key: 0 or 1).
+func (k *keyFile) Keys() (keys []osdp.Key, committed int, err error) {
 	for _, ext := range []string{".key", ".pending"} {
 		b, err := os.ReadFile(k.path(ext))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read OSDP key: %w", err)
+			return nil, 0, fmt.Errorf("read OSDP key: %w", err)
 		}
 		raw, err := hex.DecodeString(strings.TrimSpace(string(b)))
 		if err != nil || len(raw) != osdp.KeySize {
-			return nil, fmt.Errorf("OSDP key file %s: want 32 hex digits", k.path(ext))
+			return nil, 0, fmt.Errorf("OSDP key file %s: want 32 hex digits", k.path(ext))
 		}
 		keys = append(keys, osdp.Key(raw))
+		if ext == ".key" {
+			committed = 1
+		}
 	}
-	return keys, nil
+	return keys, committed, nil
 }
 
 // Pending writes a key about to be sent with osdp_KEYSET.
@@ -131,11 +134,11 @@ func osdpConfig(spec badge.Spec, dataDir string) (osdp.ReaderConfig, error) {
 		return cfg, fmt.Errorf("reader %s: %w: there is no data directory to keep keys in; give scbk=HEX32 or secure=off", spec.Name(), ErrNoKey)
 	}
 	store := newKeyFile(dataDir, spec)
-	keys, err := store.Keys()
+	keys, committed, err := store.Keys()
 	if err != nil {
 		return cfg, fmt.Errorf("reader %s: %w", spec.Name(), err)
 	}
-	cfg.Keys, cfg.Store = keys, store
+	cfg.Keys, cfg.Committed, cfg.Store = keys, committed, store
 	cfg.Install = spec.SCBK == badge.SCBKInstall
 	if len(keys) == 0 && !cfg.Install {
 		return cfg, fmt.Errorf("reader %s: %w stored for it in %s: give scbk=HEX32 (the reader's key), scbk=install (a reader in install mode: the kiosk sets and keeps a fresh key) or secure=off (plain OSDP)",

@@ -244,6 +244,32 @@ func TestOSDPInstallKeyKeptAcrossRestart(t *testing.T) {
 	}
 }
 
+// TestOSDPPendingKeyCommitted: a kiosk killed between sending osdp_KEYSET
+// and storing the acknowledged key left it .pending; the next start tries
+// it, the reader takes it, and it becomes the stored key.
+func TestOSDPPendingKeyCommitted(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	k := osdp.Key{0x5A, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+	pd := &pdsim.Reader{Addr: 2, Key: k, HasKey: true}
+	peer := startPeer(t, dir, pd)
+	base := filepath.Join(data, "osdp-keys", strings.ReplaceAll(peer.socat.A, "/", "_")+"@2") // the port, '/' as '_'
+
+	if err := os.MkdirAll(filepath.Dir(base), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(base+".pending", []byte(strings.ToUpper(hexKey(k))+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kiosk := startOSDP(t, data, peer.socat.A+",format=osdp,address=2")
+	kiosk.waitState(t, 0, "online", isOnline)
+	if b, err := os.ReadFile(base + ".key"); err != nil || !strings.EqualFold(strings.TrimSpace(string(b)), hexKey(k)) {
+		t.Errorf("stored key %q, %v: want the pending one committed", b, err)
+	}
+	if _, err := os.Stat(base + ".pending"); !os.IsNotExist(err) {
+		t.Errorf("the pending key is still there: %v", err)
+	}
+}
+
 func hexKey(k osdp.Key) string {
 	const digits = "0123456789abcdef"
 	var b strings.Builder
