@@ -27,8 +27,10 @@ const (
 	ReasonRegistrationCancelled = "registration_cancelled"
 )
 
-// Reasons lists every rejection reason, for metrics and screens.
-var Reasons = []string{ReasonUnknownBadge, ReasonRevokedBadge, ReasonInvalidPass, ReasonNotValidToday, ReasonRegistrationCancelled}
+// Reasons lists every rejection reason, for metrics and screens; the last
+// three are given at room doors only (roomdoor.go).
+var Reasons = []string{ReasonUnknownBadge, ReasonRevokedBadge, ReasonInvalidPass, ReasonNotValidToday, ReasonRegistrationCancelled,
+	ReasonNoSessionNow, ReasonNotInSessionGroups, ReasonRoomFull}
 
 // Tap is one presentation of a badge or pass at a reader, before it is
 // decided. Its ID is chosen by the kiosk so that delivery can be retried.
