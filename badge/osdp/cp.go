@@ -97,11 +97,14 @@ const (
 	// Tries is how many times a command is sent before the reader is
 	// offline (the first time and two retries, with the same sequence
 	// number so that the reader answers a repeat with its last reply).
+	// An offline reader's probe is sent once.
 	Tries = 3
-	// OfflineRetry is how long an offline reader waits for its next
-	// probe: short enough to notice it back within a second or two, long
-	// enough that a dead reader costs its neighbours little.
-	OfflineRetry = time.Second
+	// OfflineRetry is how long an offline reader first waits for its next
+	// probe, doubling up to MaxOfflineRetry while it stays silent: a
+	// reader back is noticed within seconds, and each dead one costs its
+	// neighbours one reply timeout every few seconds.
+	OfflineRetry    = time.Second
+	MaxOfflineRetry = 5 * time.Second
 	// RefusedRetry spaces secure-channel attempts at a reader that
 	// refused the panel's keys.
 	RefusedRetry = 10 * time.Second
@@ -165,6 +168,8 @@ type device struct {
 	keys     []Key
 	sess     *Session
 	wantStat bool // ask osdp_LSTAT once online
+	silent   bool          // offline: probed with one try, so that it holds up the line for one timeout only
+	wait     time.Duration // until the next probe while silent
 
 	// Bus.mu
 	status   Status
@@ -366,9 +371,14 @@ func (b *Bus) step(ctx context.Context, i int, d *device) error {
 }
 
 // offline marks a reader that stopped answering; it is probed again after
-// OfflineRetry, from the start of a session.
+// OfflineRetry (then longer), from the start of a session.
 func (b *Bus) offline(i int, d *device, why string) {
-	d.phase, d.sess, d.next = phaseID, nil, time.Now().Add(OfflineRetry)
+	if d.silent {
+		d.wait = min(2*d.wait, MaxOfflineRetry)
+	} else {
+		d.wait = OfflineRetry
+	}
+	d.phase, d.sess, d.next, d.silent = phaseID, nil, time.Now().Add(d.wait), true
 	b.update(i, func(s *Status) {
 		if s.State != StateError {
 			s.State, s.Error = StateOffline, why
@@ -406,6 +416,7 @@ func (b *Bus) identify(ctx context.Context, i int, d *device) error {
 	if err != nil {
 		return err
 	}
+	d.silent = false
 	if r.Code != ReplyPDID {
 		return fmt.Errorf("osdp_ID answered with %#02x", r.Code)
 	}
@@ -672,8 +683,11 @@ func (b *Bus) exchange(ctx context.Context, i int, d *device, code byte, data, s
 		return Packet{}, err
 	}
 	b.wbuf = wire
-	timeout := b.replyTimeout()
-	for try := 0; try < Tries; try++ {
+	timeout, tries := b.replyTimeout(), Tries
+	if d.silent {
+		tries = 1
+	}
+	for try := 0; try < tries; try++ {
 		if ctx.Err() != nil {
 			return Packet{}, ctx.Err()
 		}
