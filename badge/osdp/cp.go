@@ -167,7 +167,7 @@ type device struct {
 	keyIdx   int       // index into keys being tried; len(keys) is SCBK-D
 	keys     []Key
 	sess     *Session
-	wantStat bool // ask osdp_LSTAT once online
+	wantStat bool          // ask osdp_LSTAT once online
 	silent   bool          // offline: probed with one try, so that it holds up the line for one timeout only
 	wait     time.Duration // until the next probe while silent
 
