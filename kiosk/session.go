@@ -17,7 +17,10 @@ type Room struct {
 	Name     string
 	Building string
 	Floor    string
-	Capacity int
+	Capacity int // people the room holds; 0 when not known (no limit)
+	// Overflow is the room to send people to when this one is full; ""
+	// for none.
+	Overflow string
 }
 
 // Session is one meeting in the schedule.
