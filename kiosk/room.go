@@ -88,3 +88,19 @@ func PlanRooms(current, next []Room) ImportPlan {
 	diff(&p, current, after, func(r *Room) string { return r.Name }, func(old, r *Room) bool { return *old == *r })
 	return p
 }
+
+// CheckRooms is what a store's rooms import runs in its transaction before
+// writing: it plans the import of next over current, refuses it with an
+// *OverflowError when an overflow names an unknown room, and otherwise
+// hands the plan to check (when not nil), returning check's error as it
+// is.
+func CheckRooms(current, next []Room, check ImportCheck) error {
+	p := PlanRooms(current, next)
+	if len(p.UnknownOverflow) > 0 {
+		return &OverflowError{Rooms: p.UnknownOverflow}
+	}
+	if check != nil {
+		return check(p)
+	}
+	return nil
+}
