@@ -54,15 +54,16 @@ func ParseRooms(r io.Reader) (Rooms, []kiosk.Problem, error) {
 			break
 		}
 		room, ok := parseRoomRow(rd, row)
-		if !ok {
-			continue
-		}
-		if first, dup := out.Lines[room.Name]; dup {
+		if first, dup := out.Lines[room.Name]; dup && room.Name != "" {
 			rd.Fail(row.Line(colRoom), colRoom, "room %q is already on line %d", csvin.Clip(room.Name), first)
 			continue
 		}
-		out.Lines[room.Name] = row.Line(colRoom)
-		out.Rooms = append(out.Rooms, room)
+		if room.Name != "" {
+			out.Lines[room.Name] = row.Line(colRoom) // a bad row's too: a second row of the room is named
+		}
+		if ok {
+			out.Rooms = append(out.Rooms, room)
+		}
 	}
 	if len(rd.Problems) == 0 && len(out.Rooms) == 0 {
 		rd.Fail(0, "", "no rooms: the file has a header but no rows")

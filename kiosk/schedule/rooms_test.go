@@ -94,7 +94,8 @@ func TestParseRoomsRejects(t *testing.T) {
 				"E,Tower,,12.5,\n" + // 8
 				"F,Tower,,,F\n" + // 9
 				"G,Tower,,,A,extra\n" + // 10
-				"\"H\",Tower,,\"1\"\"\",\n", // 11
+				"\"H\",Tower,,\"1\"\"\",\n" + // 11
+				"B,Tower,,4,\n", // 12
 			[]string{
 				"2: room: is empty",
 				"4: room: room \"A\" is already on line 3",
@@ -105,6 +106,7 @@ func TestParseRoomsRejects(t *testing.T) {
 				"9: overflow: names the room itself",
 				"10: row has 6 fields, the header has 5",
 				"11: capacity: \"1\\\"\" is not a whole number",
+				"12: room: room \"B\" is already on line 5",
 			},
 		},
 	}
