@@ -66,7 +66,8 @@ type Schedule struct {
 
 // ScheduleStore holds rooms and sessions.
 type ScheduleStore interface {
-	// ReplaceSchedule replaces all rooms and sessions in one transaction.
+	// ReplaceSchedule replaces all sessions in one transaction, adding
+	// and updating rooms and keeping their floor, capacity and overflow.
 	ReplaceSchedule(ctx context.Context, s Schedule) error
 	// SessionsOn returns the sessions starting on a local date, by start
 	// time then room, with times in loc.
