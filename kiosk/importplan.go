@@ -25,6 +25,10 @@ type ImportPlan struct {
 	// BadgeConflicts (a roster's) are badges the file gives a delegate
 	// that a desk bound to another: the import would fail on them.
 	BadgeConflicts []BadgeConflict
+	// UnknownOverflow (a rooms import's) are rooms of the file whose
+	// overflow room is neither in the file nor known: the import would
+	// fail on them.
+	UnknownOverflow []Room
 }
 
 // ImportCheck is called with an import's plan inside the import's

@@ -17,7 +17,10 @@ type Room struct {
 	Name     string
 	Building string
 	Floor    string
-	Capacity int
+	Capacity int // people the room holds; 0 when not known (no limit)
+	// Overflow is the room to send people to when this one is full; ""
+	// for none.
+	Overflow string
 }
 
 // Session is one meeting in the schedule.
@@ -63,7 +66,8 @@ type Schedule struct {
 
 // ScheduleStore holds rooms and sessions.
 type ScheduleStore interface {
-	// ReplaceSchedule replaces all rooms and sessions in one transaction.
+	// ReplaceSchedule replaces all sessions in one transaction, adding
+	// and updating rooms and keeping their floor, capacity and overflow.
 	ReplaceSchedule(ctx context.Context, s Schedule) error
 	// SessionsOn returns the sessions starting on a local date, by start
 	// time then room, with times in loc.

@@ -100,7 +100,10 @@ false), mean nothing and are to be ignored.
 	           name in Latin letters as the passport spells it; each absent when
 	           not given)
 	badge     {"uid","delegate_id","revoked"}                   key: uid
-	room      {"name","building","floor","capacity"}            key: name
+	room      {"name","building","floor","capacity","overflow"}  key: name
+	           (capacity: people it holds, absent or 0 for no limit;
+	           overflow: the room to send people to when it is full, absent
+	           when none; kiosks before it ignore it)
 	session   {"id","title","room","building","start","end","groups":[…],"status",
 	           "moved_from"}  (moved_from: the room a re-import moved it from)  key: id
 	arrival   {"delegate_id","day","at","kiosk"}                 key: delegate_id, day

@@ -136,13 +136,17 @@ type RoomData struct {
 	Building string `json:"building,omitempty"`
 	Floor    string `json:"floor,omitempty"`
 	Capacity int    `json:"capacity,omitempty"`
+	// Overflow is an addition to protocol v1: registries before it send
+	// none, and kiosks before it skip it (a page's unknown members are
+	// ignored); omitted when empty.
+	Overflow string `json:"overflow,omitempty"`
 }
 
 func (d *RoomData) change(bool) (kiosk.Room, error) {
-	if d.Name == "" {
-		return kiosk.Room{}, fmt.Errorf("room without name")
+	if d.Name == "" || d.Capacity < 0 || d.Capacity > kiosk.MaxCapacity || d.Overflow != "" && d.Overflow == d.Name {
+		return kiosk.Room{}, fmt.Errorf("room %q", badge.Clip(d.Name))
 	}
-	return kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity}, nil
+	return kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity, Overflow: d.Overflow}, nil
 }
 
 // SessionData is the data of a session change. Start and End are RFC 3339

@@ -151,7 +151,7 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":13,"kind":"badge","op":"delete","data":{"uid":"0A0B0C"}},
 		{"seq":14,"kind":"badge","op":"upsert","data":{"uid":"0A0B0C"}},
 		{"seq":15,"kind":"badge","op":"upsert","data":{"uid":"not hex","delegate_id":"D1"}},
-		{"seq":16,"kind":"room","op":"upsert","data":{"name":"K","building":"Tower","floor":"2","capacity":40}},
+		{"seq":16,"kind":"room","op":"upsert","data":{"name":"K","building":"Tower","floor":"2","capacity":40,"overflow":"L"}},
 		{"seq":17,"kind":"room","op":"delete","data":{"name":"L","capacity":0}},
 		{"seq":18,"kind":"room","op":"upsert","data":{"building":"Tower"}},
 		{"seq":19,"kind":"session","op":"upsert","data":{"id":"s1","title":"Plenary","room":"K","building":"Tower","start":"2026-11-22T09:00:00+01:00","end":"2026-11-22T10:30:00.5+01:00","groups":["SG12"],"status":"scheduled","moved_from":"L"}},
@@ -206,8 +206,8 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"11 delegate upsert &{ID:D5 FamilyName:Nkosi GivenName: Organization: Country: CountryName:الكرسي الرسولي Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[] LatinFamilyName: LatinGivenName:}",
 		"12 badge upsert &{UID:0A0B0C DelegateID:D1 Revoked:true}",
 		"13 badge delete &{UID:0A0B0C DelegateID: Revoked:false}",
-		"16 room upsert &{Name:K Building:Tower Floor:2 Capacity:40}",
-		"17 room delete &{Name:L Building: Floor: Capacity:0}",
+		"16 room upsert &{Name:K Building:Tower Floor:2 Capacity:40 Overflow:L}",
+		"17 room delete &{Name:L Building: Floor: Capacity:0 Overflow:}",
 		"19 session upsert &{ID:s1 Title:Plenary Room:K Building:Tower Start:2026-11-22 09:00:00 +0100 +0100 End:2026-11-22 10:30:00.5 +0100 +0100 Groups:[SG12] Status:scheduled MovedFrom:L}",
 		"20 session delete &{ID:s2 Title: Room: Building: Start:0001-01-01 00:00:00 +0000 UTC End:0001-01-01 00:00:00 +0000 UTC Groups:[] Status: MovedFrom:}",
 		"21 session delete &{ID:s3 Title: Room: Building: Start:0001-01-01 00:00:00 +0000 UTC End:0001-01-01 00:00:00 +0000 UTC Groups:[] Status: MovedFrom:}",
@@ -307,6 +307,37 @@ func TestDelegateLatinNames(t *testing.T) {
 	}
 	if strings.Contains(string(b), "latin") {
 		t.Errorf("encoded %s, want no latin members when empty", b)
+	}
+}
+
+// TestRoomOverflow: a room's overflow travels in the feed, is left out
+// when empty (a kiosk before it reads nothing new), and a member this
+// version does not know is ignored, as a kiosk before overflow ignores
+// overflow. A room that overflows to itself, or with a capacity out of
+// range, is skipped.
+func TestRoomOverflow(t *testing.T) {
+	page := `{"changes":[
+		{"seq":1,"kind":"room","op":"upsert","data":{"name":"K","capacity":40,"overflow":"Popov","doors":["north"]}},
+		{"seq":2,"kind":"room","op":"upsert","data":{"name":"Popov","building":"Tower"}},
+		{"seq":3,"kind":"room","op":"upsert","data":{"name":"L","overflow":"L"}},
+		{"seq":4,"kind":"room","op":"upsert","data":{"name":"M","capacity":-1}},
+		{"seq":5,"kind":"room","op":"upsert","data":{"name":"N","capacity":100001}}],"next":5,"more":false}`
+	_, changes, skipped, err := wire.DecodeChangesPage([]byte(page))
+	if err != nil || skipped != 3 || len(changes) != 2 {
+		t.Fatalf("decode: %d changes, %d skipped, %v", len(changes), skipped, err)
+	}
+	if r := changes[0].Value.(*kiosk.Room); *r != (kiosk.Room{Name: "K", Capacity: 40, Overflow: "Popov"}) {
+		t.Errorf("K = %+v", *r)
+	}
+	if r := changes[1].Value.(*kiosk.Room); *r != (kiosk.Room{Name: "Popov", Building: "Tower"}) {
+		t.Errorf("Popov = %+v", *r)
+	}
+	b, err := json.Marshal(wire.RoomData{Name: "Popov", Capacity: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != `{"name":"Popov","capacity":120}` {
+		t.Errorf("encoded %s, want no overflow member when empty", b)
 	}
 }
 

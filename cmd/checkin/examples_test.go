@@ -160,6 +160,7 @@ func TestImportFormatsDocumented(t *testing.T) {
 		{"roster", "--example", rosterFormat},
 		{"schedule", "--example", scheduleCSVFormat},
 		{"schedule", "--example-ics", scheduleICSFormat},
+		{"rooms", "--example", roomsFormat},
 	} {
 		_, _, help := run(t, nil, "", "import", tt.cmd, "--help")
 		code, example, stderr := run(t, nil, "", "import", tt.cmd, tt.flag)

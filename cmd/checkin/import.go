@@ -42,23 +42,26 @@ func warn(e *env, file string, probs []kiosk.Problem) {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "--help" && args[0] != "-h" {
-		return usagef("import: say what to import: import roster|schedule|photos --data DIR FILE")
+		return usagef("import: say what to import: import roster|schedule|rooms|photos --data DIR FILE")
 	}
 	switch args[0] {
 	case "roster":
 		return runImportRoster(ctx, e, args[1:])
 	case "schedule":
 		return runImportSchedule(ctx, e, args[1:])
+	case "rooms":
+		return runImportRooms(ctx, e, args[1:])
 	case "photos":
 		return runImportPhotos(ctx, e, args[1:])
 	case "--help", "-h":
 		fmt.Fprintln(e.stdout, "Usage: checkin import roster (--data DIR | --db URL) [--dry-run] [--replace] FILE.csv\n"+
 			"       checkin import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n"+
+			"       checkin import rooms (--data DIR | --db URL) [--dry-run] FILE.csv\n"+
 			"       checkin import photos (--data DIR | --db URL) [--dry-run] FOLDER|FILE.zip\n"+
-			"Each says more with --help; roster and schedule list every column and print an example file with --example.")
+			"Each says more with --help; roster, schedule and rooms list every column and print an example file with --example.")
 		return errHelp
 	}
-	return usagef("import: unknown kind %q: use roster, schedule or photos", args[0])
+	return usagef("import: unknown kind %q: use roster, schedule, rooms or photos", args[0])
 }
 
 // readInput reads the one file argument; "-" is standard input.
@@ -83,6 +86,23 @@ func readInput(e *env, cmd string, rest []string) (name string, data []byte, err
 		return "", nil, fmt.Errorf("%s: read %s: %w", cmd, name, err)
 	}
 	return name, data, nil
+}
+
+// readImportFile reads the one file argument (readInput) and parses it
+// with parse, printing its warnings; bad input (kiosk.Problems) becomes
+// the file's problems, exit code 2.
+func readImportFile(e *env, cmd string, rest []string, parse func(body string) ([]kiosk.Problem, error)) (name string, err error) {
+	name, body, err := readInput(e, cmd, rest)
+	if err != nil {
+		return "", err
+	}
+	warns, err := parse(string(body))
+	warn(e, name, warns)
+	var probs kiosk.Problems
+	if errors.As(err, &probs) {
+		return name, fileProblems(name, probs)
+	}
+	return name, err
 }
 
 // rosterFormat is the roster CSV, as --help shows it.
@@ -111,16 +131,12 @@ func runImportRoster(ctx context.Context, e *env, args []string) error {
 	if err := data.check(fs); err != nil {
 		return err
 	}
-	name, body, err := readInput(e, "import roster", rest)
+	var res roster.Result
+	name, err := readImportFile(e, "import roster", rest, func(body string) (_ []kiosk.Problem, err error) {
+		res, err = roster.Parse(strings.NewReader(body))
+		return res.Warnings, err
+	})
 	if err != nil {
-		return err
-	}
-	res, err := roster.Parse(strings.NewReader(string(body)))
-	warn(e, name, res.Warnings)
-	var probs kiosk.Problems
-	if errors.As(err, &probs) {
-		return fileProblems(name, probs)
-	} else if err != nil {
 		return err
 	}
 	if imp.onNothing(data.location()) {
@@ -189,8 +205,9 @@ func badgeConflicts(name string, lines map[string]int, conflicts []kiosk.BadgeCo
 
 func runImportSchedule(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("import schedule", "import schedule (--data DIR | --db URL) [--tz ZONE] [--dry-run] [--replace] FILE.csv|FILE.ics\n\n"+
-		"Loads the rooms and sessions, all or nothing, replacing the schedule; the meeting's dates follow\n"+
-		"the schedule when they are not set (checkin meeting).\n\n"+
+		"Loads the rooms and sessions, all or nothing, replacing the sessions; rooms keep their floor,\n"+
+		"capacity and overflow (checkin import rooms). The meeting's dates follow the schedule when\n"+
+		"they are not set (checkin meeting).\n\n"+
 		scheduleCSVFormat.help()+"\n"+scheduleICSFormat.help(), e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
 	tz := fs.String("tz", "", "meeting time zone for CSV times (default: the meeting's, else "+kiosk.DefaultTimeZone+")")

@@ -50,6 +50,7 @@ var ICSProperties = []csvin.Column{
 	csvin.Optional("DURATION", "length, instead of DTEND (PT1H30M)"),
 	csvin.Optional("UID", "stable id of the event (and RECURRENCE-ID of an occurrence): re-imports keep the session's id"),
 	csvin.Optional("CATEGORIES", "comma-separated groups whose delegates attend (several lines add up)"),
+	csvin.Optional("X-CHECKIN-CAPACITY", fmt.Sprintf("capacity of the LOCATION room, a whole number 0 to %d (0: no limit); its events must agree", kiosk.MaxCapacity)),
 	csvin.Optional("STATUS", "CANCELLED marks the session cancelled (so does a calendar's METHOD:CANCEL); TENTATIVE, CONFIRMED as scheduled"),
 }
 
@@ -106,18 +107,7 @@ func ParseCSV(r io.Reader, loc *time.Location) (kiosk.Schedule, []kiosk.Problem,
 
 func parseRow(rd *csvin.Reader, row csvin.Row, loc *time.Location) (kiosk.Session, bool) {
 	nerr := len(rd.Problems)
-	text := func(column string, required bool) string {
-		v := row.Get(column)
-		switch {
-		case v == "" && required:
-			rd.Fail(row.Line(column), column, "is empty")
-		case len(v) > maxText:
-			rd.Fail(row.Line(column), column, "is %d bytes long, at most %d", len(v), maxText)
-		case strings.IndexFunc(v, unicode.IsControl) >= 0:
-			rd.Fail(row.Line(column), column, "contains a control character")
-		}
-		return v
-	}
+	text := func(column string, required bool) string { return textField(rd, row, column, required) }
 	date := row.Get(colDate)
 	day, err := time.ParseInLocation(kiosk.DateLayout, date, loc)
 	if err != nil {
@@ -159,6 +149,21 @@ func parseRow(rd *csvin.Reader, row csvin.Row, loc *time.Location) (kiosk.Sessio
 	}
 	se.ID = SessionID(date, row.Get(colStart), se.Room, se.Title)
 	return se, true
+}
+
+// textField returns a text column's value, reporting it when empty but
+// required, too long or holding a control character.
+func textField(rd *csvin.Reader, row csvin.Row, column string, required bool) string {
+	v := row.Get(column)
+	switch {
+	case v == "" && required:
+		rd.Fail(row.Line(column), column, "is empty")
+	case len(v) > maxText:
+		rd.Fail(row.Line(column), column, "is %d bytes long, at most %d", len(v), maxText)
+	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+		rd.Fail(row.Line(column), column, "contains a control character")
+	}
+	return v
 }
 
 // atClock places a wall-clock offset on a local day; time.Date resolves

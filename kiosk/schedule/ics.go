@@ -48,6 +48,8 @@ const maxICSDepth = 8
 //   - The session id is derived from UID (and RECURRENCE-ID, so an
 //     exported occurrence of a series keeps its own id); without a UID it
 //     is SessionID(date, start, room, title), as for CSV.
+//   - X-CHECKIN-CAPACITY (ours) is the capacity of the event's room; the
+//     events of one room that carry it must agree.
 //   - Recurring events (RRULE, RDATE) are rejected: export the series as
 //     single events.
 func ParseICS(r io.Reader, loc *time.Location) (kiosk.Schedule, []kiosk.Problem, error) {
@@ -330,7 +332,8 @@ func (p *icsParser) convert(cal *ics.Calendar, root *icsComp) kiosk.Schedule {
 	}
 	var s kiosk.Schedule
 	rooms := map[string]kiosk.Room{}
-	seen := map[string]int{} // session id → line of BEGIN:VEVENT
+	seen := map[string]int{}          // session id → line of BEGIN:VEVENT
+	capacityLines := map[string]int{} // room → line of the capacity it was given
 	for i, c := range cal.Components {
 		ev, ok := c.(*ics.VEvent)
 		pre := root.subs[i]
@@ -341,13 +344,17 @@ func (p *icsParser) convert(cal *ics.Calendar, root *icsComp) kiosk.Schedule {
 			p.fail(pre.begin, "", "iCalendar parser: the event does not match the pre-scan")
 			continue
 		}
-		se, ok := p.event(icsEvent{begin: pre.begin, props: ev.Properties, lines: pre.props}, cancelAll, seen)
+		iev := icsEvent{begin: pre.begin, props: ev.Properties, lines: pre.props}
+		se, ok := p.event(iev, cancelAll, seen)
 		if !ok {
 			continue
 		}
-		if _, ok := rooms[se.Room]; !ok {
-			rooms[se.Room] = kiosk.Room{Name: se.Room, Building: se.Building}
+		room, ok := rooms[se.Room]
+		if !ok {
+			room = kiosk.Room{Name: se.Room, Building: se.Building}
 		}
+		p.roomCapacity(iev, &room, capacityLines)
+		rooms[se.Room] = room
 		s.Sessions = append(s.Sessions, se)
 	}
 	if len(p.problems) == 0 && len(s.Sessions) == 0 {
@@ -364,7 +371,29 @@ func (p *icsParser) convert(cal *ics.Calendar, root *icsComp) kiosk.Schedule {
 }
 
 // singular names the event properties that may appear once.
-var singular = []string{"UID", "SUMMARY", "LOCATION", "DTSTART", "DTEND", "DURATION", "STATUS", "RECURRENCE-ID"}
+var singular = []string{"UID", "SUMMARY", "LOCATION", "DTSTART", "DTEND", "DURATION", "STATUS", "RECURRENCE-ID", propCapacity}
+
+// propCapacity is our property for the capacity of an event's LOCATION.
+const propCapacity = "X-CHECKIN-CAPACITY"
+
+// roomCapacity gives room the capacity the event carries, if any; events
+// in one room must agree on it (lines holds where each room got its).
+func (p *icsParser) roomCapacity(ev icsEvent, room *kiosk.Room, lines map[string]int) {
+	prop, line := ev.get(propCapacity)
+	if prop == nil {
+		return
+	}
+	c, err := kiosk.ParseCapacity(prop.Value)
+	switch {
+	case err != nil:
+		p.fail(line, propCapacity, "%v", err)
+	case lines[room.Name] != 0 && c != room.Capacity:
+		p.fail(line, propCapacity, "%d, but line %d gives room %q a capacity of %d", c, lines[room.Name], csvin.Clip(room.Name), room.Capacity)
+	default:
+		room.Capacity = c
+		lines[room.Name] = line
+	}
+}
 
 // event converts one VEVENT, reporting what is wrong with it.
 func (p *icsParser) event(ev icsEvent, cancelAll bool, seen map[string]int) (kiosk.Session, bool) {

@@ -30,6 +30,8 @@ func FuzzParseICS(f *testing.F) {
 	}
 	f.Add([]byte(calendar(event("UID:a", "DTSTART;TZID=Eastern Standard Time:20261101T013000", "DURATION:P1DT1H", "SUMMARY:S", "LOCATION:R"))))
 	f.Add([]byte(calendar(vtzBlock("X"), event("DTSTART;TZID=X:20260329T023000", "DTEND;TZID=X:20260329T033000", "SUMMARY:S", "LOCATION:R"))))
+	f.Add([]byte(calendar(event("UID:c", "DTSTART:20261124T090000Z", "DTEND:20261124T100000Z", "SUMMARY:S", "LOCATION:R", "X-CHECKIN-CAPACITY:40"),
+		event("UID:d", "DTSTART:20261124T110000Z", "DTEND:20261124T120000Z", "SUMMARY:T", "LOCATION:R", "X-CHECKIN-CAPACITY:040"))))
 	zurich, err := time.LoadLocation("Europe/Zurich")
 	if err != nil {
 		f.Fatal(err)
@@ -55,6 +57,9 @@ func FuzzParseICS(f *testing.F) {
 		rooms := map[string]bool{}
 		for _, r := range s.Rooms {
 			rooms[r.Name] = true
+			if r.Capacity < 0 || r.Capacity > kiosk.MaxCapacity {
+				t.Fatalf("room %+v: capacity out of range", r)
+			}
 		}
 		ids := map[string]bool{}
 		for _, se := range s.Sessions {

@@ -57,10 +57,11 @@ var changeKinds = map[string]changeKind{
 		remove: deleteBy(`DELETE FROM badges WHERE uid = ?`, func(b *kiosk.BadgeBinding) any { return b.UID }),
 	},
 	kiosk.ChangeRoom: {
-		upsert: upsertRows(`INSERT INTO rooms (name, building, floor, capacity) VALUES `, "(?, ?, ?, ?)",
-			` ON CONFLICT (name) DO UPDATE SET building = excluded.building, floor = excluded.floor, capacity = excluded.capacity`,
+		upsert: upsertRows(`INSERT INTO rooms (name, building, floor, capacity, overflow) VALUES `, "(?, ?, ?, ?, ?)",
+			` ON CONFLICT (name) DO UPDATE SET building = excluded.building, floor = excluded.floor, capacity = excluded.capacity,
+			overflow = excluded.overflow`,
 			func(args []any, _ *applier, r *kiosk.Room) []any {
-				return append(args, r.Name, r.Building, r.Floor, r.Capacity)
+				return append(args, r.Name, r.Building, r.Floor, r.Capacity, r.Overflow)
 			}),
 		remove:   deleteBy(`DELETE FROM rooms WHERE name = ?`, func(r *kiosk.Room) any { return r.Name }),
 		schedule: true,

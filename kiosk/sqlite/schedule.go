@@ -11,7 +11,7 @@ import (
 	"checkin/kiosk/sqlitedb"
 )
 
-// ReplaceSchedule replaces every room and session in one transaction.
+// ReplaceSchedule replaces every session, and updates rooms, in one transaction.
 func (db *Venue) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
 	m, err := db.Meeting(ctx)
 	if err != nil {
@@ -20,8 +20,9 @@ func (db *Venue) ReplaceSchedule(ctx context.Context, s kiosk.Schedule) error {
 	return db.ImportSchedule(ctx, m, s)
 }
 
-// ImportSchedule stores the meeting settings and replaces the schedule in
-// one transaction, so that a failed import changes nothing.
+// ImportSchedule stores the meeting settings and replaces the sessions in
+// one transaction, so that a failed import changes nothing. Rooms are
+// kept and updated, not replaced (upsertScheduleRooms).
 func (db *Venue) ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error {
 	return db.ImportScheduleChecked(ctx, m, s, "", nil)
 }
@@ -103,16 +104,8 @@ func (db *Venue) ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, s k
 	if err != nil {
 		return fmt.Errorf("replace schedule: %w", err)
 	}
-	for _, q := range []string{`DELETE FROM sessions`, `DELETE FROM rooms`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("replace schedule: %w", err)
-		}
-	}
-	for _, r := range s.Rooms {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rooms (name, building, floor, capacity) VALUES (?, ?, ?, ?)`,
-			r.Name, r.Building, r.Floor, r.Capacity); err != nil {
-			return fmt.Errorf("replace schedule: room %q: %w", r.Name, err)
-		}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions`); err != nil {
+		return fmt.Errorf("replace schedule: %w", err)
 	}
 	for _, se := range s.Sessions {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, date, start_us, end_us, room, building, title, groups, status, moved_from)
@@ -120,6 +113,9 @@ func (db *Venue) ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, s k
 			se.Room, se.Building, se.Title, strings.Join(se.Groups, ";"), se.Status, moved[se.ID]); err != nil {
 			return fmt.Errorf("replace schedule: session %q: %w", se.ID, err)
 		}
+	}
+	if err := upsertScheduleRooms(ctx, tx, s.Rooms); err != nil {
+		return fmt.Errorf("replace schedule: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("replace schedule: commit: %w", err)

@@ -70,8 +70,9 @@ type Venue interface {
 	ReplaceRosterChecked(ctx context.Context, delegates []kiosk.Delegate, check kiosk.ImportCheck) (kiosk.RosterImport, error)
 	// PlanRoster works out what ReplaceRoster would do, writing nothing.
 	PlanRoster(ctx context.Context, delegates []kiosk.Delegate) (kiosk.ImportPlan, error)
-	// ImportSchedule stores the meeting settings and replaces the schedule
-	// in one transaction.
+	// ImportSchedule stores the meeting settings and replaces the sessions
+	// in one transaction; rooms are added and updated with what the
+	// schedule gives of them, keeping their floor, capacity and overflow.
 	ImportSchedule(ctx context.Context, m kiosk.Meeting, s kiosk.Schedule) error
 	// ImportScheduleChecked is ImportSchedule from a file in format
 	// ("ics", "csv": kept as the schedule's), checked as
@@ -80,6 +81,17 @@ type Venue interface {
 	// PlanSchedule works out what importing s from a file in format would
 	// do to the sessions, writing nothing.
 	PlanSchedule(ctx context.Context, s kiosk.Schedule, format string) (kiosk.ImportPlan, error)
+	// Rooms returns every room, by name.
+	Rooms(ctx context.Context) ([]kiosk.Room, error)
+	// PlanRooms works out what importing a rooms file would do, writing
+	// nothing (kiosk.PlanRooms).
+	PlanRooms(ctx context.Context, rooms []kiosk.Room) (kiosk.ImportPlan, error)
+	// ImportRoomsChecked stores a rooms file in one transaction: each room
+	// is added or updated, every other room kept without capacity and
+	// overflow. A *kiosk.OverflowError (EINVALID) when an overflow names a
+	// room neither in the file nor known; checked as ReplaceRosterChecked
+	// is.
+	ImportRoomsChecked(ctx context.Context, rooms []kiosk.Room, check kiosk.ImportCheck) error
 	// Meeting returns the meeting settings; SetMeeting stores them
 	// (EINVALID for bad ones).
 	Meeting(ctx context.Context) (kiosk.Meeting, error)

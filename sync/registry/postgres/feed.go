@@ -192,10 +192,10 @@ var feedKinds = map[string]feedKind{
 		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
 	},
 	kiosk.ChangeRoom: {
-		query: `SELECT r.name, r.building, r.floor, r.capacity FROM rooms r WHERE r.name = ANY($1)`,
+		query: `SELECT r.name, r.building, r.floor, r.capacity, r.overflow FROM rooms r WHERE r.name = ANY($1)`,
 		scan: func(rows pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var r wire.RoomData
-			err := rows.Scan(&r.Name, &r.Building, &r.Floor, &r.Capacity)
+			err := rows.Scan(&r.Name, &r.Building, &r.Floor, &r.Capacity, &r.Overflow)
 			return entityKey{key: r.Name}, r, err
 		},
 		deleted: func(key, _ string) any { return wire.RoomData{Name: key} },

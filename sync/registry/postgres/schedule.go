@@ -13,9 +13,10 @@ import (
 
 // ImportSchedule stores the meeting settings and replaces the schedule in
 // one transaction, so that a failed import changes nothing. As on SQLite,
-// every room and session is deleted and inserted anew (the change log
-// carries the deletes and the upserts); a session an import moves to
-// another room is marked with the room it was in (moved_from).
+// every session is deleted and inserted anew (the change log carries the
+// deletes and the upserts), and rooms are kept and updated
+// (upsertScheduleRooms); a session an import moves to another room is
+// marked with the room it was in (moved_from).
 func (s *Store) ImportSchedule(ctx context.Context, m kiosk.Meeting, sch kiosk.Schedule) error {
 	return s.ImportScheduleChecked(ctx, m, sch, "", nil)
 }
@@ -93,27 +94,11 @@ func (s *Store) ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, sch 
 		if err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM sessions`, `DELETE FROM rooms`} {
-			if _, err := tx.Exec(ctx, q); err != nil {
-				return err
-			}
-		}
-		if len(sch.Rooms) > 0 {
-			var names, buildings, floors []string
-			var capacities []int64
-			for _, r := range sch.Rooms {
-				names, buildings, floors = append(names, r.Name), append(buildings, r.Building), append(floors, r.Floor)
-				capacities = append(capacities, int64(r.Capacity))
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO rooms (name, building, floor, capacity)
-				SELECT u.name, u.building, u.floor, u.capacity::integer
-				FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(name, building, floor, capacity)`,
-				names, buildings, floors, capacities); err != nil {
-				return fmt.Errorf("rooms: %w", err)
-			}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions`); err != nil {
+			return err
 		}
 		if len(sch.Sessions) == 0 {
-			return nil
+			return upsertScheduleRooms(ctx, tx, sch.Rooms)
 		}
 		loc := m.Location()
 		n := len(sch.Sessions)
@@ -132,7 +117,7 @@ func (s *Store) ImportScheduleChecked(ctx context.Context, m kiosk.Meeting, sch 
 			ids, dates, starts, ends, rooms, buildings, titles, groups, statuses, movedFrom); err != nil {
 			return fmt.Errorf("sessions: %w", err)
 		}
-		return nil
+		return upsertScheduleRooms(ctx, tx, sch.Rooms)
 	})
 }
 

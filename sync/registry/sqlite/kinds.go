@@ -87,10 +87,10 @@ var feedKinds = map[string]feedKind{
 		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
 	},
 	kiosk.ChangeRoom: {
-		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity FROM changes c JOIN rooms r ON r.name = c.key`,
+		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity, r.overflow FROM changes c JOIN rooms r ON r.name = c.key`,
 		scan: func(rows *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
 			var r wire.RoomData
-			err = rows.Scan(&seq, &r.Name, &r.Building, &r.Floor, &r.Capacity)
+			err = rows.Scan(&seq, &r.Name, &r.Building, &r.Floor, &r.Capacity, &r.Overflow)
 			return seq, r, err
 		},
 		deleted: func(key, _ string) any { return wire.RoomData{Name: key} },

@@ -69,13 +69,18 @@ func everyKind(t *testing.T, s *regsqlite.Store) {
 	s1 := kiosk.Session{ID: "s1", Title: "Plenary", Room: "K", Building: "Tower", Start: nine, End: nine.Add(90 * time.Minute),
 		Groups: []string{"SG12", "Q2/12"}, Status: "scheduled"}
 	s2 := kiosk.Session{ID: "s2", Title: "Q2/12", Room: "L", Start: nine.Add(2 * time.Hour), End: nine.Add(3 * time.Hour), Status: "scheduled"}
-	rooms := []kiosk.Room{{Name: "K", Building: "Tower", Floor: "2", Capacity: 40}, {Name: "L", Building: "Tower"}}
+	rooms := []kiosk.Room{{Name: "K", Building: "Tower"}, {Name: "L", Building: "Tower", Floor: "2", Capacity: 40}}
 	if err := s.ImportSchedule(ctx, m, kiosk.Schedule{Rooms: rooms, Sessions: []kiosk.Session{s1, s2}}); err != nil {
 		t.Fatal(err)
 	}
-	// s1 moves to L, s2 and room K go.
+	// s1 moves to L, s2 and room K (unused, no capacity) go.
 	s1.Room = "L"
 	if err := s.ImportSchedule(ctx, m, kiosk.Schedule{Rooms: rooms[1:], Sessions: []kiosk.Session{s1}}); err != nil {
+		t.Fatal(err)
+	}
+	// A rooms file: L overflows to Salle C, which it adds.
+	if err := s.ImportRoomsChecked(ctx, []kiosk.Room{{Name: "L", Building: "Tower", Floor: "2", Capacity: 40, Overflow: "Salle C"},
+		{Name: "Salle C", Building: "Montbrillant", Capacity: 120}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ReplaceRoster(ctx, roster); err != nil {
@@ -150,7 +155,7 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 		{"settings", `SELECT key, value FROM settings WHERE key LIKE 'meeting.%' OR key = 'sync.cursor' ORDER BY key`},
 		{"delegates", `SELECT id, family_name, given_name, organization, country, role, groups, valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, country_name, updated_us FROM delegates ORDER BY id`},
 		{"badges", `SELECT uid, delegate_id, source, revoked, created_us, revoked_us FROM badges ORDER BY uid`},
-		{"rooms", `SELECT name, building, floor, capacity FROM rooms ORDER BY name`},
+		{"rooms", `SELECT name, building, floor, capacity, overflow FROM rooms ORDER BY name`},
 		{"sessions", `SELECT id, date, start_us, end_us, room, building, title, groups, status, moved_from FROM sessions ORDER BY id`},
 		{"arrivals", `SELECT delegate_id, day, tap_id, at_us, kiosk FROM arrivals ORDER BY delegate_id, day`},
 		{"pass_keys", `SELECT id, public_key, origin, created_us FROM pass_keys WHERE origin = 'registry' ORDER BY id`},

@@ -41,11 +41,11 @@ func everyKind(t *testing.T, s registry.Admin) string {
 	s1 := kiosk.Session{ID: "s1", Title: "Plenary", Room: "K", Building: "Tower", Start: nine, End: nine.Add(90 * time.Minute),
 		Groups: []string{"SG12", "Q2/12"}, Status: kiosk.SessionScheduled}
 	s2 := kiosk.Session{ID: "s2", Title: "Q2/12", Room: "L", Start: nine.Add(2 * time.Hour), End: nine.Add(3 * time.Hour), Status: kiosk.SessionScheduled}
-	rooms := []kiosk.Room{{Name: "K", Building: "Tower", Floor: "2", Capacity: 40}, {Name: "L", Building: "Tower"}}
+	rooms := []kiosk.Room{{Name: "K", Building: "Tower"}, {Name: "L", Building: "Tower", Floor: "2", Capacity: 40}}
 	if err := s.ImportSchedule(ctx, meeting, kiosk.Schedule{Rooms: rooms, Sessions: []kiosk.Session{s1, s2}}); err != nil {
 		t.Fatal(err)
 	}
-	s1.Room = "L" // s1 moves to L; s2 and room K go
+	s1.Room = "L" // s1 moves to L; s2 and room K (unused, no capacity) go
 	if err := s.ImportSchedule(ctx, meeting, kiosk.Schedule{Rooms: rooms[1:], Sessions: []kiosk.Session{s1}}); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func testFeedEveryKind(t *testing.T, open Opener) {
 		}
 	}
 	st.deleted(t, "room K")
-	if r := st.upsert(t, "room L").(*kiosk.Room); *r != (kiosk.Room{Name: "L", Building: "Tower"}) {
+	if r := st.upsert(t, "room L").(*kiosk.Room); *r != (kiosk.Room{Name: "L", Building: "Tower", Floor: "2", Capacity: 40}) {
 		t.Errorf("room L = %+v", *r)
 	}
 	st.deleted(t, "session s2")

@@ -67,6 +67,8 @@ func Run(t *testing.T, open Opener) {
 		{"MeetingValidation", testMeetingValidation},
 		{"Schedule", testSchedule},
 		{"ScheduleMovedSession", testScheduleMovedSession},
+		{"RoomsImport", testRoomsImport},
+		{"RoomsSurviveSchedule", testRoomsSurviveSchedule},
 		{"Photos", testPhotos},
 		{"PhotosAllOrNothing", testPhotosAllOrNothing},
 		{"PhotosSurviveRoster", testPhotosSurviveRoster},

@@ -247,8 +247,8 @@ func testMeetingValidation(t *testing.T, open Opener) {
 	}
 }
 
-// testSchedule: an import stores the meeting and replaces rooms and
-// sessions; sessions travel with the meeting's offset.
+// testSchedule: an import stores the meeting, rooms and sessions, and the
+// next replaces the sessions; sessions travel with the meeting's offset.
 func testSchedule(t *testing.T, open Opener) {
 	s, _ := newStore(t, open)
 	ctx := context.Background()
@@ -284,12 +284,13 @@ func testSchedule(t *testing.T, open Opener) {
 			t.Errorf("session %s = %+v\nwant %+v", want.ID, got, want)
 		}
 	}
-	// The next import replaces the schedule.
+	// The next import replaces the sessions; a room it no longer uses
+	// keeps its capacity (testRoomsSurviveSchedule).
 	if err := s.ImportSchedule(ctx, meeting, kiosk.Schedule{Rooms: rooms[:1], Sessions: sessions[:1]}); err != nil {
 		t.Fatal(err)
 	}
 	st = apply(feed(t, s, 0))
-	st.deleted(t, "room Salle C")
+	st.upsert(t, "room Salle C")
 	st.deleted(t, "session s2")
 	st.upsert(t, "session s1")
 	st.upsert(t, "room Popov")

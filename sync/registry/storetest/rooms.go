@@ -1,0 +1,163 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"checkin/kiosk"
+	"checkin/sync/registry"
+)
+
+// roomsSchedule is a schedule in rooms K, L and Popov, with buildings as
+// a CSV gives them.
+func roomsSchedule() kiosk.Schedule {
+	var sch kiosk.Schedule
+	for i, room := range []string{"K", "L", "Popov"} {
+		sch.Rooms = append(sch.Rooms, kiosk.Room{Name: room, Building: "Tower"})
+		sch.Sessions = append(sch.Sessions, kiosk.Session{ID: "s-" + room, Title: "Q" + room, Room: room, Building: "Tower",
+			Start: nine.Add(time.Duration(i) * time.Hour), End: nine.Add(time.Duration(i+1) * time.Hour), Status: kiosk.SessionScheduled})
+	}
+	return sch
+}
+
+// checkRooms compares the store's rooms, and those a kiosk holds once it
+// applied the whole feed, with want.
+func checkRooms(t *testing.T, s registry.Admin, what string, want []kiosk.Room) {
+	t.Helper()
+	got, err := s.Rooms(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: rooms = %+v\nwant %+v", what, got, want)
+	}
+	st := apply(feed(t, s, 0))
+	for _, r := range want {
+		if got := st.upsert(t, "room "+r.Name).(*kiosk.Room); *got != r {
+			t.Errorf("%s: room %s in the feed = %+v, want %+v", what, r.Name, *got, r)
+		}
+	}
+}
+
+// testRoomsImport: a rooms file adds and updates its rooms; the rooms it
+// does not list stay, without capacity and overflow; an overflow must
+// name a room of the file or a known one; a refused import writes
+// nothing; rows that do not change make no feed entries.
+func testRoomsImport(t *testing.T, open Opener) {
+	s, _ := newStore(t, open)
+	ctx := context.Background()
+	if err := s.ImportSchedule(ctx, meeting, roomsSchedule()); err != nil {
+		t.Fatal(err)
+	}
+	file := []kiosk.Room{
+		{Name: "K", Building: "Tower", Floor: "2", Capacity: 40, Overflow: "Popov"},
+		{Name: "Salle C", Building: "Montbrillant", Capacity: 120, Overflow: "K"},
+		{Name: "L", Building: "Tower", Floor: "1"},
+	}
+	plan, err := s.PlanRooms(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plan.Added, []string{"Salle C"}) || !reflect.DeepEqual(plan.Changed, []string{"K", "L"}) ||
+		plan.Kept != 1 || len(plan.Removed) != 0 || len(plan.UnknownOverflow) != 0 {
+		t.Errorf("plan = %+v", plan)
+	}
+	checkRooms(t, s, "after the plan", []kiosk.Room{{Name: "K", Building: "Tower"}, {Name: "L", Building: "Tower"}, {Name: "Popov", Building: "Tower"}})
+	var checked kiosk.ImportPlan
+	if err := s.ImportRoomsChecked(ctx, file, func(p kiosk.ImportPlan) error { checked = p; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(checked, plan) {
+		t.Errorf("plan checked = %+v, want the dry run's %+v", checked, plan)
+	}
+	first := []kiosk.Room{file[0], {Name: "L", Building: "Tower", Floor: "1"}, {Name: "Popov", Building: "Tower"}, file[1]}
+	checkRooms(t, s, "after the import", first)
+
+	// The same file again changes no row, so the feed grows by nothing.
+	before := head(t, s)
+	if err := s.ImportRoomsChecked(ctx, file, nil); err != nil {
+		t.Fatal(err)
+	}
+	if h := head(t, s); h != before {
+		t.Errorf("re-importing the same rooms moved the head from %d to %d", before, h)
+	}
+
+	// An overflow to a room neither in the file nor known, and a refused
+	// check: nothing written.
+	bad := []kiosk.Room{{Name: "L", Capacity: 10, Overflow: "Room Z"}, {Name: "M", Overflow: "Popov"}}
+	err = s.ImportRoomsChecked(ctx, bad, nil)
+	var oe *kiosk.OverflowError
+	if !errors.As(err, &oe) || len(oe.Rooms) != 1 || oe.Rooms[0].Name != "L" {
+		t.Errorf("import with an unknown overflow: %v, want an OverflowError naming L", err)
+	}
+	errCode(t, "unknown overflow", err, kiosk.EINVALID)
+	refused := errors.New("refused")
+	if err := s.ImportRoomsChecked(ctx, file[2:], func(kiosk.ImportPlan) error { return refused }); !errors.Is(err, refused) {
+		t.Errorf("refused import: %v, want the check's error", err)
+	}
+	if h := head(t, s); h != before {
+		t.Errorf("refused imports moved the head from %d to %d", before, h)
+	}
+	checkRooms(t, s, "after refused imports", first)
+
+	// A file with only L: the others keep building and floor, lose
+	// capacity and overflow.
+	if err := s.ImportRoomsChecked(ctx, []kiosk.Room{{Name: "L", Building: "Tower", Capacity: 25, Overflow: "K"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkRooms(t, s, "after a file of L only", []kiosk.Room{
+		{Name: "K", Building: "Tower", Floor: "2"}, {Name: "L", Building: "Tower", Capacity: 25, Overflow: "K"},
+		{Name: "Popov", Building: "Tower"}, {Name: "Salle C", Building: "Montbrillant"}})
+}
+
+// testRoomsSurviveSchedule: a schedule re-import keeps the floor, capacity
+// and overflow of the rooms it still uses, and of those it does not; it
+// takes a building and a capacity (ICS X-CHECKIN-CAPACITY) when it gives
+// them, and drops only the unused rooms that hold nothing else.
+func testRoomsSurviveSchedule(t *testing.T, open Opener) {
+	s, _ := newStore(t, open)
+	ctx := context.Background()
+	sch := roomsSchedule()
+	if err := s.ImportSchedule(ctx, meeting, sch); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ImportRoomsChecked(ctx, []kiosk.Room{
+		{Name: "K", Building: "Tower", Floor: "2", Capacity: 40, Overflow: "L"},
+		{Name: "L", Building: "Tower", Floor: "1", Capacity: 30},
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The next schedule: K moves building, L gets no building (an ICS
+	// file) but a capacity, Popov and L are no longer used... L is, by
+	// the overflow of K, kept anyway; Popov, bare, goes; M is new.
+	next := kiosk.Schedule{
+		Rooms: []kiosk.Room{{Name: "K", Building: "Montbrillant"}, {Name: "M", Capacity: 12}},
+		Sessions: []kiosk.Session{
+			{ID: "s-K", Title: "QK", Room: "K", Building: "Montbrillant", Start: nine, End: nine.Add(time.Hour), Status: kiosk.SessionScheduled},
+			{ID: "s-M", Title: "QM", Room: "M", Start: nine, End: nine.Add(time.Hour), Status: kiosk.SessionScheduled},
+		},
+	}
+	if err := s.ImportSchedule(ctx, meeting, next); err != nil {
+		t.Fatal(err)
+	}
+	checkRooms(t, s, "after the schedule re-import", []kiosk.Room{
+		{Name: "K", Building: "Montbrillant", Floor: "2", Capacity: 40, Overflow: "L"},
+		{Name: "L", Building: "Tower", Floor: "1", Capacity: 30},
+		{Name: "M", Capacity: 12},
+	})
+	apply(feed(t, s, 0)).deleted(t, "room Popov")
+	// A schedule in L without building keeps L's; a capacity it gives wins.
+	next.Rooms = []kiosk.Room{{Name: "L", Capacity: 35}}
+	next.Sessions = []kiosk.Session{{ID: "s-L", Title: "QL", Room: "L", Start: nine, End: nine.Add(time.Hour), Status: kiosk.SessionScheduled}}
+	if err := s.ImportSchedule(ctx, meeting, next); err != nil {
+		t.Fatal(err)
+	}
+	checkRooms(t, s, "after a schedule of L only", []kiosk.Room{
+		{Name: "K", Building: "Montbrillant", Floor: "2", Capacity: 40, Overflow: "L"},
+		{Name: "L", Building: "Tower", Floor: "1", Capacity: 35},
+		{Name: "M", Capacity: 12},
+	})
+}
