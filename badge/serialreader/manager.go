@@ -103,12 +103,12 @@ func (m *Manager) Check() error {
 func (m *Manager) States() []ReaderState {
 	m.once.Do(m.setup)
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	out := make([]ReaderState, len(m.states))
 	for i, s := range m.states {
 		out[i] = s.clone()
 	}
 	m.mu.Unlock()
+	// OSDP counters live in their bus: read them outside our lock.
 	for i, status := range m.osdpOf {
 		st := status()
 		out[i].OSDP = &st.Stats
@@ -117,7 +117,6 @@ func (m *Manager) States() []ReaderState {
 		out[i].Rejects[ReasonNAK] += st.NAKs
 		out[i].Rejects[ReasonBadReply] += st.BadReplies
 	}
-	m.mu.Lock()
 	return out
 }
 

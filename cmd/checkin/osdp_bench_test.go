@@ -1,16 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -39,19 +31,7 @@ func benchOSDPCardToScreen(b *testing.B, secure bool) {
 	ptytest.NeedSocat(b)
 	dir := b.TempDir()
 	const cards = 5000 // a card comes round again only after the hold-off
-	var csv strings.Builder
-	csv.WriteString("id,family_name,given_name,badge_uid\n")
-	for i := 0; i < cards; i++ {
-		fmt.Fprintf(&csv, "D%04d,Müller,Jürgen %d,%08X\n", i, i, 0xC0000000+i)
-	}
-	data := filepath.Join(dir, "kiosk")
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: os.Getenv,
-		logger: slog.New(slog.DiscardHandler)}
-	rosterFile := filepath.Join(dir, "roster.csv")
-	os.WriteFile(rosterFile, []byte(csv.String()), 0o644)
-	if err := runImportRoster(context.Background(), e, []string{"--data", data, rosterFile}); err != nil {
-		b.Fatal(err)
-	}
+	e, data := benchRoster(b, dir, cards, func(i int) string { return fmt.Sprintf("%08X", 0xC0000000+i) })
 	pty := ptytest.Start(b, dir)
 	pd := &pdsim.Reader{Addr: 1, Key: osdp.Key{7, 7, 7}, HasKey: true}
 	v := pty.A + ",format=osdp,address=1,baud=115200,secure=off"
@@ -71,35 +51,8 @@ func benchOSDPCardToScreen(b *testing.B, secure bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go pdsim.ServeAt(ctx, port, 115200, pd)
+	arrived := benchKiosk(b, e, data, spec, "online")
 
-	app, err := openKiosk(e, kioskConfig{data: data, addr: "127.0.0.1:0", kioskID: "bench", readers: []badge.Spec{spec}, holdoff: badge.DefaultHoldoff}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- app.run(ctx) }()
-	defer func() { cancel(); <-done }()
-	base := app.server.URL()
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(get(b, base+"/healthz"), `"state":"online"`); {
-		if time.Now().After(deadline) {
-			b.Fatal("reader not online")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	resp, err := http.Get(base + "/api/events")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	arrived := make(chan time.Time, 16)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			if sc.Text() == "event: tap" {
-				arrived <- time.Now()
-			}
-		}
-	}()
 	var lat []time.Duration
 	i := 0
 	for b.Loop() {
@@ -115,8 +68,6 @@ func benchOSDPCardToScreen(b *testing.B, secure bool) {
 		}
 		time.Sleep(time.Duration(i*7%23) * time.Millisecond) // cards arrive at any point of the poll cycle
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[(len(lat)-1)*99/100].Microseconds())/1000, "p99-ms")
+	reportLatency(b, lat)
 	b.ReportMetric(osdp.DefaultPollInterval.Seconds()*1000, "poll-interval-ms")
 }
