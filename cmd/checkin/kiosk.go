@@ -213,6 +213,8 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	}
 	server := web.NewServer()
 	db.OnWriteHealth = server.PublishStore // the entrance screen shows staff it is out of order
+	db.OnOccupancy = server.PublishRooms   // door screens and the lobby show seats left
+	server.Rooms = db
 	taps := &kiosk.TapService{
 		Taps:     db,
 		Schedule: db,

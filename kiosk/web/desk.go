@@ -538,4 +538,7 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Get("/api/checkins.csv", staff(s.handleCheckinsCSV)...)
 	app.Get("/api/attendance.csv", staff(s.handleAttendanceCSV)...)
 	app.Get("/api/audit", staff(staffauth.RequireAdmin, s.handleAuditAPI)...)
+	if s.Rooms != nil {
+		app.Post("/api/rooms/:name/reset", staff(s.handleResetRoom)...)
+	}
 }

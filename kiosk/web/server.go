@@ -67,6 +67,7 @@ type Server struct {
 	Readers ReaderStates          // may be nil
 	Sync    func() RegistryStatus // may be nil: standalone
 	Demo    DemoTapper            // may be nil: not a demo
+	Rooms   RoomStore             // may be nil: no room doors or occupancy
 
 	// The staff side: with Staff nil the server has no login, desk or
 	// staff API at all (public screens only).
@@ -100,6 +101,10 @@ type Server struct {
 	catalogs  Catalogs
 	closeOnce sync.Once
 	closeErr  error
+
+	roomsMu      sync.Mutex
+	roomsPending map[string]bool // rooms whose `room` event is due
+	roomsKick    chan struct{}
 }
 
 // NewServer returns a server with defaults; set fields, then Open.
@@ -208,6 +213,12 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/api/events", s.handleEvents)
 	app.Get("/api/schedule", s.handleSchedule)
 	app.Post("/api/taps", ownOrigin, s.requireLocalOrStaff, requireJSON, s.handleTap)
+	if s.Rooms != nil {
+		app.Get("/api/rooms", s.handleRooms)
+		app.Get("/api/rooms/:name", s.handleRoom)
+		s.roomsKick = make(chan struct{}, 1)
+		go s.runRoomEvents()
+	}
 	if s.Demo != nil {
 		app.Post("/api/demo/tap", ownOrigin, s.requireLocal, requireJSON, s.handleDemoTap)
 	}

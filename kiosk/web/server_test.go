@@ -100,6 +100,8 @@ func newFixture(t testing.TB) *fixture {
 	s.Desk = &kiosk.DeskService{Store: f.db, Taps: s.Taps, Passes: book}
 	f.book = book
 	f.db.OnWriteHealth = s.PublishStore
+	f.db.OnOccupancy = s.PublishRooms
+	s.Rooms = f.db
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
