@@ -272,6 +272,39 @@ func (db *DB) ResetRoom(ctx context.Context, actor, name string, at time.Time) (
 	return r, nil
 }
 
+// ApplyRoomResets stores room count resets made at a kiosk (the
+// registry's side of POST /sync/v1/rooms/reset), each audited as made by
+// its staff login at that kiosk, in one transaction. A reset no later than
+// the room's last one changes nothing (a repeat, or overtaken): it is not
+// counted or audited again. Returns how many were new.
+func (db *Venue) ApplyRoomResets(ctx context.Context, kioskID string, resets []kiosk.RoomReset) (int, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("room resets: %w", err)
+	}
+	defer tx.Rollback()
+	n := 0
+	for _, r := range resets {
+		res, err := tx.ExecContext(ctx, `INSERT INTO rooms (name, reset_day, reset_us) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET reset_day = excluded.reset_day, reset_us = excluded.reset_us
+			WHERE excluded.reset_us > rooms.reset_us`, r.Room, r.Day, micros(r.At))
+		if err != nil {
+			return 0, fmt.Errorf("reset room %q: %w", r.Room, err)
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			continue
+		}
+		n++
+		if err := insertAudit(ctx, tx, r.At, r.By+"@"+kioskID, kiosk.AuditEntry{Action: "room.reset", Detail: r.Room}); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("room resets: commit: %w", err)
+	}
+	return n, nil
+}
+
 // writeRoomReset stores a reset in the room's row (created when only the
 // schedule named the room); the latest reset wins.
 func writeRoomReset(ctx context.Context, tx *sql.Tx, r kiosk.RoomReset) error {

@@ -247,6 +247,8 @@ func entityKey(c kiosk.Change) string {
 		k = v.ID
 	case *kiosk.Arrival:
 		k = v.DelegateID + "/" + v.Day
+	case *kiosk.Presence:
+		k = v.DelegateID + "/" + v.Day
 	case *kiosk.PassKey:
 		k = v.ID
 	case *kiosk.Pass:
