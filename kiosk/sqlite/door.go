@@ -329,3 +329,21 @@ func (db *DB) occupancyChanged(rooms []string) {
 		db.OnOccupancy(rooms)
 	}
 }
+
+// DecideAtDoor decides a tap at a room door at now as RecordTap would
+// under meeting m, recording nothing: for benchmarks of the decision (as
+// LookupBadge is for the entrance's) and for previews.
+func (db *DB) DecideAtDoor(ctx context.Context, m kiosk.Meeting, c kiosk.Credential, room, direction string, now time.Time) (result, reason string, session *kiosk.Session, err error) {
+	standing, err := lookupStanding(ctx, db.readStmts, c)
+	if err != nil {
+		return "", "", nil, err
+	}
+	loc := db.Location(m.TimeZone)
+	day := kiosk.LocalDate(now, loc)
+	door, _, err := db.door(ctx, db.read, day, loc, room, standing)
+	if err != nil {
+		return "", "", nil, err
+	}
+	result, reason, session = kiosk.DecideDoor(c, standing, day, m, direction, now.In(loc), door)
+	return result, reason, session, nil
+}
