@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 )
 
 // roomOf returns a room of a kiosk's GET /api/rooms.
-func roomOf(t *testing.T, base, name string) map[string]any {
+func roomOf(t testing.TB, base, name string) map[string]any {
 	t.Helper()
 	var body struct{ Rooms []map[string]any }
 	if err := json.Unmarshal([]byte(get(t, base+"/api/rooms")), &body); err != nil {
@@ -29,7 +30,7 @@ func roomOf(t *testing.T, base, name string) map[string]any {
 }
 
 // inside is a room's people inside at a kiosk, -1 when it has no such room.
-func inside(t *testing.T, base, name string) int {
+func inside(t testing.TB, base, name string) int {
 	r := roomOf(t, base, name)
 	if r == nil {
 		return -1
@@ -50,7 +51,7 @@ type doorVenue struct {
 
 const doorRoom = "Salle K 會議室"
 
-func newDoorVenue(t *testing.T) *doorVenue {
+func newDoorVenue(t testing.TB) *doorVenue {
 	t.Helper()
 	ptytest.NeedSocat(t)
 	roster := "id,family_name,given_name,groups,badge_uid\n"
@@ -104,7 +105,7 @@ func newDoorVenue(t *testing.T) *doorVenue {
 }
 
 // badge presents a badge at a door reader and returns the kiosk's decision.
-func (d *doorVenue) badge(t *testing.T, reader *os.File, ev *events, uid string) map[string]any {
+func (d *doorVenue) badge(t testing.TB, reader *os.File, ev *events, uid string) map[string]any {
 	t.Helper()
 	if _, err := reader.Write([]byte(uid + "\r\n")); err != nil {
 		t.Fatal(err)
@@ -112,7 +113,7 @@ func (d *doorVenue) badge(t *testing.T, reader *os.File, ev *events, uid string)
 	return ev.nextTap(t, 10*time.Second)
 }
 
-func wantTap(t *testing.T, res map[string]any, result, reason string) {
+func wantTap(t testing.TB, res map[string]any, result, reason string) {
 	t.Helper()
 	if res["result"] != result || res["reason"] != reason || res["room"] != doorRoom {
 		t.Fatalf("tap %v: want %s %q at %s", res, result, reason, doorRoom)
@@ -195,4 +196,55 @@ func TestRoomDoorsTwoKiosks(t *testing.T) {
 	both(0, "the reset reaches both kiosks")
 	wantTap(t, d.badge(t, d.northIn, d.northEvents, "AA00000002"), "accepted", "")
 	both(1, "an entry after the reset")
+}
+
+// nextRoom returns the next `room` event's data for room, or fails after d.
+func (e *events) nextRoom(t testing.TB, room string, d time.Duration) map[string]any {
+	t.Helper()
+	deadline := time.After(d)
+	for {
+		select {
+		case ev := <-e.ch:
+			var m map[string]any
+			if ev[0] != "room" || json.Unmarshal([]byte(ev[1]), &m) != nil || m["name"] != room {
+				continue
+			}
+			return m
+		case <-deadline:
+			t.Fatalf("no room event for %s within %v", room, d)
+			return nil
+		}
+	}
+}
+
+// BenchmarkRoomOccupancyPropagation reports p50 and p99 of a room-door
+// tap at one kiosk (POST /api/taps with a room) → the changed count at
+// another kiosk under the same registry (its `room` event, sent once the
+// count that GET /api/rooms answers has changed). Goal: p99 < 1 s.
+func BenchmarkRoomOccupancyPropagation(b *testing.B) {
+	d := newDoorVenue(b)
+	south := subscribe(b, d.south.url)
+	var lat []time.Duration
+	i := 0
+	for b.Loop() {
+		dir, want := "in", 1.0
+		if i%2 == 1 {
+			dir, want = "out", 0.0
+		}
+		i++
+		t0 := time.Now()
+		res := postTap(b, d.north.url, `{"uid":"AA00000005","room":"`+doorRoom+`","direction":"`+dir+`"}`)
+		if res["result"] != "accepted" {
+			b.Fatalf("tap: %v", res)
+		}
+		for {
+			if r := south.nextRoom(b, doorRoom, 10*time.Second); r["inside"] == want {
+				break
+			}
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }
