@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"ScheduleMovedSession", testScheduleMovedSession},
 		{"RoomsImport", testRoomsImport},
 		{"RoomsSurviveSchedule", testRoomsSurviveSchedule},
+		{"RoomDoorTaps", testRoomDoorTaps},
 		{"Photos", testPhotos},
 		{"PhotosAllOrNothing", testPhotosAllOrNothing},
 		{"PhotosSurviveRoster", testPhotosSurviveRoster},
