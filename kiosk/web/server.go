@@ -208,6 +208,7 @@ func (s *Server) newApp() *fiber.App {
 
 	app.Get("/", s.handleEntrance)
 	app.Get("/lobby", s.handleLobby)
+	app.Get("/door", s.handleDoor)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", s.handleMetrics())
 	app.Get("/api/events", s.handleEvents)
