@@ -153,13 +153,14 @@
   window.addEventListener("resize", () => window.FitPanel($("result"), MIN_FIT));
 
   // --- Data: the room's status, kept live ---------------------------------
-  const problems = { stream: false, store: "" };
+  const problems = { stream: false, store: "", readers: {} }; // readers: this room's, by name, when not working
   function renderStatus() {
     document.documentElement.classList.toggle("out-of-order", problems.store !== "");
     $("prompt").textContent = t(problems.store !== "" ? "door.closed" : "entrance.tap", cfg.lang);
     const lines = [];
     if (problems.store !== "") lines.push(t("entrance.not_saving", cfg.lang) + " (" + problems.store + ")");
     if (problems.stream) lines.push(t("entrance.offline", cfg.lang));
+    for (const [reader, why] of Object.entries(problems.readers)) lines.push(t("entrance.reader_down", cfg.lang) + ": " + reader + " (" + why + ")");
     $("status").textContent = lines.join(" · ");
     $("status").hidden = lines.length === 0;
     window.FitPanel($("result"), MIN_FIT); // the strip takes room from the result
@@ -215,6 +216,16 @@
       apply(st);
     });
     es.addEventListener("schedule", () => refresh());
+    es.addEventListener("reader", (e) => {
+      const st = JSON.parse(e.data);
+      if (st.role !== "room" || st.room !== cfg.room) return; // another room's or the entrance's
+      // Serial readers are "open" when working, OSDP readers "online".
+      const up = st.state === "open" || st.state === "online";
+      const alarms = [st.tamper ? t("entrance.reader_tamper", cfg.lang) : "", st.power_failure ? t("entrance.reader_power", cfg.lang) : ""].filter(Boolean);
+      if (up && !alarms.length) delete problems.readers[st.reader];
+      else problems.readers[st.reader] = up ? alarms.join(", ") : st.state + (st.last_error ? ": " + st.last_error : "");
+      renderStatus();
+    });
     es.addEventListener("store", (e) => {
       const st = JSON.parse(e.data);
       problems.store = st.ok ? "" : (st.reason || "?");

@@ -15,7 +15,8 @@ import (
 // the room words it shares with the lobby (seats), and what it says as
 // the entrance does (reasons, roles, the prompt, welcome and goodbye).
 var doorMessages = []string{"door.", "seats.", "reason.", "role.", "entrance.tap", "entrance.welcome_first",
-	"entrance.goodbye", "entrance.go_desk", "entrance.offline", "entrance.not_saving"}
+	"entrance.goodbye", "entrance.go_desk", "entrance.offline", "entrance.not_saving", "entrance.reader_down",
+	"entrance.reader_tamper", "entrance.reader_power"}
 
 // doorPage is what door.html gets.
 type doorPage struct {
