@@ -21,6 +21,7 @@ const (
 	ChangePass     = "pass"
 	ChangeStaff    = "staff"
 	ChangePhoto    = "photo"
+	ChangeAPIKey   = "apikey"
 
 	OpUpsert = "upsert"
 	OpDelete = "delete"
@@ -28,7 +29,7 @@ const (
 
 // ChangeKinds returns every kind of registry change, sorted.
 func ChangeKinds() []string {
-	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangePhoto, ChangeRoom, ChangeSession, ChangeStaff}
+	return []string{ChangeAPIKey, ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangePhoto, ChangeRoom, ChangeSession, ChangeStaff}
 }
 
 // Change is one decoded entry of the registry's change feed.
@@ -38,9 +39,9 @@ type Change struct {
 	Op   string
 	// Value is the entity, a pointer to the domain type of its Kind:
 	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival,
-	// *PassKey, *Pass, *StaffAccount or *Photo (without its bytes, which
-	// a kiosk fetches by hash). For a delete only its key fields
-	// are set.
+	// *PassKey, *Pass, *StaffAccount, *Photo (without its bytes, which
+	// a kiosk fetches by hash) or *APIKey. For a delete only its key
+	// fields are set.
 	Value any
 }
 

@@ -84,6 +84,7 @@ func FuzzDecodeChangesPage(f *testing.F) {
 	f.Add(`{"changes":[{"seq":3,"kind":"session","op":"upsert","data":{"id":"s","room":"K","start":"2026-11-22T09:00:00+01:00","end":"2026-11-22T10:00:00+01:00"}}],"next":3}`)
 	f.Add(`{"changes":[{"seq":4,"kind":"arrival","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","at":"2026-11-22T08:00:00Z"}},{"seq":5,"kind":"future","op":"upsert","data":{}}],"next":5}`)
 	f.Add(`{"changes":[{"seq":6,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789ABCDEF01234567","issued_at":"2026-11-22T08:00:00Z"}}],"next":6}`)
+	f.Add(`{"changes":[{"seq":7,"kind":"apikey","op":"upsert","data":{"name":"lockers","hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","revoked":true}},{"seq":8,"kind":"apikey","op":"delete","data":{"name":"printers"}}],"next":8}`)
 	f.Add(`{"changes":[],"next":0}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
@@ -104,6 +105,8 @@ func FuzzDecodeChangesPage(f *testing.F) {
 				bad = c.Op == "upsert" && !v.End.After(v.Start)
 			case *kiosk.Pass:
 				bad = v.DelegateID == "" || c.Op == "upsert" && (!kiosk.IsPassUID(v.UID) || v.IssuedAt.IsZero())
+			case *kiosk.APIKey:
+				bad = !kiosk.ValidAPIKeyName(v.Name) || c.Op == "upsert" && !kiosk.ValidSecretHash(v.Hash)
 			}
 			if bad {
 				t.Fatalf("invalid change passed: %+v", c)
@@ -183,8 +186,12 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":45,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94","content_type":"image/jpeg","size":1446}},
 		{"seq":46,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94","content_type":"image/gif","size":1446}},
 		{"seq":47,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"B09AF9A25AB64F7C36C827D63C7F542DE4634C985158166E0A628B2F69C23D94","content_type":"image/png","size":1446}},
-		{"seq":48,"kind":"photo","op":"delete","data":{"delegate_id":"D2"}}],
-		"next":48,"more":true,"extra":"ignored"}`
+		{"seq":48,"kind":"photo","op":"delete","data":{"delegate_id":"D2"}},
+		{"seq":49,"kind":"apikey","op":"upsert","data":{"name":"lockers","hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","revoked":true}},
+		{"seq":50,"kind":"apikey","op":"upsert","data":{"name":"lockers","hash":"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"}},
+		{"seq":51,"kind":"apikey","op":"upsert","data":{"name":"e lockers","hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}},
+		{"seq":52,"kind":"apikey","op":"delete","data":{"name":"printers"}}],
+		"next":52,"more":true,"extra":"ignored"}`
 	page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -221,11 +228,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"44 staff delete &{Username:quentin Role: PasswordHash:}",
 		"45 photo upsert &{DelegateID:D1 SHA256:b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94 ContentType:image/jpeg Size:1446 Data:[] Updated:0001-01-01 00:00:00 +0000 UTC}",
 		"48 photo delete &{DelegateID:D2 SHA256: ContentType: Size:0 Data:[] Updated:0001-01-01 00:00:00 +0000 UTC}",
+		"49 apikey upsert &{Name:lockers Hash:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad Revoked:true Created:0001-01-01 00:00:00 +0000 UTC RevokedAt:0001-01-01 00:00:00 +0000 UTC Source:}",
+		"52 apikey delete &{Name:printers Hash: Revoked:false Created:0001-01-01 00:00:00 +0000 UTC RevokedAt:0001-01-01 00:00:00 +0000 UTC Source:}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if skipped != 27 || len(page.Changes) != 49 || page.Next != 48 || !page.More {
+	if skipped != 29 || len(page.Changes) != 53 || page.Next != 52 || !page.More {
 		t.Errorf("skipped %d of %d, next %d, more %v", skipped, len(page.Changes), page.Next, page.More)
 	}
 	// Data of the wrong shape for its kind makes the page malformed.
