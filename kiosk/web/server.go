@@ -20,6 +20,7 @@ import (
 
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
+	"checkin/kiosk/credapi"
 	"checkin/kiosk/httpserve"
 	"checkin/kiosk/staffauth"
 )
@@ -67,6 +68,9 @@ type Server struct {
 	Readers ReaderStates          // may be nil
 	Sync    func() RegistryStatus // may be nil: standalone
 	Demo    DemoTapper            // may be nil: not a demo
+	// Credentials answers the venue's other systems with an API key
+	// (GET /api/v1/credentials/{uid}); nil: not served.
+	Credentials *credapi.API
 
 	// The staff side: with Staff nil the server has no login, desk or
 	// staff API at all (public screens only).
@@ -156,6 +160,9 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.Staff != nil {
 		g.Go(func() error { return s.auth.Run(ctx) })
 	}
+	if s.Credentials != nil {
+		g.Go(func() error { return s.Credentials.Run(ctx) })
+	}
 	g.Go(func() error { return s.listening.Wait(ctx) })
 	return g.Wait()
 }
@@ -208,6 +215,9 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/api/events", s.handleEvents)
 	app.Get("/api/schedule", s.handleSchedule)
 	app.Post("/api/taps", ownOrigin, s.requireLocalOrStaff, requireJSON, s.handleTap)
+	if s.Credentials != nil {
+		app.Get(credapi.Route, s.Credentials.Handle)
+	}
 	if s.Demo != nil {
 		app.Post("/api/demo/tap", ownOrigin, s.requireLocal, requireJSON, s.handleDemoTap)
 	}
@@ -239,6 +249,9 @@ func (s *Server) prepare() error {
 		return err
 	}
 	s.templates, s.catalogs = tmpl, cats
+	if s.Credentials != nil {
+		s.Metrics.Registry.MustRegister(s.Credentials.Collector())
+	}
 	s.app = s.newApp()
 	return nil
 }

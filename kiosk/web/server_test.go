@@ -17,6 +17,7 @@ import (
 
 	"checkin/assets"
 	"checkin/kiosk"
+	"checkin/kiosk/credapi"
 	"checkin/kiosk/passbook"
 	"checkin/kiosk/search"
 	"checkin/kiosk/sqlite"
@@ -100,6 +101,8 @@ func newFixture(t testing.TB) *fixture {
 	s.Desk = &kiosk.DeskService{Store: f.db, Taps: s.Taps, Passes: book}
 	f.book = book
 	f.db.OnWriteHealth = s.PublishStore
+	s.Credentials = credapi.New(f.db)
+	s.Credentials.Now = f.Now
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
