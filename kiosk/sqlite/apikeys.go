@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"checkin/kiosk"
-	"checkin/kiosk/sqlitedb"
 )
 
 var (
@@ -73,38 +72,93 @@ func (db *Venue) RevokeAPIKey(ctx context.Context, name string) error {
 
 // APIKeys lists the keys, revoked ones too, by name.
 func (db *Venue) APIKeys(ctx context.Context) ([]kiosk.APIKey, error) {
-	out, err := sqlitedb.Collect(ctx, db.read, func(rows *sql.Rows) (kiosk.APIKey, error) {
+	st, err := db.credentialStmts()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.keys.QueryContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("api keys: %w", err)
+	}
+	defer rows.Close()
+	out := []kiosk.APIKey{}
+	for rows.Next() {
 		var k kiosk.APIKey
 		var created, revoked int64
-		err := rows.Scan(&k.Name, &k.Hash, &created, &revoked, &k.Source)
+		if err := rows.Scan(&k.Name, &k.Hash, &created, &revoked, &k.Source); err != nil {
+			return nil, fmt.Errorf("api keys: %w", err)
+		}
 		k.Created, k.Revoked = fromMicros(created), revoked != 0
 		if k.Revoked {
 			k.RevokedAt = fromMicros(revoked)
 		}
-		return k, err
-	}, `SELECT name, key_hash, created_us, revoked_us, source FROM api_keys ORDER BY name`)
-	if err != nil {
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("api keys: %w", err)
 	}
 	return out, nil
 }
 
 // BadgeStanding returns what an RFID UID is bound to, with only the
-// delegate's id, status and validity, and the meeting.
+// delegate's id, status and validity, and the meeting, in one read.
 func (db *Venue) BadgeStanding(ctx context.Context, uid string) (kiosk.Standing, kiosk.Meeting, error) {
-	m, err := db.Meeting(ctx)
+	st, err := db.credentialStmts()
 	if err != nil {
-		return kiosk.Standing{}, m, err
+		return kiosk.Standing{}, kiosk.Meeting{}, err
 	}
-	var d kiosk.Delegate
-	var revoked bool
-	err = db.read.QueryRowContext(ctx, `SELECT d.id, d.status, d.valid_from, d.valid_to, b.revoked
-		FROM badges b JOIN delegates d ON d.id = b.delegate_id WHERE b.uid = ?`, uid).
-		Scan(&d.ID, &d.Status, &d.ValidFrom, &d.ValidTo, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return kiosk.Standing{}, m, nil
-	} else if err != nil {
+	var m kiosk.Meeting
+	var id, status, from, to sql.NullString
+	var revoked sql.NullBool
+	if err := st.standing.QueryRowContext(ctx, uid).Scan(&m.ID, &m.Name, &m.TimeZone, &m.Start, &m.End, &id, &status, &from, &to, &revoked); err != nil {
 		return kiosk.Standing{}, m, fmt.Errorf("look up badge: %w", err)
 	}
-	return kiosk.Standing{Known: true, Revoked: revoked, Delegate: &d}, m, nil
+	if m.TimeZone == "" {
+		m.TimeZone = kiosk.DefaultTimeZone
+	}
+	if !id.Valid {
+		return kiosk.Standing{}, m, nil
+	}
+	d := &kiosk.Delegate{ID: id.String, Status: status.String, ValidFrom: from.String, ValidTo: to.String}
+	return kiosk.Standing{Known: true, Revoked: revoked.Bool, Delegate: d}, m, nil
+}
+
+// credentialStmts are the credential API's two reads, prepared once on
+// the readers: parsing SQL costs more than running these lookups (it
+// took half of a request's time, BenchmarkCredentialAPI).
+type credentialStmts struct {
+	keys, standing *sql.Stmt
+}
+
+const (
+	sqlAPIKeys  = `SELECT name, key_hash, created_us, revoked_us, source FROM api_keys ORDER BY name`
+	sqlStanding = `SELECT coalesce((SELECT value FROM settings WHERE key = 'meeting.id'), ''),
+		coalesce((SELECT value FROM settings WHERE key = 'meeting.name'), ''),
+		coalesce((SELECT value FROM settings WHERE key = 'meeting.timezone'), ''),
+		coalesce((SELECT value FROM settings WHERE key = 'meeting.start'), ''),
+		coalesce((SELECT value FROM settings WHERE key = 'meeting.end'), ''),
+		d.id, d.status, d.valid_from, d.valid_to, b.revoked
+		FROM (SELECT 1) LEFT JOIN badges b ON b.uid = ? LEFT JOIN delegates d ON d.id = b.delegate_id`
+)
+
+// credentialStmts prepares the statements on first use (a store that is
+// never asked prepares nothing); a failure is tried again next time.
+func (db *Venue) credentialStmts() (*credentialStmts, error) {
+	db.credMu.Lock()
+	defer db.credMu.Unlock()
+	if db.cred != nil {
+		return db.cred, nil
+	}
+	ctx := context.Background()
+	keys, err := db.read.PrepareContext(ctx, sqlAPIKeys)
+	if err != nil {
+		return nil, fmt.Errorf("prepare api keys: %w", err)
+	}
+	standing, err := db.read.PrepareContext(ctx, sqlStanding)
+	if err != nil {
+		keys.Close()
+		return nil, fmt.Errorf("prepare badge standing: %w", err)
+	}
+	db.cred = &credentialStmts{keys: keys, standing: standing}
+	return db.cred, nil
 }
