@@ -158,9 +158,8 @@ func (a *API) Handle(c *fiber.Ctx) error {
 // EUNAUTHORIZED. The key is compared by its hash with every key's, in
 // constant time, and never logged.
 func (a *API) authenticate(ctx context.Context, c *fiber.Ctx) (string, error) {
-	scheme, key, _ := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
-	key = strings.TrimSpace(key)
-	if !strings.EqualFold(scheme, "Bearer") || key == "" {
+	key, ok := bearer(c.Get(fiber.HeaderAuthorization))
+	if !ok {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="checkin credentials"`)
 		return "", kiosk.Errorf(kiosk.EUNAUTHORIZED, "send an api key: Authorization: Bearer KEY (from checkin apikey add)")
 	}
@@ -180,6 +179,17 @@ func (a *API) authenticate(ctx context.Context, c *fiber.Ctx) (string, error) {
 		return "", kiosk.Errorf(kiosk.EUNAUTHORIZED, "unknown or revoked api key")
 	}
 	return name, nil
+}
+
+// bearer returns the key of an Authorization header "Bearer KEY" (the
+// scheme in any case).
+func bearer(header string) (string, bool) {
+	scheme, key, _ := strings.Cut(header, " ")
+	key = strings.TrimSpace(key)
+	if !strings.EqualFold(scheme, "Bearer") || key == "" {
+		return "", false
+	}
+	return key, true
 }
 
 // parseUID reads the path's UID in any accepted spelling; EINVALID,
