@@ -125,7 +125,11 @@ func (a *API) Handle(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	name, err := a.authenticate(ctx, c)
 	if err != nil {
-		a.requests.WithLabelValues(resultUnauthorized).Inc()
+		result := resultError
+		if kiosk.ErrorCode(err) == kiosk.EUNAUTHORIZED {
+			result = resultUnauthorized
+		}
+		a.requests.WithLabelValues(result).Inc()
 		return err
 	}
 	now := a.Now()
