@@ -17,6 +17,8 @@ type TapRequest struct {
 	Source    string `json:"source"`
 	Gate      string `json:"gate"`
 	Direction string `json:"direction"`
+	// Room makes the tap a room door's (SPEC "Room doors").
+	Room string `json:"room,omitempty"`
 }
 
 // PassVerifier checks a QR pass offline. For a pass that fails verification
@@ -99,11 +101,14 @@ func (s *TapService) answer(ctx context.Context, rec Recorded, start time.Time) 
 		Sessions:   []Session{},
 		Gate:       rec.Gate,
 		Direction:  rec.Direction,
+		Room:       rec.Room,
+		Session:    rec.Session,
+		Instead:    rec.Instead,
 	}
 	if rec.Delegate != nil {
 		res.Delegate = rec.Delegate.Public()
 		res.Language = rec.Delegate.Language
-		if rec.Result == ResultAccepted && rec.Direction == DirectionIn {
+		if rec.Result == ResultAccepted && rec.Direction == DirectionIn && rec.Room == "" {
 			res.Sessions = s.sessionsToday(ctx, rec)
 		}
 	}
@@ -150,6 +155,8 @@ func (s *TapService) newTap(req TapRequest) (Tap, error) {
 		return Tap{}, Errorf(EINVALID, "direction must be %q or %q, not %q", DirectionIn, DirectionOut, badge.Clip(req.Direction))
 	case !ValidLabel(req.Gate):
 		return Tap{}, Errorf(EINVALID, "gate must be 1 to %d printable characters", MaxLabel)
+	case req.Room != "" && !ValidLabel(req.Room):
+		return Tap{}, Errorf(EINVALID, "room must be 1 to %d printable characters", MaxLabel)
 	case req.UID == "":
 		return Tap{}, Errorf(EINVALID, "uid is empty")
 	case len(req.UID) > badge.MaxUIDInput:
@@ -160,6 +167,7 @@ func (s *TapService) newTap(req TapRequest) (Tap, error) {
 		Source:    req.Source,
 		Gate:      req.Gate,
 		Direction: req.Direction,
+		Room:      req.Room,
 		Kiosk:     s.Kiosk,
 		At:        s.Now().UTC().Truncate(time.Microsecond), // as stored
 	}

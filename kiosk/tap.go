@@ -40,8 +40,11 @@ type Tap struct {
 	Source    string
 	Gate      string
 	Direction string
-	Kiosk     string
-	At        time.Time
+	// Room is the room whose door the tap is at (a reader with role=room);
+	// "" at the entrance.
+	Room  string
+	Kiosk string
+	At    time.Time
 }
 
 // Credential is what was presented: an RFID UID, or a QR pass that has
@@ -121,6 +124,19 @@ type TapResult struct {
 	Gate       string          `json:"gate"`
 	Direction  string          `json:"direction"`
 	Language   string          `json:"language,omitempty"`
+
+	// At a room door: the room, the session the tap is for (null when
+	// none is held now) and, when refused, where to go instead.
+	Room    string   `json:"room,omitempty"`
+	Session *Session `json:"session,omitempty"`
+	Instead *Instead `json:"instead,omitempty"`
+}
+
+// Instead is where a delegate refused at a room door may go: the room's
+// overflow room when it is full, and the delegate's next session today.
+type Instead struct {
+	Overflow string   `json:"overflow,omitempty"`
+	Next     *Session `json:"next,omitempty"`
 }
 
 // Recorded is a tap as the store committed it.
@@ -132,6 +148,9 @@ type Recorded struct {
 	Delegate   *Delegate      // nil when unknown
 	Day        string         // the local date the tap was decided on
 	Loc        *time.Location // the meeting's time zone at that moment
+	// At a room door: the session the tap is for and where to go instead.
+	Session *Session
+	Instead *Instead
 }
 
 // TapStore decides and durably records taps.
@@ -178,4 +197,6 @@ type TapRecord struct {
 	Reason       string
 	Kiosk        string
 	FirstToday   bool
+	Room         string // a room door's taps only
+	SessionID    string // the session a room-door tap was for
 }

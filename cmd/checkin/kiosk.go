@@ -214,6 +214,8 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	}
 	server := web.NewServer()
 	db.OnWriteHealth = server.PublishStore // the entrance screen shows staff it is out of order
+	db.OnOccupancy = server.PublishRooms   // door screens and the lobby show seats left
+	server.Rooms = db
 	taps := &kiosk.TapService{
 		Taps:     db,
 		Schedule: db,
@@ -283,6 +285,10 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 			}
 		}
 		desk.Changed = app.sync.Kick
+		db.OnOccupancy = func(rooms []string) {
+			server.PublishRooms(rooms)
+			app.sync.Kick() // a room's count reset: deliver it now
+		}
 		app.sync.OnStatus = func(st client.Status) { server.PublishRegistry(app.registryStatus()) }
 		server.Sync = app.registryStatus
 		taps.Publish = func(res kiosk.TapResult) {
@@ -377,7 +383,8 @@ func (a *kioskApp) onRead(r serialreader.Read) {
 		feedback(true)
 		return
 	}
-	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate, Direction: r.Direction})
+	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate,
+		Direction: r.Direction, Room: r.Room})
 	if kiosk.ErrorCode(err) == kiosk.EUNAVAILABLE {
 		feedback(false)
 		return // taps cannot be written: the store logs that, once a minute

@@ -48,6 +48,9 @@ type DB struct {
 	// OnWriteHealth, if set (before the first tap), is told each change of
 	// WriteHealth, from the tap writer: it must not block.
 	OnWriteHealth func(kiosk.StoreHealth)
+	// OnOccupancy, if set (before Open), is told the rooms whose count of
+	// people inside changed, once committed: it must not block.
+	OnOccupancy func(rooms []string)
 
 	health writeHealth
 
@@ -60,6 +63,11 @@ type DB struct {
 
 	scheduleChanged sqlitedb.Broadcast
 	scheduleDone    chan struct{}
+
+	roomsMu sync.Mutex
+	rooms   cachedRooms
+	occ     kiosk.Occupancy // today's people inside each room
+	occLoad sync.Mutex      // one load of occ at a time
 }
 
 // NewDB returns a DB for the file at path; call Open before use.

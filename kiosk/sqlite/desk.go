@@ -237,7 +237,8 @@ func (db *DB) DeskCheckIn(ctx context.Context, actor string, tap kiosk.Tap) (kio
 		if err != nil {
 			return err
 		}
-		if rec, err = recordTap(ctx, db.writeStmts.inTx(ctx, tx), tap, m, db.Location(m.TimeZone)); err != nil {
+		// A desk check-in is never at a room door, so it makes no presence.
+		if rec, _, err = db.recordTap(ctx, tx, db.writeStmts.inTx(ctx, tx), tap, m, db.Location(m.TimeZone)); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, now, actor, kiosk.AuditCheckIn(rec))

@@ -120,21 +120,38 @@ func (db *DB) commitTaps(batch []tapRequest) ([]kiosk.Recorded, error) {
 	loc := db.Location(m.TimeZone)
 	st := db.writeStmts.inTx(ctx, tx)
 	recs := make([]kiosk.Recorded, len(batch))
+	var rooms []string // whose count changed
+	committed := false
+	defer func() {
+		if !committed && len(rooms) > 0 {
+			db.occ.Forget() // counted taps that are not stored: count again
+		}
+	}()
 	for i, req := range batch {
-		if recs[i], err = recordTap(ctx, st, req.tap, m, loc); err != nil {
+		var p *kiosk.Presence
+		if recs[i], p, err = db.recordTap(ctx, tx, st, req.tap, m, loc); err != nil {
 			return nil, fmt.Errorf("tap %s: %w", req.tap.ID, err)
+		}
+		if p != nil {
+			// Counted now, so that the next tap of the batch sees it.
+			rooms = append(rooms, db.occ.Pass(*p)...)
+			if _, err := st.presence.ExecContext(ctx, presenceArgs(nil, p)...); err != nil {
+				return nil, fmt.Errorf("tap %s: presence: %w", req.tap.ID, err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	committed = true
+	db.occupancyChanged(rooms)
 	return recs, nil
 }
 
 // tapStmts are the statements of the tap path, prepared once: parsing SQL
 // costs more than running these indexed lookups.
 type tapStmts struct {
-	badge, passHolder, newestPass, arrival, insertTap, learnPass *sql.Stmt
+	badge, passHolder, newestPass, arrival, insertTap, learnPass, presence *sql.Stmt
 }
 
 const (
@@ -145,7 +162,8 @@ const (
 	sqlArrival    = `INSERT INTO arrivals (delegate_id, day, tap_id, at_us, kiosk)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 	sqlInsertTap = `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk,
-		delegate_id, delegate_name, result, reason, first_today) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		delegate_id, delegate_name, result, reason, first_today, room, session_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 func prepareTapStmts(ctx context.Context, db *sql.DB, write bool) (*tapStmts, error) {
@@ -172,6 +190,9 @@ func prepareTapStmts(ctx context.Context, db *sql.DB, write bool) (*tapStmts, er
 	if s.learnPass, err = db.PrepareContext(ctx, sqlUpsertPass); err != nil {
 		return nil, err
 	}
+	if s.presence, err = db.PrepareContext(ctx, sqlUpsertPresence); err != nil {
+		return nil, err
+	}
 	return &s, nil
 }
 
@@ -179,17 +200,28 @@ func prepareTapStmts(ctx context.Context, db *sql.DB, write bool) (*tapStmts, er
 func (s *tapStmts) inTx(ctx context.Context, tx *sql.Tx) *tapStmts {
 	return &tapStmts{badge: tx.StmtContext(ctx, s.badge), passHolder: tx.StmtContext(ctx, s.passHolder),
 		newestPass: tx.StmtContext(ctx, s.newestPass), arrival: tx.StmtContext(ctx, s.arrival),
-		insertTap: tx.StmtContext(ctx, s.insertTap), learnPass: tx.StmtContext(ctx, s.learnPass)}
+		insertTap: tx.StmtContext(ctx, s.insertTap), learnPass: tx.StmtContext(ctx, s.learnPass),
+		presence: tx.StmtContext(ctx, s.presence)}
 }
 
-func recordTap(ctx context.Context, st *tapStmts, tap kiosk.Tap, m kiosk.Meeting, loc *time.Location) (kiosk.Recorded, error) {
+// recordTap decides a tap and writes it in tx; at a room door it also
+// returns the presence the tap makes, for the caller to count and store.
+func (db *DB) recordTap(ctx context.Context, tx *sql.Tx, st *tapStmts, tap kiosk.Tap, m kiosk.Meeting,
+	loc *time.Location) (kiosk.Recorded, *kiosk.Presence, error) {
 	standing, err := lookupStanding(ctx, st, tap.Credential)
 	if err != nil {
-		return kiosk.Recorded{}, err
+		return kiosk.Recorded{}, nil, err
 	}
 	day := kiosk.LocalDate(tap.At, loc)
 	rec := kiosk.Recorded{Tap: tap, Delegate: standing.Delegate, Day: day, Loc: loc}
-	rec.Result, rec.Reason = kiosk.Decide(tap.Credential, standing, day, m, tap.Direction)
+	var presence *kiosk.Presence
+	if tap.Room != "" {
+		if presence, err = db.decideDoor(ctx, tx, tap, standing, m, &rec); err != nil {
+			return kiosk.Recorded{}, nil, fmt.Errorf("room door: %w", err)
+		}
+	} else {
+		rec.Result, rec.Reason = kiosk.Decide(tap.Credential, standing, day, m, tap.Direction)
+	}
 
 	var delegateID, name string
 	if d := standing.Delegate; d != nil {
@@ -200,22 +232,27 @@ func recordTap(ctx context.Context, st *tapStmts, tap kiosk.Tap, m kiosk.Meeting
 		// are superseded from now on, before the registry says so.
 		p := kiosk.Pass{DelegateID: delegateID, UID: tap.UID, IssuedAt: tap.PassIssued}
 		if _, err := st.learnPass.ExecContext(ctx, passArgs(nil, &p)...); err != nil {
-			return kiosk.Recorded{}, fmt.Errorf("learn pass: %w", err)
+			return kiosk.Recorded{}, nil, fmt.Errorf("learn pass: %w", err)
 		}
 	}
-	if rec.Result == kiosk.ResultAccepted && tap.Direction == kiosk.DirectionIn {
+	// An entry at a room door is not an arrival at the venue.
+	if rec.Result == kiosk.ResultAccepted && tap.Direction == kiosk.DirectionIn && tap.Room == "" {
 		r, err := st.arrival.ExecContext(ctx, delegateID, day, tap.ID, micros(tap.At), tap.Kiosk)
 		if err != nil {
-			return kiosk.Recorded{}, fmt.Errorf("record arrival: %w", err)
+			return kiosk.Recorded{}, nil, fmt.Errorf("record arrival: %w", err)
 		}
 		n, _ := r.RowsAffected()
 		rec.FirstToday = n == 1
 	}
-	if _, err := st.insertTap.ExecContext(ctx, tap.ID, micros(tap.At), day, tap.UID, tap.Source, tap.Gate, tap.Direction, tap.Kiosk,
-		delegateID, name, rec.Result, rec.Reason, rec.FirstToday); err != nil {
-		return kiosk.Recorded{}, fmt.Errorf("insert tap: %w", err)
+	var sessionID string
+	if rec.Session != nil {
+		sessionID = rec.Session.ID
 	}
-	return rec, nil
+	if _, err := st.insertTap.ExecContext(ctx, tap.ID, micros(tap.At), day, tap.UID, tap.Source, tap.Gate, tap.Direction, tap.Kiosk,
+		delegateID, name, rec.Result, rec.Reason, rec.FirstToday, tap.Room, sessionID); err != nil {
+		return kiosk.Recorded{}, nil, fmt.Errorf("insert tap: %w", err)
+	}
+	return rec, presence, nil
 }
 
 // lookupStanding finds what a credential is bound to.
@@ -287,7 +324,8 @@ func (db *DB) LookupBadge(ctx context.Context, uid string) (kiosk.Standing, erro
 }
 
 // tapColumns are the columns scanTapRecord reads, in order.
-const tapColumns = `id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk, first_today`
+const tapColumns = `id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk, first_today,
+	room, session_id`
 
 // scanTapRow is scanTapRecord for sqlitedb.Collect.
 func scanTapRow(rows *sql.Rows) (kiosk.TapRecord, error) { return scanTapRecord(rows) }
@@ -296,7 +334,7 @@ func scanTapRecord(s scanner) (kiosk.TapRecord, error) {
 	var t kiosk.TapRecord
 	var at int64
 	err := s.Scan(&t.ID, &at, &t.DelegateID, &t.DelegateName, &t.UID, &t.Source, &t.Gate,
-		&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday)
+		&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday, &t.Room, &t.SessionID)
 	t.At = fromMicros(at)
 	return t, err
 }
@@ -307,7 +345,8 @@ func scanTapRecord(s scanner) (kiosk.TapRecord, error) {
 // knows it: at the registry, the earliest accepted entry across kiosks.
 func (db *Venue) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error {
 	query := `SELECT id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk,
-		first_today OR EXISTS (SELECT 1 FROM arrivals a WHERE a.delegate_id = t.delegate_id AND a.day = t.day AND a.tap_id = t.id)
+		first_today OR EXISTS (SELECT 1 FROM arrivals a WHERE a.delegate_id = t.delegate_id AND a.day = t.day AND a.tap_id = t.id),
+		room, session_id
 		FROM taps t`
 	var args []any
 	if date != "" {

@@ -297,6 +297,12 @@ func (s *Server) PublishDeskTap(t DeskTap) {
 func (s *Server) PublishTap(res kiosk.TapResult) {
 	public := res
 	public.Delegate, public.Sessions, public.Language = nil, nil, ""
+	if res.Instead != nil && res.Instead.Next != nil { // the delegate's own next session
+		public.Instead = &kiosk.Instead{Overflow: res.Instead.Overflow}
+		if public.Instead.Overflow == "" {
+			public.Instead = nil
+		}
+	}
 	s.Hub.Publish(Event{Public: s.frame("tap", public), Private: s.frame("tap", res)})
 }
 

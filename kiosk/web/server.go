@@ -68,6 +68,7 @@ type Server struct {
 	Readers ReaderStates          // may be nil
 	Sync    func() RegistryStatus // may be nil: standalone
 	Demo    DemoTapper            // may be nil: not a demo
+	Rooms   RoomStore             // may be nil: no room doors or occupancy
 	// Credentials answers the venue's other systems with an API key
 	// (GET /api/v1/credentials/{uid}); nil: not served.
 	Credentials *credapi.API
@@ -104,6 +105,10 @@ type Server struct {
 	catalogs  Catalogs
 	closeOnce sync.Once
 	closeErr  error
+
+	roomsMu      sync.Mutex
+	roomsPending map[string]bool // rooms whose `room` event is due
+	roomsKick    chan struct{}
 }
 
 // NewServer returns a server with defaults; set fields, then Open.
@@ -215,6 +220,12 @@ func (s *Server) newApp() *fiber.App {
 	app.Get("/api/events", s.handleEvents)
 	app.Get("/api/schedule", s.handleSchedule)
 	app.Post("/api/taps", ownOrigin, s.requireLocalOrStaff, requireJSON, s.handleTap)
+	if s.Rooms != nil {
+		app.Get("/api/rooms", s.handleRooms)
+		app.Get("/api/rooms/:name", s.handleRoom)
+		s.roomsKick = make(chan struct{}, 1)
+		go s.runRoomEvents()
+	}
 	if s.Credentials != nil {
 		app.Get(credapi.Route, s.Credentials.Handle)
 	}

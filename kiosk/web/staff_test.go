@@ -111,6 +111,8 @@ var publicRoutes = map[string]bool{
 	"GET /": true, "HEAD /": true, "GET /healthz": true, "HEAD /healthz": true, "GET /metrics": true, "HEAD /metrics": true,
 	"GET /api/events": true, "HEAD /api/events": true, "GET /api/schedule": true, "HEAD /api/schedule": true,
 	"GET /login": true, "HEAD /login": true, "POST /login": true, "GET /lobby": true, "HEAD /lobby": true,
+	"GET /api/rooms": true, "HEAD /api/rooms": true, "GET /api/rooms/:name": true, "HEAD /api/rooms/:name": true,
+	"GET /door": true, "HEAD /door": true,
 }
 
 func TestStaffRoutesNeedSession(t *testing.T) {
@@ -123,7 +125,7 @@ func TestStaffRoutesNeedSession(t *testing.T) {
 			continue
 		}
 		seen++
-		path := strings.NewReplacer(":id", "D1", ":uid", "0A0B0C0D0E").Replace(r.Path)
+		path := strings.NewReplacer(":id", "D1", ":uid", "0A0B0C0D0E", ":name", "Room%20K").Replace(r.Path)
 		// app.Test comes from a non-loopback address, so even the tap
 		// route, open to this machine, must ask for a session.
 		req := httptest.NewRequest(r.Method, path, strings.NewReader(`{"uid":"0A0B0C0D0E"}`))

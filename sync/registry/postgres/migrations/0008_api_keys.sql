@@ -1,7 +1,7 @@
 -- API keys of the venue's other systems, as in the SQLite venue schema's
 -- 0017_api_keys.sql: only a key's SHA-256 is kept; a revoked key keeps its
 -- row (revoked_us <> 0). The change log carries them to every kiosk (kind
--- "apikey"), as the SQLite registry's registry_0008_api_keys.sql does:
+-- "apikey"), as the SQLite registry's registry_0009_api_keys.sql does:
 -- logged when the hash changes or the key is revoked or restored. Few
 -- rows, conditions per row: row triggers, as for staff.
 CREATE TABLE api_keys (
