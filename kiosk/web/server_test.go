@@ -17,6 +17,7 @@ import (
 
 	"checkin/assets"
 	"checkin/kiosk"
+	"checkin/kiosk/credapi"
 	"checkin/kiosk/passbook"
 	"checkin/kiosk/search"
 	"checkin/kiosk/sqlite"
@@ -108,6 +109,8 @@ func newFixture(t testing.TB) *fixture {
 	f.db.OnWriteHealth = s.PublishStore
 	f.db.OnOccupancy = s.PublishRooms
 	s.Rooms = f.db
+	s.Credentials = credapi.New(f.db)
+	s.Credentials.Now = f.Now
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
