@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Spec defaults, as documented for --reader.
@@ -20,6 +22,7 @@ const (
 const (
 	RoleEntrance = "entrance" // taps check delegates in or out
 	RoleDesk     = "desk"     // taps go to the registration desk, no decision
+	RoleRoom     = "room"     // taps check delegates into the session in room=NAME
 )
 
 // ErrBadSpec is wrapped by every ParseSpec error.
@@ -34,7 +37,7 @@ const FormatOSDP = "osdp"
 const SCBKInstall = "install"
 
 // Spec is one parsed --reader value:
-// PORT[,format=F][,baud=N][,gate=NAME][,direction=in|out][,role=entrance|desk]
+// PORT[,format=F][,baud=N][,gate=NAME][,direction=in|out][,role=entrance|desk|room][,room=NAME]
 // and, for format=osdp, [,address=N][,scbk=HEX32|install][,secure=off].
 type Spec struct {
 	// Port is a device path or "usb:VID:PID[:SERIAL]" as given; with the
@@ -44,7 +47,8 @@ type Spec struct {
 	Baud      int
 	Gate      string
 	Direction string // "in" or "out"
-	Role      string // RoleEntrance or RoleDesk
+	Role      string // RoleEntrance, RoleDesk or RoleRoom
+	Room      string // role=room: the room whose door the reader is at
 
 	// OSDP options.
 	Address   int    // 0–126
@@ -98,6 +102,9 @@ func (s Spec) Source() string {
 func (s Spec) String() string {
 	out := fmt.Sprintf("%s,format=%s,baud=%d,gate=%s,direction=%s,role=%s",
 		s.Port, s.Format, s.Baud, s.Gate, s.Direction, s.Role)
+	if s.Room != "" {
+		out += ",room=" + s.Room
+	}
 	if s.Format == FormatOSDP {
 		out += ",address=" + strconv.Itoa(s.Address)
 		if s.SCBK != "" {
@@ -157,6 +164,12 @@ func ParseSpec(v string) (Spec, error) {
 	if s.SecureOff && s.SCBK != "" {
 		return Spec{}, specErrorf(v, "secure=off and scbk= contradict each other: give one")
 	}
+	switch {
+	case s.Role == RoleRoom && s.Room == "":
+		return Spec{}, specErrorf(v, "role=room needs room=NAME, the room whose door the reader is at")
+	case s.Role != RoleRoom && s.Room != "":
+		return Spec{}, specErrorf(v, "room= is for role=room only")
+	}
 	return s, nil
 }
 
@@ -207,12 +220,17 @@ func (s *Spec) set(key, val string) error {
 		}
 		s.Direction = val
 	case "role":
-		if val != RoleEntrance && val != RoleDesk {
-			return fmt.Errorf("role=%q: want entrance or desk", val)
+		if val != RoleEntrance && val != RoleDesk && val != RoleRoom {
+			return fmt.Errorf("role=%q: want entrance, desk or room", val)
 		}
 		s.Role = val
+	case "room":
+		if !validRoom(val) {
+			return fmt.Errorf("room=%q: want 1 to 64 printable characters (no comma)", val)
+		}
+		s.Room = val
 	default:
-		return fmt.Errorf("unknown option %q (want format, baud, gate, direction, role, or for format=osdp address, scbk, secure)", key)
+		return fmt.Errorf("unknown option %q (want format, baud, gate, direction, role, room, or for format=osdp address, scbk, secure)", key)
 	}
 	return nil
 }
@@ -261,6 +279,20 @@ func isHex4(s string) bool {
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if hexValue(s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// validRoom reports whether s can be a room's name: 1 to 64 printable
+// characters, as the schedule's rooms are names of up to kiosk.MaxLabel.
+func validRoom(s string) bool {
+	if s == "" || len(s) > 64 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
 			return false
 		}
 	}

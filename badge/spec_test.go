@@ -21,6 +21,16 @@ func TestParseSpec(t *testing.T) {
 		{"/dev/ttyUSB0", def("/dev/ttyUSB0")},
 		{"/dev/pts/3,format=qr,baud=115200,gate=hall-B,direction=out,role=desk",
 			badge.Spec{Port: "/dev/pts/3", Format: "qr", Baud: 115200, Gate: "hall-B", Direction: "out", Role: "desk"}},
+		{"/dev/ttyUSB1,role=room,room=Popov Room,direction=out", func() badge.Spec {
+			s := def("/dev/ttyUSB1")
+			s.Role, s.Room, s.Direction = "room", "Popov Room", "out"
+			return s
+		}()},
+		{"/dev/ttyUSB2,room=Salle C,role=room", func() badge.Spec {
+			s := def("/dev/ttyUSB2")
+			s.Role, s.Room = "room", "Salle C"
+			return s
+		}()},
 		{"/dev/ttyACM0, role=desk , format=line-dec", func() badge.Spec {
 			s := def("/dev/ttyACM0")
 			s.Role, s.Format = "desk", "line-dec"
@@ -66,6 +76,10 @@ func TestParseSpecErrors(t *testing.T) {
 		{"/dev/ttyUSB0,gate=a b", "gate"},
 		{"/dev/ttyUSB0,direction=up", "direction"},
 		{"/dev/ttyUSB0,role=admin", "role"},
+		{"/dev/ttyUSB0,role=room", "room=NAME"},
+		{"/dev/ttyUSB0,room=K", "role=room only"},
+		{"/dev/ttyUSB0,role=room,room=", "room="},
+		{"/dev/ttyUSB0,role=room,room=K\x01", "room="},
 		{"/dev/ttyUSB0,speed=9600", "speed"},
 		{"/dev/ttyUSB0,format", "format"},
 		{"/dev/ttyUSB0,", `""`},
@@ -138,7 +152,7 @@ func TestSpecUSB(t *testing.T) {
 
 func FuzzParseSpec(f *testing.F) {
 	for _, s := range []string{"/dev/ttyUSB0", "usb:0403:6001:X,format=qr,baud=115200", "a,gate=b,role=desk,direction=out", ",,=", "usb::",
-		"/dev/ttyS1,format=osdp,address=7,scbk=install", "p,format=osdp,secure=off"} {
+		"/dev/ttyS1,format=osdp,address=7,scbk=install", "p,format=osdp,secure=off", "p,role=room,room=Room K,direction=out"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

@@ -21,6 +21,9 @@ type Room struct {
 	// Overflow is the room to send people to when this one is full; ""
 	// for none.
 	Overflow string
+	// Reset is the room's latest count reset by staff, as the feed carries
+	// it; nil when none, and where only the count needs it.
+	Reset *RoomReset
 }
 
 // Session is one meeting in the schedule.

@@ -21,6 +21,9 @@ const (
 	ChangePass     = "pass"
 	ChangeStaff    = "staff"
 	ChangePhoto    = "photo"
+	// ChangePresence is a delegate's latest pass through a room door on a
+	// day, at any kiosk (kiosk.Presence): an addition to protocol v1.
+	ChangePresence = "presence"
 
 	OpUpsert = "upsert"
 	OpDelete = "delete"
@@ -28,7 +31,8 @@ const (
 
 // ChangeKinds returns every kind of registry change, sorted.
 func ChangeKinds() []string {
-	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangePhoto, ChangeRoom, ChangeSession, ChangeStaff}
+	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangePhoto, ChangePresence,
+		ChangeRoom, ChangeSession, ChangeStaff}
 }
 
 // Change is one decoded entry of the registry's change feed.
@@ -132,6 +136,14 @@ type SyncStore interface {
 	// MarkPassRefused parks a pass the registry refused (it then opens
 	// this kiosk only, until a newer pass supersedes it).
 	MarkPassRefused(ctx context.Context, uid, why string) error
+
+	// PendingRoomResets returns up to limit room count resets made at
+	// this kiosk that the registry has not taken yet, oldest first.
+	PendingRoomResets(ctx context.Context, limit int) ([]RoomReset, error)
+	// MarkRoomResetsDelivered records that the registry took these resets.
+	MarkRoomResetsDelivered(ctx context.Context, ids []string) error
+	// MarkRoomResetRefused parks a reset the registry refused.
+	MarkRoomResetRefused(ctx context.Context, id, why string) error
 
 	// PendingPhotoEvents returns up to limit photos set or removed at
 	// this kiosk's desk that the registry has not taken yet, oldest first.

@@ -26,6 +26,7 @@ var kinds = map[string]kind{
 	kiosk.ChangePass:     kindOf((*PassData).change),
 	kiosk.ChangeStaff:    kindOf((*StaffData).change),
 	kiosk.ChangePhoto:    kindOf((*PhotoData).change),
+	kiosk.ChangePresence: kindOf((*PresenceData).change),
 }
 
 // A kind is what the protocol knows of one kind of change.
@@ -140,13 +141,23 @@ type RoomData struct {
 	// none, and kiosks before it skip it (a page's unknown members are
 	// ignored); omitted when empty.
 	Overflow string `json:"overflow,omitempty"`
+	// ResetDay and ResetAt (RFC 3339) are the room's latest count reset by
+	// staff (kiosk.RoomReset), an addition to protocol v1 like Overflow.
+	ResetDay string `json:"reset_day,omitempty"`
+	ResetAt  string `json:"reset_at,omitempty"`
 }
 
 func (d *RoomData) change(bool) (kiosk.Room, error) {
-	if d.Name == "" || d.Capacity < 0 || d.Capacity > kiosk.MaxCapacity || d.Overflow != "" && d.Overflow == d.Name {
+	at, err := parseTime(d.ResetAt)
+	if d.Name == "" || d.Capacity < 0 || d.Capacity > kiosk.MaxCapacity || d.Overflow != "" && d.Overflow == d.Name ||
+		err != nil || d.ResetDay != "" && (!kiosk.ValidDate(d.ResetDay) || at.IsZero()) {
 		return kiosk.Room{}, fmt.Errorf("room %q", badge.Clip(d.Name))
 	}
-	return kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity, Overflow: d.Overflow}, nil
+	r := kiosk.Room{Name: d.Name, Building: d.Building, Floor: d.Floor, Capacity: d.Capacity, Overflow: d.Overflow}
+	if d.ResetDay != "" {
+		r.Reset = &kiosk.RoomReset{Room: d.Name, Day: d.ResetDay, At: at.UTC()}
+	}
+	return r, nil
 }
 
 // SessionData is the data of a session change. Start and End are RFC 3339
@@ -187,6 +198,29 @@ func (d *ArrivalData) change(bool) (kiosk.Arrival, error) {
 		return kiosk.Arrival{}, fmt.Errorf("arrival")
 	}
 	return kiosk.Arrival{DelegateID: d.DelegateID, Day: d.Day, At: at, Kiosk: d.Kiosk}, nil
+}
+
+// PresenceData is the data of a presence change: a delegate's latest pass
+// through a room door on a day (kiosk.Presence). At is an RFC 3339 time.
+type PresenceData struct {
+	DelegateID string `json:"delegate_id"`
+	Day        string `json:"day"`
+	Room       string `json:"room,omitempty"`
+	Direction  string `json:"direction,omitempty"`
+	At         string `json:"at,omitempty"`
+	TapID      string `json:"tap_id,omitempty"`
+	Kiosk      string `json:"kiosk,omitempty"`
+	SessionID  string `json:"session_id,omitempty"`
+}
+
+func (d *PresenceData) change(upsert bool) (kiosk.Presence, error) {
+	at, err := parseTime(d.At)
+	if err != nil || !kiosk.ValidLabel(d.DelegateID) || !kiosk.ValidDate(d.Day) || upsert && (!kiosk.ValidLabel(d.Room) ||
+		d.Direction != kiosk.DirectionIn && d.Direction != kiosk.DirectionOut || at.IsZero() || !kiosk.ValidLabel(d.TapID)) {
+		return kiosk.Presence{}, fmt.Errorf("presence of %q", badge.Clip(d.DelegateID))
+	}
+	return kiosk.Presence{DelegateID: d.DelegateID, Day: d.Day, Room: d.Room, Direction: d.Direction, At: at.UTC(),
+		TapID: d.TapID, Kiosk: d.Kiosk, SessionID: d.SessionID}, nil
 }
 
 // KeyData is the data of a key change: a public key that signs QR passes,

@@ -102,6 +102,11 @@ type CheckinEvent struct {
 	At         time.Time `json:"at"`
 	Result     string    `json:"result"`
 	Reason     string    `json:"reason"`
+	// Room and SessionID are additions to protocol v1 for taps at room
+	// doors (the room, the session the tap was for); omitted at the
+	// entrance, so that entrance events are as before.
+	Room      string `json:"room,omitempty"`
+	SessionID string `json:"session_id,omitempty"`
 }
 
 // CheckinsRequest is the body of POST /sync/v1/checkins.
@@ -191,7 +196,11 @@ func DecodeCheckins(data []byte) ([]CheckinEvent, error) {
 var reasons = map[string]bool{
 	kiosk.ReasonUnknownBadge: true, kiosk.ReasonRevokedBadge: true, kiosk.ReasonInvalidPass: true,
 	kiosk.ReasonNotValidToday: true, kiosk.ReasonRegistrationCancelled: true,
+	kiosk.ReasonNoSessionNow: true, kiosk.ReasonNotInSessionGroups: true, kiosk.ReasonRoomFull: true,
 }
+
+// doorReasons are given at room doors only.
+var doorReasons = map[string]bool{kiosk.ReasonNoSessionNow: true, kiosk.ReasonNotInSessionGroups: true, kiosk.ReasonRoomFull: true}
 
 func validateCheckin(e CheckinEvent) error {
 	switch {
@@ -219,8 +228,67 @@ func validateCheckin(e CheckinEvent) error {
 		return fmt.Errorf("reason %q is not a rejection reason", badge.Clip(e.Reason))
 	case e.Result != kiosk.ResultAccepted && e.Result != kiosk.ResultRejected:
 		return fmt.Errorf("result must be accepted or rejected")
+	case e.Room != "" && !kiosk.ValidLabel(e.Room):
+		return fmt.Errorf("room must be at most %d printable characters", kiosk.MaxLabel)
+	case e.SessionID != "" && (e.Room == "" || !kiosk.ValidLabel(e.SessionID)):
+		return fmt.Errorf("session_id must be at most %d printable characters, at a room door", kiosk.MaxLabel)
+	case e.Room == "" && doorReasons[e.Reason]:
+		return fmt.Errorf("reason %q is given at room doors only", e.Reason)
 	}
 	return nil
+}
+
+// RoomResetsRequest is the body of POST /sync/v1/rooms/reset: rooms whose
+// count of people inside staff emptied at a kiosk.
+type RoomResetsRequest struct {
+	Resets []RoomReset `json:"resets"`
+}
+
+// RoomResetsResponse is its answer: how many resets were new.
+type RoomResetsResponse struct {
+	Accepted int `json:"accepted"`
+}
+
+// RoomReset is one reset: from At on, passes before it no longer count.
+// Day is the local date it applies to.
+type RoomReset struct {
+	ID   string    `json:"id"`
+	Room string    `json:"room"`
+	Day  string    `json:"day"`
+	At   time.Time `json:"at"`
+	By   string    `json:"by"`
+}
+
+// DecodeRoomResets decodes and validates a POST /sync/v1/rooms/reset body.
+func DecodeRoomResets(data []byte) ([]kiosk.RoomReset, error) {
+	var req RoomResetsRequest
+	if err := kiosk.DecodeJSON(data, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Resets) > MaxEventsPerPost {
+		return nil, invalid("%d resets, at most %d per request", len(req.Resets), MaxEventsPerPost)
+	}
+	out := make([]kiosk.RoomReset, len(req.Resets))
+	for i, r := range req.Resets {
+		var err error
+		switch {
+		case !kiosk.ValidLabel(r.ID):
+			err = fmt.Errorf("id must be 1 to %d printable characters", kiosk.MaxLabel)
+		case !kiosk.ValidLabel(r.Room):
+			err = fmt.Errorf("room must be 1 to %d printable characters", kiosk.MaxLabel)
+		case !kiosk.ValidDate(r.Day):
+			err = fmt.Errorf("day must be YYYY-MM-DD")
+		case r.At.Year() < 2000 || r.At.Year() > 2100:
+			err = fmt.Errorf("at %s is not a plausible time", r.At.Format(time.RFC3339))
+		case r.By != "" && !kiosk.ValidLabel(r.By):
+			err = fmt.Errorf("by must be at most %d printable characters", kiosk.MaxLabel)
+		}
+		if err != nil {
+			return nil, invalid("reset %d (id %q): %v", i, badge.Clip(r.ID), err)
+		}
+		out[i] = kiosk.RoomReset{ID: r.ID, Room: r.Room, Day: r.Day, At: r.At.UTC(), By: r.By}
+	}
+	return out, nil
 }
 
 // KeysRequest is the body of POST /sync/v1/keys: a kiosk's public pass keys.
@@ -467,5 +535,6 @@ func DecodeChangesPage(data []byte) (page ChangesPage, changes []kiosk.Change, s
 // FromTap turns a stored tap into a check-in event.
 func FromTap(t kiosk.TapRecord) CheckinEvent {
 	return CheckinEvent{ID: t.ID, DelegateID: t.DelegateID, UID: t.UID, Source: t.Source, Kiosk: t.Kiosk,
-		Gate: t.Gate, Direction: t.Direction, At: t.At, Result: t.Result, Reason: t.Reason}
+		Gate: t.Gate, Direction: t.Direction, At: t.At, Result: t.Result, Reason: t.Reason,
+		Room: t.Room, SessionID: t.SessionID}
 }

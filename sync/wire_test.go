@@ -183,8 +183,14 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":45,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94","content_type":"image/jpeg","size":1446}},
 		{"seq":46,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94","content_type":"image/gif","size":1446}},
 		{"seq":47,"kind":"photo","op":"upsert","data":{"delegate_id":"D1","sha256":"B09AF9A25AB64F7C36C827D63C7F542DE4634C985158166E0A628B2F69C23D94","content_type":"image/png","size":1446}},
-		{"seq":48,"kind":"photo","op":"delete","data":{"delegate_id":"D2"}}],
-		"next":48,"more":true,"extra":"ignored"}`
+		{"seq":48,"kind":"photo","op":"delete","data":{"delegate_id":"D2"}},
+		{"seq":49,"kind":"presence","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","room":"K","direction":"in","at":"2026-11-22T09:05:00+01:00","tap_id":"t1","kiosk":"north","session_id":"s1"}},
+		{"seq":50,"kind":"presence","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","room":"K","direction":"sideways","at":"2026-11-22T09:05:00+01:00","tap_id":"t1"}},
+		{"seq":51,"kind":"presence","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","room":"K","direction":"in","tap_id":"t1"}},
+		{"seq":52,"kind":"presence","op":"delete","data":{"delegate_id":"D1","day":"2026-11-22"}},
+		{"seq":53,"kind":"room","op":"upsert","data":{"name":"K","capacity":3,"reset_day":"2026-11-22","reset_at":"2026-11-22T11:00:00+01:00"}},
+		{"seq":54,"kind":"room","op":"upsert","data":{"name":"K","reset_day":"2026-11-22"}}],
+		"next":54,"more":true,"extra":"ignored"}`
 	page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +198,14 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 	var got []string
 	kinds := map[string]bool{}
 	for _, c := range changes {
-		got = append(got, fmt.Sprintf("%d %s %s %+v", c.Seq, c.Kind, c.Op, c.Value))
+		line := fmt.Sprintf("%d %s %s %+v", c.Seq, c.Kind, c.Op, c.Value)
+		if r, ok := c.Value.(*kiosk.Room); ok && r.Reset != nil {
+			line = strings.Replace(line, fmt.Sprintf("Reset:%p", r.Reset), "Reset:0xPTR", 1)
+			if r.Reset.Day != "2026-11-22" || !r.Reset.At.Equal(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)) || r.Reset.Room != "K" {
+				t.Errorf("room reset %+v", *r.Reset)
+			}
+		}
+		got = append(got, line)
 		kinds[c.Kind] = true
 	}
 	if len(kinds) != len(kiosk.ChangeKinds()) { // a new kind: an entry in sync's kinds, and in this page
@@ -206,8 +219,8 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"11 delegate upsert &{ID:D5 FamilyName:Nkosi GivenName: Organization: Country: CountryName:الكرسي الرسولي Role: Groups:[] ValidFrom: ValidTo: Status: Language: Email: Badges:[] LatinFamilyName: LatinGivenName:}",
 		"12 badge upsert &{UID:0A0B0C DelegateID:D1 Revoked:true}",
 		"13 badge delete &{UID:0A0B0C DelegateID: Revoked:false}",
-		"16 room upsert &{Name:K Building:Tower Floor:2 Capacity:40 Overflow:L}",
-		"17 room delete &{Name:L Building: Floor: Capacity:0 Overflow:}",
+		"16 room upsert &{Name:K Building:Tower Floor:2 Capacity:40 Overflow:L Reset:<nil>}",
+		"17 room delete &{Name:L Building: Floor: Capacity:0 Overflow: Reset:<nil>}",
 		"19 session upsert &{ID:s1 Title:Plenary Room:K Building:Tower Start:2026-11-22 09:00:00 +0100 +0100 End:2026-11-22 10:30:00.5 +0100 +0100 Groups:[SG12] Status:scheduled MovedFrom:L}",
 		"20 session delete &{ID:s2 Title: Room: Building: Start:0001-01-01 00:00:00 +0000 UTC End:0001-01-01 00:00:00 +0000 UTC Groups:[] Status: MovedFrom:}",
 		"21 session delete &{ID:s3 Title: Room: Building: Start:0001-01-01 00:00:00 +0000 UTC End:0001-01-01 00:00:00 +0000 UTC Groups:[] Status: MovedFrom:}",
@@ -221,11 +234,14 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"44 staff delete &{Username:quentin Role: PasswordHash:}",
 		"45 photo upsert &{DelegateID:D1 SHA256:b09af9a25ab64f7c36c827d63c7f542de4634c985158166e0a628b2f69c23d94 ContentType:image/jpeg Size:1446 Data:[] Updated:0001-01-01 00:00:00 +0000 UTC}",
 		"48 photo delete &{DelegateID:D2 SHA256: ContentType: Size:0 Data:[] Updated:0001-01-01 00:00:00 +0000 UTC}",
+		"49 presence upsert &{DelegateID:D1 Day:2026-11-22 Room:K Direction:in At:2026-11-22 08:05:00 +0000 UTC TapID:t1 Kiosk:north SessionID:s1}",
+		"52 presence delete &{DelegateID:D1 Day:2026-11-22 Room: Direction: At:0001-01-01 00:00:00 +0000 UTC TapID: Kiosk: SessionID:}",
+		"53 room upsert &{Name:K Building: Floor: Capacity:3 Overflow: Reset:0xPTR}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if skipped != 27 || len(page.Changes) != 49 || page.Next != 48 || !page.More {
+	if skipped != 30 || len(page.Changes) != 55 || page.Next != 54 || !page.More {
 		t.Errorf("skipped %d of %d, next %d, more %v", skipped, len(page.Changes), page.Next, page.More)
 	}
 	// Data of the wrong shape for its kind makes the page malformed.
@@ -350,6 +366,67 @@ func TestDecodeCheckinsSources(t *testing.T) {
 		_, err := wire.DecodeCheckins([]byte(body))
 		if (err == nil) != ok {
 			t.Errorf("source %q: err = %v, want accepted %v", source, err, ok)
+		}
+	}
+}
+
+func TestDecodeCheckinsRoomDoors(t *testing.T) {
+	base := `"id":"e1","delegate_id":"D1","uid":"0A0B0C0D0E","source":"rfid","kiosk":"north","gate":"door","direction":"in","at":"2026-11-22T09:00:00Z"`
+	for body, ok := range map[string]bool{
+		`"result":"accepted","reason":"","room":"Room K","session_id":"q9"`:           true,
+		`"result":"rejected","reason":"room_full","room":"Room K","session_id":"q9"`:  true,
+		`"result":"rejected","reason":"no_session_now","room":"Room K"`:               true,
+		`"result":"rejected","reason":"room_full"`:                                    false, // a door's reason at the entrance
+		`"result":"accepted","reason":"","session_id":"q9"`:                           false, // a session without its room
+		`"result":"accepted","reason":"","room":"` + strings.Repeat("K", 65) + `"`:    false,
+		`"result":"rejected","reason":"not_in_session_groups","room":"K","extra":"x"`: false,
+	} {
+		events, err := wire.DecodeCheckins([]byte(`{"events":[{` + base + `,` + body + `}]}`))
+		if (err == nil) != ok {
+			t.Errorf("%s: err = %v, want accepted %v", body, err, ok)
+		}
+		if err == nil && events[0].Room == "" {
+			t.Errorf("%s: room lost", body)
+		}
+	}
+}
+
+func FuzzDecodeRoomResets(f *testing.F) {
+	f.Add(`{"resets":[{"id":"r1","room":"Room K","day":"2026-11-22","at":"2026-11-22T10:00:00Z","by":"dana"}]}`)
+	f.Add(`{"resets":[{"id":"r1","room":"","day":"22.11.2026","at":"1999-01-01T00:00:00Z"}]}`)
+	f.Add(`{"resets":null}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		resets, err := wire.DecodeRoomResets([]byte(in))
+		if err != nil {
+			if kiosk.ErrorCode(err) != kiosk.EINVALID {
+				t.Fatalf("%v: want EINVALID", err)
+			}
+			return
+		}
+		for _, r := range resets {
+			if !kiosk.ValidLabel(r.ID) || !kiosk.ValidLabel(r.Room) || !kiosk.ValidDate(r.Day) || r.At.IsZero() || r.At.Location() != time.UTC {
+				t.Fatalf("accepted invalid reset %+v", r)
+			}
+		}
+	})
+}
+
+func TestDecodeRoomResets(t *testing.T) {
+	got, err := wire.DecodeRoomResets([]byte(`{"resets":[{"id":"r1","room":"Salle 會議室","day":"2026-11-22","at":"2026-11-22T10:00:00+01:00","by":"dana"}]}`))
+	if err != nil || len(got) != 1 || got[0].Room != "Salle 會議室" || !got[0].At.Equal(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("%+v %v", got, err)
+	}
+	for _, bad := range []string{
+		`{"resets":[{"id":"r1","room":"K","day":"tomorrow","at":"2026-11-22T10:00:00Z"}]}`,
+		`{"resets":[{"id":"r1","room":"","day":"2026-11-22","at":"2026-11-22T10:00:00Z"}]}`,
+		`{"resets":[{"id":"r1","room":"K","day":"2026-11-22","at":"1970-01-01T00:00:00Z"}]}`,
+		`{"resets":[{"room":"K","day":"2026-11-22","at":"2026-11-22T10:00:00Z"}]}`,
+		`{"resets":[{"id":"r1","room":"K","day":"2026-11-22","at":"2026-11-22T10:00:00Z","colour":"red"}]}`,
+	} {
+		if _, err := wire.DecodeRoomResets([]byte(bad)); err == nil {
+			t.Errorf("accepted %s", bad)
+		} else if kiosk.ErrorCode(err) != kiosk.EINVALID {
+			t.Errorf("%s: %v, want EINVALID", bad, err)
 		}
 	}
 }

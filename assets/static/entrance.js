@@ -183,13 +183,14 @@
     es.addEventListener("tap", (e) => {
       const res = JSON.parse(e.data);
       if (res.role === "desk") return; // desk reader taps are for the desk
+      if (res.room) return; // room doors have screens of their own (/door)
       show(res);
     });
     es.addEventListener("reader", (e) => {
       const st = JSON.parse(e.data);
       // Serial readers are "open" when working, OSDP readers "online".
       const up = st.state === "open" || st.state === "online";
-      if (st.role !== "desk") entranceReaders[st.reader] = up;
+      if (st.role !== "desk" && st.role !== "room") entranceReaders[st.reader] = up;
       if (up) delete problems.readers[st.reader];
       else problems.readers[st.reader] = st.state + (st.last_error ? ": " + st.last_error : "");
       // An OSDP reader may work and still report its tamper switch or a

@@ -80,7 +80,8 @@
   const img = $("guard-img");
   S.events({
     tap(tap) {
-      if (!tap || (gate && tap.gate !== gate)) return;
+      // Room doors' taps only when their gate is asked for by name.
+      if (!tap || (gate ? tap.gate !== gate : tap.room)) return;
       show(tap);
       addHistory(tap);
     },

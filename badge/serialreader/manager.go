@@ -22,7 +22,8 @@ type Read struct {
 	Source    string    // badge.SourceRFID or badge.SourceQR
 	Gate      string    // the spec's gate
 	Direction string    // "in" or "out"
-	Role      string    // "entrance" or "desk"
+	Role      string    // "entrance", "desk" or "room"
+	Room      string    // role=room: the spec's room
 	At        time.Time // when the frame was decoded (Manager.Now)
 	// Feedback, when not nil, tells the reader how the tap was decided
 	// (OSDP: green and a short beep, or red and a long one). It never
@@ -140,6 +141,7 @@ func (m *Manager) setup() {
 			Gate:      spec.Gate,
 			Direction: spec.Direction,
 			Role:      spec.Role,
+			Room:      spec.Room,
 			State:     StateWaiting,
 			Rejects:   make(map[string]uint64),
 			Since:     now,

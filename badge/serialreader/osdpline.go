@@ -102,6 +102,7 @@ func (l *osdpLine) read(i int, head byte, uid string, err error) {
 		Gate:      spec.Gate,
 		Direction: spec.Direction,
 		Role:      spec.Role,
+		Room:      spec.Room,
 		At:        now,
 		Feedback:  func(accepted bool) { l.bus.Feedback(i, head, accepted) },
 	})

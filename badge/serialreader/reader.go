@@ -130,6 +130,7 @@ func (r *reader) emit(f badge.Frame) {
 			Gate:      r.spec.Gate,
 			Direction: r.spec.Direction,
 			Role:      r.spec.Role,
+			Room:      r.spec.Room,
 			At:        now,
 		})
 	}

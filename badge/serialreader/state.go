@@ -29,7 +29,8 @@ type ReaderState struct {
 	Format    string            `json:"format"`               // wire format
 	Gate      string            `json:"gate"`                 // gate name
 	Direction string            `json:"direction"`            // "in" or "out"
-	Role      string            `json:"role"`                 // "entrance" or "desk"
+	Role      string            `json:"role"`                 // "entrance", "desk" or "room"
+	Room      string            `json:"room,omitempty"`       // role=room: the room whose door it is at
 	State     string            `json:"state"`                // StateOpen, StateWaiting or StateError
 	LastError string            `json:"last_error,omitempty"` // why the reader is not open, or last went down
 	LastRead  time.Time         `json:"last_read,omitzero"`   // time of the last read (after hold-off)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -22,9 +23,17 @@ func staffLogin(t *testing.T, bin, dir, url string) (*http.Client, string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("staff add: %v\n%s", err, out)
 	}
+	return signIn(t, url, "dana", "correct horse battery")
+}
+
+// signIn signs in to a kiosk or registry and returns the client with its
+// session and the CSRF token.
+func signIn(t *testing.T, url, user, password string) (*http.Client, string) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	resp, err := c.Post(url+"/login", "application/json", strings.NewReader(`{"username":"dana","password":"correct horse battery"}`))
+	body, _ := json.Marshal(map[string]string{"username": user, "password": password})
+	resp, err := c.Post(url+"/login", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,7 @@ func tap(t *testing.T, url, uid string) map[string]any {
 }
 
 // postTap posts a tap request body and returns the TapResult.
-func postTap(t *testing.T, url, body string) map[string]any {
+func postTap(t testing.TB, url, body string) map[string]any {
 	t.Helper()
 	resp, err := http.Post(url+"/api/taps", "application/json", strings.NewReader(body))
 	if err != nil {

@@ -282,6 +282,10 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 			}
 		}
 		desk.Changed = app.sync.Kick
+		db.OnOccupancy = func(rooms []string) {
+			server.PublishRooms(rooms)
+			app.sync.Kick() // a room's count reset: deliver it now
+		}
 		app.sync.OnStatus = func(st client.Status) { server.PublishRegistry(app.registryStatus()) }
 		server.Sync = app.registryStatus
 		taps.Publish = func(res kiosk.TapResult) {
@@ -376,7 +380,8 @@ func (a *kioskApp) onRead(r serialreader.Read) {
 		feedback(true)
 		return
 	}
-	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate, Direction: r.Direction})
+	res, err := a.taps.Tap(context.Background(), kiosk.TapRequest{UID: r.UID, Source: r.Source, Gate: r.Gate,
+		Direction: r.Direction, Room: r.Room})
 	if kiosk.ErrorCode(err) == kiosk.EUNAVAILABLE {
 		feedback(false)
 		return // taps cannot be written: the store logs that, once a minute

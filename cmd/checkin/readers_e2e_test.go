@@ -20,11 +20,11 @@ type events struct {
 	ch chan [2]string
 }
 
-func subscribe(t *testing.T, base string) *events { return subscribeWith(t, http.DefaultClient, base) }
+func subscribe(t testing.TB, base string) *events { return subscribeWith(t, http.DefaultClient, base) }
 
 // subscribeWith follows the event stream with a client (a signed-in one
 // also gets the desk reader's taps).
-func subscribeWith(t *testing.T, c *http.Client, base string) *events {
+func subscribeWith(t testing.TB, c *http.Client, base string) *events {
 	t.Helper()
 	resp, err := c.Get(base + "/api/events")
 	if err != nil {
@@ -58,7 +58,7 @@ func subscribeWith(t *testing.T, c *http.Client, base string) *events {
 }
 
 // nextTap returns the next `tap` event's data, or fails after d.
-func (e *events) nextTap(t *testing.T, d time.Duration) map[string]any {
+func (e *events) nextTap(t testing.TB, d time.Duration) map[string]any {
 	t.Helper()
 	deadline := time.After(d)
 	for {
@@ -115,7 +115,7 @@ func wiegand26(data uint32) string {
 	return fmt.Sprintf("W26:%d%s%d\r\n", even, bits, odd)
 }
 
-func healthReaders(t *testing.T, base string) map[string]string {
+func healthReaders(t testing.TB, base string) map[string]string {
 	t.Helper()
 	resp, err := http.Get(base + "/healthz")
 	if err != nil {
@@ -133,7 +133,7 @@ func healthReaders(t *testing.T, base string) map[string]string {
 	return out
 }
 
-func waitReaders(t *testing.T, base string, want string, readers ...string) {
+func waitReaders(t testing.TB, base string, want string, readers ...string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -16,7 +16,7 @@ import (
 
 // freeAddr returns a loopback address free right now, for a registry that
 // must come back on the same address after a restart.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -28,7 +28,7 @@ func freeAddr(t *testing.T) string {
 
 // venue is a registry and its data, with tokens for kiosks.
 type venue struct {
-	t      *testing.T
+	t      testing.TB
 	bin    string
 	dir    string
 	regDir string
@@ -41,7 +41,7 @@ type venue struct {
 	operator  *http.Client // signed in to the registry's dashboard
 }
 
-func newVenue(t *testing.T, roster string, kiosks ...string) *venue {
+func newVenue(t testing.TB, roster string, kiosks ...string) *venue {
 	t.Helper()
 	v := prepareVenue(t, roster, kiosks...)
 	v.startRegistry()
@@ -49,7 +49,7 @@ func newVenue(t *testing.T, roster string, kiosks ...string) *venue {
 }
 
 // prepareVenue is newVenue without starting the registry.
-func prepareVenue(t *testing.T, roster string, kiosks ...string) *venue {
+func prepareVenue(t testing.TB, roster string, kiosks ...string) *venue {
 	t.Helper()
 	v := &venue{t: t, bin: buildBinary(t), dir: t.TempDir(), tokens: map[string]string{}}
 	v.regDir = filepath.Join(v.dir, "registry")
@@ -127,7 +127,7 @@ type health struct {
 	Head int64 `json:"change_seq"`
 }
 
-func getHealth(t *testing.T, url string) health {
+func getHealth(t testing.TB, url string) health {
 	t.Helper()
 	var h health
 	resp, err := http.Get(url + "/healthz")
@@ -141,7 +141,7 @@ func getHealth(t *testing.T, url string) health {
 
 // eventually polls cond every 10 ms until it holds or d passes, and
 // returns how long it took.
-func eventually(t *testing.T, d time.Duration, what string, cond func() bool) time.Duration {
+func eventually(t testing.TB, d time.Duration, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for !cond() {

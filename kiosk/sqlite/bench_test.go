@@ -127,3 +127,69 @@ func BenchmarkImportRoster100k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDoorDecide100k measures what decides a tap at a room door: the
+// badge and its delegate in a 100k-delegate roster, the day's 200
+// sessions (40 rooms, five sessions each), the room's capacity and the
+// people inside it (a few thousand passes today), then DecideDoor.
+// Reports p50/p99 per decision, and the entrance's in the same run.
+func BenchmarkDoorDecide100k(b *testing.B) {
+	const n, rooms = 100_000, 40
+	db := seedBig(b, n)
+	ctx := context.Background()
+	zurich, _ := time.LoadLocation("Europe/Zurich")
+	meeting := kiosk.Meeting{TimeZone: "Europe/Zurich", Start: "2026-11-21", End: "2026-11-28"}
+	day := func(h, m int) time.Time { return time.Date(2026, 11, 22, h, m, 0, 0, zurich) }
+	var sessions []kiosk.Session
+	var roomList []kiosk.Room
+	for r := range rooms {
+		name := fmt.Sprintf("Room %02d", r)
+		roomList = append(roomList, kiosk.Room{Name: name, Building: "Tower", Capacity: 100 + r})
+		for s := range 5 {
+			start := day(8+2*s, 0)
+			sessions = append(sessions, kiosk.Session{ID: fmt.Sprintf("s%02d-%d", r, s), Title: "Q", Room: name, Start: start,
+				End: start.Add(105 * time.Minute), Groups: []string{fmt.Sprintf("Q%d/12", (r+s)%19+1)}, Status: "scheduled"})
+		}
+	}
+	if err := db.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: sessions}); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.ImportRoomsChecked(ctx, roomList, nil); err != nil {
+		b.Fatal(err)
+	}
+	// 4000 room-door passes this morning, through the tap path.
+	at := day(8, 0)
+	for i := range 4000 {
+		at = at.Add(time.Second)
+		tap := kiosk.Tap{ID: fmt.Sprintf("T%06d", i), Credential: kiosk.Credential{UID: uidOf(i * 31 % n)}, Source: "rfid",
+			Gate: "door", Direction: []string{"in", "in", "out"}[i%3], Room: fmt.Sprintf("Room %02d", i%rooms), Kiosk: "k1", At: at.UTC()}
+		if _, err := db.RecordTap(ctx, tap); err != nil {
+			b.Fatal(err)
+		}
+	}
+	now := day(9, 30)
+	var door, entrance []time.Duration
+	i := 0
+	for b.Loop() {
+		uid := uidOf(i * 7919 % n)
+		if i%10 == 0 {
+			uid = "FFFFFFFFFF"
+		}
+		t0 := time.Now()
+		if _, _, _, err := db.DecideAtDoor(ctx, meeting, kiosk.Credential{UID: uid}, fmt.Sprintf("Room %02d", i%rooms), "in", now); err != nil {
+			b.Fatal(err)
+		}
+		door = append(door, time.Since(t0))
+		t0 = time.Now()
+		st, err := db.LookupBadge(ctx, uid)
+		if err != nil {
+			b.Fatal(err)
+		}
+		kiosk.Decide(kiosk.Credential{UID: uid}, st, "2026-11-22", meeting, "in")
+		entrance = append(entrance, time.Since(t0))
+		i++
+	}
+	reportPercentiles(b, door)
+	slices.Sort(entrance)
+	b.ReportMetric(float64(entrance[len(entrance)*99/100].Microseconds()), "entrance-p99-µs")
+}

@@ -272,6 +272,39 @@ func (db *DB) ResetRoom(ctx context.Context, actor, name string, at time.Time) (
 	return r, nil
 }
 
+// ApplyRoomResets stores room count resets made at a kiosk (the
+// registry's side of POST /sync/v1/rooms/reset), each audited as made by
+// its staff login at that kiosk, in one transaction. A reset no later than
+// the room's last one changes nothing (a repeat, or overtaken): it is not
+// counted or audited again. Returns how many were new.
+func (db *Venue) ApplyRoomResets(ctx context.Context, kioskID string, resets []kiosk.RoomReset) (int, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("room resets: %w", err)
+	}
+	defer tx.Rollback()
+	n := 0
+	for _, r := range resets {
+		res, err := tx.ExecContext(ctx, `INSERT INTO rooms (name, reset_day, reset_us) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET reset_day = excluded.reset_day, reset_us = excluded.reset_us
+			WHERE excluded.reset_us > rooms.reset_us`, r.Room, r.Day, micros(r.At))
+		if err != nil {
+			return 0, fmt.Errorf("reset room %q: %w", r.Room, err)
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			continue
+		}
+		n++
+		if err := insertAudit(ctx, tx, r.At, r.By+"@"+kioskID, kiosk.AuditEntry{Action: "room.reset", Detail: r.Room}); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("room resets: commit: %w", err)
+	}
+	return n, nil
+}
+
 // writeRoomReset stores a reset in the room's row (created when only the
 // schedule named the room); the latest reset wins.
 func writeRoomReset(ctx context.Context, tx *sql.Tx, r kiosk.RoomReset) error {
@@ -295,4 +328,22 @@ func (db *DB) occupancyChanged(rooms []string) {
 	if len(rooms) > 0 && db.OnOccupancy != nil {
 		db.OnOccupancy(rooms)
 	}
+}
+
+// DecideAtDoor decides a tap at a room door at now as RecordTap would
+// under meeting m, recording nothing: for benchmarks of the decision (as
+// LookupBadge is for the entrance's) and for previews.
+func (db *DB) DecideAtDoor(ctx context.Context, m kiosk.Meeting, c kiosk.Credential, room, direction string, now time.Time) (result, reason string, session *kiosk.Session, err error) {
+	standing, err := lookupStanding(ctx, db.readStmts, c)
+	if err != nil {
+		return "", "", nil, err
+	}
+	loc := db.Location(m.TimeZone)
+	day := kiosk.LocalDate(now, loc)
+	door, _, err := db.door(ctx, db.read, day, loc, room, standing)
+	if err != nil {
+		return "", "", nil, err
+	}
+	result, reason, session = kiosk.DecideDoor(c, standing, day, m, direction, now.In(loc), door)
+	return result, reason, session, nil
 }

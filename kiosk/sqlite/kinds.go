@@ -57,11 +57,21 @@ var changeKinds = map[string]changeKind{
 		remove: deleteBy(`DELETE FROM badges WHERE uid = ?`, func(b *kiosk.BadgeBinding) any { return b.UID }),
 	},
 	kiosk.ChangeRoom: {
-		upsert: upsertRows(`INSERT INTO rooms (name, building, floor, capacity, overflow) VALUES `, "(?, ?, ?, ?, ?)",
+		// A count reset made here and not yet back from the registry is
+		// kept: the latest reset wins.
+		upsert: upsertRows(`INSERT INTO rooms (name, building, floor, capacity, overflow, reset_day, reset_us) VALUES `,
+			"(?, ?, ?, ?, ?, ?, ?)",
 			` ON CONFLICT (name) DO UPDATE SET building = excluded.building, floor = excluded.floor, capacity = excluded.capacity,
-			overflow = excluded.overflow`,
-			func(args []any, _ *applier, r *kiosk.Room) []any {
-				return append(args, r.Name, r.Building, r.Floor, r.Capacity, r.Overflow)
+			overflow = excluded.overflow,
+			reset_day = CASE WHEN excluded.reset_us > rooms.reset_us THEN excluded.reset_day ELSE rooms.reset_day END,
+			reset_us = max(rooms.reset_us, excluded.reset_us)`,
+			func(args []any, a *applier, r *kiosk.Room) []any {
+				day, at := "", int64(0)
+				if r.Reset != nil {
+					day, at = r.Reset.Day, micros(r.Reset.At)
+					a.resets = append(a.resets, *r.Reset)
+				}
+				return append(args, r.Name, r.Building, r.Floor, r.Capacity, r.Overflow, day, at)
 			}),
 		remove:   deleteBy(`DELETE FROM rooms WHERE name = ?`, func(r *kiosk.Room) any { return r.Name }),
 		schedule: true,
@@ -85,6 +95,19 @@ var changeKinds = map[string]changeKind{
 			` ON CONFLICT DO NOTHING`,
 			func(args []any, _ *applier, r *kiosk.Arrival) []any {
 				return append(args, r.DelegateID, r.Day, micros(r.At), r.Kiosk)
+			}),
+	},
+	kiosk.ChangePresence: {
+		// Another kiosk's room-door pass, or this kiosk's own coming back:
+		// the later pass of the delegate that day wins (kiosk.Presence).
+		upsert: upsertRows(`INSERT INTO presence (delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id) VALUES `,
+			"(?, ?, ?, ?, ?, ?, ?, ?)", ` ON CONFLICT (delegate_id, day) DO UPDATE SET room = excluded.room,
+			direction = excluded.direction, at_us = excluded.at_us, tap_id = excluded.tap_id, kiosk = excluded.kiosk,
+			session_id = excluded.session_id
+			WHERE excluded.at_us > presence.at_us OR (excluded.at_us = presence.at_us AND excluded.tap_id > presence.tap_id)`,
+			func(args []any, a *applier, p *kiosk.Presence) []any {
+				a.presences = append(a.presences, *p)
+				return presenceArgs(args, p)
 			}),
 	},
 	kiosk.ChangeKey: {
@@ -174,6 +197,11 @@ type applier struct {
 	run  *insert // of the pending rows
 	args []any
 	rows int
+
+	// What the page changes in the count of people inside rooms, to tell
+	// the in-memory count once committed.
+	presences []kiosk.Presence
+	resets    []kiosk.RoomReset
 }
 
 // runRows is how many rows one multi-row statement carries.

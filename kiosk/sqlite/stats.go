@@ -97,9 +97,10 @@ func (db *Venue) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
 	for _, name := range order {
 		st.Gates = append(st.Gates, *gates[name])
 	}
-	// People inside: whoever's latest accepted pass today was an entry.
+	// People inside: whoever's latest accepted pass today at the venue's
+	// gates was an entry (room doors move people within it).
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (
-		SELECT direction, max(at_us) FROM taps WHERE day = ? AND result = 'accepted' AND delegate_id != ''
+		SELECT direction, max(at_us) FROM taps WHERE day = ? AND result = 'accepted' AND delegate_id != '' AND room = ''
 		GROUP BY delegate_id) WHERE direction = 'in'`, day).Scan(&st.Inside); err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}

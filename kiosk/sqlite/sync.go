@@ -102,8 +102,25 @@ func (db *DB) ApplyChanges(ctx context.Context, changes []kiosk.Change, next int
 		db.mu.Lock()
 		db.sessions = nil
 		db.mu.Unlock()
+		db.forgetRooms()
 	}
+	db.countApplied(a)
 	return res, nil
+}
+
+// countApplied tells the in-memory count of people inside rooms what a
+// committed page changed, and the listeners which rooms.
+func (db *DB) countApplied(a *applier) {
+	var rooms []string
+	for _, p := range a.presences {
+		rooms = append(rooms, db.occ.Pass(p)...)
+	}
+	for _, r := range a.resets {
+		if db.occ.Reset(r.Room, r.Day, r.At) {
+			rooms = append(rooms, r.Room)
+		}
+	}
+	db.occupancyChanged(rooms)
 }
 
 // PendingTaps returns up to limit undelivered taps, oldest first.
@@ -154,6 +171,27 @@ func (db *DB) MarkBadgeEventRefused(ctx context.Context, id, why string) error {
 	return db.markRefused(ctx, badgeEventsOutbox, id, why)
 }
 
+// PendingRoomResets returns up to limit undelivered room count resets.
+func (db *DB) PendingRoomResets(ctx context.Context, limit int) ([]kiosk.RoomReset, error) {
+	return pending(ctx, db, "room resets", func(rows *sql.Rows) (kiosk.RoomReset, error) {
+		var r kiosk.RoomReset
+		var at int64
+		err := rows.Scan(&r.ID, &r.Room, &r.Day, &at, &r.By)
+		r.At = fromMicros(at)
+		return r, err
+	}, `SELECT id, room, day, at_us, staff FROM room_resets WHERE synced = 0 ORDER BY at_us, id LIMIT ?`, limit)
+}
+
+// MarkRoomResetsDelivered marks room resets as taken by the registry.
+func (db *DB) MarkRoomResetsDelivered(ctx context.Context, ids []string) error {
+	return db.markDelivered(ctx, roomResetsOutbox, ids)
+}
+
+// MarkRoomResetRefused parks a refused room reset.
+func (db *DB) MarkRoomResetRefused(ctx context.Context, id, why string) error {
+	return db.markRefused(ctx, roomResetsOutbox, id, why)
+}
+
 // An outbox is a table whose rows are also entries waiting for the
 // registry (synced 0), delivered (1) or refused and set aside (2, with
 // sync_error): its name and its key column.
@@ -164,6 +202,7 @@ var (
 	badgeEventsOutbox = outbox{"badge_events", "id"}
 	passesOutbox      = outbox{"issued_passes", "uid"}
 	photoEventsOutbox = outbox{"photo_events", "id"}
+	roomResetsOutbox  = outbox{"room_resets", "id"}
 )
 
 // markDelivered marks entries of an outbox as delivered.

@@ -185,3 +185,32 @@ func TestEntranceOutOfOrderWhenTapsCannotBeSaved(t *testing.T) {
 		return strings.HasSuffix(p, "Tap your badge") && hid && !o
 	})
 }
+
+// TestEntranceIgnoresRoomDoorTaps: a tap at a room door (its own screen is
+// /door) never shows on the entrance screen; the next entrance tap does.
+func TestEntranceIgnoresRoomDoorTaps(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := browsertest.New(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitJS(t, ctx, "idle", `document.body.className === "idle"`)
+	f.waitSubscribed(t, 1)
+	// Every class the body takes from now on.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.seen = []; new MutationObserver(() => window.seen.push(document.body.className)).observe(document.body, {attributes: true}); 0`)); err != nil {
+		t.Fatal(err)
+	}
+	post(t, f.url+"/api/taps", `{"uid":"0A0B0C0D0E","room":"Room K","direction":"out"}`) // accepted at that door
+	post(t, f.url+"/api/taps", `{"uid":"DEADBEEF"}`)                                     // then refused at the entrance
+	browsertest.WaitText(t, ctx, "#headline", "We don't recognise this badge")
+	seen, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.seen`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range seen {
+		if c == "accepted" {
+			t.Errorf("the room door's tap showed on the entrance screen: classes %v", seen)
+		}
+	}
+}

@@ -463,7 +463,8 @@ func (c *Client) pushOnce(ctx context.Context) (int, error) {
 		c.keysSent = true
 	}
 	n := 0
-	for _, push := range []func(context.Context) (int, error){c.pushBadgeEvents, c.pushPasses, c.pushPhotoEvents, c.pushTaps} {
+	for _, push := range []func(context.Context) (int, error){c.pushBadgeEvents, c.pushPasses, c.pushPhotoEvents, c.pushTaps,
+		c.pushRoomResets} {
 		k, err := push(ctx)
 		if err != nil {
 			return 0, err
@@ -594,6 +595,26 @@ func (c *Client) pushTaps(ctx context.Context) (int, error) {
 		},
 		delivered: c.Store.MarkTapsDelivered,
 		setAside:  c.Store.MarkTapRefused,
+	})
+}
+
+// pushRoomResets delivers a batch of room count resets made at this
+// kiosk; the registry passes them on to every kiosk with the room.
+func (c *Client) pushRoomResets(ctx context.Context) (int, error) {
+	return deliverPending(ctx, c, outbox[kiosk.RoomReset]{
+		what:    "room reset",
+		pending: c.Store.PendingRoomResets,
+		id:      func(r kiosk.RoomReset) string { return r.ID },
+		send: func(ctx context.Context, resets []kiosk.RoomReset) error {
+			req := wire.RoomResetsRequest{Resets: make([]wire.RoomReset, len(resets))}
+			for i, r := range resets {
+				req.Resets[i] = wire.RoomReset{ID: r.ID, Room: r.Room, Day: r.Day, At: r.At, By: r.By}
+			}
+			var resp wire.RoomResetsResponse
+			return c.postJSON(ctx, "/sync/v1/rooms/reset", req, &resp)
+		},
+		delivered: c.Store.MarkRoomResetsDelivered,
+		setAside:  c.Store.MarkRoomResetRefused,
 	})
 }
 

@@ -51,6 +51,10 @@ type Store interface {
 	// it when p.SHA256 is "", and feeds the change to every kiosk.
 	// ENOTFOUND for a delegate not on the roster.
 	SetPhoto(ctx context.Context, p kiosk.Photo) error
+	// ApplyRoomResets stores room count resets made at a kiosk's desk,
+	// audited; each room's latest reset wins and reaches every kiosk with
+	// the room. Returns how many were new.
+	ApplyRoomResets(ctx context.Context, kioskID string, resets []kiosk.RoomReset) (int, error)
 	// Notify returns a channel closed at the next change to the store, by
 	// any writer (this process, an import, another registry process).
 	Notify() <-chan struct{}

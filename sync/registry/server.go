@@ -233,6 +233,7 @@ func (s *Server) newApp() *fiber.App {
 	api := app.Group("/sync/v1", s.authenticate)
 	api.Get("/changes", s.handleChanges)
 	api.Post("/checkins", s.handleCheckins)
+	api.Post("/rooms/reset", s.handleRoomResets)
 	api.Post("/badges", s.handleBadges)
 	api.Post("/keys", s.handleKeys)
 	api.Get("/whoami", s.handleWhoAmI)
@@ -388,6 +389,23 @@ func (s *Server) handleCheckins(c *fiber.Ctx) error {
 		s.refreshHead(c.UserContext()) // arrivals: wake other kiosks now
 	}
 	return c.JSON(wire.CheckinsResponse{Accepted: accepted, Duplicates: dups})
+}
+
+// handleRoomResets takes room count resets made at a kiosk's desk.
+func (s *Server) handleRoomResets(c *fiber.Ctx) error {
+	resets, err := wire.DecodeRoomResets(c.Body())
+	if err != nil {
+		return err
+	}
+	id, _ := c.Locals("kiosk").(string)
+	n, err := s.Store.ApplyRoomResets(c.UserContext(), id, resets)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.refreshHead(c.UserContext())
+	}
+	return c.JSON(wire.RoomResetsResponse{Accepted: n})
 }
 
 func (s *Server) handleBadges(c *fiber.Ctx) error {

@@ -192,10 +192,14 @@ var feedKinds = map[string]feedKind{
 		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
 	},
 	kiosk.ChangeRoom: {
-		query: `SELECT r.name, r.building, r.floor, r.capacity, r.overflow FROM rooms r WHERE r.name = ANY($1)`,
+		query: `SELECT r.name, r.building, r.floor, r.capacity, r.overflow, r.reset_day, r.reset_us FROM rooms r WHERE r.name = ANY($1)`,
 		scan: func(rows pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
 			var r wire.RoomData
-			err := rows.Scan(&r.Name, &r.Building, &r.Floor, &r.Capacity, &r.Overflow)
+			var reset int64
+			err := rows.Scan(&r.Name, &r.Building, &r.Floor, &r.Capacity, &r.Overflow, &r.ResetDay, &reset)
+			if r.ResetDay != "" {
+				r.ResetAt = wire.FormatTime(time.UnixMicro(reset).UTC())
+			}
 			return entityKey{key: r.Name}, r, err
 		},
 		deleted: func(key, _ string) any { return wire.RoomData{Name: key} },
@@ -214,6 +218,18 @@ var feedKinds = map[string]feedKind{
 			return entityKey{key: se.ID}, se, err
 		},
 		deleted: func(key, _ string) any { return wire.SessionData{ID: key} },
+	},
+	kiosk.ChangePresence: {
+		query: `SELECT p.delegate_id, p.day, p.room, p.direction, p.at_us, p.tap_id, p.kiosk, p.session_id FROM presence p
+			JOIN unnest($1::text[], $2::text[]) AS k(delegate_id, day) ON p.delegate_id = k.delegate_id AND p.day = k.day`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
+			var at int64
+			var p wire.PresenceData
+			err := r.Scan(&p.DelegateID, &p.Day, &p.Room, &p.Direction, &at, &p.TapID, &p.Kiosk, &p.SessionID)
+			p.At = wire.FormatTime(time.UnixMicro(at).UTC())
+			return entityKey{p.DelegateID, p.Day}, p, err
+		},
+		deleted: func(key, key2 string) any { return wire.PresenceData{DelegateID: key, Day: key2} },
 	},
 	kiosk.ChangeArrival: {
 		query: `SELECT a.delegate_id, a.day, a.at_us, a.kiosk FROM arrivals a

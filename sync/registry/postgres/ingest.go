@@ -50,12 +50,16 @@ func (s *Store) commitCheckins(group []registry.Delivery) ([]int, error) {
 			return err
 		}
 		arrivals := map[arrivalKey]arrival{}
+		presences := map[arrivalKey]kiosk.Presence{}
 		for i, r := range group {
-			if counts[i], err = insertTaps(ctx, tx, r, names, m.Location(), arrivals); err != nil {
+			if counts[i], err = insertTaps(ctx, tx, r, names, m.Location(), arrivals, presences); err != nil {
 				return err
 			}
 		}
-		return upsertArrivals(ctx, tx, arrivals)
+		if err := upsertArrivals(ctx, tx, arrivals); err != nil {
+			return err
+		}
+		return upsertPresences(ctx, tx, presences)
 	})
 	return counts, err
 }
@@ -69,8 +73,10 @@ type arrival struct {
 }
 
 // insertTaps stores one delivery's events and notes their arrivals (the
-// earliest of each delegate and day) in arrivals.
-func insertTaps(ctx context.Context, tx pgx.Tx, r registry.Delivery, names map[string]string, loc *time.Location, arrivals map[arrivalKey]arrival) (int, error) {
+// earliest of each delegate and day) in arrivals, and their room-door
+// passes (the latest of each delegate and day) in presences.
+func insertTaps(ctx context.Context, tx pgx.Tx, r registry.Delivery, names map[string]string, loc *time.Location,
+	arrivals map[arrivalKey]arrival, presences map[arrivalKey]kiosk.Presence) (int, error) {
 	// In id order, so that two processes committing overlapping batches
 	// wait for each other's rows in one order.
 	sorted := slices.Clone(r.Events)
@@ -78,25 +84,36 @@ func insertTaps(ctx context.Context, tx pgx.Tx, r registry.Delivery, names map[s
 	n := len(sorted)
 	ids, days, uids, sources, gates, dirs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	delegates, dnames, results, reasons := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	rooms, sessions := make([]string, n), make([]string, n)
 	ats := make([]int64, n)
 	for i, e := range sorted {
 		ids[i], ats[i], days[i], uids[i], sources[i], gates[i], dirs[i] = e.ID, e.At.UnixMicro(), kiosk.LocalDate(e.At, loc), e.UID, e.Source, e.Gate, e.Direction
 		delegates[i], dnames[i], results[i], reasons[i] = e.DelegateID, names[e.DelegateID], e.Result, e.Reason
+		rooms[i], sessions[i] = e.Room, e.SessionID
 		if isArrival(e) {
 			k := arrivalKey{e.DelegateID, days[i]}
 			if a, ok := arrivals[k]; !ok || ats[i] < a.atUS {
 				arrivals[k] = arrival{tapID: e.ID, kiosk: r.Kiosk, atUS: ats[i]}
 			}
 		}
+		if isPresence(e) {
+			k := arrivalKey{e.DelegateID, days[i]}
+			p := kiosk.Presence{DelegateID: e.DelegateID, Day: days[i], Room: e.Room, Direction: e.Direction,
+				At: time.UnixMicro(ats[i]).UTC(), TapID: e.ID, Kiosk: r.Kiosk, SessionID: e.SessionID}
+			if q, ok := presences[k]; !ok || p.Newer(q) {
+				presences[k] = p
+			}
+		}
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, delegate_id,
-		delegate_name, result, reason, received_us)
-		SELECT id, at_us, day, uid, source, gate, direction, $8, delegate_id, delegate_name, result, reason, $12
+		delegate_name, result, reason, received_us, room, session_id)
+		SELECT id, at_us, day, uid, source, gate, direction, $8, delegate_id, delegate_name, result, reason, $12, room, session_id
 		FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-			$9::text[], $10::text[], $11::text[], $13::text[])
-			AS e(id, at_us, day, uid, source, gate, direction, delegate_id, delegate_name, result, reason)
+			$9::text[], $10::text[], $11::text[], $13::text[], $14::text[], $15::text[])
+			AS e(id, at_us, day, uid, source, gate, direction, delegate_id, delegate_name, result, reason, room, session_id)
 		ON CONFLICT (id) DO NOTHING`,
-		ids, ats, days, uids, sources, gates, dirs, r.Kiosk, delegates, dnames, results, r.Received.UnixMicro(), reasons)
+		ids, ats, days, uids, sources, gates, dirs, r.Kiosk, delegates, dnames, results, r.Received.UnixMicro(), reasons,
+		rooms, sessions)
 	if err != nil {
 		return 0, err
 	}
@@ -131,9 +148,44 @@ func upsertArrivals(ctx context.Context, tx pgx.Tx, arrivals map[arrivalKey]arri
 	return err
 }
 
-// isArrival tells an event that can be a delegate's arrival of the day.
+// upsertPresences makes each noted room-door pass its delegate's of the
+// day unless a later one is known (kiosk.Presence.Newer), in key order,
+// under the change log's lock.
+func upsertPresences(ctx context.Context, tx pgx.Tx, presences map[arrivalKey]kiosk.Presence) error {
+	if len(presences) == 0 {
+		return nil
+	}
+	keys := slices.SortedFunc(maps.Keys(presences), func(a, b arrivalKey) int {
+		return cmp.Or(cmp.Compare(a.delegate, b.delegate), cmp.Compare(a.day, b.day))
+	})
+	var delegates, days, rooms, dirs, taps, kiosks, sessions []string
+	var ats []int64
+	for _, k := range keys {
+		p := presences[k]
+		delegates, days, rooms, dirs = append(delegates, p.DelegateID), append(days, p.Day), append(rooms, p.Room), append(dirs, p.Direction)
+		taps, kiosks, sessions, ats = append(taps, p.TapID), append(kiosks, p.Kiosk), append(sessions, p.SessionID), append(ats, p.At.UnixMicro())
+	}
+	if err := lockChangeLog(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO presence (delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])
+		ON CONFLICT (delegate_id, day) DO UPDATE SET room = excluded.room, direction = excluded.direction,
+			at_us = excluded.at_us, tap_id = excluded.tap_id, kiosk = excluded.kiosk, session_id = excluded.session_id
+		WHERE excluded.at_us > presence.at_us OR (excluded.at_us = presence.at_us AND excluded.tap_id > presence.tap_id)`,
+		delegates, days, rooms, dirs, ats, taps, kiosks, sessions)
+	return err
+}
+
+// isArrival tells an event that can be a delegate's arrival of the day:
+// an accepted entry at the venue's entrance, not at a room door.
 func isArrival(e wire.CheckinEvent) bool {
-	return e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != ""
+	return e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != "" && e.Room == ""
+}
+
+// isPresence tells an event that passes its delegate through a room door.
+func isPresence(e wire.CheckinEvent) bool {
+	return e.Result == kiosk.ResultAccepted && e.Room != "" && e.DelegateID != ""
 }
 
 // delegateNames looks up the display names of the delegates of a batch.

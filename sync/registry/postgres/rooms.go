@@ -113,3 +113,35 @@ func upsertScheduleRooms(ctx context.Context, tx pgx.Tx, rooms []kiosk.Room) err
 	}
 	return nil
 }
+
+// ApplyRoomResets stores room count resets made at a kiosk, each audited
+// as made by its staff login at that kiosk, in one transaction. A reset no
+// later than the room's last one changes nothing and is not audited
+// again. Returns how many were new.
+func (s *Store) ApplyRoomResets(ctx context.Context, kioskID string, resets []kiosk.RoomReset) (int, error) {
+	n := 0
+	err := s.update(ctx, "room resets", func(tx pgx.Tx, _ time.Time) error {
+		n = 0
+		if err := lockChangeLog(ctx, tx); err != nil {
+			return err
+		}
+		for _, r := range resets {
+			tag, err := tx.Exec(ctx, `INSERT INTO rooms (name, reset_day, reset_us) VALUES ($1, $2, $3)
+				ON CONFLICT (name) DO UPDATE SET reset_day = excluded.reset_day, reset_us = excluded.reset_us
+				WHERE excluded.reset_us > rooms.reset_us`, r.Room, r.Day, r.At.UnixMicro())
+			if err != nil {
+				return fmt.Errorf("reset room %q: %w", r.Room, err)
+			}
+			if tag.RowsAffected() == 0 {
+				continue
+			}
+			n++
+			if _, err := tx.Exec(ctx, `INSERT INTO audit_log (at_us, actor, action, detail) VALUES ($1, $2, $3, $4)`,
+				r.At.UnixMicro(), r.By+"@"+kioskID, "room.reset", r.Room); err != nil {
+				return fmt.Errorf("audit room reset: %w", err)
+			}
+		}
+		return nil
+	})
+	return n, err
+}

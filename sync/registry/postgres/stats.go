@@ -88,12 +88,13 @@ func stats(ctx context.Context, tx pgx.Tx, day string, st *kiosk.Stats) error {
 	for _, name := range order {
 		st.Gates = append(st.Gates, *gates[name])
 	}
-	// People inside: whoever's latest accepted pass today was an entry.
+	// People inside: whoever's latest accepted pass today at the venue's
+	// gates was an entry; room doors move people within it.
 	// (Of two passes in the same microsecond, the one with the smaller id
 	// counts; SQLite takes the one it stored first.)
 	return tx.QueryRow(ctx, `SELECT count(*) FROM (
 		SELECT DISTINCT ON (delegate_id) direction FROM taps
-		WHERE day = $1 AND result = 'accepted' AND delegate_id <> ''
+		WHERE day = $1 AND result = 'accepted' AND delegate_id <> '' AND room = ''
 		ORDER BY delegate_id, at_us DESC, id COLLATE "C") latest WHERE direction = 'in'`, day).Scan(&st.Inside)
 }
 
@@ -104,7 +105,8 @@ func stats(ctx context.Context, tx pgx.Tx, day string, st *kiosk.Stats) error {
 // walk and is returned as it is.
 func (s *Store) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error {
 	query := `SELECT id, at_us, delegate_id, delegate_name, uid, source, gate, direction, result, reason, kiosk,
-		first_today OR EXISTS (SELECT 1 FROM arrivals a WHERE a.delegate_id = t.delegate_id AND a.day = t.day AND a.tap_id = t.id)
+		first_today OR EXISTS (SELECT 1 FROM arrivals a WHERE a.delegate_id = t.delegate_id AND a.day = t.day AND a.tap_id = t.id),
+		room, session_id
 		FROM taps t`
 	var args []any
 	if date != "" {
@@ -120,7 +122,7 @@ func (s *Store) Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) 
 		var t kiosk.TapRecord
 		var at int64
 		if err := rows.Scan(&t.ID, &at, &t.DelegateID, &t.DelegateName, &t.UID, &t.Source, &t.Gate,
-			&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday); err != nil {
+			&t.Direction, &t.Result, &t.Reason, &t.Kiosk, &t.FirstToday, &t.Room, &t.SessionID); err != nil {
 			return wrap("list taps", err)
 		}
 		t.At = timeOf(at)

@@ -45,6 +45,9 @@ func (s *Store) commitCheckins(group []registry.Delivery) ([]int, error) {
 			if n := countArrivals(chunk); n > 0 {
 				queries = append(queries, upsertArrivalsSQL(n))
 			}
+			if n := countPresences(chunk); n > 0 {
+				queries = append(queries, upsertPresencesSQL(n))
+			}
 			for _, q := range queries {
 				if stmts[q] == nil {
 					if stmts[q], err = s.prepared(ctx, q); err != nil {
@@ -85,15 +88,19 @@ func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string
 	names map[string]string, loc *time.Location) (accepted int, err error) {
 	kioskID, recvUS := req.Kiosk, req.Received.UnixMicro()
 	for chunk := range slices.Chunk(req.Events, ingestRows) {
-		var taps, arrivals []any
-		nArrivals := 0
+		var taps, arrivals, presences []any
+		nArrivals, nPresences := 0, 0
 		for _, e := range chunk {
 			day := kiosk.LocalDate(e.At, loc)
 			taps = append(taps, e.ID, e.At.UnixMicro(), day, e.UID, e.Source, e.Gate, e.Direction, kioskID,
-				e.DelegateID, names[e.DelegateID], e.Result, e.Reason, recvUS)
+				e.DelegateID, names[e.DelegateID], e.Result, e.Reason, recvUS, e.Room, e.SessionID)
 			if isArrival(e) {
 				arrivals = append(arrivals, e.DelegateID, day, e.ID, e.At.UnixMicro(), kioskID)
 				nArrivals++
+			}
+			if isPresence(e) {
+				presences = append(presences, e.DelegateID, day, e.Room, e.Direction, e.At.UnixMicro(), e.ID, kioskID, e.SessionID)
+				nPresences++
 			}
 		}
 		r, err := tx.StmtContext(ctx, stmts[insertTapsSQL(len(chunk))]).ExecContext(ctx, taps...)
@@ -107,13 +114,44 @@ func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string
 				return 0, fmt.Errorf("add checkins: arrivals: %w", err)
 			}
 		}
+		if nPresences > 0 {
+			if _, err := tx.StmtContext(ctx, stmts[upsertPresencesSQL(nPresences)]).ExecContext(ctx, presences...); err != nil {
+				return 0, fmt.Errorf("add checkins: presence: %w", err)
+			}
+		}
 	}
 	return accepted, nil
 }
 
-// isArrival tells an event that can be a delegate's arrival of the day.
+// isArrival tells an event that can be a delegate's arrival of the day:
+// an accepted entry at the venue's entrance, not at a room door.
 func isArrival(e wire.CheckinEvent) bool {
-	return e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != ""
+	return e.Result == kiosk.ResultAccepted && e.Direction == kiosk.DirectionIn && e.DelegateID != "" && e.Room == ""
+}
+
+// isPresence tells an event that passes its delegate through a room door.
+func isPresence(e wire.CheckinEvent) bool {
+	return e.Result == kiosk.ResultAccepted && e.Room != "" && e.DelegateID != ""
+}
+
+func countPresences(events []wire.CheckinEvent) int {
+	n := 0
+	for _, e := range events {
+		if isPresence(e) {
+			n++
+		}
+	}
+	return n
+}
+
+// upsertPresencesSQL keeps each delegate's latest room-door pass of a day
+// (kiosk.Presence.Newer), whatever order kiosks deliver them in.
+func upsertPresencesSQL(n int) string {
+	return `INSERT INTO presence (delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id) VALUES ` +
+		rows("(?, ?, ?, ?, ?, ?, ?, ?)", n) + ` ON CONFLICT (delegate_id, day) DO UPDATE SET room = excluded.room,
+		direction = excluded.direction, at_us = excluded.at_us, tap_id = excluded.tap_id, kiosk = excluded.kiosk,
+		session_id = excluded.session_id
+		WHERE excluded.at_us > presence.at_us OR (excluded.at_us = presence.at_us AND excluded.tap_id > presence.tap_id)`
 }
 
 func countArrivals(events []wire.CheckinEvent) int {
@@ -128,8 +166,8 @@ func countArrivals(events []wire.CheckinEvent) int {
 
 func insertTapsSQL(n int) string {
 	return `INSERT INTO taps (id, at_us, day, uid, source, gate, direction, kiosk, delegate_id, delegate_name,
-		result, reason, received_us) VALUES ` +
-		rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n) + ` ON CONFLICT (id) DO NOTHING`
+		result, reason, received_us, room, session_id) VALUES ` +
+		rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n) + ` ON CONFLICT (id) DO NOTHING`
 }
 
 func upsertArrivalsSQL(n int) string {

@@ -87,10 +87,15 @@ var feedKinds = map[string]feedKind{
 		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
 	},
 	kiosk.ChangeRoom: {
-		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity, r.overflow FROM changes c JOIN rooms r ON r.name = c.key`,
+		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity, r.overflow, r.reset_day, r.reset_us
+			FROM changes c JOIN rooms r ON r.name = c.key`,
 		scan: func(rows *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
 			var r wire.RoomData
-			err = rows.Scan(&seq, &r.Name, &r.Building, &r.Floor, &r.Capacity, &r.Overflow)
+			var reset int64
+			err = rows.Scan(&seq, &r.Name, &r.Building, &r.Floor, &r.Capacity, &r.Overflow, &r.ResetDay, &reset)
+			if r.ResetDay != "" {
+				r.ResetAt = wire.FormatTime(time.UnixMicro(reset).UTC())
+			}
 			return seq, r, err
 		},
 		deleted: func(key, _ string) any { return wire.RoomData{Name: key} },
@@ -109,6 +114,18 @@ var feedKinds = map[string]feedKind{
 			return seq, se, err
 		},
 		deleted: func(key, _ string) any { return wire.SessionData{ID: key} },
+	},
+	kiosk.ChangePresence: {
+		query: `SELECT c.seq, p.delegate_id, p.day, p.room, p.direction, p.at_us, p.tap_id, p.kiosk, p.session_id FROM changes c
+			JOIN presence p ON p.delegate_id = c.key AND p.day = c.key2`,
+		scan: func(r *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var at int64
+			var p wire.PresenceData
+			err = r.Scan(&seq, &p.DelegateID, &p.Day, &p.Room, &p.Direction, &at, &p.TapID, &p.Kiosk, &p.SessionID)
+			p.At = wire.FormatTime(time.UnixMicro(at).UTC())
+			return seq, p, err
+		},
+		deleted: func(key, key2 string) any { return wire.PresenceData{DelegateID: key, Day: key2} },
 	},
 	kiosk.ChangeArrival: {
 		query: `SELECT c.seq, a.delegate_id, a.day, a.at_us, a.kiosk FROM changes c

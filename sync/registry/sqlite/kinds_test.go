@@ -100,7 +100,12 @@ func everyKind(t *testing.T, s *regsqlite.Store) {
 	if _, err := w.ExecContext(ctx, `DELETE FROM badges WHERE uid = 'ABCDEF0123'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AddCheckins(ctx, "north", []wire.CheckinEvent{checkin("e1", "D1", nine.Add(-time.Hour), "in")}, time.Now()); err != nil {
+	door := checkin("e2", "D1", nine.Add(10*time.Minute), "in")
+	door.Room, door.SessionID, door.Gate = "L", "s1", "door"
+	if _, _, err := s.AddCheckins(ctx, "north", []wire.CheckinEvent{checkin("e1", "D1", nine.Add(-time.Hour), "in"), door}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyRoomResets(ctx, "north", []kiosk.RoomReset{{ID: "r1", Room: "L", Day: "2026-11-22", At: nine.Add(20 * time.Minute), By: "dana"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddPassKey(ctx, "north", "k1:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"); err != nil {
@@ -155,7 +160,8 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 		{"settings", `SELECT key, value FROM settings WHERE key LIKE 'meeting.%' OR key = 'sync.cursor' ORDER BY key`},
 		{"delegates", `SELECT id, family_name, given_name, organization, country, role, groups, valid_from, valid_to, status, language, email, latin_family_name, latin_given_name, country_name, updated_us FROM delegates ORDER BY id`},
 		{"badges", `SELECT uid, delegate_id, source, revoked, created_us, revoked_us FROM badges ORDER BY uid`},
-		{"rooms", `SELECT name, building, floor, capacity, overflow FROM rooms ORDER BY name`},
+		{"rooms", `SELECT name, building, floor, capacity, overflow, reset_day, reset_us FROM rooms ORDER BY name`},
+		{"presence", `SELECT delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id FROM presence ORDER BY delegate_id, day`},
 		{"sessions", `SELECT id, date, start_us, end_us, room, building, title, groups, status, moved_from FROM sessions ORDER BY id`},
 		{"arrivals", `SELECT delegate_id, day, tap_id, at_us, kiosk FROM arrivals ORDER BY delegate_id, day`},
 		{"pass_keys", `SELECT id, public_key, origin, created_us FROM pass_keys WHERE origin = 'registry' ORDER BY id`},

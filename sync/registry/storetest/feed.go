@@ -62,7 +62,12 @@ func everyKind(t *testing.T, s registry.Admin) string {
 	}, nine.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AddCheckins(ctx, "north", []wire.CheckinEvent{checkin("e1", "D1", nine.Add(-time.Hour), "in")}, nine); err != nil {
+	door := checkin("e2", "D1", nine.Add(10*time.Minute), "in")
+	door.Room, door.SessionID, door.Gate = "L", "s1", "door"
+	if _, _, err := s.AddCheckins(ctx, "north", []wire.CheckinEvent{checkin("e1", "D1", nine.Add(-time.Hour), "in"), door}, nine); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyRoomResets(ctx, "north", []kiosk.RoomReset{{ID: "r1", Room: "L", Day: "2026-11-22", At: nine.Add(20 * time.Minute), By: "dana"}}); err != nil {
 		t.Fatal(err)
 	}
 	north, south := newKey(t, "k1").Public().String(), newKey(t, "k2").Public().String()
@@ -144,8 +149,15 @@ func testFeedEveryKind(t *testing.T, open Opener) {
 		}
 	}
 	st.deleted(t, "room K")
-	if r := st.upsert(t, "room L").(*kiosk.Room); *r != (kiosk.Room{Name: "L", Building: "Tower", Floor: "2", Capacity: 40}) {
-		t.Errorf("room L = %+v", *r)
+	wantReset := kiosk.RoomReset{Room: "L", Day: "2026-11-22", At: nine.Add(20 * time.Minute).UTC()}
+	if r := st.upsert(t, "room L").(*kiosk.Room); r.Reset == nil || *r.Reset != wantReset ||
+		!reflect.DeepEqual(*r, kiosk.Room{Name: "L", Building: "Tower", Floor: "2", Capacity: 40, Reset: r.Reset}) {
+		t.Errorf("room L = %+v, reset %+v, want reset %+v", *r, r.Reset, wantReset)
+	}
+	wantPresence := kiosk.Presence{DelegateID: "D1", Day: "2026-11-22", Room: "L", Direction: "in", At: nine.Add(10 * time.Minute).UTC(),
+		TapID: "e2", Kiosk: "north", SessionID: "s1"}
+	if p := st.upsert(t, "presence D1/2026-11-22").(*kiosk.Presence); *p != wantPresence {
+		t.Errorf("presence = %+v, want %+v", *p, wantPresence)
 	}
 	st.deleted(t, "session s2")
 	if se := st.upsert(t, "session s1").(*kiosk.Session); se.Room != "L" || se.MovedFrom != "K" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	wire "checkin/sync"
 	"checkin/sync/registry"
 )
 
@@ -160,4 +161,88 @@ func testRoomsSurviveSchedule(t *testing.T, open Opener) {
 		{Name: "L", Building: "Tower", Floor: "1", Capacity: 35},
 		{Name: "M", Capacity: 12},
 	})
+}
+
+// testRoomDoorTaps: taps at room doors are kept with their room and
+// session, move no one in or out of the venue, and make each delegate's
+// latest pass of the day the feed's presence, whatever order they are
+// delivered in; resets are kept once each, the latest winning, audited.
+func testRoomDoorTaps(t *testing.T, open Opener) {
+	s, _ := newStore(t, open)
+	ctx := context.Background()
+	if _, err := s.ReplaceRoster(ctx, roster()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ImportSchedule(ctx, meeting, roomsSchedule()); err != nil {
+		t.Fatal(err)
+	}
+	door := func(id, delegate, dir string, at time.Time) wire.CheckinEvent {
+		e := checkin(id, delegate, at, dir)
+		e.Room, e.SessionID, e.Gate = "L", "s-L", "door-L"
+		return e
+	}
+	entry := checkin("e0", "D1", nine.Add(-time.Hour), "in")
+	refused := rejected("e4", "D2", "1234567890", kiosk.ReasonRoomFull, nine.Add(time.Hour))
+	refused.Room, refused.SessionID = "L", "s-L"
+	if _, _, err := s.AddCheckins(ctx, "north", []wire.CheckinEvent{entry, door("e1", "D1", "in", nine.Add(55*time.Minute)),
+		door("e3", "D1", "out", nine.Add(90*time.Minute)), refused}, nine.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// An entry made earlier at another kiosk, delivered late, loses.
+	if _, _, err := s.AddCheckins(ctx, "south", []wire.CheckinEvent{door("e2", "D1", "in", nine.Add(80*time.Minute))}, nine.Add(3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stats(ctx, "2026-11-22")
+	if err != nil || st.Arrivals != 1 || st.Inside != 1 {
+		t.Errorf("stats %+v %v: want 1 arrival and 1 inside (door taps move no one in or out of the venue)", st, err)
+	}
+	var rooms []string
+	if err := s.Taps(ctx, "2026-11-22", func(r kiosk.TapRecord) error {
+		rooms = append(rooms, r.ID+":"+r.Room+"/"+r.SessionID)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"e0:/", "e1:L/s-L", "e4:L/s-L", "e2:L/s-L", "e3:L/s-L"}; !reflect.DeepEqual(rooms, want) {
+		t.Errorf("taps %v, want %v", rooms, want)
+	}
+	p := apply(feed(t, s, 0)).upsert(t, "presence D1/2026-11-22").(*kiosk.Presence)
+	if p.Direction != "out" || p.TapID != "e3" || p.Room != "L" || p.Kiosk != "north" || p.SessionID != "s-L" {
+		t.Errorf("presence %+v, want D1's exit e3", *p)
+	}
+	if st := apply(feed(t, s, 0)); st["presence D2/2026-11-22"].Kind != "" {
+		t.Error("a refused tap made a presence")
+	}
+
+	reset := kiosk.RoomReset{ID: "r1", Room: "L", Day: "2026-11-22", At: nine.Add(2 * time.Hour), By: "dana"}
+	older := kiosk.RoomReset{ID: "r0", Room: "L", Day: "2026-11-22", At: nine.Add(time.Hour), By: "olga"}
+	for i, tc := range []struct {
+		resets []kiosk.RoomReset
+		want   int
+	}{{[]kiosk.RoomReset{reset}, 1}, {[]kiosk.RoomReset{reset}, 0}, {[]kiosk.RoomReset{older}, 0},
+		{[]kiosk.RoomReset{{ID: "r2", Room: "Nowhere", Day: "2026-11-22", At: nine, By: "dana"}}, 1}} {
+		if n, err := s.ApplyRoomResets(ctx, "south", tc.resets); err != nil || n != tc.want {
+			t.Errorf("resets %d: %d new, %v; want %d", i, n, err, tc.want)
+		}
+	}
+	r := apply(feed(t, s, 0)).upsert(t, "room L").(*kiosk.Room)
+	if r.Reset == nil || !r.Reset.At.Equal(reset.At) || r.Reset.Day != "2026-11-22" {
+		t.Errorf("room L reset %+v, want %v", r.Reset, reset.At)
+	}
+	log, err := s.AuditLog(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range log {
+		if e.Action == "room.reset" {
+			n++
+			if e.Actor != "dana@south" {
+				t.Errorf("audit actor %q, want dana@south", e.Actor)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d room.reset audit entries, want 2: %+v", n, log)
+	}
 }

@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"ScheduleMovedSession", testScheduleMovedSession},
 		{"RoomsImport", testRoomsImport},
 		{"RoomsSurviveSchedule", testRoomsSurviveSchedule},
+		{"RoomDoorTaps", testRoomDoorTaps},
 		{"Photos", testPhotos},
 		{"PhotosAllOrNothing", testPhotosAllOrNothing},
 		{"PhotosSurviveRoster", testPhotosSurviveRoster},
@@ -246,6 +247,8 @@ func entityKey(c kiosk.Change) string {
 	case *kiosk.Session:
 		k = v.ID
 	case *kiosk.Arrival:
+		k = v.DelegateID + "/" + v.Day
+	case *kiosk.Presence:
 		k = v.DelegateID + "/" + v.Day
 	case *kiosk.PassKey:
 		k = v.ID
