@@ -29,9 +29,9 @@ func attendanceDay(t *testing.T, db *sqlite.DB) {
 	}
 }
 
-// doorTap records a tap at a room door ("" for the entrance) at hh:mm and
+// recordDoorTap records a tap at a room door ("" for the entrance) at hh:mm and
 // returns its result and reason.
-func doorTap(t *testing.T, db *sqlite.DB, c *clock, hhmm, uid, room, direction string) string {
+func recordDoorTap(t *testing.T, db *sqlite.DB, c *clock, hhmm, uid, room, direction string) string {
 	t.Helper()
 	tm, err := time.ParseInLocation("2006-01-02 15:04", "2026-11-22 "+hhmm, zurich)
 	if err != nil {
@@ -86,7 +86,7 @@ func TestSessionAttendanceStore(t *testing.T) {
 		{"09:20", "3333333333", "Room K", "in", "rejected not_valid_today"},
 		{"11:30", "0A0B0C0D0E", "Popov", "out", "accepted "}, // stayed on into s2
 	} {
-		if got := doorTap(t, db, c, tp.hhmm, tp.uid, tp.room, tp.dir); got != tp.want {
+		if got := recordDoorTap(t, db, c, tp.hhmm, tp.uid, tp.room, tp.dir); got != tp.want {
 			t.Errorf("%s at %s %q %s: %q, want %q", tp.uid, tp.hhmm, tp.room, tp.dir, got, tp.want)
 		}
 	}
@@ -152,12 +152,12 @@ func TestSessionAttendanceReset(t *testing.T) {
 	db, c := newDB(t)
 	attendanceDay(t, db)
 	ctx := context.Background()
-	doorTap(t, db, c, "10:35", "0A0B0C0D0E", "Popov", "in")
-	doorTap(t, db, c, "10:40", "1111111111", "Popov", "in")
+	recordDoorTap(t, db, c, "10:35", "0A0B0C0D0E", "Popov", "in")
+	recordDoorTap(t, db, c, "10:40", "1111111111", "Popov", "in")
 	if _, err := db.ResetRoom(ctx, "ada", "Popov", time.Date(2026, 11, 22, 11, 0, 0, 0, zurich)); err != nil {
 		t.Fatal(err)
 	}
-	doorTap(t, db, c, "11:20", "1111111111", "Popov", "in")
+	recordDoorTap(t, db, c, "11:20", "1111111111", "Popov", "in")
 	a, err := db.SessionAttendance(ctx, "s2")
 	if err != nil {
 		t.Fatal(err)
@@ -180,11 +180,11 @@ func TestSessionCounts(t *testing.T) {
 	db, c := newDB(t)
 	attendanceDay(t, db)
 	ctx := context.Background()
-	doorTap(t, db, c, "08:50", "0A0B0C0D0E", "Popov", "in")
-	doorTap(t, db, c, "09:10", "1111111111", "Room K", "in")
-	doorTap(t, db, c, "09:20", "1111111111", "Room K", "in") // tapped twice: one delegate
-	doorTap(t, db, c, "09:30", "1111111111", "Room K", "out")
-	doorTap(t, db, c, "09:45", "3333333333", "Room K", "in") // not valid today: refused
+	recordDoorTap(t, db, c, "08:50", "0A0B0C0D0E", "Popov", "in")
+	recordDoorTap(t, db, c, "09:10", "1111111111", "Room K", "in")
+	recordDoorTap(t, db, c, "09:20", "1111111111", "Room K", "in") // tapped twice: one delegate
+	recordDoorTap(t, db, c, "09:30", "1111111111", "Room K", "out")
+	recordDoorTap(t, db, c, "09:45", "3333333333", "Room K", "in") // not valid today: refused
 
 	count := func(now time.Time, day string) string {
 		t.Helper()
@@ -220,7 +220,7 @@ func TestSessionCounts(t *testing.T) {
 			t.Errorf("%s at %v: %q, want %q", tc.day, tc.now, got, tc.want)
 		}
 	}
-	doorTap(t, db, c, "10:50", "0A0B0C0D0E", "Popov", "in") // already inside: s2's door
+	recordDoorTap(t, db, c, "10:50", "0A0B0C0D0E", "Popov", "in") // already inside: s2's door
 	if got := count(at("10:55"), "2026-11-22"); got != "s1 1/0; k1 1/0; s2 1/1; " {
 		t.Errorf("after an entry for s2: %q", got)
 	}
