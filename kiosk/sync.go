@@ -24,6 +24,7 @@ const (
 	// ChangePresence is a delegate's latest pass through a room door on a
 	// day, at any kiosk (kiosk.Presence): an addition to protocol v1.
 	ChangePresence = "presence"
+	ChangeAPIKey   = "apikey"
 
 	OpUpsert = "upsert"
 	OpDelete = "delete"
@@ -31,8 +32,8 @@ const (
 
 // ChangeKinds returns every kind of registry change, sorted.
 func ChangeKinds() []string {
-	return []string{ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangePhoto, ChangePresence,
-		ChangeRoom, ChangeSession, ChangeStaff}
+	return []string{ChangeAPIKey, ChangeArrival, ChangeBadge, ChangeDelegate, ChangeKey, ChangeMeeting, ChangePass, ChangePhoto,
+		ChangePresence, ChangeRoom, ChangeSession, ChangeStaff}
 }
 
 // Change is one decoded entry of the registry's change feed.
@@ -42,9 +43,9 @@ type Change struct {
 	Op   string
 	// Value is the entity, a pointer to the domain type of its Kind:
 	// *Meeting, *Delegate, *BadgeBinding, *Room, *Session, *Arrival,
-	// *PassKey, *Pass, *StaffAccount or *Photo (without its bytes, which
-	// a kiosk fetches by hash). For a delete only its key fields
-	// are set.
+	// *PassKey, *Pass, *StaffAccount, *Photo (without its bytes, which
+	// a kiosk fetches by hash) or *APIKey. For a delete only its key
+	// fields are set.
 	Value any
 }
 

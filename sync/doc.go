@@ -114,10 +114,12 @@ false), mean nothing and are to be ignored.
 	           the registry: its argon2id hash, never the password)  key: username
 	photo     {"delegate_id","sha256","content_type","size"}  (a delegate's current
 	           photo, named by the SHA-256 of its bytes; never the bytes) key: delegate_id
+	apikey    {"name","hash","revoked"}  (a venue system's API key: its SHA-256
+	           in lower-case hex, never the key)                   key: name
 
 In Go, each kind's data is a type of this package (MeetingData,
 DelegateData, BadgeData, RoomData, SessionData, ArrivalData, KeyData,
-PassData, StaffData, PhotoData), and the table in kinds.go lists the kinds
+PassData, StaffData, PhotoData, APIKeyData), and the table in kinds.go lists the kinds
 this version knows.
 
 A delegate's "country_name" is an addition to the data first listed in
@@ -126,7 +128,7 @@ kiosk's own uploads are decoded strictly), so a kiosk of an older version
 reads a newer registry's feed and shows the UN name of "country".
 
 Times are RFC 3339; days are YYYY-MM-DD in the meeting's time zone.
-"meeting", "pass", "staff" and "photo" are additions to the kinds first listed in
+"meeting", "pass", "staff", "photo" and "apikey" are additions to the kinds first listed in
 the SPEC, and a delegate's "latin_family_name" and "latin_given_name" to
 its fields: a registry before them sends neither (the kiosk then has none),
 and a kiosk before them ignores them, as every client ignores members it

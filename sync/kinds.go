@@ -27,6 +27,7 @@ var kinds = map[string]kind{
 	kiosk.ChangeStaff:    kindOf((*StaffData).change),
 	kiosk.ChangePhoto:    kindOf((*PhotoData).change),
 	kiosk.ChangePresence: kindOf((*PresenceData).change),
+	kiosk.ChangeAPIKey:   kindOf((*APIKeyData).change),
 }
 
 // A kind is what the protocol knows of one kind of change.
@@ -321,4 +322,20 @@ func (d *PhotoData) change(upsert bool) (kiosk.Photo, error) {
 		return kiosk.Photo{}, fmt.Errorf("photo of %q", badge.Clip(d.DelegateID))
 	}
 	return kiosk.Photo{DelegateID: d.DelegateID, SHA256: d.SHA256, ContentType: d.ContentType, Size: d.Size}, nil
+}
+
+// APIKeyData is the data of an apikey change: a key of one of the venue's
+// other systems, managed at the registry, by its SHA-256 (lower-case hex,
+// kiosk.HashSecret), never the key, and whether it was revoked.
+type APIKeyData struct {
+	Name    string `json:"name"`
+	Hash    string `json:"hash,omitempty"`
+	Revoked bool   `json:"revoked"`
+}
+
+func (d *APIKeyData) change(upsert bool) (kiosk.APIKey, error) {
+	if !kiosk.ValidAPIKeyName(d.Name) || upsert && !kiosk.ValidSecretHash(d.Hash) {
+		return kiosk.APIKey{}, fmt.Errorf("api key %q", badge.Clip(d.Name))
+	}
+	return kiosk.APIKey{Name: d.Name, Hash: d.Hash, Revoked: d.Revoked}, nil
 }

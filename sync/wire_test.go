@@ -84,6 +84,7 @@ func FuzzDecodeChangesPage(f *testing.F) {
 	f.Add(`{"changes":[{"seq":3,"kind":"session","op":"upsert","data":{"id":"s","room":"K","start":"2026-11-22T09:00:00+01:00","end":"2026-11-22T10:00:00+01:00"}}],"next":3}`)
 	f.Add(`{"changes":[{"seq":4,"kind":"arrival","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","at":"2026-11-22T08:00:00Z"}},{"seq":5,"kind":"future","op":"upsert","data":{}}],"next":5}`)
 	f.Add(`{"changes":[{"seq":6,"kind":"pass","op":"upsert","data":{"delegate_id":"D1","uid":"0123456789ABCDEF01234567","issued_at":"2026-11-22T08:00:00Z"}}],"next":6}`)
+	f.Add(`{"changes":[{"seq":7,"kind":"apikey","op":"upsert","data":{"name":"lockers","hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","revoked":true}},{"seq":8,"kind":"apikey","op":"delete","data":{"name":"printers"}}],"next":8}`)
 	f.Add(`{"changes":[],"next":0}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
@@ -104,6 +105,8 @@ func FuzzDecodeChangesPage(f *testing.F) {
 				bad = c.Op == "upsert" && !v.End.After(v.Start)
 			case *kiosk.Pass:
 				bad = v.DelegateID == "" || c.Op == "upsert" && (!kiosk.IsPassUID(v.UID) || v.IssuedAt.IsZero())
+			case *kiosk.APIKey:
+				bad = !kiosk.ValidAPIKeyName(v.Name) || c.Op == "upsert" && !kiosk.ValidSecretHash(v.Hash)
 			}
 			if bad {
 				t.Fatalf("invalid change passed: %+v", c)
@@ -189,8 +192,12 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		{"seq":51,"kind":"presence","op":"upsert","data":{"delegate_id":"D1","day":"2026-11-22","room":"K","direction":"in","tap_id":"t1"}},
 		{"seq":52,"kind":"presence","op":"delete","data":{"delegate_id":"D1","day":"2026-11-22"}},
 		{"seq":53,"kind":"room","op":"upsert","data":{"name":"K","capacity":3,"reset_day":"2026-11-22","reset_at":"2026-11-22T11:00:00+01:00"}},
-		{"seq":54,"kind":"room","op":"upsert","data":{"name":"K","reset_day":"2026-11-22"}}],
-		"next":54,"more":true,"extra":"ignored"}`
+		{"seq":54,"kind":"room","op":"upsert","data":{"name":"K","reset_day":"2026-11-22"}},
+		{"seq":55,"kind":"apikey","op":"upsert","data":{"name":"lockers","hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","revoked":true}},
+		{"seq":56,"kind":"apikey","op":"upsert","data":{"name":"lockers","hash":"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"}},
+		{"seq":57,"kind":"apikey","op":"upsert","data":{"name":"e lockers","hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}},
+		{"seq":58,"kind":"apikey","op":"delete","data":{"name":"printers"}}],
+		"next":58,"more":true,"extra":"ignored"}`
 	page, changes, skipped, err := wire.DecodeChangesPage([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -237,11 +244,13 @@ func TestDecodeChangesPageEveryKind(t *testing.T) {
 		"49 presence upsert &{DelegateID:D1 Day:2026-11-22 Room:K Direction:in At:2026-11-22 08:05:00 +0000 UTC TapID:t1 Kiosk:north SessionID:s1}",
 		"52 presence delete &{DelegateID:D1 Day:2026-11-22 Room: Direction: At:0001-01-01 00:00:00 +0000 UTC TapID: Kiosk: SessionID:}",
 		"53 room upsert &{Name:K Building: Floor: Capacity:3 Overflow: Reset:0xPTR}",
+		"55 apikey upsert &{Name:lockers Hash:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad Revoked:true Created:0001-01-01 00:00:00 +0000 UTC RevokedAt:0001-01-01 00:00:00 +0000 UTC Source:}",
+		"58 apikey delete &{Name:printers Hash: Revoked:false Created:0001-01-01 00:00:00 +0000 UTC RevokedAt:0001-01-01 00:00:00 +0000 UTC Source:}",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if skipped != 30 || len(page.Changes) != 55 || page.Next != 54 || !page.More {
+	if skipped != 32 || len(page.Changes) != 59 || page.Next != 58 || !page.More {
 		t.Errorf("skipped %d of %d, next %d, more %v", skipped, len(page.Changes), page.Next, page.More)
 	}
 	// Data of the wrong shape for its kind makes the page malformed.

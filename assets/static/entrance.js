@@ -119,30 +119,9 @@
     }
   }
 
-  // fit makes the result fit between the top bar and whatever is below
-  // main: as it is if it can, else compact (see entrance.css), then as
-  // large as it fits by --fit, never below MIN_FIT. Lines wrap and are
-  // clamped differently at each size, so the size is searched for, each
-  // step measured. A name too long even for that is clamped.
-  function fit() {
-    const panel = $("result");
-    const room = panel.parentElement;
-    const fits = (k) => {
-      panel.style.setProperty("--fit", k.toFixed(3));
-      return panel.getBoundingClientRect().height <= room.clientHeight - parseFloat(getComputedStyle(room).paddingBottom);
-    };
-    panel.classList.remove("compact", "clamped");
-    if (fits(1) || panel.hidden) return;
-    panel.classList.add("compact");
-    if (fits(1)) return;
-    let lo = MIN_FIT, hi = 1;
-    for (let i = 0; i < 8; i++) {
-      const mid = (lo + hi) / 2;
-      if (fits(mid)) lo = mid;
-      else hi = mid;
-    }
-    if (!fits(lo)) panel.classList.add("clamped");
-  }
+  // fit makes the result fit the screen (fit.js), its big type never
+  // below MIN_FIT of its full size.
+  function fit() { window.FitPanel($("result"), MIN_FIT); }
   window.addEventListener("resize", fit);
 
   // Staff-facing status strip: hidden while all is well. When every

@@ -3,7 +3,9 @@
 // board; this script keeps it true: it refetches /api/schedule when the
 // event stream says the schedule changed (and every 5 minutes), recomputes
 // Now/Next every 15 s, turns pages every 12 s, rolls over at midnight and
-// keeps the last good data through network loss. Everything it builds is
+// keeps the last good data through network loss. Beside each room's
+// session now (or next) it shows the seats left or "Full" for rooms with
+// a capacity, from /api/rooms (every minute) and `room` events. Everything it builds is
 // replaced, never appended to, so nothing grows. Text only ever goes in
 // through textContent.
 "use strict";
@@ -14,6 +16,9 @@
   const REFETCH_MS = 5 * 60 * 1000;
   const FETCH_TIMEOUT_MS = 15 * 1000;
   const RETRY_MS = 20 * 1000;
+  const ROOMS_MS = 60 * 1000;
+  // Seats are shown from counts at most this old: better none than wrong.
+  const ROOMS_STALE_MS = 3 * 60 * 1000;
 
   const $ = (id) => document.getElementById(id);
   const cfg = JSON.parse($("config").textContent);
@@ -48,6 +53,12 @@
   let rooms = new Map(sessions.map((s) => [s.id, s.room]));
   // id → previous room: from the kiosk (moved_from), or seen between fetches.
   let moved = new Map(sessions.filter((s) => s.moved_from).map((s) => [s.id, s.moved_from]));
+  // Room name → its status as /api/rooms gives it. Counts are of now: a
+  // preview of another moment (?at=) shows none, nor does a kiosk
+  // without room data (rooms null).
+  const liveRooms = cfg.rooms != null && cfg.at == null;
+  let occupancy = new Map((cfg.rooms || []).map((r) => [r.name, r]));
+  let occupancyAt = kclock.now(); // when occupancy was last read whole
 
   // --- What to show: the same rules as kiosk/web/lobby.go ---------------
   function classify(list, at, today) {
@@ -67,12 +78,33 @@
     });
   }
 
+  // seatsText says how many seats are left, in the language's plural form.
+  function seatsText(n) {
+    const form = new Intl.PluralRules(cfg.lang).select(n);
+    return t(M["seats.left." + form] ? "seats.left." + form : "seats.left.other", { n: String(n) });
+  }
+
+  // seatChips: for each room with a capacity, the chip with its seats
+  // left (or Full) for its session now, else its next one: session id →
+  // [room, chip]. Only on today's board and from fresh counts.
+  function seatChips(today) {
+    const out = new Map();
+    if (!liveRooms || !today || kclock.now() - occupancyAt > ROOMS_STALE_MS) return out;
+    for (const r of occupancy.values()) {
+      const s = r.session || r.next;
+      if (r.seats_left == null || !s) continue;
+      out.set(s.id, [r.name, r.full ? ["full", t("seats.full")] : ["seats", seatsText(r.seats_left)]]);
+    }
+    return out;
+  }
+
   function model() {
     const at = now();
     const today = date === localDate(at);
     const b = (cfg.building || "").toLowerCase();
     const list = b ? sessions.filter((s) => (s.building || "").trim().toLowerCase() === b) : sessions;
     const states = classify(list, at, today);
+    const seats = seatChips(today);
     const secs = { now: [], next: [], later: [], day: [] };
     list.forEach((s, i) => {
       const st = states[i];
@@ -90,6 +122,8 @@
         cls += " moved";
         chips.push(["moved", t("lobby.room_changed")]);
       }
+      const seat = seats.get(s.id);
+      if (seat && seat[0] === s.room && s.status !== "cancelled") chips.push(seat[1]);
       secs[st === "running" ? "now" : st].push({
         id: s.id, cls: cls, chips: chips, was: was || "",
         time: s.start.slice(11, 16) + "–" + s.end.slice(11, 16),
@@ -300,6 +334,35 @@
   }
   setInterval(refresh, REFETCH_MS);
 
+  // Rooms: the whole list every minute (the session now changes with the
+  // time), one room at a time from `room` events in between.
+  // A `room` event that comes while the list is being fetched is newer
+  // than the list may be: it is kept over the list's entry.
+  let roomsInflight = false, touched = new Set();
+  async function refreshRooms() {
+    if (!liveRooms || roomsInflight) return;
+    roomsInflight = true;
+    touched = new Set();
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
+    try {
+      const r = await fetch("/api/rooms", { cache: "no-store", signal: ctl.signal });
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      const body = await r.json();
+      const fresh = new Map((body.rooms || []).map((x) => [x.name, x]));
+      for (const name of touched) if (occupancy.has(name)) fresh.set(name, occupancy.get(name));
+      occupancy = fresh;
+      occupancyAt = kclock.now();
+      render(false);
+    } catch (e) {
+      // Keep the last counts; they stop showing once stale.
+    } finally {
+      clearTimeout(timer);
+      roomsInflight = false;
+    }
+  }
+  if (liveRooms) setInterval(refreshRooms, ROOMS_MS);
+
   // The day turns over at local midnight (in the meeting's zone): a new
   // board, unless a day was asked for.
   function rollover() {
@@ -331,8 +394,16 @@
       problems.stream = false;
       renderOffline();
       refresh(); // whatever changed while we were away
+      refreshRooms();
     };
-    es.addEventListener("schedule", () => refresh());
+    es.addEventListener("schedule", () => { refresh(); refreshRooms(); });
+    es.addEventListener("room", (e) => {
+      if (!liveRooms) return;
+      const r = JSON.parse(e.data);
+      occupancy.set(r.name, r);
+      if (roomsInflight) touched.add(r.name);
+      render(false);
+    });
     es.onerror = () => {
       problems.stream = true;
       renderOffline();

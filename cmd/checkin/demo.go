@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"checkin/kiosk/demo"
 	"checkin/kiosk/password"
 	"checkin/kiosk/roster"
+	"checkin/kiosk/schedule"
 	"checkin/kiosk/web"
 	wire "checkin/sync"
 )
@@ -157,6 +159,14 @@ func loadDemo(ctx context.Context, e *env, dir string, now time.Time) (demo.Gene
 			return gen, fmt.Errorf("demo schedule: %w", err)
 		}
 	}
+	// The rooms' seats, as a venue's rooms file gives them.
+	rooms, _, err := schedule.ParseRooms(bytes.NewReader(gen.RoomsCSV))
+	if err != nil {
+		return gen, fmt.Errorf("demo rooms: %w", err)
+	}
+	if err := importRooms(ctx, discard, db, "demo rooms", rooms, &importFlags{}); err != nil {
+		return gen, fmt.Errorf("demo rooms: %w", err)
+	}
 	// Lost badges, revoked at the desk as a clerk would.
 	var revokes []wire.BadgeEvent
 	for _, uid := range gen.Revoked {
@@ -183,6 +193,7 @@ func printDemo(e *env, base, registryURL string, gen demo.Generated) {
 	fmt.Fprintf(w, "  Registration desk %s/desk         (sign in as %s / %s, or %s / %s)\n", base,
 		demoDeskUser, demoDeskPassword, demoAdminUser, demoAdminPassword)
 	fmt.Fprintf(w, "  Dashboard         %s/desk/dashboard\n", base)
+	fmt.Fprintf(w, "  Rooms             %s/desk/rooms   (people inside against seats)\n", base)
 	fmt.Fprintf(w, "  Lobby screen      %s/lobby        (?lang=fr|es|ar|zh|ru, ?building=, ?at=%sT14:10)\n", base,
 		time.Now().In(gen.Meeting.Start.Location()).Format(kiosk.DateLayout))
 	fmt.Fprintf(w, "  Schedule (JSON)   %s/api/schedule\n", base)

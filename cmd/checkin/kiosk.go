@@ -19,6 +19,7 @@ import (
 	"checkin/badge"
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
+	"checkin/kiosk/credapi"
 	"checkin/kiosk/passbook"
 	"checkin/kiosk/search"
 	"checkin/kiosk/sqlite"
@@ -243,6 +244,8 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	server.Store = db
 	server.Assets = assets.FS()
 	server.Logger = e.logger
+	server.Credentials = credapi.New(db) // local data only: answers offline, like taps
+	server.Credentials.Logger = e.logger
 	if demo != nil {
 		server.Demo = demo(taps)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkin/assets"
+	"checkin/kiosk/credapi"
 	"checkin/sync/registry"
 )
 
@@ -72,6 +73,8 @@ func openRegistry(e *env, at location, addr string, tlsConfig *tls.Config) (*reg
 	server.Assets = assets.FS()
 	server.Logger = e.logger
 	server.Version = version
+	server.Credentials = credapi.New(store)
+	server.Credentials.Logger = e.logger
 	if err := server.Open(); err != nil {
 		store.Close()
 		return nil, err

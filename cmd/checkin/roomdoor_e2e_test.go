@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"checkin/badge/serialreader/ptytest"
+	"checkin/kiosk/web/browsertest"
 )
 
 // roomOf returns a room of a kiosk's GET /api/rooms.
@@ -39,8 +42,8 @@ func inside(t testing.TB, base, name string) int {
 }
 
 // doorVenue is a registry with five delegates of group Q9/12, a session of
-// Q9/12 in "Salle K 會議室" (capacity 3, overflow "Popov") all day today in
-// UTC, and kiosks north (door readers in and out) and south (door reader in).
+// Q9/12 in "Salle K 會議室" (capacity 3, overflow "Popov") all day today,
+// and kiosks north (door readers in and out) and south (door reader in).
 type doorVenue struct {
 	*venue
 	north, south         *process
@@ -59,12 +62,19 @@ func newDoorVenue(t testing.TB) *doorVenue {
 		roster += fmt.Sprintf("Q%d,Nkosi,Thandi %d,Q9/12,AA000000%02d\n", i, i, i)
 	}
 	v := prepareVenue(t, roster, "north", "south")
-	today := time.Now().UTC().Format("2006-01-02")
+	// The meeting's zone is one where it is about noon now, so that the
+	// all-day session runs for hours before and after whenever the test runs.
+	zone := noonZone(time.Now())
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(loc).Format("2006-01-02")
 	schedule := writeFile(t, v.dir, "schedule.csv", "date,start,end,room,title,groups,building\n"+
 		today+",00:00,23:59,"+doorRoom+",Q9/12 rapporteur group,Q9/12,Tower\n")
 	rooms := writeFile(t, v.dir, "rooms.csv", "room,building,capacity,overflow\n"+doorRoom+",Tower,3,Popov\nPopov,Tower,,\n")
 	for _, args := range [][]string{
-		{"import", "schedule", "--data", v.regDir, "--tz", "UTC", schedule},
+		{"import", "schedule", "--data", v.regDir, "--tz", zone, schedule},
 		{"import", "rooms", "--data", v.regDir, rooms},
 	} {
 		if out, err := runBin(v.bin, args...); err != nil {
@@ -104,6 +114,19 @@ func newDoorVenue(t testing.TB) *doorVenue {
 	return d
 }
 
+// noonZone names a fixed-offset zone in which it is between 11:00 and
+// 13:00 at now (Etc/GMT-N is N hours ahead of UTC).
+func noonZone(now time.Time) string {
+	off := 12 - now.UTC().Hour()
+	switch {
+	case off > 0:
+		return fmt.Sprintf("Etc/GMT-%d", off)
+	case off < 0:
+		return fmt.Sprintf("Etc/GMT+%d", -off)
+	}
+	return "UTC"
+}
+
 // badge presents a badge at a door reader and returns the kiosk's decision.
 func (d *doorVenue) badge(t testing.TB, reader *os.File, ev *events, uid string) map[string]any {
 	t.Helper()
@@ -138,6 +161,15 @@ func TestRoomDoorsTwoKiosks(t *testing.T) {
 			return inside(t, d.north.url, doorRoom) == n && inside(t, d.south.url, doorRoom) == n
 		})
 	}
+	// The lobby TV on south's network, in a real browser: the chip beside
+	// the room's session.
+	lobby := browsertest.New(t, 1920, 1080)
+	if err := chromedp.Do(lobby, chromedp.Navigate(d.south.url+"/lobby")); err != nil {
+		t.Fatal(err)
+	}
+	chip := `((document.querySelector(".row .chip.seats, .row .chip.full") || {}).textContent || "")`
+	browsertest.WaitJS(t, lobby, "3 seats left on the lobby", chip+` === "3 seats left"`)
+
 	wantTap(t, d.badge(t, d.northIn, d.northEvents, "AA00000001"), "accepted", "")
 	wantTap(t, d.badge(t, d.southIn, d.southEv, "AA00000002"), "accepted", "")
 	wantTap(t, d.badge(t, d.northIn, d.northEvents, "AA00000003"), "accepted", "")
@@ -145,6 +177,8 @@ func TestRoomDoorsTwoKiosks(t *testing.T) {
 	if r := roomOf(t, d.south.url, doorRoom); r["full"] != true || r["seats_left"] != 0.0 {
 		t.Fatalf("south's room after three in: %v", r)
 	}
+	browsertest.WaitJS(t, lobby, "Full on the lobby", chip+`.includes("Full")`)
+	browsertest.Screenshot(t, lobby, "e2e-lobby-full")
 
 	for _, door := range []struct {
 		reader *os.File
@@ -162,6 +196,8 @@ func TestRoomDoorsTwoKiosks(t *testing.T) {
 	if r := roomOf(t, d.south.url, doorRoom); r["full"] != false || r["seats_left"] != 1.0 {
 		t.Fatalf("south's room after one out: %v", r)
 	}
+	browsertest.WaitJS(t, lobby, "1 seat left on the lobby", chip+` === "1 seat left"`)
+	browsertest.Screenshot(t, lobby, "e2e-lobby-1-seat-left")
 	wantTap(t, d.badge(t, d.southIn, d.southEv, "AA00000005"), "accepted", "")
 	both(3, "the next one in seen at both kiosks")
 

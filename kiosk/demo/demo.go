@@ -67,6 +67,10 @@ type Generated struct {
 	// ScheduleCSV marks the move as a venue's re-import would (moved_from),
 	// rather than by a note in the title.
 	FirstScheduleCSV []byte
+	// RoomsCSV is the rooms file (SPEC "Schedule": room,building,floor,
+	// capacity,overflow): the meeting rooms' seats, for room doors and the
+	// lobby's seats left.
+	RoomsCSV []byte
 	// Revoked are roster badges reported lost: the demo revokes them at the
 	// desk after importing the roster, so one can be tried (a Sample).
 	Revoked []string
@@ -113,6 +117,7 @@ func Generate(today time.Time) Generated {
 		RosterCSV:        rosterCSV(people, start),
 		ScheduleCSV:      scheduleCSV(start, false),
 		FirstScheduleCSV: scheduleCSV(start, true),
+		RoomsCSV:         roomsCSV(),
 	}
 	for _, p := range people {
 		g.UIDs = append(g.UIDs, p.uids...)

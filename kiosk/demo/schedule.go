@@ -2,7 +2,9 @@ package demo
 
 import (
 	"cmp"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,6 +51,28 @@ var buildings = map[string]string{
 	roomReception:  "Montbrillant",
 	roomK:          "Varembé",
 	roomL:          "Varembé",
+}
+
+// capacities are the meeting rooms' seats (the reception and the
+// restaurant have none), and overflow the room each sends people to when
+// full.
+var capacities = map[string]int{roomPopov: 300, roomB: 120, roomC: 80, roomD: 60, roomE: 60, roomH: 200, roomK: 40, roomL: 40}
+
+var overflow = map[string]string{roomK: roomL, roomL: roomK, roomC: roomB, roomE: roomH}
+
+// roomsCSV is the rooms file of the demo venue (no name holds a comma or
+// a quote).
+func roomsCSV() []byte {
+	var b strings.Builder
+	b.WriteString("room,building,floor,capacity,overflow\n")
+	for _, r := range slices.Sorted(maps.Keys(buildings)) {
+		seats := ""
+		if n := capacities[r]; n > 0 {
+			seats = strconv.Itoa(n)
+		}
+		b.WriteString(strings.Join([]string{r, buildings[r], "", seats, overflow[r]}, ",") + "\n")
+	}
+	return []byte(b.String())
 }
 
 // parallelRooms host the Question sessions, in this order.

@@ -167,6 +167,25 @@ var changeKinds = map[string]changeKind{
 		remove: deleteBy(`DELETE FROM staff WHERE username = ? AND source = 'registry'`,
 			func(st *kiosk.StaffAccount) any { return st.Username }),
 	},
+	kiosk.ChangeAPIKey: {
+		// A venue system's key managed at the registry: it replaces a
+		// local key of the same name. A revocation is kept with the time
+		// it arrived; a new key under the name starts afresh.
+		upsert: upsertRows(`INSERT INTO api_keys (name, key_hash, created_us, revoked_us, source) VALUES `,
+			"(?, ?, ?, ?, 'registry')", ` ON CONFLICT (name) DO UPDATE SET source = 'registry', key_hash = excluded.key_hash,
+			created_us = CASE WHEN api_keys.key_hash = excluded.key_hash THEN api_keys.created_us ELSE excluded.created_us END,
+			revoked_us = CASE WHEN excluded.revoked_us = 0 THEN 0
+				WHEN api_keys.key_hash = excluded.key_hash AND api_keys.revoked_us <> 0 THEN api_keys.revoked_us
+				ELSE excluded.revoked_us END`,
+			func(args []any, a *applier, k *kiosk.APIKey) []any {
+				revoked := int64(0)
+				if k.Revoked {
+					revoked = a.now
+				}
+				return append(args, k.Name, k.Hash, a.now, revoked)
+			}),
+		remove: deleteBy(`DELETE FROM api_keys WHERE name = ? AND source = 'registry'`, func(k *kiosk.APIKey) any { return k.Name }),
+	},
 }
 
 // A changeKind is how the kiosk applies one kind of change.

@@ -40,6 +40,9 @@ type Venue struct {
 
 	mu       sync.Mutex
 	sessions map[string]cachedSessions // by local date
+
+	credMu sync.Mutex
+	cred   *credentialStmts // prepared on first use
 }
 
 // NewVenue returns a Venue on base, which must list VenueSchema in its

@@ -88,6 +88,16 @@ func (s *Server) handleGuard(c *fiber.Ctx) error {
 	return s.render(c, "guard.html", p)
 }
 
+// handleRoomsPage is the staff page of the rooms: people inside against
+// capacity, live, and the reset of a room's count.
+func (s *Server) handleRoomsPage(c *fiber.Ctx) error {
+	p, err := s.deskPage(c, "rooms")
+	if err != nil {
+		return err
+	}
+	return s.render(c, "rooms.html", p)
+}
+
 func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 	p, err := s.deskPage(c, "audit")
 	if err != nil {
@@ -582,6 +592,7 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Get("/api/sessions/:id/attendance.csv", staff(s.handleSessionAttendanceCSV)...)
 	app.Get("/api/audit", staff(staffauth.RequireAdmin, s.handleAuditAPI)...)
 	if s.Rooms != nil {
+		app.Get("/desk/rooms", s.auth.RequireStaff, s.handleRoomsPage)
 		app.Post("/api/rooms/:name/reset", staff(s.handleResetRoom)...)
 	}
 }

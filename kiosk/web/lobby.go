@@ -118,6 +118,11 @@ type lobbyConfig struct {
 	Now      int64           `json:"now"`      // the server's clock when rendering, ms
 	Messages json.RawMessage `json:"messages"`
 	Schedule scheduleBody    `json:"schedule"` // as /api/schedule, filtered to the building
+	// Rooms are those with a capacity (in the building) as /api/rooms
+	// has them now, for the seats left beside each room's session; null
+	// when the kiosk has no room data or the board previews another
+	// moment (?at=), where counts of now mean nothing.
+	Rooms []kiosk.RoomStatus `json:"rooms"`
 }
 
 // handleLobby serves GET /lobby[?date=][&building=][&lang=][&at=]: the
@@ -189,7 +194,7 @@ func (s *Server) handleLobby(c *fiber.Ctx) error {
 	if len(lp.Sections) == 0 {
 		lp.Empty = lobbyEmpty(p, len(sessions) > 0, today)
 	}
-	lp.Config = lobbyConfig{
+	cfg := lobbyConfig{
 		Lang:     p.Lang,
 		Timezone: loc.String(),
 		Date:     date,
@@ -197,9 +202,17 @@ func (s *Server) handleLobby(c *fiber.Ctx) error {
 		Building: building,
 		At:       at,
 		Now:      serverNow.UnixMilli(),
-		Messages: json.RawMessage(p.Messages("lobby.")),
+		Messages: json.RawMessage(p.Messages("lobby.", "seats.")),
 		Schedule: scheduleBody{Date: date, Timezone: loc.String(), Sessions: sessions},
 	}
+	if s.Rooms != nil && at == nil {
+		rooms, err := s.Rooms.RoomStatuses(ctx, serverNow)
+		if err != nil {
+			return err
+		}
+		cfg.Rooms = lobbyRooms(rooms, building)
+	}
+	lp.Config = cfg
 	return s.render(c, "lobby.html", lp)
 }
 
@@ -278,6 +291,18 @@ func parseLobbyAt(v string, loc *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, bad
+}
+
+// lobbyRooms keeps the rooms whose seats the board may show: those with
+// a capacity, in building (any case; "" for all). The result is never nil.
+func lobbyRooms(rooms []kiosk.RoomStatus, building string) []kiosk.RoomStatus {
+	out := []kiosk.RoomStatus{}
+	for _, r := range rooms {
+		if _, ok := r.SeatsLeft(); ok && (building == "" || strings.EqualFold(strings.TrimSpace(r.Building), building)) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // lobbyFilter keeps the sessions in building (any case); "" keeps all.

@@ -139,3 +139,33 @@ func TestDeskReaderStrip(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, "desk-reader-strip")
 }
+
+// TestDoorReaderStrip: the door screen of Room K tells staff when Room
+// K's door reader is down, ignores the entrance's and another room's
+// readers, and hides the strip when the reader is back.
+func TestDoorReaderStrip(t *testing.T) {
+	f := newFixture(t)
+	down := serialreader.ReaderState{Reader: "/dev/ttyUSB3", Format: "line", Role: "room", Room: "Room K",
+		State: serialreader.StateWaiting, LastError: "no such device"}
+	other := serialreader.ReaderState{Reader: "/dev/ttyUSB4", Format: "line", Role: "room", Room: "Popov Room", State: serialreader.StateWaiting}
+	entrance := serialreader.ReaderState{Reader: "/dev/ttyUSB5", Format: "line", Role: "entrance", State: serialreader.StateWaiting}
+	f.server.Readers = &stubReaders{states: []serialreader.ReaderState{down, other, entrance}}
+	ctx := browsertest.New(t, 1920, 1080)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.url+"/door?room=Room%20K")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitJS(t, ctx, "the strip names Room K's reader", `document.getElementById("status").textContent.includes("/dev/ttyUSB3")`)
+	got, err := chromedp.Run(ctx, chromedp.TextContent("#status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, "Badge reader not working") || !strings.Contains(got, "no such device") ||
+		strings.Contains(got, "ttyUSB4") || strings.Contains(got, "ttyUSB5") {
+		t.Errorf("status strip = %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "door-reader-down")
+	up := down
+	up.State, up.LastError = serialreader.StateOpen, ""
+	f.server.PublishReader(up)
+	browsertest.WaitJS(t, ctx, "strip hidden once the reader is back", `document.getElementById("status").hidden`)
+}

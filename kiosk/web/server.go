@@ -20,6 +20,7 @@ import (
 
 	"checkin/badge/serialreader"
 	"checkin/kiosk"
+	"checkin/kiosk/credapi"
 	"checkin/kiosk/httpserve"
 	"checkin/kiosk/staffauth"
 )
@@ -68,6 +69,9 @@ type Server struct {
 	Sync    func() RegistryStatus // may be nil: standalone
 	Demo    DemoTapper            // may be nil: not a demo
 	Rooms   RoomStore             // may be nil: no room doors or occupancy
+	// Credentials answers the venue's other systems with an API key
+	// (GET /api/v1/credentials/{uid}); nil: not served.
+	Credentials *credapi.API
 
 	// The staff side: with Staff nil the server has no login, desk or
 	// staff API at all (public screens only).
@@ -161,6 +165,9 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.Staff != nil {
 		g.Go(func() error { return s.auth.Run(ctx) })
 	}
+	if s.Credentials != nil {
+		g.Go(func() error { return s.Credentials.Run(ctx) })
+	}
 	g.Go(func() error { return s.listening.Wait(ctx) })
 	return g.Wait()
 }
@@ -208,6 +215,7 @@ func (s *Server) newApp() *fiber.App {
 
 	app.Get("/", s.handleEntrance)
 	app.Get("/lobby", s.handleLobby)
+	app.Get("/door", s.handleDoor)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", s.handleMetrics())
 	app.Get("/api/events", s.handleEvents)
@@ -218,6 +226,9 @@ func (s *Server) newApp() *fiber.App {
 		app.Get("/api/rooms/:name", s.handleRoom)
 		s.roomsKick = make(chan struct{}, 1)
 		go s.runRoomEvents()
+	}
+	if s.Credentials != nil {
+		app.Get(credapi.Route, s.Credentials.Handle)
 	}
 	if s.Demo != nil {
 		app.Post("/api/demo/tap", ownOrigin, s.requireLocal, requireJSON, s.handleDemoTap)
@@ -250,6 +261,9 @@ func (s *Server) prepare() error {
 		return err
 	}
 	s.templates, s.catalogs = tmpl, cats
+	if s.Credentials != nil {
+		s.Metrics.Registry.MustRegister(s.Credentials.Collector())
+	}
 	s.app = s.newApp()
 	return nil
 }

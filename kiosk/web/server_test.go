@@ -17,6 +17,7 @@ import (
 
 	"checkin/assets"
 	"checkin/kiosk"
+	"checkin/kiosk/credapi"
 	"checkin/kiosk/passbook"
 	"checkin/kiosk/search"
 	"checkin/kiosk/sqlite"
@@ -53,6 +54,15 @@ func (f *fixture) run(from time.Time) {
 
 var ids atomic.Int64
 
+// fixtureRoster is the fixture's roster: D1 (group WP1/12, badge
+// 0A0B0C0D0E) and D2, cancelled.
+func fixtureRoster() []kiosk.Delegate {
+	return []kiosk.Delegate{
+		{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Organization: "BNetzA", Country: "DE", Role: "head", Status: "registered", Language: "en", Groups: []string{"WP1/12"}, Badges: []string{"0A0B0C0D0E"}, Email: "j.mueller@example.org"},
+		{ID: "D2", FamilyName: "Cancelled", GivenName: "Carla", Role: "delegate", Status: "cancelled", Language: "fr", Badges: []string{"2222222222"}},
+	}
+}
+
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{}
@@ -68,10 +78,7 @@ func newFixture(t testing.TB) *fixture {
 	if err := f.db.SetMeeting(ctx, kiosk.Meeting{ID: "SG12", Name: "ITU-T SG12", TimeZone: "Europe/Zurich", Start: "2026-11-21", End: "2026-11-28"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.ReplaceRoster(ctx, []kiosk.Delegate{
-		{ID: "D1", FamilyName: "Müller", GivenName: "Jürgen", Organization: "BNetzA", Country: "DE", Role: "head", Status: "registered", Language: "en", Groups: []string{"WP1/12"}, Badges: []string{"0A0B0C0D0E"}, Email: "j.mueller@example.org"},
-		{ID: "D2", FamilyName: "Cancelled", GivenName: "Carla", Role: "delegate", Status: "cancelled", Language: "fr", Badges: []string{"2222222222"}},
-	}); err != nil {
+	if _, err := f.db.ReplaceRoster(ctx, fixtureRoster()); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.db.ReplaceSchedule(ctx, kiosk.Schedule{Sessions: []kiosk.Session{
@@ -102,6 +109,8 @@ func newFixture(t testing.TB) *fixture {
 	f.db.OnWriteHealth = s.PublishStore
 	f.db.OnOccupancy = s.PublishRooms
 	s.Rooms = f.db
+	s.Credentials = credapi.New(f.db)
+	s.Credentials.Now = f.Now
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,8 @@ type Venue interface {
 	kiosk.AttendanceSource
 	kiosk.SessionAttendanceSource
 	kiosk.StaffStore
-	kiosk.PhotoStore // delegates' photos (`checkin import photos`)
+	kiosk.PhotoStore  // delegates' photos (`checkin import photos`)
+	kiosk.APIKeyStore // keys of the venue's other systems (`checkin apikey`)
 }
 
 // Admin is a registry's store as its operators' commands use it: the
@@ -113,7 +114,8 @@ type Venue interface {
 type Admin interface {
 	Store
 	Venue
-	kiosk.SessionStore // staff signed in to the dashboard
+	kiosk.SessionStore    // staff signed in to the dashboard
+	kiosk.CredentialStore // answers to the venue's other systems
 	// AddToken stores a kiosk's token (its hash), replacing any earlier
 	// one (whose pass keys are withdrawn).
 	AddToken(ctx context.Context, kioskID, token string) error

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"checkin/kiosk"
+	"checkin/kiosk/credapi"
 	"checkin/kiosk/httpserve"
 	"checkin/kiosk/staffauth"
 	wire "checkin/sync"
@@ -45,6 +46,9 @@ type Server struct {
 	Version string
 	// TLS, when set, makes the server serve HTTPS only.
 	TLS *tls.Config
+	// Credentials answers the venue's other systems with an API key
+	// (GET /api/v1/credentials/{uid}); nil: not served.
+	Credentials *credapi.API
 
 	app       *fiber.App
 	listening *httpserve.Listening
@@ -127,6 +131,9 @@ func (s *Server) prepare() error {
 		s.auth.Now, s.auth.Logger = s.Now, s.Logger
 	}
 	s.metrics = newMetrics()
+	if s.Credentials != nil {
+		s.metrics.reg.MustRegister(s.Credentials.Collector())
+	}
 	head, err := s.Store.Head(context.Background())
 	if err != nil {
 		return err
@@ -161,6 +168,9 @@ func (s *Server) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	if s.auth != nil {
 		g.Go(func() error { return s.auth.Run(ctx) })
+	}
+	if s.Credentials != nil {
+		g.Go(func() error { return s.Credentials.Run(ctx) })
 	}
 	g.Go(func() error { return s.follow(ctx) })
 	return g.Wait()
@@ -241,6 +251,9 @@ func (s *Server) newApp() *fiber.App {
 	api.Get("/photos/:ref", s.handlePhotoBlob)      // ref: the photo's SHA-256
 	api.Put("/photos/:ref", s.handlePutPhoto)       // ref: the delegate's id
 	api.Delete("/photos/:ref", s.handleDeletePhoto) // ref: the delegate's id
+	if s.Credentials != nil {
+		app.Get(credapi.Route, s.Credentials.Handle)
+	}
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})))
 	if s.auth != nil {

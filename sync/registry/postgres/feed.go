@@ -191,6 +191,15 @@ var feedKinds = map[string]feedKind{
 		},
 		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
 	},
+	kiosk.ChangeAPIKey: {
+		query: `SELECT k.name, k.key_hash, k.revoked_us <> 0 FROM api_keys k WHERE k.name = ANY($1)`,
+		scan: func(r pgx.Rows, _ *feedMeeting) (entityKey, any, error) {
+			var k wire.APIKeyData
+			err := r.Scan(&k.Name, &k.Hash, &k.Revoked)
+			return entityKey{key: k.Name}, k, err
+		},
+		deleted: func(key, _ string) any { return wire.APIKeyData{Name: key} },
+	},
 	kiosk.ChangeRoom: {
 		query: `SELECT r.name, r.building, r.floor, r.capacity, r.overflow, r.reset_day, r.reset_us FROM rooms r WHERE r.name = ANY($1)`,
 		scan: func(rows pgx.Rows, _ *feedMeeting) (entityKey, any, error) {

@@ -86,6 +86,15 @@ var feedKinds = map[string]feedKind{
 		},
 		deleted: func(key, _ string) any { return wire.StaffData{Username: key} },
 	},
+	kiosk.ChangeAPIKey: {
+		query: `SELECT c.seq, k.name, k.key_hash, k.revoked_us <> 0 FROM changes c JOIN api_keys k ON k.name = c.key`,
+		scan: func(r *sql.Rows, _ *feedMeeting) (seq int64, data any, err error) {
+			var k wire.APIKeyData
+			err = r.Scan(&seq, &k.Name, &k.Hash, &k.Revoked)
+			return seq, k, err
+		},
+		deleted: func(key, _ string) any { return wire.APIKeyData{Name: key} },
+	},
 	kiosk.ChangeRoom: {
 		query: `SELECT c.seq, r.name, r.building, r.floor, r.capacity, r.overflow, r.reset_day, r.reset_us
 			FROM changes c JOIN rooms r ON r.name = c.key`,

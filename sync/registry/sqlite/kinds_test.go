@@ -148,6 +148,18 @@ func everyKind(t *testing.T, s *regsqlite.Store) {
 	if err := s.SetPhoto(ctx, kiosk.Photo{DelegateID: "D2"}); err != nil {
 		t.Fatal(err)
 	}
+	// API keys of venue systems: one works, one is revoked, one is gone.
+	for _, name := range []string{"lockers", "printers", "doors"} {
+		if _, err := s.AddAPIKey(ctx, name, kiosk.HashSecret("key-"+name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RevokeAPIKey(ctx, "printers"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.ExecContext(ctx, `DELETE FROM api_keys WHERE name = 'doors'`); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dumpKiosk renders what a kiosk holds of the registry's data, table by
@@ -168,6 +180,7 @@ func dumpKiosk(t *testing.T, db *ksqlite.DB) string {
 		{"passes", `SELECT delegate_id, uid, issued_us, kiosk FROM passes ORDER BY delegate_id`},
 		{"staff", `SELECT username, role, password_hash, source FROM staff ORDER BY username`},
 		{"photos", `SELECT delegate_id, sha256, content_type, size, updated_us FROM delegate_photos ORDER BY delegate_id`},
+		{"api_keys", `SELECT name, key_hash, created_us, revoked_us, source FROM api_keys ORDER BY name`},
 	} {
 		for _, row := range sqlitetest.Rows(t, r, q[1]) {
 			fmt.Fprintf(&b, "%s %#v\n", q[0], row)

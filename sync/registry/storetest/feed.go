@@ -102,6 +102,15 @@ func everyKind(t *testing.T, s registry.Admin) string {
 	if err := s.SetPhoto(ctx, kiosk.Photo{DelegateID: "D2"}); err != nil {
 		t.Fatal(err)
 	}
+	// API keys: lockers' works, printers' is revoked.
+	for _, name := range []string{"lockers", "printers"} {
+		if _, err := s.AddAPIKey(ctx, name, kiosk.HashSecret("key-"+name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RevokeAPIKey(ctx, "printers"); err != nil {
+		t.Fatal(err)
+	}
 	return north
 }
 
@@ -185,6 +194,12 @@ func testFeedEveryKind(t *testing.T, open Opener) {
 		t.Errorf("photo D1 = %+v, want %+v", *got, want)
 	}
 	st.deleted(t, "photo D2")
+	for name, revoked := range map[string]bool{"lockers": false, "printers": true} {
+		want := kiosk.APIKey{Name: name, Hash: kiosk.HashSecret("key-" + name), Revoked: revoked}
+		if got := st.upsert(t, "apikey "+name).(*kiosk.APIKey); *got != want {
+			t.Errorf("apikey %s = %+v, want %+v", name, *got, want)
+		}
+	}
 }
 
 // testFeedPaging: reading the feed in small pages yields exactly what one

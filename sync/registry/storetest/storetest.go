@@ -73,6 +73,8 @@ func Run(t *testing.T, open Opener) {
 		{"Photos", testPhotos},
 		{"PhotosAllOrNothing", testPhotosAllOrNothing},
 		{"PhotosSurviveRoster", testPhotosSurviveRoster},
+		{"APIKeys", testAPIKeys},
+		{"BadgeStanding", testBadgeStanding},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,6 +260,8 @@ func entityKey(c kiosk.Change) string {
 		k = v.Username
 	case *kiosk.Photo:
 		k = v.DelegateID
+	case *kiosk.APIKey:
+		k = v.Name
 	default:
 		k = fmt.Sprintf("%T", v)
 	}
