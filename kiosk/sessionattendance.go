@@ -46,8 +46,11 @@ type SessionAttendance struct {
 	// Sessions are the report's, in report order (start, room, id), with
 	// times in the meeting's zone.
 	Sessions []Session
-	// Passes are the day's room-door taps; those not accepted, not at a
-	// room door or without a delegate are left out.
+	// Passes are the day's room-door taps (at every room) of the
+	// delegates who may have attended: a store may leave out delegates
+	// with no tap for a session in the sessions' rooms that day (no stay
+	// of theirs can count: an entry is always for a session). Taps not
+	// accepted, not at a room door or without a delegate are ignored.
 	Passes []TapRecord
 	// Resets is the day's latest reset of each room's count, by room.
 	Resets map[string]time.Time
@@ -99,26 +102,38 @@ type SessionRow struct {
 // given name (folded: case, accents and scripts' variants do not matter,
 // as in the desk's search), then delegate id.
 func SessionReport(a SessionAttendance, now time.Time) []SessionRow {
+	// One copy of the passes that count, in delegate then time order (then
+	// tap id, as Presence.Newer); each delegate's are a run of it.
+	ps := make([]TapRecord, 0, len(a.Passes))
+	for _, p := range a.Passes {
+		if p.Result == ResultAccepted && p.Room != "" && p.DelegateID != "" {
+			ps = append(ps, p)
+		}
+	}
+	slices.SortFunc(ps, func(x, y TapRecord) int {
+		if c := strings.Compare(x.DelegateID, y.DelegateID); c != 0 {
+			return c
+		}
+		if c := x.At.Compare(y.At); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
 	byDelegate := map[string][]TapRecord{}
 	atRoom := map[string][]string{} // room → delegates with a pass at its doors
-	seen := map[[2]string]bool{}
-	for _, p := range a.Passes {
-		if p.Result != ResultAccepted || p.Room == "" || p.DelegateID == "" {
-			continue
-		}
-		if k := [2]string{p.Room, p.DelegateID}; !seen[k] {
-			seen[k] = true
-			atRoom[p.Room] = append(atRoom[p.Room], p.DelegateID)
-		}
-		byDelegate[p.DelegateID] = append(byDelegate[p.DelegateID], p)
-	}
-	for _, ps := range byDelegate {
-		slices.SortFunc(ps, func(x, y TapRecord) int {
-			if c := x.At.Compare(y.At); c != 0 {
-				return c
+	var rooms []string              // the rooms of one delegate's passes: a few
+	for i := 0; i < len(ps); {
+		id := ps[i].DelegateID
+		j := i
+		rooms = rooms[:0]
+		for ; j < len(ps) && ps[j].DelegateID == id; j++ {
+			if r := ps[j].Room; !slices.Contains(rooms, r) {
+				rooms = append(rooms, r)
+				atRoom[r] = append(atRoom[r], id)
 			}
-			return strings.Compare(x.ID, y.ID)
-		})
+		}
+		byDelegate[id] = ps[i:j:j]
+		i = j
 	}
 	var rows []SessionRow
 	for i := range a.Sessions {

@@ -231,3 +231,77 @@ func TestWriteSessionAttendanceCSV(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSessionReport: whatever passes come, in whatever order, each
+// delegate is listed once per session, with no more time inside than the
+// session has had by now, their first entry no later than their last
+// exit, and the same report for the passes in another order.
+func FuzzSessionReport(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 50, 0, 0, 1, 90, 1, 1, 0, 60, 1, 0, 1, 140})
+	f.Add([]byte{2, 0, 1, 10, 2, 0, 1, 20, 2, 1, 4, 30, 2, 0, 2, 255})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sessions := []kiosk.Session{
+			{ID: "s1", Room: "Popov", Start: at("09:00"), End: at("10:30")},
+			{ID: "k1", Room: "K", Start: at("09:00"), End: at("12:00")},
+			{ID: "s2", Room: "Popov", Start: at("10:30"), End: at("12:00")},
+		}
+		rooms := []string{"Popov", "K"}
+		var ps []kiosk.TapRecord
+		for i := 0; i+4 <= len(data) && i < 400; i += 4 {
+			b := data[i : i+4]
+			p := kiosk.TapRecord{ID: fmt.Sprintf("t%03d", i), DelegateID: fmt.Sprint("D", b[0]%3), Room: rooms[b[1]%2],
+				Direction: kiosk.DirectionIn, Result: kiosk.ResultAccepted, At: at("08:00").Add(time.Duration(b[3]) * 2 * time.Minute)}
+			if b[2]&1 == 1 {
+				p.Direction = kiosk.DirectionOut
+			}
+			if s, _ := kiosk.SessionNow(sessions, p.Room, p.At, nil); s != nil {
+				p.SessionID = s.ID
+			}
+			if b[2]&2 != 0 {
+				p.SessionID = "" // a tap for no session
+			}
+			ps = append(ps, p)
+		}
+		var resets map[string]time.Time
+		if len(data)%5 == 0 {
+			resets = map[string]time.Time{"Popov": at("10:00")}
+		}
+		for _, now := range []time.Time{at("10:00"), at("18:00")} {
+			var seen []kiosk.TapRecord
+			for _, p := range ps {
+				if !p.At.After(now) {
+					seen = append(seen, p)
+				}
+			}
+			rows := kiosk.SessionReport(kiosk.SessionAttendance{Sessions: sessions, Passes: seen, Resets: resets}, now)
+			key := map[string]bool{}
+			for _, r := range rows {
+				k := r.Session.ID + " " + r.DelegateID
+				if key[k] {
+					t.Fatalf("%s listed twice", k)
+				}
+				key[k] = true
+				end := r.Session.End
+				if now.Before(end) {
+					end = now
+				}
+				had := end.Sub(r.Session.Start)
+				if r.Inside < 0 || r.Inside > max(had, 0) {
+					t.Fatalf("%s: %v inside, the session has had %v", k, r.Inside, had)
+				}
+				if !r.FirstIn.IsZero() && !r.LastOut.IsZero() && r.FirstIn.After(r.LastOut) {
+					t.Fatalf("%s: first in %v after last out %v", k, r.FirstIn, r.LastOut)
+				}
+			}
+			reversed := slices.Clone(seen)
+			slices.Reverse(reversed)
+			again := kiosk.SessionReport(kiosk.SessionAttendance{Sessions: sessions, Passes: reversed, Resets: resets}, now)
+			if !slices.EqualFunc(rows, again, func(a, b kiosk.SessionRow) bool {
+				return a.Session.ID == b.Session.ID && a.Attendee.DelegateID == b.Attendee.DelegateID && a.Inside == b.Inside &&
+					a.FirstIn.Equal(b.FirstIn) && a.LastOut.Equal(b.LastOut)
+			}) {
+				t.Fatalf("another order, another report:\n%+v\n%+v", rows, again)
+			}
+		}
+	})
+}
