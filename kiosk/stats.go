@@ -1,6 +1,9 @@
 package kiosk
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Stats are the day's attendance figures, without personal data.
 type Stats struct {
@@ -13,6 +16,9 @@ type Stats struct {
 	ByCountry map[string]int `json:"by_country"`
 	Gates     []GateCount    `json:"gates"`
 	Taps      TapCounts      `json:"taps"`
+	// Sessions are the day's sessions with their counts; the kiosk's
+	// /api/stats fills them in (SessionCountStore).
+	Sessions []SessionCount `json:"sessions"`
 }
 
 // HourCount is arrivals in one local hour ("08:00").
@@ -38,4 +44,28 @@ type TapCounts struct {
 type StatsStore interface {
 	// Stats returns the figures of a local day.
 	Stats(ctx context.Context, day string) (Stats, error)
+}
+
+// SessionCount is one of the day's sessions with how many came to it.
+type SessionCount struct {
+	ID    string    `json:"id"`
+	Title string    `json:"title"`
+	Room  string    `json:"room"`
+	Start time.Time `json:"start"` // in the meeting's zone
+	End   time.Time `json:"end"`
+	// Attended is how many delegates came in through its door: an
+	// accepted room-door entry for it, at any kiosk this store knows of.
+	Attended int `json:"attended"`
+	// Inside is how many people are in its room now, while it is the
+	// room's session (SessionNow: its door is open, the running one
+	// first); 0 otherwise. The sum over a day's sessions is the people in
+	// rooms with a session now, as GET /api/rooms counts them.
+	Inside int `json:"inside"`
+}
+
+// SessionCountStore counts attendance per session.
+type SessionCountStore interface {
+	// SessionCounts returns the sessions starting on a local day, in
+	// start order, cancelled ones left out, with their counts at now.
+	SessionCounts(ctx context.Context, day string, now time.Time) ([]SessionCount, error)
 }

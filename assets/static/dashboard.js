@@ -65,6 +65,7 @@
     renderBars($("countries"), Object.entries(s.by_country || {}).map(([c, n]) => [
       c ? S.countryName(c) + " (" + c.toUpperCase() + ")" : t("staff.unknown_country"), n]), TOP_COUNTRIES, t("dash.no_arrivals"));
     renderGates(s.gates || []);
+    renderSessions(s.sessions || []);
   }
 
   function renderHours(hours) {
@@ -132,16 +133,43 @@
     }
   }
 
+  // renderSessions lists the day's sessions with who came in through their
+  // doors and who is inside now; the one a room holds now is marked.
+  function renderSessions(sessions) {
+    const tbody = $("sessions");
+    tbody.replaceChildren();
+    if (!sessions.length) {
+      tbody.append(el("tr", {}, el("td", { colspan: "6", class: "muted", text: t("dash.no_sessions") })));
+      return;
+    }
+    const now = S.clock.now();
+    for (const se of sessions) {
+      const running = Date.parse(se.start) <= now && now < Date.parse(se.end);
+      const title = String(se.title || se.id || "");
+      tbody.append(el("tr", { class: running ? "now" : null, "data-testid": "session", "data-session": se.id },
+        el("td", { class: "when" }, S.ltr(S.fmtTime(se.start) + "–" + S.fmtTime(se.end))),
+        el("td", { dir: "auto", text: title }),
+        el("td", { dir: "auto", text: se.room || "" }),
+        el("td", { class: "n", "data-testid": "session-attended", text: S.fmtNum(se.attended) }),
+        el("td", { class: "n", "data-testid": "session-inside", text: S.fmtNum(se.inside) }),
+        el("td", { class: "n" }, el("a", {
+          href: "/api/sessions/" + encodeURIComponent(se.id) + "/attendance.csv", download: "",
+          title: t("dash.session_csv", { title: title }), "aria-label": t("dash.session_csv", { title: title }),
+        }, el("span", { "aria-hidden": "true", text: "⤓" }), " CSV"))));
+    }
+  }
+
   // --------------------------------------------------------- latest taps
 
   function addRecent(tap) {
     const ok = tap.result === "accepted";
     const d = tap.delegate;
+    const where = tap.room || tap.gate; // a room door, or an entrance's gate
     const li = el("li", { class: "fresh", "data-testid": "recent-tap", "data-result": tap.result },
       el("span", { class: "time", text: S.fmtTime(tap.at) }),
       el("span", { class: "who" },
         d ? el("bdi", { dir: "auto", text: d.name }) : el("span", { class: "muted", text: t("dash.no_delegate") }),
-        " ", el("span", { class: "gate" }, tap.gate ? [el("bdi", { dir: "auto", text: tap.gate }), " · "] : null, S.wayText(tap.direction))),
+        " ", el("span", { class: "gate" }, where ? [el("bdi", { dir: "auto", text: where }), " · "] : null, S.wayText(tap.direction))),
       el("span", { class: "res " + (ok ? "res-ok" : "res-no"), text: ok ? "✓ " + t("dash.accepted_one") : "✕ " + S.reasonText(tap.reason) }));
     const list = $("recent");
     list.prepend(li);
@@ -159,6 +187,7 @@
       addRecent(tap);
       requestStats();
     },
+    room: requestStats, // a room's count changed: a reset, or a door at another kiosk
     reader: strip.reader,
     registry: strip.registry,
   }, () => { if (opened) requestStats(); opened = true; }); // catch up after a reconnect

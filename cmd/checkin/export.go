@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"checkin/kiosk"
 	"checkin/sync/registry"
@@ -14,7 +15,7 @@ import (
 
 func runExport(ctx context.Context, e *env, args []string) error {
 	const usage = "Usage: checkin export checkins (--data DIR | --db URL) [--date YYYY-MM-DD] [FILE]\n" +
-		"       checkin export attendance (--data DIR | --db URL) [FILE]"
+		"       checkin export attendance (--data DIR | --db URL) [--session ID | --date YYYY-MM-DD] [FILE]"
 	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 		fmt.Fprintln(e.stdout, usage)
 		return errHelp
@@ -49,18 +50,51 @@ func runExportCheckins(ctx context.Context, e *env, args []string) error {
 }
 
 func runExportAttendance(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("export attendance", "export attendance (--data DIR | --db URL) [FILE]\n\n"+
-		"One row per delegate of the roster (absentees too) as CSV (UTF-8 with a BOM):\n  "+
-		strings.Join(kiosk.AttendanceHeader, ",")+",DAY…,"+kiosk.AttendanceTotal+"\n"+
+	fs := newFlagSet("export attendance", "export attendance (--data DIR | --db URL) [--session ID | --date YYYY-MM-DD] [FILE]\n\n"+
+		"Without --session or --date: one row per delegate of the roster (absentees too) as CSV\n"+
+		"(UTF-8 with a BOM):\n  "+strings.Join(kiosk.AttendanceHeader, ",")+",DAY…,"+kiosk.AttendanceTotal+"\n"+
 		"with a column per day of the meeting (headed YYYY-MM-DD) holding the time (HH:MM, the\n"+
-		"meeting's zone) of the delegate's first accepted entry that day, at any kiosk this data knows of.", e.stderr)
+		"meeting's zone) of the delegate's first accepted entry that day, at any kiosk this data knows of.\n\n"+
+		"With --session (one session) or --date (every session starting that day): who was in each\n"+
+		"session's room, from the room doors' taps, one row per session and delegate:\n  "+
+		strings.Join(kiosk.SessionAttendanceHeader, ",")+"\n"+
+		"first_in and last_out as HH:MM:SS in the meeting's zone; minutes_inside counts the time\n"+
+		"inside within the session (a stay not seen ending counts up to the session's end, or up\n"+
+		"to now while it runs). A kiosk knows its own doors' taps; the registry knows every kiosk's.", e.stderr)
 	data := addDataFlags(fs, "data directory of a kiosk or the registry")
+	session := fs.String("session", "", "report on this session (its id in the schedule)")
+	date := fs.String("date", "", "report on every session starting on this local date (YYYY-MM-DD)")
 	rest, err := parseWithData(fs, args, e.getenv, data)
 	if err != nil {
 		return err
 	}
+	switch {
+	case *session != "" && *date != "":
+		return usagef("export attendance: give --session or --date, not both")
+	case *date != "" && !kiosk.ValidDate(*date):
+		return usagef("export attendance: --date %q is not YYYY-MM-DD", *date)
+	case *session == "" && *date == "":
+		return exportCSV(ctx, e, "export attendance", data, rest, func(w io.Writer, db registry.Venue, m kiosk.Meeting) error {
+			return kiosk.WriteAttendanceCSV(ctx, w, db, m)
+		})
+	}
 	return exportCSV(ctx, e, "export attendance", data, rest, func(w io.Writer, db registry.Venue, m kiosk.Meeting) error {
-		return kiosk.WriteAttendanceCSV(ctx, w, db, m)
+		var a kiosk.SessionAttendance
+		var err error
+		if *session != "" {
+			a, err = db.SessionAttendance(ctx, *session)
+		} else {
+			a, err = db.DaySessionAttendance(ctx, *date)
+		}
+		if kiosk.ErrorCode(err) == kiosk.ENOTFOUND {
+			return usagef("export attendance: %s", kiosk.ErrorMessage(err))
+		} else if err != nil {
+			return fmt.Errorf("export attendance: %w", err)
+		}
+		if len(a.Sessions) == 0 {
+			fmt.Fprintf(e.stderr, "checkin: export attendance: no session starts on %s; the report has its header only\n", *date)
+		}
+		return kiosk.WriteSessionAttendanceCSV(w, kiosk.SessionReport(a, time.Now()), m.Location())
 	})
 }
 

@@ -213,27 +213,35 @@ func (db *Venue) SessionsOn(ctx context.Context, date string, loc *time.Location
 }
 
 func (db *Venue) loadSessions(ctx context.Context, date string, loc *time.Location) ([]kiosk.Session, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title, room, building, start_us, end_us, groups, status, moved_from
-		FROM sessions WHERE date = ? ORDER BY start_us, room, id`, date)
+	return sessionsOn(ctx, db.read, date, loc)
+}
+
+// sessionsOn reads the sessions starting on a local date in start order
+// (then room, id), with times in loc.
+func sessionsOn(ctx context.Context, q sqlitedb.Querier, date string, loc *time.Location) ([]kiosk.Session, error) {
+	out, err := sqlitedb.Collect(ctx, q, func(rows *sql.Rows) (kiosk.Session, error) { return scanSession(rows, loc) },
+		`SELECT `+sessionColumns+` FROM sessions WHERE date = ? ORDER BY start_us, room, id`, date)
 	if err != nil {
 		return nil, fmt.Errorf("sessions on %s: %w", date, err)
 	}
-	defer rows.Close()
-	out := []kiosk.Session{}
-	for rows.Next() {
-		var s kiosk.Session
-		var start, end int64
-		var groups string
-		if err := rows.Scan(&s.ID, &s.Title, &s.Room, &s.Building, &start, &end, &groups, &s.Status, &s.MovedFrom); err != nil {
-			return nil, fmt.Errorf("sessions on %s: %w", date, err)
-		}
-		s.Start, s.End = fromMicros(start).In(loc), fromMicros(end).In(loc)
-		if groups != "" {
-			s.Groups = strings.Split(groups, ";")
-		}
-		out = append(out, s)
+	return out, nil
+}
+
+// sessionColumns are the columns scanSession reads, in order.
+const sessionColumns = `id, title, room, building, start_us, end_us, groups, status, moved_from`
+
+func scanSession(s scanner, loc *time.Location) (kiosk.Session, error) {
+	var se kiosk.Session
+	var start, end int64
+	var groups string
+	if err := s.Scan(&se.ID, &se.Title, &se.Room, &se.Building, &start, &end, &groups, &se.Status, &se.MovedFrom); err != nil {
+		return se, err
 	}
-	return out, rows.Err()
+	se.Start, se.End = fromMicros(start).In(loc), fromMicros(end).In(loc)
+	if groups != "" {
+		se.Groups = strings.Split(groups, ";")
+	}
+	return se, nil
 }
 
 // ScheduleVersion returns a number that changes whenever sessions, rooms

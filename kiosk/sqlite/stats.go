@@ -2,10 +2,13 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
+	"time"
 
 	"checkin/kiosk"
+	"checkin/kiosk/sqlitedb"
 )
 
 var _ kiosk.StatsStore = (*DB)(nil)
@@ -102,4 +105,68 @@ func (db *Venue) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
 		return st, fmt.Errorf("stats: %w", err)
 	}
 	return st, nil
+}
+
+var _ kiosk.SessionCountStore = (*Venue)(nil)
+
+// SessionCounts returns the sessions of a local day with how many came in
+// through their doors and, for the session each room holds now, the people
+// inside it (from the presence table, as the live count has them).
+func (db *Venue) SessionCounts(ctx context.Context, day string, now time.Time) ([]kiosk.SessionCount, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("session counts: %w", err)
+	}
+	defer tx.Rollback()
+	m, err := readMeeting(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	loc := db.Location(m.TimeZone)
+	sessions, err := sessionsOn(ctx, tx, day, loc)
+	if err != nil {
+		return nil, err
+	}
+	attended := map[string]int{}
+	err = sqlitedb.Each(ctx, tx, func(rows *sql.Rows) error {
+		var id string
+		var n int
+		err := rows.Scan(&id, &n)
+		attended[id] = n
+		return err
+	}, `SELECT session_id, count(DISTINCT delegate_id) FROM taps
+		WHERE session_id IN (SELECT id FROM sessions WHERE date = ?) AND session_id <> ''
+		AND result = 'accepted' AND direction = 'in' AND delegate_id <> '' GROUP BY session_id`, day)
+	if err != nil {
+		return nil, fmt.Errorf("session counts: %w", err)
+	}
+	inside := map[string]int{}
+	if day == kiosk.LocalDate(now, loc) {
+		// kiosk.Occupancy's rule: an entry after the room's last reset.
+		err = sqlitedb.Each(ctx, tx, func(rows *sql.Rows) error {
+			var room string
+			var n int
+			err := rows.Scan(&room, &n)
+			inside[room] = n
+			return err
+		}, `SELECT p.room, count(*) FROM presence p LEFT JOIN rooms r ON r.name = p.room
+			WHERE p.day = ? AND p.direction = 'in' AND (r.reset_day IS NULL OR r.reset_day <> p.day OR p.at_us > r.reset_us)
+			GROUP BY p.room`, day)
+		if err != nil {
+			return nil, fmt.Errorf("session counts: inside: %w", err)
+		}
+	}
+	local := now.In(loc)
+	out := []kiosk.SessionCount{}
+	for _, s := range sessions {
+		if s.Status == kiosk.SessionCancelled {
+			continue
+		}
+		c := kiosk.SessionCount{ID: s.ID, Title: s.Title, Room: s.Room, Start: s.Start, End: s.End, Attended: attended[s.ID]}
+		if cur, _ := kiosk.SessionNow(sessions, s.Room, local, nil); cur != nil && cur.ID == s.ID {
+			c.Inside = inside[s.Room]
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -436,6 +436,9 @@ func (s *Server) handleStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if st.Sessions, err = s.Staff.SessionCounts(c.UserContext(), day, s.Now()); err != nil {
+		return err
+	}
 	return c.JSON(st)
 }
 
@@ -475,6 +478,45 @@ func (s *Server) handleAttendanceCSV(c *fiber.Ctx) error {
 	}
 	s.audit(c, "", "export.attendance", "")
 	return sendCSV(c, "attendance.csv", buf.Bytes())
+}
+
+// handleSessionAttendanceCSV sends who attended one session, as
+// `checkin export attendance --session ID` writes it.
+func (s *Server) handleSessionAttendanceCSV(c *fiber.Ctx) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.Staff.SessionAttendance(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	_, loc, err := s.today(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := kiosk.WriteSessionAttendanceCSV(&buf, kiosk.SessionReport(a, s.Now()), loc); err != nil {
+		return err
+	}
+	s.audit(c, "", "export.session_attendance", id)
+	return sendCSV(c, "attendance-"+fileNamePart(id)+".csv", buf.Bytes())
+}
+
+// fileNamePart makes an id (any printable text: an ICS UID, say) safe in
+// a download's file name: letters, digits, '.', '-' and '_' are kept,
+// anything else becomes '_', and it is kept short.
+func fileNamePart(id string) string {
+	b := []byte(id)
+	for i, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	return string(b)
 }
 
 // sendCSV answers with a CSV download: one charset in the content type,
@@ -547,6 +589,7 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	app.Get("/api/stats", staff(s.handleStats)...)
 	app.Get("/api/checkins.csv", staff(s.handleCheckinsCSV)...)
 	app.Get("/api/attendance.csv", staff(s.handleAttendanceCSV)...)
+	app.Get("/api/sessions/:id/attendance.csv", staff(s.handleSessionAttendanceCSV)...)
 	app.Get("/api/audit", staff(staffauth.RequireAdmin, s.handleAuditAPI)...)
 	if s.Rooms != nil {
 		app.Get("/desk/rooms", s.auth.RequireStaff, s.handleRoomsPage)

@@ -19,6 +19,8 @@ type StaffStore interface {
 	kiosk.DeskStore
 	kiosk.StatsStore
 	kiosk.AttendanceSource
+	kiosk.SessionAttendanceSource
+	kiosk.SessionCountStore
 }
 
 // Defaults for staff sessions.

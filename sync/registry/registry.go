@@ -103,6 +103,7 @@ type Venue interface {
 	// Taps calls fn for each check-in in time order ("" for every date).
 	Taps(ctx context.Context, date string, fn func(kiosk.TapRecord) error) error
 	kiosk.AttendanceSource
+	kiosk.SessionAttendanceSource
 	kiosk.StaffStore
 	kiosk.PhotoStore  // delegates' photos (`checkin import photos`)
 	kiosk.APIKeyStore // keys of the venue's other systems (`checkin apikey`)
