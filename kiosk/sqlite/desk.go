@@ -51,7 +51,7 @@ func (db *DB) DeskCard(ctx context.Context, id, day string) (kiosk.DeskCard, err
 		if err != nil {
 			return card, fmt.Errorf("desk card %s: taps: %w", id, err)
 		}
-		if t.Result == kiosk.ResultAccepted {
+		if t.Result == kiosk.ResultAccepted && t.Room == "" { // room doors move people within the venue
 			card.Inside = t.Direction == kiosk.DirectionIn
 		}
 		card.TapsToday = append(card.TapsToday, t)

@@ -112,6 +112,34 @@ func TestRoomDoorCapacity(t *testing.T) {
 		t.Errorf("taps %d: %+v", len(rows), rows[0])
 	}
 
+	// The desk card: in at the entrance, then in and out of a room, is
+	// still inside the venue.
+	c.Add(time.Second)
+	if rec, err := db.RecordTap(ctx, tapOf(c, "AA00000002", "in")); err != nil || rec.Result != kiosk.ResultAccepted || !rec.FirstToday {
+		t.Fatalf("entrance: %+v %v", rec, err)
+	}
+	if rec := tap("AA00000002", "in"); rec.Result != kiosk.ResultRejected { // the room is full again
+		t.Fatalf("Q2 back into the full room: %+v", rec)
+	}
+	if rec := tap("AA00000003", "out"); rec.Result != kiosk.ResultAccepted {
+		t.Fatalf("Q3 out of the room: %+v", rec)
+	}
+	if card, err := db.DeskCard(ctx, "Q3", "2026-11-22"); err != nil || card.Inside {
+		t.Errorf("Q3 never came through the entrance, yet inside %v, %v", card.Inside, err)
+	}
+	if rec := tap("AA00000002", "in"); rec.Result != kiosk.ResultAccepted {
+		t.Fatalf("Q2 into the room: %+v", rec)
+	}
+	if rec := tap("AA00000002", "out"); rec.Result != kiosk.ResultAccepted {
+		t.Fatalf("Q2 out of the room: %+v", rec)
+	}
+	if card, err := db.DeskCard(ctx, "Q2", "2026-11-22"); err != nil || !card.Inside {
+		t.Errorf("Q2 left a room after entering the venue: inside %v, %v", card.Inside, err)
+	}
+	if rec := tap("AA00000003", "in"); rec.Result != kiosk.ResultAccepted { // the room full again
+		t.Fatalf("Q3 back into the room: %+v", rec)
+	}
+
 	// The count survives a restart (kill -9 alike: it is the presence table's).
 	db.Close()
 	db2, c2 := openDB(t, path)

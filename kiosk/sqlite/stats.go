@@ -60,7 +60,8 @@ func (db *Venue) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
 	}
 	sort.Slice(st.ByHour, func(i, j int) bool { return st.ByHour[i].Hour < st.ByHour[j].Hour })
 
-	rows, err = tx.QueryContext(ctx, `SELECT gate, direction, result, reason, count(*) FROM taps WHERE day = ?
+	// The venue's gates: room doors' taps count in the sessions' figures.
+	rows, err = tx.QueryContext(ctx, `SELECT gate, direction, result, reason, count(*) FROM taps WHERE day = ? AND room = ''
 		GROUP BY gate, direction, result, reason ORDER BY gate`, day)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)

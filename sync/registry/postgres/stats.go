@@ -62,7 +62,8 @@ func stats(ctx context.Context, tx pgx.Tx, day string, st *kiosk.Stats) error {
 	var order []string
 	var gate, dir, result, reason string
 	var n int
-	rows, _ = tx.Query(ctx, `SELECT gate, direction, result, reason, count(*) FROM taps WHERE day = $1
+	// The venue's gates: room doors' taps count in the sessions' figures.
+	rows, _ = tx.Query(ctx, `SELECT gate, direction, result, reason, count(*) FROM taps WHERE day = $1 AND room = ''
 		GROUP BY gate, direction, result, reason ORDER BY gate COLLATE "C"`, day)
 	if _, err := pgx.ForEachRow(rows, []any{&gate, &dir, &result, &reason, &n}, func() error {
 		if result != kiosk.ResultAccepted {
