@@ -165,13 +165,18 @@ func instead(reason string, room kiosk.Room, sessions []kiosk.Session, now time.
 	return &in
 }
 
-// sqlUpsertPresence keeps a delegate's latest room-door pass of a day
-// (kiosk.Presence.Newer).
-const sqlUpsertPresence = `INSERT INTO presence (delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delegate_id, day) DO UPDATE SET room = excluded.room,
+// A delegate's latest room-door pass of a day is kept (kiosk.Presence.Newer):
+// the upsert for the tap path (one row) and for the feed (many rows).
+const (
+	presenceInsert = `INSERT INTO presence (delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id) VALUES `
+	presenceRow    = "(?, ?, ?, ?, ?, ?, ?, ?)"
+	presenceLatest = ` ON CONFLICT (delegate_id, day) DO UPDATE SET room = excluded.room,
 	direction = excluded.direction, at_us = excluded.at_us, tap_id = excluded.tap_id, kiosk = excluded.kiosk,
 	session_id = excluded.session_id
 	WHERE excluded.at_us > presence.at_us OR (excluded.at_us = presence.at_us AND excluded.tap_id > presence.tap_id)`
+
+	sqlUpsertPresence = presenceInsert + presenceRow + presenceLatest
+)
 
 func presenceArgs(args []any, p *kiosk.Presence) []any {
 	return append(args, p.DelegateID, p.Day, p.Room, p.Direction, micros(p.At), p.TapID, p.Kiosk, p.SessionID)

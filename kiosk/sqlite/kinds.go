@@ -100,11 +100,7 @@ var changeKinds = map[string]changeKind{
 	kiosk.ChangePresence: {
 		// Another kiosk's room-door pass, or this kiosk's own coming back:
 		// the later pass of the delegate that day wins (kiosk.Presence).
-		upsert: upsertRows(`INSERT INTO presence (delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id) VALUES `,
-			"(?, ?, ?, ?, ?, ?, ?, ?)", ` ON CONFLICT (delegate_id, day) DO UPDATE SET room = excluded.room,
-			direction = excluded.direction, at_us = excluded.at_us, tap_id = excluded.tap_id, kiosk = excluded.kiosk,
-			session_id = excluded.session_id
-			WHERE excluded.at_us > presence.at_us OR (excluded.at_us = presence.at_us AND excluded.tap_id > presence.tap_id)`,
+		upsert: upsertRows(presenceInsert, presenceRow, presenceLatest,
 			func(args []any, a *applier, p *kiosk.Presence) []any {
 				a.presences = append(a.presences, *p)
 				return presenceArgs(args, p)
