@@ -60,9 +60,10 @@ func (db *Venue) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
 	}
 	sort.Slice(st.ByHour, func(i, j int) bool { return st.ByHour[i].Hour < st.ByHour[j].Hour })
 
-	// The venue's gates: room doors' taps count in the sessions' figures.
-	rows, err = tx.QueryContext(ctx, `SELECT gate, direction, result, reason, count(*) FROM taps WHERE day = ? AND room = ''
-		GROUP BY gate, direction, result, reason ORDER BY gate`, day)
+	// Every tap counts as accepted or refused; the gates are the venue's,
+	// room doors' taps count in the sessions' figures.
+	rows, err = tx.QueryContext(ctx, `SELECT gate, direction, result, reason, room <> '', count(*) FROM taps WHERE day = ?
+		GROUP BY gate, direction, result, reason, room <> '' ORDER BY gate`, day)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
@@ -71,8 +72,9 @@ func (db *Venue) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
 	var order []string
 	for rows.Next() {
 		var gate, dir, result, reason string
+		var door bool
 		var n int
-		if err := rows.Scan(&gate, &dir, &result, &reason, &n); err != nil {
+		if err := rows.Scan(&gate, &dir, &result, &reason, &door, &n); err != nil {
 			return st, fmt.Errorf("stats: %w", err)
 		}
 		if result != kiosk.ResultAccepted {
@@ -80,6 +82,9 @@ func (db *Venue) Stats(ctx context.Context, day string) (kiosk.Stats, error) {
 			continue
 		}
 		st.Taps.Accepted += n
+		if door {
+			continue
+		}
 		g, ok := gates[gate]
 		if !ok {
 			g = &kiosk.GateCount{Gate: gate}

@@ -61,16 +61,21 @@ func stats(ctx context.Context, tx pgx.Tx, day string, st *kiosk.Stats) error {
 	gates := map[string]*kiosk.GateCount{}
 	var order []string
 	var gate, dir, result, reason string
+	var door bool
 	var n int
-	// The venue's gates: room doors' taps count in the sessions' figures.
-	rows, _ = tx.Query(ctx, `SELECT gate, direction, result, reason, count(*) FROM taps WHERE day = $1 AND room = ''
-		GROUP BY gate, direction, result, reason ORDER BY gate COLLATE "C"`, day)
-	if _, err := pgx.ForEachRow(rows, []any{&gate, &dir, &result, &reason, &n}, func() error {
+	// Every tap counts as accepted or refused; the gates are the venue's,
+	// room doors' taps count in the sessions' figures.
+	rows, _ = tx.Query(ctx, `SELECT gate, direction, result, reason, room <> '', count(*) FROM taps WHERE day = $1
+		GROUP BY gate, direction, result, reason, room <> '' ORDER BY gate COLLATE "C"`, day)
+	if _, err := pgx.ForEachRow(rows, []any{&gate, &dir, &result, &reason, &door, &n}, func() error {
 		if result != kiosk.ResultAccepted {
 			st.Taps.Rejected[reason] += n
 			return nil
 		}
 		st.Taps.Accepted += n
+		if door {
+			return nil
+		}
 		g, ok := gates[gate]
 		if !ok {
 			g = &kiosk.GateCount{Gate: gate}
