@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"checkin/kiosk"
@@ -178,6 +179,12 @@ const (
 	sqlUpsertPresence = presenceInsert + presenceRow + presenceLatest
 )
 
+// UpsertPresencesSQL is the latest-wins upsert of n presence rows (the
+// arguments of presenceArgs each), for the registry's ingest.
+func UpsertPresencesSQL(n int) string {
+	return presenceInsert + presenceRow + strings.Repeat(", "+presenceRow, n-1) + presenceLatest
+}
+
 func presenceArgs(args []any, p *kiosk.Presence) []any {
 	return append(args, p.DelegateID, p.Day, p.Room, p.Direction, micros(p.At), p.TapID, p.Kiosk, p.SessionID)
 }
@@ -259,7 +266,7 @@ func (db *DB) ResetRoom(ctx context.Context, actor, name string, at time.Time) (
 		return kiosk.RoomReset{}, fmt.Errorf("reset room: %w", err)
 	}
 	defer tx.Rollback()
-	if err := writeRoomReset(ctx, tx, r); err != nil {
+	if _, err := writeRoomReset(ctx, tx, r); err != nil {
 		return kiosk.RoomReset{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO room_resets (id, room, day, at_us, staff) VALUES (?, ?, ?, ?, ?)`,
@@ -290,13 +297,11 @@ func (db *Venue) ApplyRoomResets(ctx context.Context, kioskID string, resets []k
 	defer tx.Rollback()
 	n := 0
 	for _, r := range resets {
-		res, err := tx.ExecContext(ctx, `INSERT INTO rooms (name, reset_day, reset_us) VALUES (?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET reset_day = excluded.reset_day, reset_us = excluded.reset_us
-			WHERE excluded.reset_us > rooms.reset_us`, r.Room, r.Day, micros(r.At))
+		newer, err := writeRoomReset(ctx, tx, r)
 		if err != nil {
-			return 0, fmt.Errorf("reset room %q: %w", r.Room, err)
+			return 0, err
 		}
-		if k, _ := res.RowsAffected(); k == 0 {
+		if !newer {
 			continue
 		}
 		n++
@@ -311,14 +316,17 @@ func (db *Venue) ApplyRoomResets(ctx context.Context, kioskID string, resets []k
 }
 
 // writeRoomReset stores a reset in the room's row (created when only the
-// schedule named the room); the latest reset wins.
-func writeRoomReset(ctx context.Context, tx *sql.Tx, r kiosk.RoomReset) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO rooms (name, reset_day, reset_us) VALUES (?, ?, ?)
+// schedule named the room); the latest reset wins. It reports whether r
+// was newer than the room's last reset.
+func writeRoomReset(ctx context.Context, tx *sql.Tx, r kiosk.RoomReset) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO rooms (name, reset_day, reset_us) VALUES (?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET reset_day = excluded.reset_day, reset_us = excluded.reset_us
-		WHERE excluded.reset_us > rooms.reset_us`, r.Room, r.Day, micros(r.At)); err != nil {
-		return fmt.Errorf("reset room %q: %w", r.Room, err)
+		WHERE excluded.reset_us > rooms.reset_us`, r.Room, r.Day, micros(r.At))
+	if err != nil {
+		return false, fmt.Errorf("reset room %q: %w", r.Room, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // roomReset tells the in-memory count and the listeners of a reset.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"checkin/kiosk"
+	ksqlite "checkin/kiosk/sqlite"
 	"checkin/kiosk/sqlitedb"
 	wire "checkin/sync"
 	"checkin/sync/registry"
@@ -46,7 +47,7 @@ func (s *Store) commitCheckins(group []registry.Delivery) ([]int, error) {
 				queries = append(queries, upsertArrivalsSQL(n))
 			}
 			if n := countPresences(chunk); n > 0 {
-				queries = append(queries, upsertPresencesSQL(n))
+				queries = append(queries, ksqlite.UpsertPresencesSQL(n))
 			}
 			for _, q := range queries {
 				if stmts[q] == nil {
@@ -115,7 +116,7 @@ func (s *Store) insertCheckins(ctx context.Context, tx *sql.Tx, stmts map[string
 			}
 		}
 		if nPresences > 0 {
-			if _, err := tx.StmtContext(ctx, stmts[upsertPresencesSQL(nPresences)]).ExecContext(ctx, presences...); err != nil {
+			if _, err := tx.StmtContext(ctx, stmts[ksqlite.UpsertPresencesSQL(nPresences)]).ExecContext(ctx, presences...); err != nil {
 				return 0, fmt.Errorf("add checkins: presence: %w", err)
 			}
 		}
@@ -142,16 +143,6 @@ func countPresences(events []wire.CheckinEvent) int {
 		}
 	}
 	return n
-}
-
-// upsertPresencesSQL keeps each delegate's latest room-door pass of a day
-// (kiosk.Presence.Newer), whatever order kiosks deliver them in.
-func upsertPresencesSQL(n int) string {
-	return `INSERT INTO presence (delegate_id, day, room, direction, at_us, tap_id, kiosk, session_id) VALUES ` +
-		rows("(?, ?, ?, ?, ?, ?, ?, ?)", n) + ` ON CONFLICT (delegate_id, day) DO UPDATE SET room = excluded.room,
-		direction = excluded.direction, at_us = excluded.at_us, tap_id = excluded.tap_id, kiosk = excluded.kiosk,
-		session_id = excluded.session_id
-		WHERE excluded.at_us > presence.at_us OR (excluded.at_us = presence.at_us AND excluded.tap_id > presence.tap_id)`
 }
 
 func countArrivals(events []wire.CheckinEvent) int {
