@@ -2,8 +2,15 @@
 # commands a newcomer needs (see README.md).
 
 GO       ?= go
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -s -w -X main.version=$(VERSION)
+# The release this tree is working towards; builds between releases are
+# RELEASE+gitYYYYMMDD.SHORTSHA (a Debian version: newer commits sort later).
+RELEASE  := 0.16.0
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+VERSION  ?= $(shell v=$$(git log -1 --format='$(RELEASE)+git%cd.%h' --date=format:%Y%m%d 2>/dev/null) && \
+	{ git diff --quiet HEAD 2>/dev/null || v=$$v.dirty; } && echo $$v || echo $(RELEASE))
+# The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else now.
+BUILD_DATE ?= $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate=$(BUILD_DATE)
 ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 10s
 BIN      := bin

@@ -18,11 +18,16 @@ import (
 	"checkin/kiosk"
 )
 
-// buildBinary builds cmd/checkin once per test binary run.
+// testBuild is what buildBinary stamps into the binary, as the Makefile
+// does for a release.
+var testBuild = struct{ version, commit, date string }{"0.16.0+test", "0123456789abcdef0123456789abcdef01234567", "2026-12-04T03:00:00Z"}
+
+// buildBinary builds cmd/checkin into a temporary directory.
 func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "checkin")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-o", bin, "-ldflags",
+		"-X main.version="+testBuild.version+" -X main.commit="+testBuild.commit+" -X main.buildDate="+testBuild.date, ".")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -93,7 +93,7 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.logger.Info("kiosk serving", "url", app.server.URL(), "kiosk", app.server.KioskID, "data", cfg.data, "version", version)
+	e.logger.Info("kiosk serving", "url", app.server.URL(), "kiosk", app.server.KioskID, "data", cfg.data, "version", e.build.Version, "commit", e.build.Commit)
 	return app.run(ctx)
 }
 
@@ -239,7 +239,7 @@ func openKiosk(e *env, cfg kioskConfig, demo func(*kiosk.TapService) web.DemoTap
 	server.Desk = desk
 	server.Addr = cfg.addr
 	server.KioskID = cfg.kioskID
-	server.Version = version
+	server.Build = e.build
 	server.Taps = taps
 	server.Store = db
 	server.Assets = assets.FS()

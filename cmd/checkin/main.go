@@ -11,11 +11,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	_ "time/tzdata" // meeting zones must resolve on kiosks without zoneinfo
+	_ "time/tzdata"
+
+	"checkin/kiosk/buildinfo" // meeting zones must resolve on kiosks without zoneinfo
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// Set at build time with -ldflags "-X main.version=… -X main.commit=…
+// -X main.buildDate=…" (Makefile); a plain go build takes the commit and
+// its time from the toolchain's VCS stamp.
+var version, commit, buildDate = "dev", "", ""
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -47,6 +51,7 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	logger         *slog.Logger
+	build          buildinfo.Info
 }
 
 type command struct {
@@ -67,8 +72,8 @@ func commands() []command {
 		{"readers", "list serial ports and the --reader value for each", runReaders},
 		{"meeting", "show or set the meeting's name, dates and time zone", runMeeting},
 		{"soak", "rehearse a venue on this machine: kiosks, registries, a morning rush and faults", runSoak},
-		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
-			fmt.Fprintln(e.stdout, "checkin", version)
+		{"version", "print the version, commit and build date (also checkin --version)", func(_ context.Context, e *env, _ []string) error {
+			fmt.Fprintln(e.stdout, "checkin", e.build)
 			return nil
 		}},
 	}
@@ -77,7 +82,11 @@ func commands() []command {
 // Main runs the command line and returns the exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
-		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		build:  buildinfo.Resolve(version, commit, buildDate)}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {

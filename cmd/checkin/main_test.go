@@ -51,6 +51,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"export", "checkins", "--data", t.TempDir()}, 2, "", "no checkin database"},
 		{[]string{"meeting", "--data", t.TempDir(), "--tz", "Mars/Base"}, 2, "", "unknown time zone"},
 		{[]string{"version"}, 0, "checkin", ""},
+		{[]string{"--version"}, 0, "(commit ", ""},
 		{[]string{"readers"}, 0, "PATH", ""}, // with or without ports: a table, exit 0
 		{[]string{"readers", "extra"}, 2, "", "unexpected argument"},
 		{[]string{"kiosk", "--data", t.TempDir(), "--reader", "/dev/x,format=nfc"}, 2, "", "want one of em4100, line, line-dec, wiegand, qr"},

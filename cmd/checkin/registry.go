@@ -35,7 +35,7 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.logger.Info("registry serving", "url", app.server.URL(), "data", data.location().String(), "version", version)
+	e.logger.Info("registry serving", "url", app.server.URL(), "data", data.location().String(), "version", e.build.Version, "commit", e.build.Commit)
 	return app.run(ctx)
 }
 
@@ -72,7 +72,7 @@ func openRegistry(e *env, at location, addr string, tlsConfig *tls.Config) (*reg
 	server.Staff = store // the registry's own staff logins sign in to its dashboard
 	server.Assets = assets.FS()
 	server.Logger = e.logger
-	server.Version = version
+	server.Build = e.build
 	server.Credentials = credapi.New(store)
 	server.Credentials.Logger = e.logger
 	if err := server.Open(); err != nil {

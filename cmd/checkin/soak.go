@@ -63,7 +63,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 	}
 	cfg := soak.Config{Bin: *bin, Dir: *dir, DB: *db, SQLite: *sqliteReg, PGRestartCmd: *pgRestart,
 		Kiosks: *kiosks, Delegates: *delegates, Duration: *duration, Seed: *seed, Out: e.stdout}
-	fmt.Fprintf(e.stdout, "checkin soak %s: work directory %s (logs in logs/), seed %d\n", version, *dir, *seed)
+	fmt.Fprintf(e.stdout, "checkin soak %s: work directory %s (logs in logs/), seed %d\n", e.build.Version, *dir, *seed)
 	res, err := soak.Run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(e.stdout, "rehearsal stopped; logs in %s/logs\n", *dir)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"checkin/kiosk/buildinfo"
 	"mime"
 	"net"
 	"strings"
@@ -92,10 +93,10 @@ func (s *Server) handleTap(c *fiber.Ctx) error {
 
 // healthBody is the JSON of /healthz.
 type healthBody struct {
-	Status    string                     `json:"status"`
-	Role      string                     `json:"role"`
-	Kiosk     string                     `json:"kiosk_id"`
-	Version   string                     `json:"version"`
+	Status string `json:"status"`
+	Role   string `json:"role"`
+	Kiosk  string `json:"kiosk_id"`
+	buildinfo.Info
 	Time      time.Time                  `json:"time"`
 	Database  string                     `json:"database"`
 	Delegates int                        `json:"delegates"`
@@ -110,7 +111,7 @@ type healthBody struct {
 // or taps cannot be written: disk full, read-only, I/O errors); an
 // unhappy reader or registry makes it "degraded" with a 200.
 func (s *Server) handleHealth(c *fiber.Ctx) error {
-	h := healthBody{Status: "ok", Role: "kiosk", Kiosk: s.KioskID, Version: s.Version,
+	h := healthBody{Status: "ok", Role: "kiosk", Kiosk: s.KioskID, Info: s.Build,
 		Time: s.Now().UTC(), Database: "ok", Readers: []serialreader.ReaderState{}, Screens: s.Hub.Len(),
 		Store: s.Store.WriteHealth()}
 	status := fiber.StatusOK

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"checkin/kiosk/buildinfo"
 	"context"
 	"errors"
 	"fmt"
@@ -62,7 +63,7 @@ type Store interface {
 type Server struct {
 	Addr    string
 	KioskID string
-	Version string
+	Build   buildinfo.Info // in /healthz
 	Taps    *kiosk.TapService
 	Store   Store
 	Readers ReaderStates          // may be nil

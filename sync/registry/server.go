@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"checkin/kiosk/buildinfo"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -39,11 +40,11 @@ type Server struct {
 	// Staff signs operators in to the dashboard and /api/stats (the same
 	// logins, sessions and CSRF rules as a kiosk's desk). Without it the
 	// dashboard and stats are not served at all.
-	Staff   staffauth.Store
-	Assets  fs.FS // templates/registry/dashboard.html
-	Logger  *slog.Logger
-	Now     func() time.Time
-	Version string
+	Staff  staffauth.Store
+	Assets fs.FS // templates/registry/dashboard.html
+	Logger *slog.Logger
+	Now    func() time.Time
+	Build  buildinfo.Info // in /healthz
 	// TLS, when set, makes the server serve HTTPS only.
 	TLS *tls.Config
 	// Credentials answers the venue's other systems with an API key
@@ -482,9 +483,9 @@ func (s *Server) kioskList() []kioskSeen {
 // healthBody is public: counts only, no names, badge UIDs or kiosk ids
 // (those are on the dashboard, behind the staff login).
 type healthBody struct {
-	Status    string    `json:"status"`
-	Role      string    `json:"role"`
-	Version   string    `json:"version"`
+	Status string `json:"status"`
+	Role   string `json:"role"`
+	buildinfo.Info
 	Time      time.Time `json:"time"`
 	Database  string    `json:"database"`
 	Delegates int       `json:"delegates"`
@@ -493,7 +494,7 @@ type healthBody struct {
 }
 
 func (s *Server) handleHealth(c *fiber.Ctx) error {
-	h := healthBody{Status: "ok", Role: "registry", Version: s.Version, Time: s.Now().UTC(), Database: "ok", Kiosks: len(s.kioskList())}
+	h := healthBody{Status: "ok", Role: "registry", Info: s.Build, Time: s.Now().UTC(), Database: "ok", Kiosks: len(s.kioskList())}
 	ctx := c.UserContext()
 	n, err := s.Store.CountDelegates(ctx)
 	if err != nil {
