@@ -15,7 +15,7 @@ ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 10s
 BIN      := bin
 
-.PHONY: all build build-arm64 build-all demo test vet fmt-check bench fuzz soak clean
+.PHONY: all build build-arm64 build-all demo test vet fmt-check bench fuzz soak docs clean
 
 all: build
 
@@ -48,6 +48,11 @@ fmt-check:
 test: vet fmt-check
 	CHECKIN_ARTIFACTS=$(CURDIR)/artifacts $(GO) test -race -count=1 -timeout 15m ./...
 	CHECKIN_TEST_REGISTRY_STORE=postgres $(GO) test -race -count=1 ./sync/registry/ ./sync/client/
+
+# docs/flags.md is generated from the binary's --help (a test in make test
+# fails when it differs): rewrite it after changing a flag.
+docs:
+	$(GO) test -count=1 -run '^TestFlagsDoc$$' ./cmd/checkin/ -update
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

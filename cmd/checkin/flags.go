@@ -68,7 +68,7 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) ([]
 		}
 		values := []string{v}
 		if _, repeatable := f.Value.(*stringList); repeatable {
-			values = strings.Fields(v) // several readers: space-separated
+			values = splitList(v)
 		}
 		for _, v := range values {
 			if e := f.Value.Set(v); e != nil {
@@ -77,6 +77,23 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) ([]
 		}
 	})
 	return positional, err
+}
+
+// splitList splits a repeatable flag's environment variable: one value a
+// line when it holds a newline (a reader's room name may hold spaces; an
+// EnvironmentFile's double-quoted value may span lines), else the old
+// form, values separated by spaces.
+func splitList(v string) []string {
+	if !strings.Contains(v, "\n") {
+		return strings.Fields(v)
+	}
+	var values []string
+	for _, line := range strings.Split(v, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			values = append(values, line)
+		}
+	}
+	return values
 }
 
 // dataFlags are where a command's data lives: a data directory (SQLite;

@@ -46,9 +46,9 @@ func runKiosk(ctx context.Context, e *env, args []string) error {
 	var readers stringList
 	var tokenFile, caFile string
 	fs.StringVar(&cfg.data, "data", "", "data directory (created if missing)")
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to serve on")
+	fs.StringVar(&cfg.addr, "addr", ":8080", "address to serve on, every interface by default: the venue network opens /lobby and /desk\nhere, while taps and the entrance screen's names are served to this machine (loopback) only")
 	fs.StringVar(&cfg.kioskID, "kiosk-id", "", "this kiosk's id (under a registry: its token's, which the registry tells it, and another is refused; else the host name)")
-	fs.Var(&readers, "reader", "badge reader `PORT[,format=F][,baud=N][,gate=G][,direction=in|out][,role=entrance|desk]`, repeatable\n(CHECKIN_READER: several separated by spaces); see `checkin readers`. OSDP readers: format=osdp,address=N\nand scbk=HEX32, scbk=install or secure=off (README: OSDP readers)")
+	fs.Var(&readers, "reader", "a badge reader `SPEC`, repeatable: PORT[,format=F][,baud=N][,gate=G][,direction=in|out]\n[,role=entrance|desk|room][,room=NAME]; OSDP: format=osdp[,address=N][,scbk=HEX32|install][,secure=off]\n(CHECKIN_READER: one a line, or several separated by spaces; `checkin readers` lists the ports; docs/readers.md)")
 	fs.DurationVar(&cfg.holdoff, "holdoff", badge.DefaultHoldoff, "a card held on a reader taps again only after this long away")
 	fs.StringVar(&cfg.registry, "registry", "", "registry base `URL[,URL...]`, e.g. https://registry.venue:8090; several: the first that answers,\nthe next when it fails (default: standalone)")
 	fs.StringVar(&tokenFile, "token-file", "", "file holding this kiosk's sync token (from checkin token add), readable by its owner only")

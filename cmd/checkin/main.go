@@ -65,7 +65,7 @@ func commands() []command {
 		{"kiosk", "run a venue kiosk", runKiosk},
 		{"registry", "run the central registry", runRegistry},
 		{"token", "manage kiosk sync tokens: token add|revoke|list --data REGDIR [--kiosk ID]", runToken},
-		{"import", "import a roster or schedule: import roster|schedule --data DIR FILE", runImport},
+		{"import", "import the venue's files: import roster|schedule|rooms|photos --data DIR FILE", runImport},
 		{"export", "export reports: export checkins|attendance --data DIR [FILE]", runExport},
 		{"staff", "manage staff logins: staff add|list|remove|passwd --data DIR [--user NAME]", runStaff},
 		{"apikey", "manage the venue systems' API keys: apikey add|list|revoke --data DIR [--name NAME]", runAPIKey},

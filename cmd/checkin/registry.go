@@ -17,7 +17,7 @@ import (
 func runRegistry(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("registry", "registry (--data DIR | --db URL) --addr HOST:PORT [--tls-cert FILE --tls-key FILE]", e.stderr)
 	data := addDataFlags(fs, "data directory, for the registry on SQLite (created if missing)")
-	addr := fs.String("addr", "127.0.0.1:8090", "address to serve on")
+	addr := fs.String("addr", ":8090", "address to serve on, every interface by default: kiosks reach the registry over the venue network")
 	certFile := fs.String("tls-cert", "", "serve HTTPS only, with this certificate (PEM; the chain after it)")
 	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM)")
 	rest, err := parseWithData(fs, args, e.getenv, data)

@@ -25,7 +25,7 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 	dir := fs.String("dir", "", "work directory for data, tokens and logs: new or empty (default: a temporary one, removed after a rehearsal that passed)")
 	bin := fs.String("bin", "", "the checkin binary the kiosks and registries run (default: this one)")
 	pgRestart := fs.String("pg-restart-cmd", "", "shell command that restarts the real PostgreSQL server, e.g. 'pg_ctlcluster 15 main restart'\n(default: a restart is simulated by cutting every connection from the registries to it)")
-	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed (the same seed: the same roster, arrivals and faults)")
+	seed := fs.Uint64("seed", 0, "random seed (the same seed: the same roster, arrivals and faults); 0: a new one, printed at the start")
 	rest, err := parseFlags(fs, args, e.getenv)
 	if err != nil {
 		return err
@@ -60,6 +60,9 @@ func runSoak(ctx context.Context, e *env, args []string) error {
 		if *dir, err = os.MkdirTemp("", "checkin-soak-"); err != nil {
 			return err
 		}
+	}
+	if *seed == 0 {
+		*seed = uint64(time.Now().UnixNano())
 	}
 	cfg := soak.Config{Bin: *bin, Dir: *dir, DB: *db, SQLite: *sqliteReg, PGRestartCmd: *pgRestart,
 		Kiosks: *kiosks, Delegates: *delegates, Duration: *duration, Seed: *seed, Out: e.stdout}
