@@ -15,7 +15,7 @@ var files embed.FS
 func FS() fs.FS { return files }
 
 // examples are the example import files (roster.csv, schedule.csv,
-// schedule.ics) that `checkin import … --example` prints and the README
+// schedule.ics) that `checkin import … --example` prints and docs/imports.md
 // points to; tests import each of them.
 //
 //go:embed examples

@@ -177,7 +177,7 @@ func (r RoomStatus) SeatsLeft() (int, bool) {
 	return max(r.Capacity-r.Inside, 0), true
 }
 
-// MarshalJSON renders the SPEC's room: seats_left is null for a room with
+// MarshalJSON renders a room as GET /api/rooms does (docs/http.md): seats_left is null for a room with
 // no capacity.
 func (r RoomStatus) MarshalJSON() ([]byte, error) {
 	var seats *int

@@ -2,7 +2,7 @@ package kiosk
 
 import "time"
 
-// Room-door reasons (SPEC "Room doors"), beside the entrance's.
+// Room-door reasons (docs/rooms.md), beside the entrance's.
 const (
 	ReasonNoSessionNow       = "no_session_now"        // nothing is held in the room now
 	ReasonNotInSessionGroups = "not_in_session_groups" // the session has groups, the delegate is in none

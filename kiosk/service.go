@@ -17,7 +17,7 @@ type TapRequest struct {
 	Source    string `json:"source"`
 	Gate      string `json:"gate"`
 	Direction string `json:"direction"`
-	// Room makes the tap a room door's (SPEC "Room doors").
+	// Room makes the tap a room door's (docs/rooms.md).
 	Room string `json:"room,omitempty"`
 }
 

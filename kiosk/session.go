@@ -41,7 +41,7 @@ type Session struct {
 	MovedFrom string
 }
 
-// MarshalJSON renders a session as the SPEC's schedule entry, with RFC 3339
+// MarshalJSON renders a session as GET /api/schedule's entry (docs/http.md), with RFC 3339
 // times carrying the meeting's offset.
 func (s Session) MarshalJSON() ([]byte, error) {
 	groups := s.Groups

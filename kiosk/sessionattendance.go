@@ -13,7 +13,7 @@ import (
 	"checkin/kiosk/fold"
 )
 
-// Per-session attendance (SPEC "Room doors"): who was in a session's room
+// Per-session attendance (docs/rooms.md): who was in a session's room
 // during it, from the room doors' taps. The rules follow the live count of
 // people inside (Occupancy), so that the report and the doors agree:
 //

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Tap sources, results and reasons as in the SPEC's TapResult.
+// Tap sources, results and reasons as in the TapResult of docs/http.md.
 const (
 	SourceRFID = "rfid"
 	SourceQR   = "qr"

@@ -46,7 +46,7 @@ func (c CardRead) bit(i int) int {
 	return int(c.Data[i/8]>>(7-i%8)) & 1
 }
 
-// UID is the canonical UID of the read (SPEC "Badge identity"): 26 and 34
+// UID is the canonical UID of the read (docs/readers.md "Badge identity"): 26 and 34
 // bits by the Wiegand rules, parity checked (badge.ErrParity); other
 // lengths as the bits' value in hex, zero-padded to whole bytes.
 func (c CardRead) UID() (string, error) {

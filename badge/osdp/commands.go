@@ -107,8 +107,8 @@ func (b Buzzer) Data() []byte {
 	return []byte{b.Reader, 2, b.OnTenths, b.OffTenths, b.Count}
 }
 
-// Feedback is what a reader shows after a decided tap (SPEC "Reader
-// SPEC"): green about 1 s and one short beep for accepted, red about 2 s
+// Feedback is what a reader shows after a decided tap (docs/readers.md,
+// "What the reader shows"): green about 1 s and one short beep for accepted, red about 2 s
 // and a longer beep for rejected.
 func Feedback(accepted bool) (LED, Buzzer) {
 	if accepted {

@@ -138,20 +138,19 @@ func sessionsOn(t *testing.T, data, day string) []kiosk.Session {
 }
 
 // TestImportFormatsDocumented: every column the parsers accept is in the
-// --help of its import and in the README's import files section, and
+// --help of its import and in docs/imports.md's formats section, and
 // every example file has every column and is what --example prints; so
-// the parsers, the help, the README and the examples cannot drift apart.
+// the parsers, the help, the docs and the examples cannot drift apart.
 func TestImportFormatsDocumented(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	doc, err := os.ReadFile("../../docs/imports.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n### Import files\n")
+	_, section, ok := strings.Cut(string(doc), "\n## Formats\n")
 	if !ok {
-		t.Fatal(`README.md has no "### Import files" section`)
+		t.Fatal(`docs/imports.md has no "## Formats" section`)
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
-	section, _, _ = strings.Cut(section, "\n### ")
 
 	for _, tt := range []struct {
 		cmd, flag string
@@ -175,7 +174,7 @@ func TestImportFormatsDocumented(t *testing.T) {
 			t.Errorf("import %s %s does not print %s as it is in the repository", tt.cmd, tt.flag, tt.format.example)
 		}
 		if !strings.Contains(help, "assets/examples/"+tt.format.example) || !strings.Contains(section, "assets/examples/"+tt.format.example) {
-			t.Errorf("%s: the help or the README does not point to the example", tt.format.example)
+			t.Errorf("%s: the help or docs/imports.md does not point to the example", tt.format.example)
 		}
 		for _, c := range tt.format.columns {
 			line := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(c.Name) + ` +(required|optional)  \S`)
@@ -183,7 +182,7 @@ func TestImportFormatsDocumented(t *testing.T) {
 				t.Errorf("import %s --help does not list %s with whether it is required and its meaning", tt.cmd, c.Name)
 			}
 			if !strings.Contains(section, "`"+c.Name+"`") {
-				t.Errorf("README's import files section does not list %s (%s)", c.Name, tt.format.example)
+				t.Errorf("docs/imports.md's formats section does not list %s (%s)", c.Name, tt.format.example)
 			}
 			if !strings.Contains(example, c.Name) {
 				t.Errorf("example %s does not use %s", tt.format.example, c.Name)

@@ -91,6 +91,10 @@ Other variables checkin reads: ` + "`CREDENTIALS_DIRECTORY`" + ` (systemd's, for
 with ` + "`LoadCredential=`" + `), PostgreSQL's own (` + "`PGPASSWORD`" + `, ` + "`PGPASSFILE`" + `, ` + "`PGSSLMODE`" + `…)
 for ` + "`--db`" + `, and ` + "`FONTCONFIG_FILE`" + ` (fontconfig's, when ` + "`checkin doctor`" + ` looks for fonts).
 
+Exit codes: 0 success, 1 a failure at run time (` + "`checkin doctor`" + `: a check failed), 2 bad
+usage or bad input. Errors go to standard error, one line each, naming the file,
+line and column where there is one. Every command takes ` + "`--help`" + `.
+
 `)
 	top := helpText(t, bin)
 	var commands []string

@@ -312,7 +312,7 @@ const identifyTimeout = 3 * time.Second
 // database keeps it for that token), so that no configuration passes one
 // kiosk off as another. A --kiosk-id (given) that says otherwise is bad
 // usage. A kiosk that has never reached the registry serves under given
-// (or its host name) until it learns its name (see sync/doc.go).
+// (or its host name) until it learns its name (see docs/sync.md).
 func kioskName(e *env, sc *client.Client, given string) (string, error) {
 	ctx := context.Background()
 	name, err := sc.Kiosk(ctx)

@@ -28,7 +28,7 @@ func main() {
 	os.Exit(code)
 }
 
-// Exit codes of the SPEC.
+// Exit codes (docs/flags.md).
 const (
 	exitOK      = 0
 	exitFailure = 1

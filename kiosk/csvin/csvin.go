@@ -239,7 +239,7 @@ func FirstInvalidUTF8(data []byte) (int, bool) {
 }
 
 // Column describes a column of an import file, for the command's --help
-// and the README: the parser's list of accepted columns is made from the
+// and docs/imports.md: the parser's list of accepted columns is made from the
 // same table, so that the two cannot drift apart.
 type Column struct {
 	Name     string

@@ -11,7 +11,7 @@ import (
 // names in their own scripts, each with one RFID badge, confirmed and
 // valid the whole meeting.
 type Crowd struct {
-	RosterCSV []byte   // SPEC "Roster CSV", header RosterHeader
+	RosterCSV []byte   // the roster CSV of docs/imports.md, header RosterHeader
 	IDs       []string // delegate ids, in roster order
 	UIDs      []string // UIDs[i] is the badge of IDs[i]
 }

@@ -2,7 +2,7 @@
 // week in Geneva with a few hundred fictional delegates, shifted so that it is
 // running on a given day.
 //
-// The output is the roster and schedule CSV files of the SPEC, ready for the
+// The output is the roster and schedule CSV files of docs/imports.md, ready for the
 // ordinary importers, plus badge UIDs worth tapping. Generation is
 // deterministic: the same day gives byte-identical files, and the delegates
 // and their badges are the same whatever the day (only dates move).
@@ -60,14 +60,14 @@ const (
 // Generated is the demo meeting with its roster and schedule.
 type Generated struct {
 	Meeting     Meeting
-	RosterCSV   []byte // SPEC "Roster CSV", comma-delimited, with header
-	ScheduleCSV []byte // SPEC "Schedule" CSV: date,start,end,room,title,groups,building,status
+	RosterCSV   []byte // docs/imports.md roster CSV, comma-delimited, with header
+	ScheduleCSV []byte // docs/imports.md schedule CSV: date,start,end,room,title,groups,building,status
 	// FirstScheduleCSV is the schedule as first published, with a session
 	// still in the room it later moved out of: importing it and then
 	// ScheduleCSV marks the move as a venue's re-import would (moved_from),
 	// rather than by a note in the title.
 	FirstScheduleCSV []byte
-	// RoomsCSV is the rooms file (SPEC "Schedule": room,building,floor,
+	// RoomsCSV is the rooms file (docs/imports.md: room,building,floor,
 	// capacity,overflow): the meeting rooms' seats, for room doors and the
 	// lobby's seats left.
 	RoomsCSV []byte

@@ -499,7 +499,7 @@ var foldTable = func() map[rune]string {
 	return t
 }()
 
-// rosterCSV renders people as the SPEC roster CSV for a meeting starting on start.
+// rosterCSV renders people as the roster CSV of docs/imports.md for a meeting starting on start.
 func rosterCSV(people []*person, start time.Time) []byte {
 	records := [][]string{RosterHeader}
 	for _, p := range people {

@@ -192,7 +192,7 @@ func sessions() []session {
 // roomOrder sorts the rooms of a time slot for readability.
 var roomOrder = []string{roomPopov, roomB, roomC, roomK, roomL, roomE, roomH, roomReception, roomRestaurant}
 
-// scheduleCSV renders the week as the SPEC schedule CSV for a meeting
+// scheduleCSV renders the week as the schedule CSV of docs/imports.md for a meeting
 // starting on start: as first published (sessions that moved in their first
 // room) or as it is now.
 func scheduleCSV(start time.Time, first bool) []byte {

@@ -39,7 +39,7 @@ const (
 	colBadgeUID     = "badge_uid"
 	colLanguage     = "language"
 	colEmail        = "email"
-	// Additions to the SPEC's columns: the name in Latin letters as the
+	// Additions to the contract's columns (docs/imports.md): the name in Latin letters as the
 	// delegate's passport or the registration system spells it.
 	colLatinFamilyName = "latin_family_name"
 	colLatinGivenName  = "latin_given_name"
@@ -77,7 +77,7 @@ const (
 	maxGroupLen = 64
 )
 
-// Parse reads a roster CSV per the SPEC (see package csvin for the file
+// Parse reads a roster CSV per docs/imports.md (see package csvin for the file
 // rules). A family name is required; an empty given name is allowed for
 // people with one name. On any bad row it returns kiosk.Problems naming
 // every one, and no delegates.

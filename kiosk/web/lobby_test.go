@@ -18,7 +18,7 @@ import (
 	"checkin/kiosk"
 )
 
-// The lobby is a public screen (SPEC "Kiosk HTTP"): TVs have no staff
+// The lobby is a public screen (docs/http.md): TVs have no staff
 // session. TestStaffRoutesNeedSession walks every route not in
 // publicRoutes; the lobby declares itself here, beside its own tests.
 // lobbyDate is the day of the realistic lobby schedule.

@@ -5,7 +5,7 @@
 // the same feed; what differs is how several writers stay correct:
 //
 //   - the change log is appended under a transaction-level advisory lock,
-//     so the feed is gap-free for readers (sync/doc.go);
+//     so the feed is gap-free for readers (docs/sync.md);
 //   - every commit that changes the log NOTIFYs, and each process LISTENs,
 //     so long polls wake at once whichever process (or import) wrote;
 //   - migrations run under a session advisory lock, once, however many
