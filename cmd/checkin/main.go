@@ -69,6 +69,7 @@ func commands() []command {
 		{"export", "export reports: export checkins|attendance --data DIR [FILE]", runExport},
 		{"staff", "manage staff logins: staff add|list|remove|passwd --data DIR [--user NAME]", runStaff},
 		{"apikey", "manage the venue systems' API keys: apikey add|list|revoke --data DIR [--name NAME]", runAPIKey},
+		{"backup", "copy a data directory while it is in use: backup --data DIR BACKUPDIR", runBackup},
 		{"readers", "list serial ports and the --reader value for each", runReaders},
 		{"meeting", "show or set the meeting's name, dates and time zone", runMeeting},
 		{"soak", "rehearse a venue on this machine: kiosks, registries, a morning rush and faults", runSoak},

@@ -379,3 +379,40 @@ func (db *DB) runWatch(ctx context.Context, conn *sql.Conn, last int64) {
 		}
 	}
 }
+
+// Backup writes a consistent copy of the database at path to dest, a new
+// file (0600), while other processes may go on writing to it: VACUUM INTO
+// reads one snapshot, and the copy is checked (PRAGMA quick_check) before
+// Backup returns. dest must not exist.
+func Backup(ctx context.Context, path, dest string) error {
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	if _, err := os.Lstat(dest); err == nil {
+		return fmt.Errorf("backup %s: already exists", dest)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		return fmt.Errorf("copy %s to %s: %w", path, dest, err)
+	}
+	if err := os.Chmod(dest, 0o600); err != nil {
+		return err
+	}
+	copied, err := sql.Open("sqlite", "file:"+dest+"?mode=ro")
+	if err != nil {
+		return fmt.Errorf("open backup %s: %w", dest, err)
+	}
+	defer copied.Close()
+	var check string
+	if err := copied.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&check); err != nil {
+		return fmt.Errorf("check backup %s: %w", dest, err)
+	}
+	if check != "ok" {
+		return fmt.Errorf("check backup %s: %s", dest, check)
+	}
+	return nil
+}
