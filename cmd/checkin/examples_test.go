@@ -29,6 +29,10 @@ func TestImportExamples(t *testing.T) {
 	if code != 0 || stderr != "" || !strings.Contains(stdout, "13 delegates (13 added, 0 updated, 0 unchanged, 0 removed), 4 roster badges") {
 		t.Fatalf("roster: code %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
+	code, stdout, stderr = run(t, nil, "", "import", "photos", "--data", data, filepath.Join(examples, "photos"))
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "2 photos") {
+		t.Fatalf("photos: code %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
 	code, stdout, stderr = run(t, nil, "", "import", "schedule", "--data", data, filepath.Join(examples, "schedule.csv"))
 	if code != 0 || stderr != "" || !strings.Contains(stdout, "8 sessions in 4 rooms, 2027-03-15 to 2027-03-19 (Europe/Zurich)") {
 		t.Fatalf("schedule.csv: code %d\nstdout %s\nstderr %s", code, stdout, stderr)

@@ -23,7 +23,8 @@ one line per file, and nothing is written (exit 2). Otherwise all photos are
 written in one transaction. Delegates not named keep their photos. Photos
 reach every kiosk through the registry's feed; a roster re-import keeps them.
 
-Example: checkin import photos --data /var/lib/checkin photos-2026-11.zip`
+Example: checkin import photos --data /var/lib/checkin/registry photos-2026-11.zip
+(an example folder: assets/examples/photos/ in the source)`
 
 func runImportPhotos(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("import photos", importPhotosUsage, e.stderr)
