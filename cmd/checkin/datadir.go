@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -114,9 +115,19 @@ func (e *env) openRegistryStore(dir string) (registry.Admin, error) {
 // makeDataDir creates a data directory readable by its owner only: it
 // holds names, e-mail addresses, password hashes and the pass private key.
 // The database is created 0600 (kiosk/sqlitedb).
+// A directory root makes inside the service's (sudo checkin import … on a
+// new /var/lib/checkin/kiosk) gets that directory's owner, so that the
+// service can use it.
 func makeDataDir(dir string) error {
+	_, err := os.Stat(dir)
+	isNew := errors.Is(err, fs.ErrNotExist)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
+	}
+	if isNew {
+		if err := sqlitedb.OwnLikeDir(filepath.Clean(dir)); err != nil {
+			return fmt.Errorf("data directory: %w", err)
+		}
 	}
 	return nil
 }

@@ -97,6 +97,9 @@ func (db *DB) Open() error {
 		return fmt.Errorf("open database %s: %w", db.Path, err)
 	}
 	f.Close()
+	if err := OwnLikeDir(db.Path); err != nil {
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
 	if db.Writer, err = sql.Open("sqlite", dsn(db.Path, false)); err != nil {
 		return fmt.Errorf("open database %s: %w", db.Path, err)
 	}
@@ -132,12 +135,16 @@ func Files(path string) []string {
 // migrations ran) 0600, whatever the umask: SQLite gives them the mode of
 // the database file, which someone may have made looser, and the WAL holds
 // the latest writes (the pass private key among them). The file itself is
-// left as it is; its owner's checks warn about it.
+// left as it is; its owner's checks warn about it. Run as root, they get
+// the data directory's owner (OwnLikeDir).
 func (db *DB) privateSideFiles() {
 	for _, p := range Files(db.Path)[1:] {
 		st, err := os.Stat(p)
 		if err == nil && st.Mode().Perm()&^0o600 != 0 {
 			err = os.Chmod(p, 0o600)
+		}
+		if err == nil {
+			err = OwnLikeDir(p)
 		}
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			db.Logger.Warn("cannot make a database file private", "path", p, "err", err)
@@ -263,6 +270,9 @@ func Migrated(path, name string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// A read-only connection cannot remove the WAL and shared-memory files
+	// it made: they must stay the data directory owner's.
+	defer OwnLikeDir(Files(path)[1:]...)
 	defer db.Close()
 	var n int
 	err = db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'migrations'`).Scan(&n)
@@ -395,6 +405,7 @@ func Backup(ctx context.Context, path, dest string) error {
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
+	defer OwnLikeDir(Files(path)[1:]...) // as in Migrated
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
 		return fmt.Errorf("copy %s to %s: %w", path, dest, err)
