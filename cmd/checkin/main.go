@@ -70,6 +70,7 @@ func commands() []command {
 		{"staff", "manage staff logins: staff add|list|remove|passwd --data DIR [--user NAME]", runStaff},
 		{"apikey", "manage the venue systems' API keys: apikey add|list|revoke --data DIR [--name NAME]", runAPIKey},
 		{"readers", "list serial ports and the --reader value for each", runReaders},
+		{"doctor", "check this box before the doors open: data, database, disk, readers, fonts, registry, clock, network", runDoctor},
 		{"meeting", "show or set the meeting's name, dates and time zone", runMeeting},
 		{"soak", "rehearse a venue on this machine: kiosks, registries, a morning rush and faults", runSoak},
 		{"version", "print the version, commit and build date (also checkin --version)", func(_ context.Context, e *env, _ []string) error {

@@ -1,0 +1,264 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"checkin/badge"
+	"checkin/badge/serialreader"
+)
+
+// maxCapture bounds the bytes kept from one reader while listening.
+const maxCapture = 64 << 10
+
+// checkReaders checks every configured reader. While the kiosk runs it
+// holds the ports: each reader is judged from its /healthz, after
+// listening for cfg.Listen. Otherwise the doctor opens each port itself.
+func checkReaders(ctx context.Context, cfg Config, running *health) []Check {
+	if len(cfg.Readers) == 0 {
+		return []Check{skip(IDReader, "readers", "no --reader (CHECKIN_READER) configured")}
+	}
+	specs := make([]badge.Spec, len(cfg.Readers))
+	var out []Check
+	bad := make([]bool, len(specs))
+	for i, v := range cfg.Readers {
+		spec, err := badge.ParseSpec(v)
+		if err != nil {
+			bad[i] = true
+			out = append(out, fail(IDReader, "reader", err.Error(), "correct it in CHECKIN_READER (see checkin kiosk --help and checkin readers)"))
+			continue
+		}
+		specs[i] = spec
+	}
+	if running != nil {
+		return append(out, readersFromHealth(ctx, cfg, specs, bad, running)...)
+	}
+	for i, spec := range specs {
+		if bad[i] {
+			continue
+		}
+		if spec.Format == badge.FormatOSDP {
+			out = append(out, probeOSDP(ctx, spec, cfg.Listen))
+			continue
+		}
+		out = append(out, listenReader(ctx, spec, cfg.Listen))
+	}
+	return out
+}
+
+func readerTitle(spec badge.Spec) string {
+	return fmt.Sprintf("reader %s (format=%s)", spec.Name(), spec.Format)
+}
+
+// openFailure is the check for a port that would not open.
+func openFailure(spec badge.Spec, path string, err error) Check {
+	title := readerTitle(spec)
+	switch {
+	case serialreader.NotPresent(err):
+		return fail(IDReader, title, "not found: "+err.Error(),
+			"plug the reader in; checkin readers lists this machine's serial ports and the --reader value for each")
+	case serialreader.PermissionDenied(err):
+		return fail(IDReader, title, "permission denied: "+err.Error(),
+			"add the kiosk's user to the dialout group: usermod -aG dialout checkin (then systemctl restart checkin-kiosk)")
+	case serialreader.Busy(err):
+		return fail(IDReader, title, "busy: another program holds it ("+err.Error()+")",
+			"fuser -v "+path+" shows which; stop it, or stop the kiosk while the doctor listens")
+	}
+	return fail(IDReader, title, err.Error(), "checkin readers lists this machine's serial ports; check the cable")
+}
+
+// listenReader opens a byte-stream reader and listens for d. Frames of its
+// format pass; bytes that are not its format fail, naming the format they
+// do read as.
+func listenReader(ctx context.Context, spec badge.Spec, d time.Duration) Check {
+	title := readerTitle(spec)
+	port, path, err := serialreader.Open(spec, 50*time.Millisecond)
+	if err != nil {
+		return openFailure(spec, path, err)
+	}
+	defer port.Close()
+	stop := context.AfterFunc(ctx, func() { port.Close() })
+	defer stop()
+	var captured []byte
+	buf := make([]byte, 256)
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		n, err := port.Read(buf)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			return fail(IDReader, title, fmt.Sprintf("read %s: %v", path, err), "check the cable; checkin readers lists this machine's serial ports")
+		}
+		if len(captured)+n <= maxCapture {
+			captured = append(captured, buf[:n]...)
+		}
+	}
+	return judgeCapture(spec, path, captured, d)
+}
+
+// judgeCapture judges what a reader sent while the doctor listened.
+func judgeCapture(spec badge.Spec, path string, captured []byte, d time.Duration) Check {
+	title := readerTitle(spec)
+	on := ""
+	if path != "" && path != spec.Port {
+		on = " on " + path
+	}
+	reads, rejects := decode(spec.Format, captured)
+	switch {
+	case reads > 0 && len(rejects) == 0:
+		return ok(IDReader, title, fmt.Sprintf("read %s%s", plural(reads, "card"), on))
+	case reads > 0:
+		return warn(IDReader, title, fmt.Sprintf("read %s%s, but rejected %s", plural(reads, "card"), on, describeRejects(rejects)),
+			"tap again; if rejects go on, check the cable and baud= (the reader's manual gives its speed)")
+	case len(rejects) > 0:
+		detail := fmt.Sprintf("not speaking format=%s%s: %s", spec.Format, on, describeRejects(rejects))
+		if others := formatsOf(captured, spec.Format); len(others) > 0 {
+			detail += "; the bytes read as format=" + strings.Join(others, " or format=")
+			return fail(IDReader, title, detail, fmt.Sprintf("set format=%s in its --reader (CHECKIN_READER in /etc/checkin/kiosk.env): %s",
+				others[0], withFormat(spec, others[0])))
+		}
+		return fail(IDReader, title, detail+"; they read as no format checkin knows",
+			"check baud= (the reader's manual gives its speed) and its output format: em4100, line, line-dec, wiegand or qr")
+	}
+	return warn(IDReader, title, fmt.Sprintf("open%s, no card read in %s", on, d.Round(time.Second/10)),
+		"tap a card on it during the check (checkin doctor --listen 10s gives more time)")
+}
+
+// decode runs a format's decoder over captured bytes: good frames and
+// rejects by reason.
+func decode(format string, captured []byte) (reads int, rejects map[string]int) {
+	dec, err := badge.NewDecoder(format)
+	if err != nil {
+		return 0, map[string]int{err.Error(): 1}
+	}
+	rejects = map[string]int{}
+	emit := func(f badge.Frame) {
+		if f.Err != nil {
+			rejects[badge.RejectReason(f.Err)]++
+			return
+		}
+		reads++
+	}
+	dec.Feed(captured, emit)
+	dec.Idle(emit)
+	return reads, rejects
+}
+
+// formatsOf returns the other formats every frame of captured reads as,
+// best guess first. qr takes any line, so it counts only when nothing
+// else does.
+func formatsOf(captured []byte, not string) []string {
+	var found []string
+	for _, f := range []string{badge.FormatEM4100, badge.FormatWiegand, badge.FormatLine, badge.FormatLineDec, badge.FormatQR} {
+		if f == not || (f == badge.FormatQR && len(found) > 0) {
+			continue
+		}
+		if reads, rejects := decode(f, captured); reads > 0 && len(rejects) == 0 {
+			found = append(found, f)
+		}
+	}
+	return found
+}
+
+// withFormat is the --reader value with another format.
+func withFormat(spec badge.Spec, format string) string {
+	spec.Format = format
+	return spec.String()
+}
+
+// describeRejects says how many frames were rejected, and why.
+func describeRejects(rejects map[string]int) string {
+	reasons := make([]string, 0, len(rejects))
+	total := 0
+	for r, n := range rejects {
+		reasons = append(reasons, fmt.Sprintf("%s %d", r, n))
+		total += n
+	}
+	sort.Strings(reasons)
+	return fmt.Sprintf("%s rejected (%s)", plural(total, "frame"), strings.Join(reasons, ", "))
+}
+
+// readersFromHealth judges readers the running kiosk holds from its
+// /healthz, before and after listening for cfg.Listen, so that a card
+// tapped during the check counts.
+func readersFromHealth(ctx context.Context, cfg Config, specs []badge.Spec, bad []bool, before *health) []Check {
+	base, _ := localURL(cfg.Addr)
+	select {
+	case <-ctx.Done():
+	case <-time.After(cfg.Listen):
+	}
+	after, err := getHealth(ctx, base)
+	if err != nil {
+		after = before
+	}
+	var out []Check
+	for i, spec := range specs {
+		if bad[i] {
+			continue
+		}
+		title := readerTitle(spec)
+		now, found := findReader(after, spec)
+		if !found {
+			out = append(out, fail(IDReader, title, "the running kiosk does not have this reader: it runs with other --reader values",
+				"systemctl restart checkin-kiosk (it reads /etc/checkin/kiosk.env at start)"))
+			continue
+		}
+		then, _ := findReader(before, spec)
+		out = append(out, judgeState(spec, then, now, cfg.Listen))
+	}
+	return out
+}
+
+func findReader(h *health, spec badge.Spec) (serialreader.ReaderState, bool) {
+	i := slices.IndexFunc(h.Readers, func(r serialreader.ReaderState) bool {
+		return r.Reader == spec.Name() || (r.Reader == spec.Port && spec.Format != badge.FormatOSDP)
+	})
+	if i < 0 {
+		return serialreader.ReaderState{}, false
+	}
+	return h.Readers[i], true
+}
+
+// judgeState judges a reader from the kiosk's view of it, before and
+// after the listening time.
+func judgeState(spec badge.Spec, then, now serialreader.ReaderState, d time.Duration) Check {
+	title := readerTitle(spec) + " (kiosk running)"
+	rejects := map[string]int{}
+	total := 0
+	for r, n := range now.Rejects {
+		if n > 0 {
+			rejects[r] = int(n)
+			total += int(n)
+		}
+	}
+	switch {
+	case now.State == serialreader.StateWaiting:
+		return fail(IDReader, title, "not found: "+now.LastError,
+			"plug the reader in; checkin readers lists this machine's serial ports and the --reader value for each")
+	case now.State == serialreader.StateError && strings.Contains(now.LastError, "permission denied"):
+		return fail(IDReader, title, now.LastError,
+			"add the kiosk's user to the dialout group: usermod -aG dialout checkin, then systemctl restart checkin-kiosk")
+	case now.State == serialreader.StateError:
+		return fail(IDReader, title, now.LastError, "check the cable and the reader's settings (address=, scbk= for OSDP); journalctl -u checkin-kiosk")
+	case now.State == serialreader.StateOffline:
+		return fail(IDReader, title, "does not answer OSDP polls: "+now.LastError,
+			"check address= and baud= against the reader's settings, and the RS-485 wiring (A and B swapped?)")
+	case now.Tamper || now.PowerFailure:
+		return warn(IDReader, title, "reports its tamper switch open or a power failure", "check the reader's cover and its power supply")
+	case now.Reads > then.Reads:
+		return ok(IDReader, title, fmt.Sprintf("%s, read %s during the check", now.State, plural(int(now.Reads-then.Reads), "card")))
+	case now.Reads > 0:
+		return ok(IDReader, title, fmt.Sprintf("%s, read %s since the kiosk started (last at %s)", now.State,
+			plural(int(now.Reads), "card"), now.LastRead.Local().Format("15:04:05")))
+	case total > 0:
+		return fail(IDReader, title, fmt.Sprintf("not speaking format=%s: %s and no card read", spec.Format, describeRejects(rejects)),
+			"stop the kiosk (systemctl stop checkin-kiosk) and run checkin doctor: it listens to the reader itself and names the format its bytes read as")
+	}
+	return warn(IDReader, title, fmt.Sprintf("%s, no card read in %s", now.State, d.Round(time.Second/10)),
+		"tap a card on it during the check (checkin doctor --listen 10s gives more time)")
+}
