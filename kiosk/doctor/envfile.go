@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -57,84 +58,99 @@ func ParseEnvFile(name string, data []byte) (map[string]string, error) {
 			return nil, errAt(start, "%q is not a valid variable name", key)
 		}
 		i += eq + 1
-		var v strings.Builder
-		pending := "" // unquoted spaces, kept only if more value follows
-	value:
-		for i < len(s) {
-			c := s[i]
-			switch {
-			case c == '\n':
-				break value
-			case c == ' ' || c == '\t' || c == '\r':
-				if v.Len() > 0 {
-					pending += string(c)
-				}
-				i++
-			case c == '\'':
-				v.WriteString(pending)
-				pending = ""
-				end := strings.IndexByte(s[i+1:], '\'')
-				if end < 0 {
-					return nil, errAt(start, "%s: a single quote is not closed", key)
-				}
-				quoted := s[i+1 : i+1+end]
-				v.WriteString(quoted)
-				line += strings.Count(quoted, "\n")
-				i += end + 2
-			case c == '"':
-				v.WriteString(pending)
-				pending = ""
-				i++
-				closed := false
-				for i < len(s) && !closed {
-					c := s[i]
-					switch {
-					case c == '"':
-						closed = true
-					case c == '\\' && i+1 < len(s):
-						i++
-						switch n := s[i]; {
-						case n == '\n':
-							line++ // continuation: nothing
-						case strings.IndexByte("\"\\`$", n) >= 0:
-							v.WriteByte(n)
-						default:
-							v.WriteByte('\\')
-							v.WriteByte(n)
-						}
-					default:
-						if c == '\n' {
-							line++
-						}
-						v.WriteByte(c)
-					}
-					i++
-				}
-				if !closed {
-					return nil, errAt(start, "%s: a double quote is not closed", key)
-				}
-			case c == '\\':
-				v.WriteString(pending)
-				pending = ""
-				i++
-				if i < len(s) {
-					if s[i] == '\n' {
-						line++
-					} else {
-						v.WriteByte(s[i])
-					}
-					i++
-				}
-			default:
-				v.WriteString(pending)
-				pending = ""
-				v.WriteByte(c)
-				i++
-			}
+		v, err := envValue(s, &i, &line)
+		if err != nil {
+			return nil, errAt(start, "%s: %v", key, err)
 		}
-		vars[key] = v.String()
+		vars[key] = v
 	}
 	return vars, nil
+}
+
+// envValue reads a value from s[*i] to the end of its line, as systemd's
+// env-file parser does: spaces before it are skipped; after a closing
+// quote, spaces are skipped again; unquoted, a quote is an ordinary
+// character and spaces at the end are dropped. It moves *i and counts the
+// lines it crosses in *line.
+func envValue(s string, i, line *int) (string, error) {
+	const (
+		pre = iota
+		plain
+		single
+		double
+	)
+	state := pre
+	var v []byte
+	keep := 0 // v without the unquoted spaces at its end
+	for ; *i < len(s); *i++ {
+		c := s[*i]
+		switch state {
+		case pre, plain:
+			switch {
+			case c == '\n':
+				return string(v[:keep]), nil
+			case c == ' ' || c == '\t' || c == '\r':
+				if state == plain {
+					v = append(v, c)
+				}
+			case state == pre && c == '\'':
+				state = single
+			case state == pre && c == '"':
+				state = double
+			case c == '\\':
+				state = plain
+				if *i+1 < len(s) {
+					*i++
+					if s[*i] == '\n' {
+						*line++ // continuation
+					} else {
+						v = append(v, s[*i])
+						keep = len(v)
+					}
+				}
+			default:
+				state = plain
+				v = append(v, c)
+				keep = len(v)
+			}
+		case single:
+			if c == '\'' {
+				state, keep = pre, len(v)
+				continue
+			}
+			if c == '\n' {
+				*line++
+			}
+			v = append(v, c)
+		case double:
+			switch {
+			case c == '"':
+				state, keep = pre, len(v)
+			case c == '\\' && *i+1 < len(s):
+				*i++
+				switch n := s[*i]; {
+				case n == '\n':
+					*line++ // continuation
+				case strings.IndexByte("\"\\`$", n) >= 0:
+					v = append(v, n)
+				default:
+					v = append(v, '\\', n)
+				}
+			default:
+				if c == '\n' {
+					*line++
+				}
+				v = append(v, c)
+			}
+		}
+	}
+	switch state {
+	case single:
+		return "", errors.New("a single quote is not closed")
+	case double:
+		return "", errors.New("a double quote is not closed")
+	}
+	return string(v[:keep]), nil
 }
 
 // validEnvName reports whether s is a variable name: letters, digits and

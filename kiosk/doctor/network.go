@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -94,9 +95,9 @@ func shortErr(err error) string {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	var oe *net.OpError
-	if errors.As(err, &oe) {
-		err = oe.Err
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		err = se.Err
 	}
 	return err.Error()
 }

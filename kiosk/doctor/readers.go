@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"checkin/badge"
 	"checkin/badge/serialreader"
@@ -115,8 +117,12 @@ func judgeCapture(spec badge.Spec, path string, captured []byte, d time.Duration
 	case reads > 0:
 		return warn(IDReader, title, fmt.Sprintf("read %s%s, but rejected %s", plural(reads, "card"), on, describeRejects(rejects)),
 			"tap again; if rejects go on, check the cable and baud= (the reader's manual gives its speed)")
-	case len(rejects) > 0:
-		detail := fmt.Sprintf("not speaking format=%s%s: %s", spec.Format, on, describeRejects(rejects))
+	case len(rejects) > 0 || len(captured) > 0:
+		what := describeRejects(rejects)
+		if len(rejects) == 0 {
+			what = fmt.Sprintf("%d bytes, never a whole frame", len(captured))
+		}
+		detail := fmt.Sprintf("not speaking format=%s%s: %s", spec.Format, on, what)
 		if others := formatsOf(captured, spec.Format); len(others) > 0 {
 			detail += "; the bytes read as format=" + strings.Join(others, " or format=")
 			return fail(IDReader, title, detail, fmt.Sprintf("set format=%s in its --reader (CHECKIN_READER in /etc/checkin/kiosk.env): %s",
@@ -155,7 +161,7 @@ func decode(format string, captured []byte) (reads int, rejects map[string]int) 
 func formatsOf(captured []byte, not string) []string {
 	var found []string
 	for _, f := range []string{badge.FormatEM4100, badge.FormatWiegand, badge.FormatLine, badge.FormatLineDec, badge.FormatQR} {
-		if f == not || (f == badge.FormatQR && len(found) > 0) {
+		if f == not || (f == badge.FormatQR && (len(found) > 0 || !printable(captured))) {
 			continue
 		}
 		if reads, rejects := decode(f, captured); reads > 0 && len(rejects) == 0 {
@@ -163,6 +169,20 @@ func formatsOf(captured []byte, not string) []string {
 		}
 	}
 	return found
+}
+
+// printable reports whether b is text a scanner could send: printable
+// UTF-8, tabs and line ends.
+func printable(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if !unicode.IsPrint(r) && r != '\t' && r != '\r' && r != '\n' {
+			return false
+		}
+	}
+	return true
 }
 
 // withFormat is the --reader value with another format.
@@ -240,7 +260,7 @@ func judgeState(spec badge.Spec, then, now serialreader.ReaderState, d time.Dura
 	case now.State == serialreader.StateWaiting:
 		return fail(IDReader, title, "not found: "+now.LastError,
 			"plug the reader in; checkin readers lists this machine's serial ports and the --reader value for each")
-	case now.State == serialreader.StateError && strings.Contains(now.LastError, "permission denied"):
+	case now.State == serialreader.StateError && strings.Contains(strings.ToLower(now.LastError), "permission denied"):
 		return fail(IDReader, title, now.LastError,
 			"add the kiosk's user to the dialout group: usermod -aG dialout checkin, then systemctl restart checkin-kiosk")
 	case now.State == serialreader.StateError:
