@@ -145,6 +145,8 @@ func (r Report) Summary() string {
 		return "all blockers pass"
 	case failed == 0:
 		return fmt.Sprintf("all blockers pass, %s", plural(warned, "warning"))
+	case warned == 0:
+		return plural(failed, "problem") + " to fix"
 	}
 	return fmt.Sprintf("%s to fix, %s", plural(failed, "problem"), plural(warned, "warning"))
 }

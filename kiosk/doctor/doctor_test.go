@@ -52,6 +52,9 @@ func TestSummary(t *testing.T) {
 	if got := r.Summary(); got != "all blockers pass" {
 		t.Errorf("got %q", got)
 	}
+	if got := (doctor.Report{Checks: []doctor.Check{{Status: doctor.Fail}}}).Summary(); got != "1 problem to fix" {
+		t.Errorf("got %q", got)
+	}
 	r.Checks = append(r.Checks, doctor.Check{Status: doctor.Warn}, doctor.Check{Status: doctor.Warn})
 	if got := r.Summary(); got != "all blockers pass, 2 warnings" {
 		t.Errorf("got %q", got)

@@ -115,7 +115,7 @@ func judgeCapture(spec badge.Spec, path string, captured []byte, d time.Duration
 	case reads > 0 && len(rejects) == 0:
 		return ok(IDReader, title, fmt.Sprintf("read %s%s", plural(reads, "card"), on))
 	case reads > 0:
-		return warn(IDReader, title, fmt.Sprintf("read %s%s, but rejected %s", plural(reads, "card"), on, describeRejects(rejects)),
+		return warn(IDReader, title, fmt.Sprintf("read %s%s, but %s", plural(reads, "card"), on, describeRejects(rejects)),
 			"tap again; if rejects go on, check the cable and baud= (the reader's manual gives its speed)")
 	case len(rejects) > 0 || len(captured) > 0:
 		what := describeRejects(rejects)
@@ -136,22 +136,30 @@ func judgeCapture(spec badge.Spec, path string, captured []byte, d time.Duration
 }
 
 // decode runs a format's decoder over captured bytes: good frames and
-// rejects by reason.
+// rejects by reason. One reject before the first good frame does not
+// count: the port was opened in the middle of a frame.
 func decode(format string, captured []byte) (reads int, rejects map[string]int) {
 	dec, err := badge.NewDecoder(format)
 	if err != nil {
 		return 0, map[string]int{err.Error(): 1}
 	}
 	rejects = map[string]int{}
+	first := "" // a reject before any good frame: maybe a frame cut by opening the port
 	emit := func(f badge.Frame) {
-		if f.Err != nil {
+		switch {
+		case f.Err == nil:
+			reads++
+		case reads == 0 && first == "" && len(rejects) == 0:
+			first = badge.RejectReason(f.Err)
+		default:
 			rejects[badge.RejectReason(f.Err)]++
-			return
 		}
-		reads++
 	}
 	dec.Feed(captured, emit)
 	dec.Idle(emit)
+	if first != "" && reads == 0 {
+		rejects[first]++ // nothing good followed: it counts
+	}
 	return reads, rejects
 }
 

@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -150,5 +151,27 @@ func TestJudgeState(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			wantCheck(t, judgeState(spec, tt.then, tt.now, 3*time.Second), tt.status, tt.detail, tt.fix)
 		})
+	}
+}
+
+// TestJudgeCapture: a frame cut by opening the port in its middle is not
+// held against a reader; rejects after good frames are.
+func TestJudgeCapture(t *testing.T) {
+	spec, _ := badge.ParseSpec("/dev/ttyUSB0,format=em4100")
+	frame := em4100Frame("0A1B2C3D4E")
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	tests := []struct {
+		name     string
+		captured []byte
+		status   Status
+		detail   string
+	}{
+		{"cut first frame", cat(frame[5:], frame, frame), OK, "read 2 cards"},
+		{"reject between frames", cat(frame, []byte("xx"), frame), Warn, "read 2 cards, but 1 frame rejected (garbage 1)"},
+		{"only a cut frame", frame[5:], Fail, "not speaking format=em4100: 1 frame rejected (garbage 1)"},
+		{"half a frame", frame[:5], Fail, "5 bytes, never a whole frame"},
+	}
+	for _, tt := range tests {
+		wantCheck(t, judgeCapture(spec, "/dev/ttyUSB0", tt.captured, time.Second), tt.status, tt.detail, "")
 	}
 }
