@@ -45,7 +45,7 @@ func localURL(addr string) (string, error) {
 	return "http://" + net.JoinHostPort(host, port), nil
 }
 
-// getHealth asks the kiosk at base for /healthz.
+// getHealth asks the kiosk (or registry) at base for /healthz.
 func getHealth(ctx context.Context, base string) (*health, error) {
 	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
@@ -54,8 +54,8 @@ func getHealth(ctx context.Context, base string) (*health, error) {
 		return nil, err
 	}
 	var h health
-	if err := json.Unmarshal(body, &h); err != nil || h.Role != "kiosk" {
-		return nil, fmt.Errorf("%s/healthz answers %s, not as a checkin kiosk", base, resp.Status)
+	if err := json.Unmarshal(body, &h); err != nil || (h.Role != "kiosk" && h.Role != "registry") {
+		return nil, fmt.Errorf("%s/healthz answers %s, not as checkin", base, resp.Status)
 	}
 	return &h, nil
 }
@@ -75,16 +75,21 @@ func checkKioskRunning(ctx context.Context, cfg Config) (Check, *health) {
 	h, err := getHealth(ctx, base)
 	if err != nil {
 		return warn(IDKioskRunning, title, fmt.Sprintf("nothing answers at %s (%v)", base, shortErr(err)),
-			"systemctl status checkin-kiosk (journalctl -u checkin-kiosk for why it stopped); fine if it was never started"), nil
+			"systemctl status checkin-kiosk (journalctl -u checkin-kiosk for why it stopped; checkin-registry on a registry box); fine if it was never started"), nil
 	}
 	detail := fmt.Sprintf("%s, version %s, kiosk %s, status %s, %d delegates", base, h.Version, h.Kiosk, h.Status, h.Delegates)
+	service := "checkin-kiosk"
+	if h.Role == "registry" { // checkin doctor --env-file /etc/checkin/registry.env on a registry box
+		detail = fmt.Sprintf("%s is a registry, version %s, status %s, %d delegates", base, h.Version, h.Status, h.Delegates)
+		service = "checkin-registry"
+	}
 	switch {
 	case h.Status == "down":
 		return fail(IDKioskRunning, title, detail+": it cannot check anyone in ("+h.Database+")",
-			"journalctl -u checkin-kiosk; see the database and free disk lines"), h
+			"journalctl -u "+service+"; see the database and free disk lines"), h
 	case cfg.Version != "" && h.Version != "" && h.Version != cfg.Version:
 		return warn(IDKioskRunning, title, detail+": this checkin is version "+cfg.Version,
-			"systemctl restart checkin-kiosk (it still runs the version from before the update)"), h
+			"systemctl restart "+service+" (it still runs the version from before the update)"), h
 	}
 	return ok(IDKioskRunning, title, detail), h
 }

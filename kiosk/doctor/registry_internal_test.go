@@ -14,10 +14,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"checkin/assets"
+	"checkin/kiosk/buildinfo"
 	"checkin/sync/registry"
 	regsqlite "checkin/sync/registry/sqlite"
 )
@@ -47,6 +49,7 @@ func startRegistry(t *testing.T, tlsConfig *tls.Config) *testRegistry {
 	s.Assets = assets.FS()
 	s.Logger = slog.New(slog.DiscardHandler)
 	s.TLS = tlsConfig
+	s.Build = buildinfo.Info{Version: "1.0.0"}
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +156,21 @@ func TestRegistry(t *testing.T) {
 	}
 	checks, _ = checkRegistries(context.Background(), Config{Registry: reg.url, TokenFile: good})
 	wantCheck(t, only(t, checks), Fail, "the registry refused this kiosk's token: it was revoked", "checkin token add")
+}
+
+// TestRegistryBox: on a registry box (its registry.env) the running
+// check finds the registry.
+func TestRegistryBox(t *testing.T) {
+	reg := startRegistry(t, nil)
+	addr := strings.TrimPrefix(reg.url, "http://")
+	c, h := checkKioskRunning(context.Background(), Config{Addr: addr, Version: "1.0.0"})
+	wantCheck(t, c, OK, reg.url+" is a registry, version 1.0.0, status ok, 0 delegates", "")
+	if h == nil || len(h.Readers) != 0 {
+		t.Errorf("health %+v", h)
+	}
+	// Updated, not restarted.
+	c, _ = checkKioskRunning(context.Background(), Config{Addr: addr, Version: "1.1.0"})
+	wantCheck(t, c, Warn, "this checkin is version 1.1.0", "systemctl restart checkin-registry")
 }
 
 func TestRegistryTLS(t *testing.T) {
