@@ -51,7 +51,7 @@ type Check struct {
 	Status Status `json:"status"`
 	Title  string `json:"title"`
 	Detail string `json:"detail"`
-	Fix    string `json:"fix,omitempty"` // what to do, for Fail and Warn
+	Fix    string `json:"fix"` // what to do, for Fail and Warn; "" otherwise
 }
 
 func ok(id, title, detail string) Check {

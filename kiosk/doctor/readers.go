@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -39,15 +40,26 @@ func checkReaders(ctx context.Context, cfg Config, running *health) []Check {
 	if running != nil {
 		return append(out, readersFromHealth(ctx, cfg, specs, bad, running)...)
 	}
+	// Byte-stream readers are listened to all at once: a technician taps
+	// each in turn within one listening time. OSDP readers may share a
+	// port (one RS-485 line), so they are asked one after the other.
+	results := make([]Check, len(specs))
+	var wg sync.WaitGroup
 	for i, spec := range specs {
-		if bad[i] {
-			continue
+		if !bad[i] && spec.Format != badge.FormatOSDP {
+			wg.Go(func() { results[i] = listenReader(ctx, spec, cfg.Listen) })
 		}
-		if spec.Format == badge.FormatOSDP {
-			out = append(out, probeOSDP(ctx, spec, cfg.Listen))
-			continue
+	}
+	wg.Wait()
+	for i, spec := range specs {
+		if !bad[i] && spec.Format == badge.FormatOSDP {
+			results[i] = probeOSDP(ctx, spec, cfg.Listen)
 		}
-		out = append(out, listenReader(ctx, spec, cfg.Listen))
+	}
+	for i := range specs {
+		if !bad[i] {
+			out = append(out, results[i])
+		}
 	}
 	return out
 }

@@ -78,6 +78,24 @@ func TestListenReader(t *testing.T) {
 	}
 }
 
+// TestReadersAtOnce: two readers are listened to at the same time, each
+// judged by its own bytes, in the order they were given.
+func TestReadersAtOnce(t *testing.T) {
+	em, line := ptytest.Start(t, t.TempDir()), ptytest.Start(t, t.TempDir())
+	feed(t, em, em4100Frame("0A1B2C3D4E"))
+	feed(t, line, []byte("0A1B2C3D4E\r\n"))
+	start := time.Now()
+	checks := checkReaders(context.Background(), Config{Readers: []string{em.A, line.A + ",format=em4100"}, Listen: time.Second}, nil)
+	if took := time.Since(start); took > 1900*time.Millisecond {
+		t.Errorf("two readers took %v: not at once", took)
+	}
+	if len(checks) != 2 {
+		t.Fatalf("%d checks, want 2", len(checks))
+	}
+	wantCheck(t, checks[0], OK, "read ", "")
+	wantCheck(t, checks[1], Fail, "the bytes read as format=line", "format=line")
+}
+
 func TestReaderOpenFailures(t *testing.T) {
 	spec, _ := badge.ParseSpec(filepath.Join(t.TempDir(), "ttyUSB9"))
 	wantCheck(t, only(t, checkReaders(context.Background(), Config{Readers: []string{spec.Port}, Listen: time.Second}, nil)),
