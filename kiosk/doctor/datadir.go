@@ -138,6 +138,9 @@ func checkDatabase(ctx context.Context, dir string) Check {
 	if dir == "" {
 		return skip(IDDatabase, title, "no --data (CHECKIN_DATA) given")
 	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return skip(IDDatabase, title, "no data directory (see its line)")
+	}
 	path := filepath.Join(dir, DBFile)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return fail(IDDatabase, title, path+" does not exist: no roster imported yet",

@@ -98,6 +98,9 @@ func TestDatabase(t *testing.T) {
 	}
 
 	wantCheck(t, checkDatabase(context.Background(), t.TempDir()), Fail, "does not exist: no roster imported yet", "checkin import roster")
+	if c := checkDatabase(context.Background(), filepath.Join(dir, "nope")); c.Status != Skip {
+		t.Errorf("no data directory: %+v, want skip (the data directory's line says it)", c)
+	}
 
 	// Damage a page in the middle of the file.
 	path := filepath.Join(dir, DBFile)
