@@ -122,12 +122,12 @@ func judgeCapture(spec badge.Spec, path string, captured []byte, d time.Duration
 	if path != "" && path != spec.Port {
 		on = " on " + path
 	}
-	reads, rejects := decode(spec.Format, captured)
+	reads, rejects, uids := decode(spec.Format, captured)
 	switch {
 	case reads > 0 && len(rejects) == 0:
-		return ok(IDReader, title, fmt.Sprintf("read %s%s", plural(reads, "card"), on))
+		return ok(IDReader, title, fmt.Sprintf("read %s%s", cards(spec, uids), on))
 	case reads > 0:
-		return warn(IDReader, title, fmt.Sprintf("read %s%s, but %s", plural(reads, "card"), on, describeRejects(rejects)),
+		return warn(IDReader, title, fmt.Sprintf("read %s%s, but %s", cards(spec, uids), on, describeRejects(rejects)),
 			"tap again; if rejects go on, check the cable and baud= (the reader's manual gives its speed)")
 	case len(rejects) > 0 || len(captured) > 0:
 		what := describeRejects(rejects)
@@ -147,13 +147,14 @@ func judgeCapture(spec badge.Spec, path string, captured []byte, d time.Duration
 		"tap a card on it during the check (checkin doctor --listen 10s gives more time)")
 }
 
-// decode runs a format's decoder over captured bytes: good frames and
-// rejects by reason. One reject before the first good frame does not
-// count: the port was opened in the middle of a frame.
-func decode(format string, captured []byte) (reads int, rejects map[string]int) {
+// decode runs a format's decoder over captured bytes: good frames, rejects
+// by reason, and the distinct UIDs read, in order (a card held on a
+// reader repeats its frame). One reject before the first good frame does
+// not count: the port was opened in the middle of a frame.
+func decode(format string, captured []byte) (reads int, rejects map[string]int, uids []string) {
 	dec, err := badge.NewDecoder(format)
 	if err != nil {
-		return 0, map[string]int{err.Error(): 1}
+		return 0, map[string]int{err.Error(): 1}, nil
 	}
 	rejects = map[string]int{}
 	first := "" // a reject before any good frame: maybe a frame cut by opening the port
@@ -161,6 +162,9 @@ func decode(format string, captured []byte) (reads int, rejects map[string]int) 
 		switch {
 		case f.Err == nil:
 			reads++
+			if uid := string(f.UID); !slices.Contains(uids, uid) {
+				uids = append(uids, uid)
+			}
 		case reads == 0 && first == "" && len(rejects) == 0:
 			first = badge.RejectReason(f.Err)
 		default:
@@ -172,7 +176,24 @@ func decode(format string, captured []byte) (reads int, rejects map[string]int) 
 	if first != "" && reads == 0 {
 		rejects[first]++ // nothing good followed: it counts
 	}
-	return reads, rejects
+	return reads, rejects, uids
+}
+
+// cards says which cards were read: their UIDs, for the technician to
+// compare with the badges tapped (not a QR code's text: a pass).
+func cards(spec badge.Spec, uids []string) string {
+	what := plural(len(uids), "card")
+	if spec.Source() == badge.SourceQR {
+		return plural(len(uids), "code")
+	}
+	if len(uids) > 3 {
+		return what
+	}
+	clipped := make([]string, len(uids))
+	for i, u := range uids {
+		clipped[i] = badge.Clip(u)
+	}
+	return what + " (" + strings.Join(clipped, ", ") + ")"
 }
 
 // formatsOf returns the other formats every frame of captured reads as,
@@ -184,7 +205,7 @@ func formatsOf(captured []byte, not string) []string {
 		if f == not || (f == badge.FormatQR && (len(found) > 0 || !printable(captured))) {
 			continue
 		}
-		if reads, rejects := decode(f, captured); reads > 0 && len(rejects) == 0 {
+		if reads, rejects, _ := decode(f, captured); reads > 0 && len(rejects) == 0 {
 			found = append(found, f)
 		}
 	}

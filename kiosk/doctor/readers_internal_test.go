@@ -53,7 +53,8 @@ func TestListenReader(t *testing.T) {
 		status       Status
 		detail, fix  string
 	}{
-		{"its format", "em4100", em4100Frame("0A1B2C3D4E"), OK, "read ", ""},
+		{"its format", "em4100", em4100Frame("0A1B2C3D4E"), OK, "read 1 card (0A1B2C3D4E)", ""},
+		{"a QR scanner", "qr", []byte("]Q1CHECKIN-PASS-TEXT\r\n"), OK, "read 1 code", ""},
 		{"line bytes on an em4100 reader", "em4100", []byte("0A1B2C3D4E\r\n"), Fail,
 			"not speaking format=em4100: 1 frame rejected (garbage 1); the bytes read as format=line", "set format=line in its --reader"},
 		{"em4100 frames on a line reader", "line", em4100Frame("0A1B2C3D4E"), Fail, "the bytes read as format=em4100", ",format=em4100,"},
@@ -184,8 +185,9 @@ func TestJudgeCapture(t *testing.T) {
 		status   Status
 		detail   string
 	}{
-		{"cut first frame", cat(frame[5:], frame, frame), OK, "read 2 cards"},
-		{"reject between frames", cat(frame, []byte("xx"), frame), Warn, "read 2 cards, but 1 frame rejected (garbage 1)"},
+		{"cut first frame", cat(frame[5:], frame, frame), OK, "read 1 card (0A1B2C3D4E)"},
+		{"two cards", cat(frame, em4100Frame("00000000FF"), frame), OK, "read 2 cards (0A1B2C3D4E, 00000000FF)"},
+		{"reject between frames", cat(frame, []byte("xx"), frame), Warn, "read 1 card (0A1B2C3D4E), but 1 frame rejected (garbage 1)"},
 		{"only a cut frame", frame[5:], Fail, "not speaking format=em4100: 1 frame rejected (garbage 1)"},
 		{"half a frame", frame[:5], Fail, "5 bytes, never a whole frame"},
 	}
