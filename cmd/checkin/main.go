@@ -71,6 +71,7 @@ func commands() []command {
 		{"apikey", "manage the venue systems' API keys: apikey add|list|revoke --data DIR [--name NAME]", runAPIKey},
 		{"backup", "copy a data directory while it is in use: backup --data DIR BACKUPDIR", runBackup},
 		{"readers", "list serial ports and the --reader value for each", runReaders},
+		{"doctor", "check this box before the doors open: data, database, disk, readers, fonts, registry, clock, network", runDoctor},
 		{"meeting", "show or set the meeting's name, dates and time zone", runMeeting},
 		{"soak", "rehearse a venue on this machine: kiosks, registries, a morning rush and faults", runSoak},
 		{"version", "print the version, commit and build date (also checkin --version)", func(_ context.Context, e *env, _ []string) error {
