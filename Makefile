@@ -83,7 +83,11 @@ clean:
 # Makefile's LDFLAGS, so the package carries the binary's version, commit
 # and build date. docs/install.md says what the package installs.
 .PHONY: deb
-ARCH ?= amd64 arm64
+# Only ARCH given on make's command line counts: some shells export their
+# own ARCH (x86_64).
+ifneq ($(origin ARCH),command line)
+ARCH := amd64 arm64
+endif
 deb:
 	@set -e; for a in $(ARCH); do \
 		GO='$(GO)' LDFLAGS='$(LDFLAGS)' assets/debian/build-deb.sh '$(VERSION)' $$a $(BIN); \
