@@ -82,3 +82,18 @@ soak: build
 
 clean:
 	rm -rf $(BIN) artifacts
+
+# Debian packages: bin/checkin_VERSION_ARCH.deb for each ARCH (default both;
+# make deb ARCH=amd64 for one), built by assets/debian/build-deb.sh with this
+# Makefile's LDFLAGS, so the package carries the binary's version, commit
+# and build date. docs/install.md says what the package installs.
+.PHONY: deb
+# Only ARCH given on make's command line counts: some shells export their
+# own ARCH (x86_64).
+ifneq ($(origin ARCH),command line)
+ARCH := amd64 arm64
+endif
+deb:
+	@set -e; for a in $(ARCH); do \
+		GO='$(GO)' LDFLAGS='$(LDFLAGS)' assets/debian/build-deb.sh '$(VERSION)' $$a $(BIN); \
+	done
