@@ -32,7 +32,7 @@ func newDoctorFlags(e *env) *doctorFlags {
 	fs := newFlagSet("doctor", "doctor [--env-file FILE] [--data DIR] [--addr HOST:PORT] [--reader SPEC]... [--registry URL[,URL...] --token-file FILE [--registry-ca FILE]] [--lobby-tvs] [--entrance-screen] [--listen 3s] [--json]", e.stderr)
 	fs.StringVar(&d.envFile, "env-file", defaultEnvFile, "read the kiosk's settings (CHECKIN_…) from this systemd environment file too, if it exists\n(a file given and missing is an error); the command line and the environment win over it; \"\" for none")
 	fs.StringVar(&d.cfg.Data, "data", "", "the kiosk's data directory")
-	fs.StringVar(&d.cfg.Addr, "addr", "127.0.0.1:8080", "the kiosk's address (as checkin kiosk --addr)")
+	fs.StringVar(&d.cfg.Addr, "addr", ":8080", "the kiosk's address (as checkin kiosk --addr, and its default)")
 	fs.StringVar(&d.cfg.KioskID, "kiosk-id", "", "the kiosk's --kiosk-id, if it has one: it must match its token's")
 	fs.Var(&d.readers, "reader", "a badge reader of the kiosk, as checkin kiosk --reader; repeatable")
 	fs.StringVar(&d.cfg.Registry, "registry", "", "the kiosk's registry `URL[,URL...]`")
