@@ -29,7 +29,7 @@ type doctorFlags struct {
 
 func newDoctorFlags(e *env) *doctorFlags {
 	d := &doctorFlags{}
-	fs := newFlagSet("doctor", "doctor [--env-file FILE] [--data DIR] [--addr HOST:PORT] [--reader SPEC]... [--registry URL[,URL...] --token-file FILE [--registry-ca FILE]] [--lobby-tvs] [--entrance-screen] [--listen 3s] [--json]", e.stderr)
+	fs := newFlagSet("doctor", "doctor [--env-file FILE] [--data DIR] [--addr HOST:PORT] [--reader SPEC]... [--registry URL[,URL...] --token-file FILE [--registry-ca FILE]] [--tls-cert FILE --tls-key FILE] [--lobby-tvs] [--entrance-screen] [--listen 3s] [--json]", e.stderr)
 	fs.StringVar(&d.envFile, "env-file", defaultEnvFile, "read the kiosk's settings (CHECKIN_…) from this systemd environment file too, if it exists\n(a file given and missing is an error); the command line and the environment win over it; \"\" for none")
 	fs.StringVar(&d.cfg.Data, "data", "", "the kiosk's data directory")
 	fs.StringVar(&d.cfg.Addr, "addr", ":8080", "the kiosk's address (as checkin kiosk --addr, and its default)")
@@ -39,6 +39,8 @@ func newDoctorFlags(e *env) *doctorFlags {
 	fs.StringVar(&d.cfg.TokenFile, "token-file", "", "the file holding the kiosk's sync token")
 	fs.StringVar(&d.cfg.Token, "token", "", "the kiosk's sync token (prefer --token-file)")
 	fs.StringVar(&d.cfg.RegistryCA, "registry-ca", "", "the PEM `FILE` the kiosk trusts https registries with")
+	fs.StringVar(&d.cfg.TLSCert, "tls-cert", "", "on a registry box: the registry's certificate (as checkin registry --tls-cert)")
+	fs.StringVar(&d.cfg.TLSKey, "tls-key", "", "on a registry box: the certificate's private key (as checkin registry --tls-key)")
 	fs.BoolVar(&d.cfg.LobbyTVs, "lobby-tvs", false, "lobby TVs or desk PCs open this kiosk over the network: its address must be reachable")
 	fs.BoolVar(&d.cfg.EntranceScreen, "entrance-screen", false, "this box shows the entrance screen (chromium and cage)")
 	fs.DurationVar(&d.cfg.Listen, "listen", 3*time.Second, "how long to listen to each reader for a card")

@@ -34,6 +34,7 @@ const (
 	IDReader         = "reader"
 	IDFonts          = "fonts"
 	IDRegistry       = "registry"
+	IDTLS            = "tls"
 	IDClock          = "clock"
 	IDListen         = "listen"
 	IDEntranceScreen = "entrance-screen"
@@ -42,7 +43,7 @@ const (
 // IDs lists every check ID, in the order the checks run.
 func IDs() []string {
 	return []string{IDDataDir, IDDatabase, IDDisk, IDKioskRunning, IDReader, IDFonts,
-		IDRegistry, IDClock, IDListen, IDEntranceScreen}
+		IDRegistry, IDTLS, IDClock, IDListen, IDEntranceScreen}
 }
 
 // Check is one line of the checklist.
@@ -79,6 +80,10 @@ type Config struct {
 	Token      string
 	RegistryCA string // PEM file; "" for the system's roots
 
+	// TLSCert and TLSKey are a registry's own (checkin registry
+	// --tls-cert, --tls-key), on a registry box.
+	TLSCert, TLSKey string
+
 	LobbyTVs       bool          // TVs and desk PCs open this kiosk over the network
 	EntranceScreen bool          // this box shows the entrance screen
 	Listen         time.Duration // how long to listen to each reader
@@ -112,6 +117,7 @@ func Run(ctx context.Context, cfg Config) Report {
 	checks = append(checks, checkFonts(ctx, cfg.FontconfigFile))
 	reg, date := checkRegistries(ctx, cfg)
 	checks = append(checks, reg...)
+	checks = append(checks, checkTLS(cfg.TLSCert, cfg.TLSKey, serviceUser(), time.Now()))
 	checks = append(checks, checkClock(date))
 	checks = append(checks, checkListen(ctx, cfg, running != nil))
 	checks = append(checks, checkEntranceScreen(cfg.EntranceScreen))

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,9 +48,14 @@ func localURL(addr string) (string, error) {
 
 // getHealth asks the kiosk (or registry) at base for /healthz.
 func getHealth(ctx context.Context, base string) (*health, error) {
+	return getHealthWith(ctx, &http.Client{}, base)
+}
+
+// getHealthWith is getHealth with a client of the caller's.
+func getHealthWith(ctx context.Context, client *http.Client, base string) (*health, error) {
 	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
-	resp, body, err := httpGet(ctx, &http.Client{}, base+"/healthz")
+	resp, body, err := httpGet(ctx, client, base+"/healthz")
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +78,16 @@ func checkKioskRunning(ctx context.Context, cfg Config) (Check, *health) {
 	if err != nil {
 		return fail(IDKioskRunning, title, err.Error(), "set CHECKIN_ADDR=HOST:PORT, e.g. 0.0.0.0:8080"), nil
 	}
-	h, err := getHealth(ctx, base)
+	client := &http.Client{}
+	if cfg.TLSCert != "" {
+		// A registry with a certificate serves HTTPS only. This asks the
+		// box's own service whether it runs, over loopback, where the
+		// certificate's names (registry.venue) cannot match; the
+		// certificate itself is the tls check's.
+		base = "https" + strings.TrimPrefix(base, "http")
+		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	}
+	h, err := getHealthWith(ctx, client, base)
 	if err != nil {
 		return warn(IDKioskRunning, title, fmt.Sprintf("nothing answers at %s (%v)", base, shortErr(err)),
 			"systemctl status checkin-kiosk (journalctl -u checkin-kiosk for why it stopped; checkin-registry on a registry box); fine if it was never started"), nil
