@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -138,42 +137,23 @@ func (cfg *kioskConfig) registryFlags(tokenFile, caFile, credentials string) err
 	return nil
 }
 
-// readTokenFile reads a sync token from a file that only its owner may
-// read: like an SSH key, a token others can read is refused. A file in
-// systemd's credentials directory (LoadCredential=) is taken as it is:
-// systemd lets only the service's user read it, by an ACL that shows as
-// group bits in its mode.
+// readTokenFile reads the kiosk's sync token (client.ReadTokenFile's
+// rules): every problem is bad usage, found before anything starts.
 func readTokenFile(path, credentials string) (string, error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", usagef("kiosk: --token-file %s: no such file", path)
-	} else if err != nil {
-		return "", usagef("kiosk: --token-file: %v", err)
-	}
-	if mode := st.Mode().Perm(); mode&0o077 != 0 && !inDir(path, credentials) {
-		return "", usagef("kiosk: --token-file %s is readable by others (mode %04o): chmod 600 %s", path, mode, path)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", usagef("kiosk: --token-file: %v", err)
-	}
-	token := strings.TrimSpace(string(data))
+	token, mode, err := client.ReadTokenFile(path, credentials)
 	switch {
-	case token == "":
+	case err == nil:
+		return token, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return "", usagef("kiosk: --token-file %s: no such file", path)
+	case errors.Is(err, client.ErrTokenFileShared):
+		return "", usagef("kiosk: --token-file %s is readable by others (mode %04o): chmod 600 %s", path, mode, path)
+	case errors.Is(err, client.ErrTokenFileEmpty):
 		return "", usagef("kiosk: --token-file %s is empty", path)
-	case strings.ContainsAny(token, " \t\r\n"):
+	case errors.Is(err, client.ErrTokenFileExtra):
 		return "", usagef("kiosk: --token-file %s holds more than the token", path)
 	}
-	return token, nil
-}
-
-// inDir reports whether path is inside dir ("" is no directory).
-func inDir(path, dir string) bool {
-	if dir == "" {
-		return false
-	}
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+	return "", usagef("kiosk: --token-file: %v", err)
 }
 
 // kioskApp is a running kiosk: its database, tap path, readers and web

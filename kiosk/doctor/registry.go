@@ -70,29 +70,21 @@ func registryToken(cfg Config) (string, Check, bool) {
 		return cfg.Token, Check{}, false
 	}
 	path := cfg.TokenFile
-	st, err := os.Stat(path)
+	token, mode, err := client.ReadTokenFile(path, "")
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", fail(IDRegistry, title, path+" does not exist",
 			"at the registry: checkin token add --data REGDIR --kiosk "+kioskOr(cfg)+"; put the token in "+path+" (chmod 600)"), true
-	case err != nil:
-		return "", fail(IDRegistry, title, err.Error(), "run checkin doctor as root or as the kiosk's user"), true
-	}
-	if mode := st.Mode().Perm(); mode&0o077 != 0 {
+	case errors.Is(err, client.ErrTokenFileShared):
 		return "", fail(IDRegistry, title, fmt.Sprintf("%s is readable by others (mode %04o): the kiosk refuses to start", path, mode),
 			"chmod 600 "+path), true
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fail(IDRegistry, title, err.Error(), "run checkin doctor as root or as the kiosk's user"), true
-	}
-	token := strings.TrimSpace(string(data))
-	switch {
-	case token == "":
+	case errors.Is(err, client.ErrTokenFileEmpty):
 		return "", fail(IDRegistry, title, path+" is empty",
 			"at the registry: checkin token add --data REGDIR --kiosk "+kioskOr(cfg)+"; put the token in "+path), true
-	case strings.ContainsAny(token, " \t\r\n"):
+	case errors.Is(err, client.ErrTokenFileExtra):
 		return "", fail(IDRegistry, title, path+" holds more than the token", "leave only the token in "+path), true
+	case err != nil:
+		return "", fail(IDRegistry, title, err.Error(), "run checkin doctor as root or as the kiosk's user"), true
 	}
 	return token, Check{}, false
 }

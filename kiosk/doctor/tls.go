@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"os/user"
 	"strconv"
@@ -99,7 +98,7 @@ func certNames(c *x509.Certificate) string {
 	var names []string
 	names = append(names, c.DNSNames...)
 	for _, ip := range c.IPAddresses {
-		names = append(names, net.IP.String(ip))
+		names = append(names, ip.String())
 	}
 	return strings.Join(names, ", ")
 }

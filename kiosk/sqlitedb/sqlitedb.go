@@ -259,6 +259,21 @@ func (db *DB) migrateFile(ctx context.Context, fsys fs.FS, name string) error {
 	return tx.Commit()
 }
 
+// openReadOnly opens the database at path for reading only, for a
+// command that looks into a database another process may be using. Its
+// close function closes it and leaves the WAL and shared-memory files a
+// read-only connection cannot remove to the data directory's owner.
+func openReadOnly(path string) (*sql.DB, func(), error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, func() {
+		db.Close()
+		OwnLikeDir(Files(path)[1:]...)
+	}, nil
+}
+
 // Migrated reports whether the database file at path exists and has had
 // the named migration applied, without creating or changing anything:
 // commands use it to tell a registry's data directory from a kiosk's.
@@ -266,14 +281,11 @@ func Migrated(path, name string) (bool, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	db, closeDB, err := openReadOnly(path)
 	if err != nil {
-		return false, fmt.Errorf("open database %s: %w", path, err)
+		return false, err
 	}
-	// A read-only connection cannot remove the WAL and shared-memory files
-	// it made: they must stay the data directory owner's.
-	defer OwnLikeDir(Files(path)[1:]...)
-	defer db.Close()
+	defer closeDB()
 	var n int
 	err = db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'migrations'`).Scan(&n)
 	if err != nil || n == 0 {
@@ -401,12 +413,11 @@ func Backup(ctx context.Context, path, dest string) error {
 	if _, err := os.Lstat(dest); err == nil {
 		return fmt.Errorf("backup %s: already exists", dest)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	db, closeDB, err := openReadOnly(path)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
+		return err
 	}
-	defer OwnLikeDir(Files(path)[1:]...) // as in Migrated
-	defer db.Close()
+	defer closeDB()
 	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
 		return fmt.Errorf("copy %s to %s: %w", path, dest, err)
 	}
